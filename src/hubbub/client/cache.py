@@ -1,0 +1,192 @@
+"""Client state folded from events, and the identity maps behind every object.
+
+The client applies each event here BEFORE any handler runs (hikari's consumer pattern:
+read old from cache → build event with old → update cache → dispatch), so a handler
+sees the new state and gets the old one in `event.before`. `before`/`after` are
+immutable wire snapshots: the live object is updated by swapping its snapshot, so the
+old one stays a faithful copy (the stoat.py lesson).
+
+What is kept alive: the rooms this user can see (from Ready, room.created, joins and
+fetches), the logged-in user, and the `max_messages` most recently seen messages
+(deleted ones stay, marked `deleted=True`). Everything else lives as long as the app
+holds a reference to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from hubbub.client.objects import IdentityMap, Message, Room, User
+from hubbub.protocol import models
+from hubbub.protocol.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageCreated,
+    MessageDeleted,
+    MessageUpdated,
+    RoomCreated,
+    RoomDeleted,
+    RoomUpdated,
+    ServerEvent,
+)
+
+if TYPE_CHECKING:
+    from hubbub.client.client import Client
+
+__all__ = ["Cache"]
+
+_log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=models.WireModel)
+
+
+class Cache:
+    def __init__(self, client: Client, *, max_messages: int = 1000) -> None:
+        self._client = client
+        self.max_messages = max_messages
+        self._users: IdentityMap[User] = IdentityMap()
+        self._room_map: IdentityMap[Room] = IdentityMap()
+        self._message_map: IdentityMap[Message] = IdentityMap()
+        self._rooms: dict[int, Room] = {}
+        self._recent: OrderedDict[int, Message] = OrderedDict()
+        self.me: User | None = None
+
+    # -- lookups ---------------------------------------------------------------------
+
+    @property
+    def rooms(self) -> list[Room]:
+        return list(self._rooms.values())
+
+    def get_room(self, room_id: int) -> Room | None:
+        return self._rooms.get(room_id) or self._room_map.get(room_id)
+
+    def get_user(self, user_id: int) -> User | None:
+        return self._users.get(user_id)
+
+    def get_message(self, message_id: int) -> Message | None:
+        return self._message_map.get(message_id)
+
+    # -- identity-mapped upserts (REST results and events) ---------------------------
+
+    def store_user(self, data: models.User) -> User:
+        user, created = self._users.get_or_create(data.id, lambda: User(self._client, data))
+        if not created:
+            user._update(data)
+        return user
+
+    def user_from_actor(self, actor: models.Actor) -> User:
+        """The user for an author/member snapshot. An existing object is not overwritten:
+        a snapshot inside an old message may be older than what we already know."""
+        user, _ = self._users.get_or_create(actor.id, lambda: User(self._client, actor))
+        return user
+
+    def store_room(self, data: models.Room) -> Room:
+        room, created = self._room_map.get_or_create(data.id, lambda: Room(self._client, data))
+        if not created:
+            room._update(data)
+        self._rooms[room.id] = room
+        return room
+
+    def keep_room(self, room: Room) -> None:
+        self._rooms[room.id] = room
+
+    def store_message(self, data: models.Message) -> Message:
+        message, created = self._message_map.get_or_create(
+            data.id, lambda: Message(self._client, data)
+        )
+        if not created:
+            message._update(data)
+        self._remember(message)
+        return message
+
+    def mark_deleted(self, message_id: int) -> models.Message | None:
+        """Flag a cached message deleted; its snapshot from before, or None if uncached."""
+        message = self._message_map.get(message_id)
+        if message is None:
+            return None
+        before = message.data
+        message._update(before.model_copy(update={"deleted": True}))
+        return before
+
+    def _remember(self, message: Message) -> None:
+        self._recent[message.id] = message
+        self._recent.move_to_end(message.id)
+        while len(self._recent) > self.max_messages:
+            self._recent.popitem(last=False)
+
+    # -- folding gateway state -------------------------------------------------------
+
+    def apply_ready(self, frame: dict[str, Any]) -> tuple[User, list[Room]]:
+        """Adopt the `ready` frame. The room set is replaced: after a re-sync, rooms we
+        lost access to while away must disappear."""
+        self.me = self.store_user(models.User.model_validate(frame["user"]))
+        rooms = [models.Room.model_validate(r) for r in frame.get("rooms") or []]
+        self._rooms = {}
+        return self.me, [self.store_room(r) for r in rooms]
+
+    def apply(self, event: ServerEvent) -> None:
+        """Fold one event into the cache and fill its `before`/`after` (or `message`/`room`
+        snapshot for deletions). Events of types the cache does not track pass through."""
+        if isinstance(event, MessageCreated):
+            self.store_message(event.message)
+        elif isinstance(event, MessageUpdated):
+            message = self.get_message(event.message_id)
+            if message is not None:
+                extra: dict[str, Any] = {"edited_by_moderator": event.edited_by_moderator}
+                if event.edit_count is not None:
+                    extra["edit_count"] = event.edit_count
+                if event.modified_at is not None:
+                    extra["modified_at"] = event.modified_at
+                    if "content" in event.changes:
+                        extra["edited_at"] = event.modified_at
+                event.before = message.data
+                event.after = _patched(message.data, event.changes, event.cleared, extra)
+                message._update(event.after)
+                self._remember(message)
+        elif isinstance(event, MessageDeleted):
+            event.message = self.mark_deleted(event.message_id)
+        elif isinstance(event, RoomCreated):
+            self.store_room(event.room)
+        elif isinstance(event, RoomUpdated):
+            room = self.get_room(event.room_id)
+            if room is not None:
+                event.before = room.data
+                event.after = _patched(room.data, event.changes, event.cleared, {})
+                room._update(event.after)
+        elif isinstance(event, RoomDeleted):
+            gone = self._rooms.pop(event.room_id, None) or self._room_map.get(event.room_id)
+            event.room = None if gone is None else gone.data
+        elif isinstance(event, MemberJoined):
+            self.user_from_actor(event.member.user)
+            self._bump_members(event.room_id, +1)
+        elif isinstance(event, MemberLeft):
+            self._bump_members(event.room_id, -1)
+
+    def _bump_members(self, room_id: int, delta: int) -> None:
+        room = self.get_room(room_id)
+        if room is not None:
+            count = max(0, room.member_count + delta)
+            room._update(room.data.model_copy(update={"member_count": count}))
+
+
+def _patched(before: M, changes: dict[str, Any], cleared: list[str], extra: dict[str, Any]) -> M:
+    """`before` with `changes` applied and `cleared` fields reset to their defaults.
+
+    Re-validated rather than `model_copy(update=…)` so wire values (ISO strings) become
+    typed values; if the server sent something this SDK cannot validate, the raw values
+    are applied unvalidated rather than losing the update.
+    """
+    fields = type(before).model_fields
+    merged = {**before.model_dump(), **changes, **extra}
+    for name in cleared:
+        if name in fields:
+            merged[name] = fields[name].get_default(call_default_factory=True)
+        else:
+            merged.pop(name, None)
+    try:
+        return type(before).model_validate(merged)
+    except ValueError as exc:
+        _log.warning("could not validate %s update: %s", type(before).__name__, exc)
+        return before.model_copy(update=merged)

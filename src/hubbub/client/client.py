@@ -1,0 +1,346 @@
+"""`hubbub.Client`: the facade joining REST, gateway, cache and dispatch.
+
+    client = hubbub.Client("http://localhost:8000", token=TOKEN)
+
+    @client.on(hubbub.MessageCreated)
+    async def echo(event: hubbub.MessageCreated) -> None:
+        if event.message.content == "!ping":
+            await client.message(event).reply("pong")
+
+    client.run()          # or: async with client: await client.wait_closed()
+
+Pipeline for each gateway event: dedupe by seq (gateway) → parse (protocol.events) →
+fold into the cache, filling before/after → dispatch to waiters, streams, handlers →
+advance the cursor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal, TypeVar
+
+import httpx
+
+from hubbub.client.cache import Cache
+from hubbub.client.dispatch import EventDispatcher, EventStream, Handler, resolve_handler_name
+from hubbub.client.gateway import Gateway, gateway_url
+from hubbub.client.http import HTTPClient
+from hubbub.client.lifecycle import Ready, Resumed
+from hubbub.client.objects import Message, Room, User
+from hubbub.client.session import Backoff
+from hubbub.errors import ServiceUnavailable, Unauthorized
+from hubbub.protocol.events import (
+    Event,
+    MessageCreated,
+    MessageEvent,
+    parse_event,
+)
+from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
+
+__all__ = ["Client"]
+
+_log = logging.getLogger(__name__)
+
+E = TypeVar("E", bound=Event)
+F = TypeVar("F", bound=Handler[Any])
+
+
+class Client:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        gateway: str | None = None,
+        max_messages: int = 1000,
+        reconnect: bool = True,
+        backoff: Backoff | None = None,
+        heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
+        sequential_handlers: bool = False,
+    ) -> None:
+        """`gateway` overrides the WebSocket URL (default: ws(s)://<base_url>/gateway).
+        `transport` is handed to httpx (tests, proxies, ASGI apps)."""
+        self.base_url = base_url.rstrip("/")
+        self.http = HTTPClient(self.base_url, token=token, transport=transport)
+        self.cache = Cache(self, max_messages=max_messages)
+        self.dispatcher = EventDispatcher()
+        self.gateway_url = gateway or gateway_url(self.base_url)
+        self.sequential_handlers = sequential_handlers
+        self._gateway_options: dict[str, Any] = {
+            "reconnect": reconnect,
+            "backoff": backoff,
+            "heartbeat_interval": heartbeat_interval,
+        }
+        self._gateway: Gateway | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._first_ready: asyncio.Future[None] | None = None
+        self._closed = False
+
+    @classmethod
+    async def login(cls, base_url: str, username: str, password: str, **options: Any) -> Client:
+        """A client holding a fresh session token for `username` (not yet connected)."""
+        client = cls(base_url, **options)
+        try:
+            result = await client.http.login(username, password)
+        except BaseException:
+            await client.http.aclose()
+            raise
+        client.http.token = result.token
+        client.cache.me = client.cache.store_user(result.user)
+        return client
+
+    # -- state -----------------------------------------------------------------------
+
+    @property
+    def token(self) -> str | None:
+        return self.http.token
+
+    @property
+    def user(self) -> User | None:
+        """The logged-in user; known after login or the first Ready."""
+        return self.cache.me
+
+    @property
+    def rooms(self) -> list[Room]:
+        """The rooms this user can see, as of the last Ready plus events since."""
+        return self.cache.rooms
+
+    @property
+    def cursor(self) -> str | None:
+        """The resume position: the seq of the last event processed, as a string."""
+        return None if self._gateway is None else self._gateway.cursor.wire
+
+    @property
+    def is_ready(self) -> bool:
+        return self._first_ready is not None and self._first_ready.done()
+
+    # -- handlers --------------------------------------------------------------------
+
+    def on(self, cls: type[E]) -> Callable[[Handler[E]], Handler[E]]:
+        """`@client.on(MessageEvent)`: the handler gets every subclass too."""
+
+        def decorator(handler: Handler[E]) -> Handler[E]:
+            self.dispatcher.subscribe(cls, handler)
+            return handler
+
+        return decorator
+
+    def event(self, handler: F) -> F:
+        """`@client.event async def on_message_created(event)`: the class from the name."""
+        name = getattr(handler, "__name__", "")
+        self.dispatcher.subscribe(resolve_handler_name(name), handler)
+        return handler
+
+    def add_handler(self, cls: type[E], handler: Handler[E]) -> None:
+        self.dispatcher.subscribe(cls, handler)
+
+    def remove_handler(self, cls: type[E], handler: Handler[E]) -> None:
+        self.dispatcher.unsubscribe(cls, handler)
+
+    async def wait_for(
+        self,
+        cls: type[E],
+        *,
+        check: Callable[[E], bool] | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the documented SDK signature
+    ) -> E:
+        return await self.dispatcher.wait_for(cls, check=check, timeout=timeout)
+
+    def stream(
+        self, *types: type[E], check: Callable[[E], bool] | None = None, maxsize: int = 0
+    ) -> EventStream[E]:
+        """`async with client.stream(MessageCreated) as events: async for e in events: …`"""
+        return self.dispatcher.stream(*types, check=check, maxsize=maxsize)
+
+    # -- objects ---------------------------------------------------------------------
+
+    def get_room(self, room_id: int) -> Room | None:
+        return self.cache.get_room(room_id)
+
+    def get_user(self, user_id: int) -> User | None:
+        return self.cache.get_user(user_id)
+
+    def get_message(self, message_id: int) -> Message | None:
+        return self.cache.get_message(message_id)
+
+    def message(self, event: MessageEvent) -> Message:
+        """The live `Message` for a message event, to act on it (`reply`, `edit`, …).
+
+        MessageCreated always has one. For updates/deletes of a message the cache never
+        saw, raises LookupError: use `await client.fetch_message(event.message_id)`.
+        """
+        if isinstance(event, MessageCreated):
+            return self.cache.store_message(event.message)
+        found = self.cache.get_message(event.message_id)
+        if found is None:
+            raise LookupError(f"message {event.message_id} is not cached")
+        return found
+
+    async def fetch_user(self, user_id: int) -> User:
+        return self.cache.store_user(await self.http.get_user(user_id))
+
+    async def fetch_me(self) -> User:
+        self.cache.me = self.cache.store_user(await self.http.get_me())
+        return self.cache.me
+
+    async def fetch_room(self, room_id: int) -> Room:
+        return self.cache.store_room(await self.http.get_room(room_id))
+
+    async def fetch_message(self, message_id: int) -> Message:
+        return self.cache.store_message(await self.http.get_message(message_id))
+
+    async def fetch_rooms(
+        self, *, joined: bool | None = None, page_size: int = 100
+    ) -> AsyncIterator[Room]:
+        """Every room visible to this user (or only joined / not joined), paging by id."""
+        after: int | None = None
+        while True:
+            page = await self.http.list_rooms(joined=joined, limit=page_size, after=after)
+            for data in page.rooms:
+                yield self.cache.store_room(data)
+            if not page.has_more or not page.rooms:
+                return
+            after = page.rooms[-1].id
+
+    async def create_room(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        topic: str | None = None,
+        access_mode: Literal["public", "private"] | None = None,
+    ) -> Room:
+        data = await self.http.create_room(
+            name, description=description, topic=topic, access_mode=access_mode
+        )
+        return self.cache.store_room(data)
+
+    async def create_bot(
+        self, username: str, *, display_name: str | None = None
+    ) -> tuple[User, str]:
+        """Create a bot account owned by this user; returns it and its token."""
+        result = await self.http.create_bot(username, display_name=display_name)
+        return self.cache.store_user(result.user), result.token
+
+    async def send_typing(self, room_id: int) -> None:
+        if self._gateway is None:
+            raise ServiceUnavailable("the gateway is not connected", code="gateway_not_ready")
+        await self._gateway.send_typing(room_id)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect the gateway and return once the first Ready was dispatched.
+
+        The connection then lives in a background task that reconnects and resumes on
+        its own. Raises Unauthorized (bad token) or another HubbubError when connecting
+        cannot succeed; transient failures are retried with backoff.
+        """
+        if self._closed:
+            raise RuntimeError("this client was closed; create a new one")
+        if self._task is not None:
+            raise RuntimeError("start() was already called")
+        if not self.token:
+            raise Unauthorized("no token: pass token=… or use `await Client.login(…)`")
+        self._first_ready = asyncio.get_running_loop().create_future()
+        self._gateway = Gateway(
+            self.gateway_url,
+            self.token,
+            on_ready=self._on_ready,
+            on_event=self._on_event,
+            on_lifecycle=self._on_lifecycle,
+            **self._gateway_options,
+        )
+        self._task = asyncio.create_task(self._gateway.run(), name="hubbub-gateway")
+        await asyncio.wait({self._first_ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if not self._first_ready.done():
+            await self._task  # raises the fatal error that ended the gateway
+            raise ServiceUnavailable("the gateway stopped before ready", code="gateway_closed")
+
+    async def wait_closed(self) -> None:
+        """Block until the client is closed; re-raises a fatal gateway error (a revoked
+        token, for instance)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._gateway is not None:
+            await self._gateway.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._task
+        await self.dispatcher.close()
+        await self.http.aclose()
+
+    async def logout(self) -> None:
+        """Revoke this token on the server, then close."""
+        try:
+            await self.http.logout()
+        finally:
+            await self.close()
+
+    def run(self) -> None:
+        """Start and block until closed (or Ctrl-C): the entry point for bots."""
+
+        async def main() -> None:
+            async with self:
+                await self.wait_closed()
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main())
+
+    async def __aenter__(self) -> Client:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- gateway callbacks -----------------------------------------------------------
+
+    async def _on_ready(self, frame: dict[str, Any], resumed: bool) -> None:
+        me, rooms = self.cache.apply_ready(frame)
+        session_id = str(frame.get("session_id") or "")
+        cursor = frame.get("cursor")
+        await self._deliver(
+            Ready(
+                raw=frame,
+                user=me,
+                rooms=rooms,
+                session_id=session_id,
+                cursor=None if cursor is None else str(cursor),
+                resumed=resumed,
+            )
+        )
+        if resumed and self._gateway is not None and self._gateway.cursor.wire is not None:
+            await self._deliver(Resumed(cursor=self._gateway.cursor.wire, session_id=session_id))
+        if self._first_ready is not None and not self._first_ready.done():
+            self._first_ready.set_result(None)
+
+    async def _on_event(self, frame: dict[str, Any]) -> None:
+        try:
+            event = parse_event(frame)
+        except ValueError:
+            _log.warning("dropping a malformed event frame: %.200r", frame)
+            return
+        try:
+            self.cache.apply(event)
+        except Exception:
+            # A cache bug must not hide the event from the app.
+            _log.exception("cache update failed for %s seq=%s", event.type, event.seq)
+        await self._deliver(event)
+
+    def _on_lifecycle(self, event: Event) -> None:
+        self.dispatcher.dispatch(event)
+
+    async def _deliver(self, event: Event) -> None:
+        tasks = self.dispatcher.dispatch(event)
+        if self.sequential_handlers and tasks:
+            await asyncio.gather(*tasks)

@@ -1,0 +1,264 @@
+"""Typed REST over httpx: one method per endpoint, returning wire models.
+
+Foreign exceptions stop here: HTTP errors become the `HubbubError` subclass named by the
+server's `error.code`/status (via `errors.error_from_wire`), and httpx transport failures
+become `ServiceUnavailable(code="network_error")`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Literal
+
+import httpx
+
+from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
+from hubbub.protocol.models import (
+    AuthResult,
+    EventPage,
+    Member,
+    Message,
+    MessagePage,
+    Room,
+    User,
+)
+
+__all__ = ["API_PREFIX", "HTTPClient", "RoomPage"]
+
+_log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+_UNSET: Any = object()
+
+
+class RoomPage:
+    __slots__ = ("has_more", "rooms")
+
+    def __init__(self, rooms: list[Room], has_more: bool) -> None:
+        self.rooms = rooms
+        self.has_more = has_more
+
+
+class HTTPClient:
+    """REST client. `transport` lets tests plug in `httpx.MockTransport` or an ASGI app.
+
+    429 responses are retried after `Retry-After` while the wait stays under
+    `max_rate_limit_wait` seconds (a 429 means the request was not applied, so any method
+    is safe to retry); otherwise `RateLimited` is raised with `retry_after`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        max_rate_limit_wait: float = 10.0,
+        max_rate_limit_retries: int = 3,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self.max_rate_limit_retries = max_rate_limit_retries
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + API_PREFIX, transport=transport, timeout=timeout
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpx's per-request timeout
+    ) -> Any:
+        """Send one request; the decoded JSON body (None for 204), or a typed error."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        retries = 0
+        while True:
+            try:
+                response = await self._http.request(
+                    method, path, json=json, params=clean, headers=headers, **extra
+                )
+            except httpx.TransportError as exc:
+                raise ServiceUnavailable(
+                    f"{method} {path}: {type(exc).__name__}: {exc}", code="network_error"
+                ) from exc
+            if response.status_code < 400:
+                return (
+                    None
+                    if response.status_code == 204 or not response.content
+                    else (response.json())
+                )
+            error = error_from_wire(
+                response.status_code, _json_or_none(response), _retry_after(response)
+            )
+            if (
+                isinstance(error, RateLimited)
+                and retries < self.max_rate_limit_retries
+                and error.retry_after <= self.max_rate_limit_wait
+            ):
+                retries += 1
+                _log.info("%s %s rate limited; retrying in %.2fs", method, path, error.retry_after)
+                await asyncio.sleep(error.retry_after)
+                continue
+            raise error
+
+    # -- auth ------------------------------------------------------------------------
+
+    async def register(
+        self, username: str, password: str, *, display_name: str | None = None
+    ) -> AuthResult:
+        body = _body(username=username, password=password, display_name=display_name)
+        return AuthResult.model_validate(await self.request("POST", "/auth/register", json=body))
+
+    async def login(self, username: str, password: str) -> AuthResult:
+        body = {"username": username, "password": password}
+        return AuthResult.model_validate(await self.request("POST", "/auth/login", json=body))
+
+    async def logout(self) -> None:
+        await self.request("POST", "/auth/logout")
+
+    async def create_bot(self, username: str, *, display_name: str | None = None) -> AuthResult:
+        body = _body(username=username, display_name=display_name)
+        return AuthResult.model_validate(await self.request("POST", "/bots", json=body))
+
+    # -- users -----------------------------------------------------------------------
+
+    async def get_me(self) -> User:
+        return User.model_validate(await self.request("GET", "/users/me"))
+
+    async def get_user(self, user_id: int) -> User:
+        return User.model_validate(await self.request("GET", f"/users/{user_id}"))
+
+    # -- rooms -----------------------------------------------------------------------
+
+    async def create_room(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        topic: str | None = None,
+        access_mode: Literal["public", "private"] | None = None,
+    ) -> Room:
+        body = _body(name=name, description=description, topic=topic, access_mode=access_mode)
+        return Room.model_validate(await self.request("POST", "/rooms", json=body))
+
+    async def list_rooms(
+        self, *, joined: bool | None = None, limit: int | None = None, after: int | None = None
+    ) -> RoomPage:
+        params = {"joined": joined, "limit": limit, "after": after}
+        data = await self.request("GET", "/rooms", params=params)
+        rooms = [Room.model_validate(r) for r in data["rooms"]]
+        return RoomPage(rooms, bool(data.get("has_more", False)))
+
+    async def get_room(self, room_id: int) -> Room:
+        return Room.model_validate(await self.request("GET", f"/rooms/{room_id}"))
+
+    async def edit_room(
+        self,
+        room_id: int,
+        *,
+        name: str = _UNSET,
+        description: str = _UNSET,
+        topic: str = _UNSET,
+    ) -> Room:
+        # Only the fields the caller named are sent: PATCH semantics.
+        fields = {"name": name, "description": description, "topic": topic}
+        body = {k: v for k, v in fields.items() if v is not _UNSET}
+        return Room.model_validate(await self.request("PATCH", f"/rooms/{room_id}", json=body))
+
+    async def delete_room(self, room_id: int) -> None:
+        await self.request("DELETE", f"/rooms/{room_id}")
+
+    async def join_room(self, room_id: int) -> Member:
+        return Member.model_validate(await self.request("POST", f"/rooms/{room_id}/join"))
+
+    async def leave_room(self, room_id: int) -> None:
+        await self.request("POST", f"/rooms/{room_id}/leave")
+
+    async def list_members(self, room_id: int) -> list[Member]:
+        data = await self.request("GET", f"/rooms/{room_id}/members")
+        return [Member.model_validate(m) for m in data["members"]]
+
+    # -- messages --------------------------------------------------------------------
+
+    async def create_message(
+        self,
+        room_id: int,
+        content: str,
+        *,
+        nonce: str | None = None,
+        reply_to: int | None = None,
+    ) -> Message:
+        body = _body(content=content, nonce=nonce, reply_to=reply_to)
+        data = await self.request("POST", f"/rooms/{room_id}/messages", json=body)
+        return Message.model_validate(data)
+
+    async def list_messages(
+        self,
+        room_id: int,
+        *,
+        before: int | None = None,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> MessagePage:
+        params = {"before": before, "after": after, "limit": limit}
+        data = await self.request("GET", f"/rooms/{room_id}/messages", params=params)
+        return MessagePage.model_validate(data)
+
+    async def get_message(self, message_id: int) -> Message:
+        return Message.model_validate(await self.request("GET", f"/messages/{message_id}"))
+
+    async def edit_message(self, message_id: int, content: str) -> Message:
+        data = await self.request("PATCH", f"/messages/{message_id}", json={"content": content})
+        return Message.model_validate(data)
+
+    async def delete_message(self, message_id: int) -> None:
+        await self.request("DELETE", f"/messages/{message_id}")
+
+    # -- event log (long-poll) -------------------------------------------------------
+
+    async def get_events(
+        self, *, cursor: str | None = None, wait: float | None = None, limit: int | None = None
+    ) -> EventPage:
+        params = {"cursor": cursor, "wait": wait, "limit": limit}
+        # The long-poll may legitimately hold the request for `wait` seconds.
+        timeout = None if wait is None else wait + 10.0
+        data = await self.request("GET", "/events", params=params, timeout=timeout)
+        return EventPage.model_validate(data)
+
+
+def _body(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _param(value: Any) -> Any:
+    # httpx renders True as "True"; the API expects JSON-style booleans.
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        data = response.json()
+    except ValueError:
+        return None  # e.g. an HTML 502 page from a proxy
+    return data if isinstance(data, dict) else None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    header = response.headers.get("Retry-After")
+    if header is None:
+        return None
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        return None  # an HTTP-date; fall back to details.retry_after

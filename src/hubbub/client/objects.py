@@ -1,0 +1,345 @@
+"""Live objects: `User`, `Room`, `Message`, one instance per id per client.
+
+An object wraps the latest wire snapshot (`.data`, an immutable pydantic model) and is
+updated in place by the cache, so a reference held by the app always shows current state.
+The identity map holds objects weakly: whatever the app or the cache keeps alive is
+shared; nothing else is retained.
+
+Action methods call REST and return the resulting (identity-mapped) object, or raise a
+typed `HubbubError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from hubbub.errors import ServiceUnavailable
+from hubbub.protocol import models
+from hubbub.protocol.events import MessageCreated, RoomEvent
+
+if TYPE_CHECKING:
+    from hubbub.client.client import Client
+    from hubbub.client.dispatch import EventStream
+
+__all__ = ["IdentityMap", "Message", "Room", "User"]
+
+D = TypeVar("D", bound=models.WireModel)
+T = TypeVar("T")
+E = TypeVar("E", bound=RoomEvent)
+
+_SEND_ATTEMPTS = 3
+
+
+class IdentityMap(Generic[T]):
+    """id → the one live object, held weakly."""
+
+    def __init__(self) -> None:
+        self._objects: weakref.WeakValueDictionary[int, T] = weakref.WeakValueDictionary()
+
+    def get(self, key: int) -> T | None:
+        return self._objects.get(key)
+
+    def get_or_create(self, key: int, factory: Callable[[], T]) -> tuple[T, bool]:
+        obj = self._objects.get(key)
+        if obj is not None:
+            return obj, False
+        obj = factory()
+        self._objects[key] = obj
+        return obj, True
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+
+class _Entity(Generic[D]):
+    __slots__ = ("__weakref__", "_client", "_data")
+
+    def __init__(self, client: Client, data: D) -> None:
+        self._client = client
+        self._data = data
+
+    @property
+    def id(self) -> int:
+        return int(getattr(self._data, "id"))  # noqa: B009 - every wrapped model has an id
+
+    @property
+    def data(self) -> D:
+        """The latest wire snapshot. Immutable: the cache replaces it, never mutates it."""
+        return self._data
+
+    def _update(self, data: D) -> None:
+        self._data = data
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Entity) and type(other) is type(self) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.id))
+
+
+class User(_Entity[models.User | models.Actor]):
+    """A user. Known partially (from a message author or member) until fetched."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<User id={self.id} handle={self.handle!r}>"
+
+    @property
+    def handle(self) -> str:
+        return self._data.handle
+
+    @property
+    def display_name(self) -> str:
+        return self._data.display_name
+
+    @property
+    def avatar_url(self) -> str | None:
+        return self._data.avatar_url
+
+    @property
+    def is_partial(self) -> bool:
+        """True while only the author/member snapshot is known; `await user.fetch()`."""
+        return not isinstance(self._data, models.User)
+
+    @property
+    def bot(self) -> bool | None:
+        return self._data.bot if isinstance(self._data, models.User) else None
+
+    @property
+    def created_at(self) -> datetime | None:
+        return self._data.created_at if isinstance(self._data, models.User) else None
+
+    async def fetch(self) -> User:
+        return await self._client.fetch_user(self.id)
+
+
+class Room(_Entity[models.Room]):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<Room id={self.id} name={self.name!r}>"
+
+    @property
+    def name(self) -> str:
+        return self._data.name
+
+    @property
+    def description(self) -> str:
+        return self._data.description
+
+    @property
+    def topic(self) -> str:
+        return self._data.topic
+
+    @property
+    def kind(self) -> models.RoomKind:
+        return self._data.kind
+
+    @property
+    def access_mode(self) -> models.AccessMode:
+        return self._data.access_mode
+
+    @property
+    def owner_id(self) -> int | None:
+        return self._data.owner_id
+
+    @property
+    def space_id(self) -> int | None:
+        return self._data.space_id
+
+    @property
+    def member_count(self) -> int:
+        return self._data.member_count
+
+    @property
+    def created_at(self) -> datetime:
+        return self._data.created_at
+
+    # -- actions ---------------------------------------------------------------------
+
+    async def send(
+        self, content: str, *, nonce: str | None = None, reply_to: int | Message | None = None
+    ) -> Message:
+        """Post a message. A network failure is retried with the same nonce, so the server
+        applies it at most once; pass your own `nonce` to extend that across restarts."""
+        reply_id = reply_to.id if isinstance(reply_to, Message) else reply_to
+        return await _send(self._client, self.id, content, nonce=nonce, reply_to=reply_id)
+
+    async def messages(
+        self, *, limit: int = 50, before: int | None = None, after: int | None = None
+    ) -> list[Message]:
+        """One page, oldest → newest. No bounds = the newest page."""
+        page = await self._client.http.list_messages(
+            self.id, before=before, after=after, limit=limit
+        )
+        return [self._client.cache.store_message(m) for m in page.messages]
+
+    async def history(
+        self, *, limit: int | None = None, before: int | None = None, page_size: int = 100
+    ) -> AsyncIterator[Message]:
+        """Every message newest → oldest (or `limit` of them), paging as needed."""
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = page_size if remaining is None else min(page_size, remaining)
+            page = await self._client.http.list_messages(self.id, before=before, limit=size)
+            for data in reversed(page.messages):
+                yield self._client.cache.store_message(data)
+            if remaining is not None:
+                remaining -= len(page.messages)
+            if not page.has_more or not page.messages:
+                return
+            before = page.messages[0].id
+
+    async def fetch_message(self, message_id: int) -> Message:
+        return await self._client.fetch_message(message_id)
+
+    async def join(self) -> models.Member:
+        member = await self._client.http.join_room(self.id)
+        self._client.cache.keep_room(self)
+        return member
+
+    async def leave(self) -> None:
+        await self._client.http.leave_room(self.id)
+
+    async def members(self) -> list[models.Member]:
+        return await self._client.http.list_members(self.id)
+
+    async def edit(
+        self, *, name: str | None = None, description: str | None = None, topic: str | None = None
+    ) -> Room:
+        """Change the named fields only (PATCH); `""` clears a description or topic."""
+        fields = {"name": name, "description": description, "topic": topic}
+        changed = {k: v for k, v in fields.items() if v is not None}
+        data = await self._client.http.edit_room(self.id, **changed)
+        return self._client.cache.store_room(data)
+
+    async def delete(self) -> None:
+        await self._client.http.delete_room(self.id)
+
+    async def fetch(self) -> Room:
+        return await self._client.fetch_room(self.id)
+
+    async def typing(self) -> None:
+        """Show "typing…" to the room for a few seconds (needs the gateway)."""
+        await self._client.send_typing(self.id)
+
+    def events(self, *classes: type[E], check: Callable[[E], bool] | None = None) -> EventStream[E]:
+        """A stream of this room's events (all RoomEvents by default), from now on."""
+        room_id = self.id
+
+        def in_room(event: E) -> bool:
+            return event.room_id == room_id and (check is None or check(event))
+
+        types: tuple[type[E], ...] = classes or (RoomEvent,)  # type: ignore[assignment]
+        return self._client.stream(*types, check=in_room)
+
+    def new_messages(self) -> EventStream[MessageCreated]:
+        return self.events(MessageCreated)
+
+
+class Message(_Entity[models.Message]):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<Message id={self.id} room_id={self.room_id} content={self.content[:30]!r}>"
+
+    @property
+    def room_id(self) -> int:
+        return self._data.room_id
+
+    @property
+    def room(self) -> Room | None:
+        """The room, when the client knows it (rooms from Ready, joins and fetches)."""
+        return self._client.get_room(self.room_id)
+
+    @property
+    def author(self) -> User | None:
+        actor = self._data.author
+        return None if actor is None else self._client.cache.user_from_actor(actor)
+
+    @property
+    def content(self) -> str:
+        return self._data.content
+
+    @property
+    def content_html(self) -> str:
+        return self._data.content_html
+
+    @property
+    def content_text(self) -> str:
+        return self._data.content_text
+
+    @property
+    def type(self) -> models.MessageType:
+        return self._data.type
+
+    @property
+    def reply_to(self) -> models.ReplyRef | None:
+        return self._data.reply_to
+
+    @property
+    def nonce(self) -> str | None:
+        return self._data.nonce
+
+    @property
+    def mentions(self) -> list[int]:
+        return list(self._data.mentions)
+
+    @property
+    def edit_count(self) -> int:
+        return self._data.edit_count
+
+    @property
+    def deleted(self) -> bool:
+        return self._data.deleted
+
+    @property
+    def created_at(self) -> datetime:
+        return self._data.created_at
+
+    @property
+    def edited_at(self) -> datetime | None:
+        return self._data.edited_at or self._data.modified_at
+
+    # -- actions ---------------------------------------------------------------------
+
+    async def reply(self, content: str, *, nonce: str | None = None) -> Message:
+        return await _send(self._client, self.room_id, content, nonce=nonce, reply_to=self.id)
+
+    async def edit(self, content: str) -> Message:
+        return self._client.cache.store_message(
+            await self._client.http.edit_message(self.id, content)
+        )
+
+    async def delete(self) -> None:
+        await self._client.http.delete_message(self.id)
+        self._client.cache.mark_deleted(self.id)
+
+    async def fetch(self) -> Message:
+        return await self._client.fetch_message(self.id)
+
+
+async def _send(
+    client: Client, room_id: int, content: str, *, nonce: str | None, reply_to: int | None
+) -> Message:
+    # The nonce is fixed before the first attempt: a retry after a lost response returns
+    # the original message (200) instead of posting a duplicate.
+    nonce = nonce or uuid.uuid4().hex
+    for attempt in range(_SEND_ATTEMPTS):
+        try:
+            data = await client.http.create_message(
+                room_id, content, nonce=nonce, reply_to=reply_to
+            )
+        except ServiceUnavailable as exc:
+            if exc.code != "network_error" or attempt == _SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.25 * 2**attempt)
+            continue
+        return client.cache.store_message(data)
+    raise AssertionError("unreachable")

@@ -1,0 +1,398 @@
+"""The event catalogue: one class per wire event, and the one registry wire name ⇄ class.
+
+    Event                         root of everything a client can dispatch (wire or local)
+    └── ServerEvent               came from the server: envelope fields, `raw` frame
+        ├── RoomEvent             room_id is always set
+        │   ├── MessageEvent      message_id is always set
+        │   │   ├── MessageCreated / MessageUpdated / MessageDeleted
+        │   ├── RoomCreated / RoomUpdated / RoomDeleted
+        │   ├── MemberEvent       user_id is always set
+        │   │   ├── MemberJoined / MemberLeft
+        │   └── TypingEvent       ephemeral (no seq); user_id is always set
+        │       ├── TypingStarted / TypingStopped
+        └── UnknownEvent          a type this SDK does not know, or a payload it could not parse
+
+Events carry wire models (immutable snapshots), never client objects, so the server and
+tests can build them without an SDK. `before`/`after` on update events are filled by the
+client cache; they stay `None` when the event is parsed on its own or the object was not
+cached.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import ValidationError
+
+from hubbub.protocol.models import Actor, Envelope, Member, Message, Room
+
+__all__ = [
+    "Event",
+    "MemberEvent",
+    "MemberJoined",
+    "MemberLeft",
+    "MessageCreated",
+    "MessageDeleted",
+    "MessageEvent",
+    "MessageUpdated",
+    "RoomCreated",
+    "RoomDeleted",
+    "RoomEvent",
+    "RoomUpdated",
+    "ServerEvent",
+    "TypingEvent",
+    "TypingStarted",
+    "TypingStopped",
+    "UnknownEvent",
+    "event_class",
+    "parse_event",
+    "register",
+    "registered_events",
+]
+
+_log = logging.getLogger(__name__)
+
+_REGISTRY: dict[str, type[ServerEvent]] = {}
+
+S = TypeVar("S", bound="type[ServerEvent]")
+
+
+def register(cls: S) -> S:
+    """Class decorator: map `cls.type_name` to `cls`. A name maps to exactly one class."""
+    name = cls.type_name
+    if not name:
+        raise ValueError(f"{cls.__name__} has no type_name")
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise ValueError(f"{name!r} is already registered to {_REGISTRY[name].__name__}")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def event_class(type_name: str) -> type[ServerEvent]:
+    """The class for a wire name; `UnknownEvent` for names this SDK does not know."""
+    return _REGISTRY.get(type_name, UnknownEvent)
+
+
+def registered_events() -> Mapping[str, type[ServerEvent]]:
+    return dict(_REGISTRY)
+
+
+def parse_event(frame: Mapping[str, Any] | Envelope) -> ServerEvent:
+    """Build the typed event for one envelope (a gateway `event` frame or a long-poll item).
+
+    Never raises for a well-formed envelope: an unknown type, or a known type whose `data`
+    does not match this SDK's expectations, becomes `UnknownEvent` with the raw frame kept.
+    A frame that is not an envelope at all (no `type`, no `ts`) raises pydantic's
+    ValidationError, because there is nothing meaningful to dispatch.
+    """
+    if isinstance(frame, Envelope):
+        envelope, raw = frame, frame.model_dump(mode="json")
+    else:
+        raw = dict(frame)
+        envelope = Envelope.model_validate({k: v for k, v in raw.items() if k != "op"})
+    cls = event_class(envelope.type)
+    try:
+        return cls._from_envelope(envelope, raw)
+    except (ValidationError, KeyError, TypeError, ValueError) as exc:
+        # A newer or buggy server must not crash the client or lose the event.
+        _log.warning("could not parse %s event (seq=%s): %s", envelope.type, envelope.seq, exc)
+        return UnknownEvent._from_envelope(envelope, raw, parse_error=str(exc))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(kw_only=True, eq=False)
+class Event:
+    """Root of every dispatchable event. A handler on `Event` receives everything."""
+
+    type_name: ClassVar[str] = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def handler_name(cls) -> str:
+        """`on_<snake_case class name>`, the name `@client.event` matches."""
+        return "on_" + _snake(cls.__name__)
+
+
+@dataclass(kw_only=True, eq=False)
+class ServerEvent(Event):
+    """An event delivered by the server. `seq is None` marks an ephemeral event."""
+
+    type: str
+    seq: int | None
+    ts: int
+    at: datetime
+    space_id: int | None = None
+    room_id: int | None = None
+    actor: Actor | None = None
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.seq is None
+
+    @classmethod
+    def _from_envelope(cls, envelope: Envelope, raw: dict[str, Any], **extra: Any) -> ServerEvent:
+        return cls(
+            raw=raw,
+            type=envelope.type,
+            seq=envelope.seq,
+            ts=envelope.ts,
+            at=envelope.at,
+            space_id=envelope.space_id,
+            room_id=envelope.room_id,
+            actor=envelope.actor,
+            data=envelope.data,
+            **cls._parse_data(envelope),
+            **extra,
+        )
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        """Typed fields from `data`; subclasses extend. Raise to fall back to UnknownEvent."""
+        return {}
+
+
+@dataclass(kw_only=True, eq=False)
+class UnknownEvent(ServerEvent):
+    """A wire event this SDK has no class for (or could not parse). Never dropped."""
+
+    parse_error: str | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class RoomEvent(ServerEvent):
+    room_id: int
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        room_id = envelope.room_id if envelope.room_id is not None else envelope.data["room_id"]
+        return {**super()._parse_data(envelope), "room_id": int(room_id)}
+
+
+# -- messages -------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True, eq=False)
+class MessageEvent(RoomEvent):
+    message_id: int
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class MessageCreated(MessageEvent):
+    type_name = "message.created"
+    message: Message
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        message = Message.model_validate(envelope.data["message"])
+        room_id = envelope.room_id if envelope.room_id is not None else message.room_id
+        return {"room_id": room_id, "message": message, "message_id": message.id}
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class MessageUpdated(MessageEvent):
+    type_name = "message.updated"
+    changes: dict[str, Any]
+    cleared: list[str]
+    edit_count: int | None = None
+    edited_by: int | None = None
+    edited_by_moderator: bool = False
+    modified_at: datetime | None = None
+    before: Message | None = None
+    after: Message | None = None
+
+    @property
+    def content(self) -> str | None:
+        """The new Markdown source, when this edit changed it."""
+        value = self.changes.get("content")
+        return value if isinstance(value, str) else None
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        modified = d.get("modified_at")
+        return {
+            **super()._parse_data(envelope),
+            "message_id": int(d["message_id"]),
+            "changes": dict(d.get("changes") or {}),
+            "cleared": list(d.get("cleared") or []),
+            "edit_count": d.get("edit_count"),
+            "edited_by": d.get("edited_by"),
+            "edited_by_moderator": bool(d.get("edited_by_moderator", False)),
+            "modified_at": datetime.fromisoformat(modified) if modified else None,
+        }
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class MessageDeleted(MessageEvent):
+    type_name = "message.deleted"
+    actor_id: int | None = None
+    by_moderator: bool = False
+    message: Message | None = None
+    """The cached message as it was before deletion, when the client had it."""
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        return {
+            **super()._parse_data(envelope),
+            "message_id": int(d["message_id"]),
+            "actor_id": d.get("actor_id"),
+            "by_moderator": bool(d.get("by_moderator", False)),
+        }
+
+
+# -- rooms ----------------------------------------------------------------------------
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class RoomCreated(RoomEvent):
+    """A room became visible to this user: created, access gained, DM opened, …"""
+
+    type_name = "room.created"
+    room: Room
+    reason: str = "created"
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        room = Room.model_validate(envelope.data["room"])
+        return {
+            "room_id": envelope.room_id if envelope.room_id is not None else room.id,
+            "room": room,
+            "reason": envelope.data.get("reason", "created"),
+        }
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class RoomUpdated(RoomEvent):
+    type_name = "room.updated"
+    changes: dict[str, Any]
+    cleared: list[str]
+    actor_id: int | None = None
+    before: Room | None = None
+    after: Room | None = None
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        return {
+            **super()._parse_data(envelope),
+            "changes": dict(d.get("changes") or {}),
+            "cleared": list(d.get("cleared") or []),
+            "actor_id": d.get("actor_id"),
+        }
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class RoomDeleted(RoomEvent):
+    """The room is gone for this user: deleted, access lost, or left."""
+
+    type_name = "room.deleted"
+    reason: str = "deleted"
+    deleted_events_count: int | None = None
+    room: Room | None = None
+    """The cached room as it was, when the client had it."""
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        return {
+            **super()._parse_data(envelope),
+            "reason": d.get("reason", "deleted"),
+            "deleted_events_count": d.get("deleted_events_count"),
+        }
+
+
+# -- membership -----------------------------------------------------------------------
+
+
+@dataclass(kw_only=True, eq=False)
+class MemberEvent(RoomEvent):
+    user_id: int
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        return {**super()._parse_data(envelope), "user_id": int(envelope.data["user_id"])}
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class MemberJoined(MemberEvent):
+    type_name = "room.member.joined"
+    member: Member
+    via: str = "self"
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        return {
+            **super()._parse_data(envelope),
+            "member": Member.model_validate(d["member"]),
+            "via": d.get("via", "self"),
+        }
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class MemberLeft(MemberEvent):
+    type_name = "room.member.left"
+    reason: str = "left"
+    actor_id: int | None = None
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        return {
+            **super()._parse_data(envelope),
+            "reason": d.get("reason", "left"),
+            "actor_id": d.get("actor_id"),
+        }
+
+
+# -- typing (ephemeral) ---------------------------------------------------------------
+
+
+@dataclass(kw_only=True, eq=False)
+class TypingEvent(RoomEvent):
+    """Ephemeral: never has a seq, never replayed on resume."""
+
+    user_id: int
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        return {**super()._parse_data(envelope), "user_id": int(envelope.data["user_id"])}
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class TypingStarted(TypingEvent):
+    type_name = "typing.started"
+    expires_at: datetime | None = None
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        expires = envelope.data.get("expires_at")
+        return {
+            **super()._parse_data(envelope),
+            "expires_at": datetime.fromisoformat(expires) if expires else None,
+        }
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class TypingStopped(TypingEvent):
+    type_name = "typing.stopped"
