@@ -1,0 +1,206 @@
+"""The `hubbub` command: serve, admin, send, tail."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="hubbub: a self-hosted realtime chat server, its admin tools and a tiny client.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+admin = typer.Typer(help="Administer the database directly (works with the server stopped).")
+app.add_typer(admin, name="admin")
+console = Console()
+err = Console(stderr=True)
+
+UrlOpt = Annotated[
+    str, typer.Option("--url", envvar="HUBBUB_URL", help="Server base URL.")
+]
+TokenOpt = Annotated[
+    str, typer.Option("--token", envvar="HUBBUB_TOKEN", help="Bearer token (user or bot).")
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--database", envvar="HUBBUB_DATABASE", help="sqlite:///path or postgresql://…"),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind [127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [8080].")] = None,
+    database: DbOpt = None,
+    bus: Annotated[
+        str | None,
+        typer.Option(envvar="HUBBUB_BUS", help="memory:// (one process) or redis://host:6379/0."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Server processes (needs a redis bus).")] = 1,
+    no_rate_limits: Annotated[
+        bool, typer.Option("--no-rate-limits", help="Switch rate limits off (benchmarks, imports).")
+    ] = False,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning, error.")] = "info",
+) -> None:
+    """Run the server: REST API at /api/v1, gateway at /gateway, docs at /docs."""
+    import uvicorn
+
+    from hubbub.server.settings import Settings
+
+    overrides: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "database": database,
+        "bus": bus,
+        "log_level": log_level,
+        "rate_limits": False if no_rate_limits else None,
+    }
+    settings = Settings.load(overrides)
+    if workers > 1 and settings.bus.startswith("memory"):
+        err.print("[red]--workers > 1 needs a shared bus: pass --bus redis://…[/red]")
+        raise typer.Exit(2)
+    for key, value in overrides.items():  # workers re-read settings from the environment
+        if value is not None:
+            os.environ[f"HUBBUB_{key.upper()}"] = str(value)
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        # The gateway checks frame size itself (to answer with an error frame first);
+        # this is only the hard stop well above it.
+        "ws_max_size": settings.max_frame_bytes * 4,
+        "ws_ping_interval": None,
+        "lifespan": "on",
+    }
+    if workers > 1:
+        uvicorn.run("hubbub.server.app:create_app", factory=True, workers=workers, **common)
+    else:
+        from hubbub.server.app import create_app
+
+        uvicorn.run(create_app(settings), **common)
+
+
+async def _admin_create(database: str | None, username: str, password: str | None, bot: bool,
+                        display_name: str | None) -> tuple[dict[str, Any], str]:
+    from hubbub.server.clock import Clock
+    from hubbub.server.services import auth
+    from hubbub.server.services.core import Core
+    from hubbub.server.services.ratelimit import RateLimiter
+    from hubbub.server.settings import Settings
+    from hubbub.server.store.engine import create_engine, migrate
+    from hubbub.server.store.log import LogWriter
+
+    settings = Settings.load({"database": database})
+    engine = create_engine(settings.database)
+    try:
+        await migrate(engine)
+        clock = Clock()
+        # Running servers pick up anything logged here through their head check.
+        writer = LogWriter(engine, clock, lambda _events: None)
+        writer.start()
+        core = Core(settings, engine, writer, clock, lambda _e: None,
+                    RateLimiter(clock, rate=1, burst=1, enabled=False))
+        try:
+            if bot:
+                user, token = await auth.create_bot(core, None, username, display_name)
+            else:
+                assert password is not None
+                user, token = await auth.register(core, username, password, display_name)
+        finally:
+            await writer.stop()
+        return user.wire(), token
+    finally:
+        await engine.dispose()
+
+
+def _run_admin(coro: Any) -> tuple[dict[str, Any], str]:
+    from hubbub.errors import HubbubError
+
+    try:
+        result: tuple[dict[str, Any], str] = asyncio.run(coro)
+        return result
+    except HubbubError as exc:
+        err.print(f"[red]{exc.code}[/red]: {exc.message}")
+        raise typer.Exit(1) from None
+
+
+@admin.command("create-user")
+def create_user(
+    username: str,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password.")
+    ],
+    display_name: Annotated[str | None, typer.Option(help="Shown name [username].")] = None,
+    database: DbOpt = None,
+) -> None:
+    """Create a user account and print its token."""
+    user, token = _run_admin(_admin_create(database, username, password, False, display_name))
+    err.print(f"created user {user['handle']} (id {user['id']})")
+    print(token)
+
+
+@admin.command("create-bot")
+def create_bot(
+    username: str,
+    display_name: Annotated[str | None, typer.Option(help="Shown name [username].")] = None,
+    database: DbOpt = None,
+) -> None:
+    """Create a bot account and print its token (keep it secret)."""
+    user, token = _run_admin(_admin_create(database, username, None, True, display_name))
+    err.print(f"created bot {user['handle']} (id {user['id']})")
+    print(token)
+
+
+@app.command()
+def send(
+    room: Annotated[str, typer.Argument(help="Room id or exact room name.")],
+    text: Annotated[str, typer.Argument(help="Message content (Markdown).")],
+    url: UrlOpt = "http://127.0.0.1:8080",
+    token: TokenOpt = "",
+) -> None:
+    """Send one message to a room (joins public rooms as needed)."""
+    from hubbub.cli_client import send_message
+
+    _exit_on_error(lambda: send_message(url, token, room, text))
+
+
+@app.command()
+def tail(
+    room: Annotated[str, typer.Argument(help="Room id or exact room name.")],
+    url: UrlOpt = "http://127.0.0.1:8080",
+    token: TokenOpt = "",
+    cursor: Annotated[str | None, typer.Option(help="Replay events after this cursor first.")] = None,
+) -> None:
+    """Print a room's events live, one readable line each, until Ctrl-C."""
+    from hubbub.cli_client import tail_room
+
+    try:
+        _exit_on_error(lambda: tail_room(url, token, room, cursor, console))
+    except KeyboardInterrupt:
+        pass
+
+
+def _exit_on_error(fn: Any) -> None:
+    from hubbub.errors import HubbubError
+
+    try:
+        asyncio.run(fn())
+    except HubbubError as exc:
+        err.print(f"[red]{exc.code}[/red]: {exc.message}")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"[red]cannot reach the server[/red]: {exc}")
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    app(prog_name="hubbub")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

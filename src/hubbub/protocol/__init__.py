@@ -1,0 +1,1 @@
+"""The wire contract shared by server and SDK. Imports no I/O library."""

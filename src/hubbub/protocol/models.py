@@ -1,0 +1,138 @@
+"""Wire models: the JSON objects that REST responses and event payloads carry.
+
+Field names follow EVENTS.md C.2.1 and DESIGN.md §5; ids are integers, times ISO 8601 UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RoomKind = Literal["text", "voice", "dm", "group", "music"]
+AccessMode = Literal["public", "private"]
+MemberRole = Literal["owner", "member"]
+MessageType = Literal[
+    "speech", "reply", "quote", "action", "announcement", "ad", "custom", "system"
+]
+
+
+class WireModel(BaseModel):
+    # Unknown fields from a newer server are kept, not rejected: forward compatibility.
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class Actor(WireModel):
+    """The small user snapshot in envelopes and message authors."""
+
+    id: int
+    handle: str
+    display_name: str
+    avatar_url: str | None = None
+
+
+class User(WireModel):
+    id: int
+    handle: str
+    display_name: str
+    avatar_url: str | None = None
+    bot: bool = False
+    created_at: datetime
+
+
+class Room(WireModel):
+    id: int
+    name: str
+    description: str = ""
+    topic: str = ""
+    kind: RoomKind = "text"
+    access_mode: AccessMode = "public"
+    owner_id: int | None = None
+    space_id: int | None = None
+    member_count: int = 0
+    created_at: datetime
+
+
+class Member(WireModel):
+    room_id: int
+    user: Actor
+    role: MemberRole = "member"
+    joined_at: datetime
+
+
+class ReplyRef(WireModel):
+    id: int
+    author: Actor | None = None
+    excerpt: str = ""
+
+
+class Message(WireModel):
+    id: int
+    room_id: int
+    space_id: int | None = None
+    author: Actor | None = None
+    type: MessageType = "speech"
+    content: str
+    content_html: str = ""
+    content_text: str = ""
+    reply_to: ReplyRef | None = None
+    parent_id: int | None = None
+    show_parent: bool = False
+    mentions: list[int] = Field(default_factory=list)
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
+    embeds: list[dict[str, Any]] = Field(default_factory=list)
+    custom_type: str | None = None
+    custom_id: str | None = None
+    custom_payload: Any = None
+    nonce: str | None = None
+    stars: int = 0
+    pinned: bool = False
+    edit_count: int = 0
+    reactions: list[dict[str, Any]] = Field(default_factory=list)
+    moderation_state: Literal["na", "pending", "approved", "rejected"] = "na"
+    deleted: bool = False
+    created_at: datetime
+    ts: int
+    edited_at: datetime | None = None
+    modified_at: datetime | None = None
+    edited_by_moderator: bool = False
+
+
+class MessagePage(WireModel):
+    messages: list[Message]
+    has_more: bool
+
+
+class Envelope(WireModel):
+    """One event on the wire (EVENTS.md C.1). Ephemeral events have `seq = None`."""
+
+    seq: int | None = None
+    type: str
+    ts: int
+    at: datetime
+    space_id: int | None = None
+    room_id: int | None = None
+    actor: Actor | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class EventPage(WireModel):
+    events: list[Envelope]
+    cursor: str
+    more: bool
+
+
+class AuthResult(WireModel):
+    user: User
+    token: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

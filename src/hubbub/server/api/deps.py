@@ -1,0 +1,38 @@
+"""Request dependencies: the Core and the acting user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hubbub.errors import Unauthorized
+from hubbub.server.services import auth
+from hubbub.server.services.core import Core, Ctx
+
+_bearer = HTTPBearer(auto_error=False, description="A user or bot token")
+
+
+def get_core(request: Request) -> Core:
+    core: Core = request.app.state.core
+    return core
+
+
+def bearer_token(
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise Unauthorized("an `Authorization: Bearer <token>` header is required", code="token_missing")
+    return creds.credentials
+
+
+async def get_ctx(
+    core: Annotated[Core, Depends(get_core)], token: Annotated[str, Depends(bearer_token)]
+) -> Ctx:
+    return await auth.authenticate(core, token)
+
+
+CoreDep = Annotated[Core, Depends(get_core)]
+CtxDep = Annotated[Ctx, Depends(get_ctx)]
+TokenDep = Annotated[str, Depends(bearer_token)]

@@ -1,0 +1,76 @@
+"""Rooms and membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from hubbub.protocol.models import Member, Room
+from hubbub.server.api.bodies import RoomCreate, RoomUpdate
+from hubbub.server.api.deps import CoreDep, CtxDep
+from hubbub.server.services import rooms
+
+router = APIRouter(prefix="/rooms", tags=["rooms"])
+RoomId = Path(ge=1, le=2**63 - 1)
+
+
+class RoomPage(BaseModel):
+    rooms: list[Room]
+    has_more: bool
+
+
+class MemberList(BaseModel):
+    members: list[Member]
+
+
+@router.post("", status_code=201, response_model=Room)
+async def create_room(body: RoomCreate, core: CoreDep, ctx: CtxDep) -> dict[str, Any]:
+    return await rooms.create(core, ctx, body.model_dump())
+
+
+@router.get("", response_model=RoomPage)
+async def list_rooms(
+    core: CoreDep,
+    ctx: CtxDep,
+    joined: bool = False,
+    after: int | None = Query(default=None, ge=0, le=2**63 - 1),
+    limit: int = Query(default=50, ge=1, le=100),
+) -> dict[str, Any]:
+    page, more = await rooms.list_rooms(core, ctx, joined_only=joined, after=after, limit=limit)
+    return {"rooms": page, "has_more": more}
+
+
+@router.get("/{room_id}", response_model=Room)
+async def get_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> dict[str, Any]:
+    return await rooms.get(core, ctx, room_id)
+
+
+@router.patch("/{room_id}", response_model=Room)
+async def update_room(
+    body: RoomUpdate, core: CoreDep, ctx: CtxDep, room_id: int = RoomId
+) -> dict[str, Any]:
+    return await rooms.update(core, ctx, room_id, body.model_dump(exclude_unset=True))
+
+
+@router.delete("/{room_id}", status_code=204, response_class=Response)
+async def delete_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> Response:
+    await rooms.delete(core, ctx, room_id)
+    return Response(status_code=204)
+
+
+@router.post("/{room_id}/join", response_model=Member)
+async def join_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> dict[str, Any]:
+    return await rooms.join(core, ctx, room_id)
+
+
+@router.post("/{room_id}/leave", status_code=204, response_class=Response)
+async def leave_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> Response:
+    await rooms.leave(core, ctx, room_id)
+    return Response(status_code=204)
+
+
+@router.get("/{room_id}/members", response_model=MemberList)
+async def room_members(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> dict[str, Any]:
+    return {"members": await rooms.members(core, ctx, room_id)}

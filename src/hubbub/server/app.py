@@ -1,0 +1,152 @@
+"""create_app(settings): the ASGI app and the lifespan that wires store → log → bus → hub.
+
+    writer (group commit) ──publish──▶ bus (memory | redis) ──▶ sequencer (order, gaps)
+                                                                    │
+                             long-poll waiters ◀── hub (audience) ◀─┘──▶ connections
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import ORJSONResponse, Response
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from hubbub.server.api import accounts, errors, events, messages, rooms
+from hubbub.server.bus.base import Bus
+from hubbub.server.bus.memory import MemoryBus
+from hubbub.server.bus.redis import RedisBus
+from hubbub.server.bus.sequencer import Sequencer
+from hubbub.server.clock import Clock
+from hubbub.server.gateway.endpoint import GatewaySession
+from hubbub.server.gateway.hub import Hub
+from hubbub.server.metrics import registry, render
+from hubbub.server.services import retention
+from hubbub.server.services.core import Core
+from hubbub.server.services.ratelimit import RateLimiter
+from hubbub.server.services.typing import TypingTracker
+from hubbub.server.settings import Settings
+from hubbub.server.store.engine import create_engine, migrate
+from hubbub.server.store.log import LogWriter
+
+log = logging.getLogger("hubbub")
+API = "/api/v1"
+
+
+def make_bus(url: str) -> Bus:
+    if url in ("", "memory", "memory://"):
+        return MemoryBus()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisBus(url)
+    raise ValueError(f"unsupported bus URL {url!r}: use memory:// or redis://host:port/db")
+
+
+class _BodyLimit(BaseHTTPMiddleware):
+    """Refuse oversized bodies from Content-Length before anything reads them."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        super().__init__(app)
+        self._limit = limit
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self._limit):
+            return errors.error_response(
+                413, "payload_too_large", f"request bodies are limited to {self._limit} bytes"
+            )
+        return await call_next(request)
+
+
+async def _every(seconds: float, fn: Callable[[], Awaitable[Any]]) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await fn()
+        except Exception:
+            log.exception("periodic task failed")
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings.load()
+    clock = clock or Clock()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database, sqlite_synchronous=settings.sqlite_synchronous)
+        await migrate(engine)
+        hub = Hub()
+        sequencer = Sequencer(engine, hub.deliver, poll_s=settings.gap_poll_s)
+        await sequencer.start()
+        hub.last_seq = sequencer.last
+        bus = make_bus(settings.bus)
+        await bus.start(sequencer.offer, hub.deliver_ephemeral)
+        writer = LogWriter(engine, clock, bus.publish)
+        writer.start()
+        limiter = RateLimiter(
+            clock,
+            rate=settings.messages_per_second,
+            burst=settings.messages_burst,
+            enabled=settings.rate_limits,
+        )
+        core = Core(settings, engine, writer, clock, bus.publish_ephemeral, limiter)
+        typing = TypingTracker(core)
+        core.extras.update(hub=hub, typing=typing, bus=bus, sequencer=sequencer)
+        app.state.core = core
+        app.state.metrics = registry(hub, writer, sequencer)
+
+        async def expire_typing() -> None:
+            typing.expire_due()
+
+        async def prune() -> None:
+            await retention.prune(core)
+
+        tickers = [
+            asyncio.create_task(_every(0.5, expire_typing)),
+            asyncio.create_task(_every(3600, prune)),
+        ]
+        try:
+            yield
+        finally:
+            for task in tickers:
+                task.cancel()
+            hub.drop_all(1001, "server shutting down")
+            await asyncio.sleep(0)
+            await writer.stop()
+            await bus.stop()
+            await sequencer.stop()
+            with contextlib.suppress(Exception):
+                await engine.dispose()
+
+    app = FastAPI(
+        title="hubbub",
+        version="0.1.0",
+        description="Self-hosted realtime chat: REST API and WebSocket gateway (`/gateway`).",
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+    )
+    app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
+    errors.install(app)
+    for router in (accounts.router, rooms.router, messages.router, events.router):
+        app.include_router(router, prefix=API)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz(request: Request) -> dict[str, Any]:
+        core: Core = request.app.state.core
+        return {"status": "ok", "seq": core.extras["sequencer"].last}
+
+    @app.get("/metrics", tags=["ops"], response_class=Response)
+    async def metrics(request: Request) -> Response:
+        return Response(render(request.app.state.metrics), media_type="text/plain; version=0.0.4")
+
+    @app.websocket("/gateway")
+    async def gateway(ws: WebSocket) -> None:
+        core: Core = ws.app.state.core
+        await GatewaySession(ws, core, core.extras["hub"], core.extras["typing"]).run()
+
+    return app

@@ -1,0 +1,1 @@
+"""Fan-out between nodes: `memory` (one process) or `redis` (scale-out)."""

@@ -1,0 +1,117 @@
+"""The server's event model: what services emit, the log stores, the bus carries and the
+gateway fans out. An event is encoded to its wire frame once, however many receive it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from hubbub.server.clock import iso_ms
+
+
+class Audience(StrEnum):
+    ROOM = "room"  # members of room_id (plus target_user_id, for a member who is leaving)
+    ROOM_OTHERS = "room_others"  # ROOM minus the actor's own connections (typing)
+    USER = "user"  # every connection of target_user_id
+    GLOBAL = "global"  # every connected user
+
+
+@dataclass(slots=True)
+class LogEvent:
+    type: str
+    audience: Audience
+    # None only for events read back from the store, whose JSON is decoded on demand.
+    data: dict[str, Any] | None
+    room_id: int | None = None
+    space_id: int | None = None
+    actor: dict[str, Any] | None = None
+    target_user_id: int | None = None
+    # Assigned by the log writer at commit; None for ephemeral events, which are never stored.
+    seq: int | None = None
+    ts: int = 0
+    _data_json: bytes | None = field(default=None, repr=False)
+    _frame: bytes | None = field(default=None, repr=False)
+    _frame_text: str | None = field(default=None, repr=False)
+
+    @property
+    def actor_id(self) -> int | None:
+        return None if self.actor is None else int(self.actor["id"])
+
+    @property
+    def data_json(self) -> bytes:
+        if self._data_json is None:
+            self._data_json = orjson.dumps(self.data)
+        return self._data_json
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self.data is None:
+            self.data = orjson.loads(self.data_json)
+        return self.data
+
+    @property
+    def actor_json(self) -> bytes | None:
+        return None if self.actor is None else orjson.dumps(self.actor)
+
+    @property
+    def frame(self) -> bytes:
+        """The gateway frame `{"op":"event", ...envelope}`, encoded on first use and cached."""
+        if self._frame is None:
+            self._frame = orjson.dumps(
+                {
+                    "op": "event",
+                    "seq": self.seq,
+                    "type": self.type,
+                    "ts": self.ts,
+                    "at": iso_ms(self.ts),
+                    "space_id": self.space_id,
+                    "room_id": self.room_id,
+                    "actor": self.actor,
+                    "data": orjson.Fragment(self.data_json),
+                }
+            )
+        return self._frame
+
+    @property
+    def frame_text(self) -> str:
+        """The frame as text: ASGI text frames take `str`, so decode once, not per recipient."""
+        if self._frame_text is None:
+            self._frame_text = self.frame.decode()
+        return self._frame_text
+
+    def envelope(self) -> dict[str, Any]:
+        """The envelope as a JSON-ready dict (long-poll responses embed it in a list)."""
+        env: dict[str, Any] = orjson.loads(self.frame)
+        del env["op"]
+        return env
+
+    @classmethod
+    def from_row(
+        cls,
+        *,
+        seq: int,
+        type: str,
+        audience: str,
+        room_id: int | None,
+        space_id: int | None,
+        target_user_id: int | None,
+        created_at: int,
+        actor: str | None,
+        data: str,
+    ) -> LogEvent:
+        ev = cls(
+            type=type,
+            audience=Audience(audience),
+            data=None,
+            room_id=room_id,
+            space_id=space_id,
+            actor=None if actor is None else orjson.loads(actor),
+            target_user_id=target_user_id,
+            seq=seq,
+            ts=created_at,
+        )
+        ev._data_json = data.encode()
+        return ev

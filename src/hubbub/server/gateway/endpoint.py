@@ -1,0 +1,196 @@
+"""The `/gateway` WebSocket: hello → ready → missed events → live events.
+
+Frames are JSON text `{"op": ...}` (protocol.frames). The handshake registers the
+connection with the hub *before* reading the backlog, so events committed while the
+backlog is being read are buffered and nothing falls between replay and live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge
+from hubbub.protocol.frames import CloseCode, Op
+from hubbub.server.gateway.connection import Connection, ConnState
+from hubbub.server.gateway.hub import Hub
+from hubbub.server.services import auth, eventfeed, rooms
+from hubbub.server.services.core import Core, Ctx
+from hubbub.server.services.typing import TypingTracker
+
+log = logging.getLogger("hubbub.gateway")
+PONG = '{"op":"pong"}'
+REPLAY_PAGE = 1000
+
+
+def error_frame(code: str, message: str) -> str:
+    return orjson.dumps({"op": Op.ERROR.value, "code": code, "message": message}).decode()
+
+
+async def _close(ws: WebSocket, code: int, error: HubbubError | None = None) -> None:
+    if ws.client_state is not WebSocketState.CONNECTED:
+        return
+    with contextlib.suppress(Exception):
+        if error is not None:
+            await ws.send_text(error_frame(error.code, error.message))
+        await ws.close(code, None if error is None else error.message[:120])
+
+
+class GatewaySession:
+    def __init__(self, ws: WebSocket, core: Core, hub: Hub, typing: TypingTracker) -> None:
+        self.ws = ws
+        self.core = core
+        self.hub = hub
+        self.typing = typing
+        self.max_frame = core.settings.max_frame_bytes
+
+    async def run(self) -> None:
+        await self.ws.accept()
+        try:
+            hello = await self._hello()
+            ctx = await auth.authenticate(self.core, hello.get("token"))
+            cursor = eventfeed.parse_cursor(_opt_str(hello.get("cursor")))
+        except HubbubError as err:
+            await _close(self.ws, err.close_code, err)
+            return
+        except (TimeoutError, WebSocketDisconnect):
+            await _close(self.ws, CloseCode.BAD_FRAME, BadRequest("no hello received", code="hello_timeout"))
+            return
+        conn = Connection(ctx.user_id, ctx.session_id, self.core.settings.max_send_queue)
+        self.hub.register(conn)
+        writer: asyncio.Task[None] | None = None
+        try:
+            await self._handshake(ctx, conn, cursor)
+            writer = asyncio.create_task(self._write(conn), name=f"gateway-write-{conn.id}")
+            await self._read(ctx, conn, writer)
+        except HubbubError as err:
+            await _close(self.ws, err.close_code, err)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.hub.unregister(conn)
+            if writer is not None:
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await writer
+
+    async def _hello(self) -> dict[str, Any]:
+        text = await asyncio.wait_for(self._receive_text(), self.core.settings.hello_timeout_s)
+        frame = _parse(text)
+        if frame.get("op") != Op.HELLO:
+            raise BadRequest("the first frame must be a hello", code="hello_expected")
+        return frame
+
+    async def _receive_text(self) -> str:
+        message = await self.ws.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        text = message.get("text")
+        if text is None:
+            data = message.get("bytes") or b""
+            if len(data) > self.max_frame:
+                raise _too_big(len(data), self.max_frame)
+            try:
+                text = data.decode()
+            except UnicodeDecodeError:
+                raise BadRequest("frames must be UTF-8 JSON", code="malformed_frame") from None
+        if len(text) > self.max_frame:
+            raise _too_big(len(text), self.max_frame)
+        return str(text)
+
+    async def _handshake(self, ctx: Ctx, conn: Connection, cursor: int | None) -> None:
+        page = await eventfeed.read(self.core, ctx, cursor, REPLAY_PAGE)
+        joined = await rooms.joined(self.core, ctx)
+        ready = {
+            "op": Op.READY.value,
+            "user": ctx.user.wire(),
+            "rooms": joined,
+            "cursor": str(cursor if cursor is not None else page.cursor),
+            "session_id": str(ctx.session_id),
+            "connection_id": conn.id,
+            "heartbeat_interval": self.core.settings.idle_timeout_s / 2,
+        }
+        await self.ws.send_text(orjson.dumps(ready).decode())
+        while True:
+            for ev in page.events:
+                await self.ws.send_text(ev.frame_text)
+            if not page.more:
+                break
+            page = await eventfeed.read(self.core, ctx, page.cursor, REPLAY_PAGE)
+        self.hub.go_live(conn, page.membership, page.cursor)
+
+    async def _write(self, conn: Connection) -> None:
+        while True:
+            await conn.wake.wait()
+            for frame in conn.take():
+                await self.ws.send_text(frame)
+            if conn.state is ConnState.CLOSING:
+                await _close(self.ws, conn.close_code)
+                return
+
+    async def _read(self, ctx: Ctx, conn: Connection, writer: asyncio.Task[None]) -> None:
+        idle = self.core.settings.idle_timeout_s
+        while not writer.done():
+            try:
+                text = await asyncio.wait_for(self._receive_text(), idle)
+            except TimeoutError:
+                conn.close(CloseCode.IDLE_TIMEOUT, f"no frame for {idle:.0f} s")
+                await asyncio.wait_for(writer, 5)
+                return
+            except HubbubError as err:
+                conn.push(error_frame(err.code, err.message))
+                conn.close(err.close_code, err.message[:120])
+                await asyncio.wait_for(writer, 5)
+                return
+            try:
+                await self._command(ctx, conn, text)
+            except HubbubError as err:  # a refused command keeps the connection
+                conn.push(error_frame(err.code, err.message))
+
+    async def _command(self, ctx: Ctx, conn: Connection, text: str) -> None:
+        try:
+            frame = _parse(text)
+        except BadRequest as err:
+            conn.push(error_frame(err.code, err.message))
+            conn.close(CloseCode.BAD_FRAME, err.message)
+            return
+        op = frame.get("op")
+        if op == Op.PING:
+            conn.push(PONG)
+        elif op == Op.TYPING:
+            room_id = frame.get("room_id")
+            if not isinstance(room_id, int) or isinstance(room_id, bool):
+                raise BadRequest("typing needs an integer room_id", code="invalid_room_id")
+            await self.typing.start(ctx, room_id)
+        elif op == Op.HELLO:
+            raise BadRequest("already identified", code="already_identified")
+        else:
+            raise BadRequest(f"unknown op {str(op)[:40]!r}", code="unknown_op")
+
+
+def _parse(text: str) -> dict[str, Any]:
+    try:
+        frame = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise BadRequest("frame is not valid JSON", code="malformed_frame") from None
+    if not isinstance(frame, dict):
+        raise BadRequest("frame must be a JSON object", code="malformed_frame")
+    return frame
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise BadRequest("cursor must be a string", code="invalid_cursor")
+
+
+def _too_big(size: int, limit: int) -> HubbubError:
+    return PayloadTooLarge(f"frame of {size} bytes exceeds the {limit}-byte limit", code="frame_too_large")
+

@@ -1,0 +1,132 @@
+"""Live fan-out on one node. Receives committed events strictly in seq order from the
+Sequencer and ephemeral events from the bus; resolves each event's audience through the
+room and user indexes and hands the event's one encoded frame to each recipient.
+
+Per recipient the work is an index lookup and a deque append; nothing is serialised per
+connection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from hubbub.server.events import Audience, LogEvent
+from hubbub.server.gateway.connection import Connection, ConnState
+from hubbub.server.services.visibility import Membership, membership_delta
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.connections: set[Connection] = set()
+        self._syncing: set[Connection] = set()
+        self._by_user: dict[int, set[Connection]] = defaultdict(set)
+        self._by_room: dict[int, set[Connection]] = defaultdict(set)
+        self.last_seq = 0
+        self._news = asyncio.Event()
+        self.delivered = 0
+
+    # -- connections -------------------------------------------------------------------
+    def register(self, conn: Connection) -> None:
+        """Start buffering every event for a connection that is still handshaking."""
+        self.connections.add(conn)
+        self._syncing.add(conn)
+
+    def go_live(self, conn: Connection, membership: Membership, cursor: int) -> None:
+        """Switch from handshake to live: the events buffered since `register` that are
+        newer than what the handshake already sent are filtered and queued, then the
+        connection joins the indexes. No await happens in here, so nothing slips between."""
+        conn.last_seq = max(conn.last_seq, cursor)
+        for ev in conn.pending:
+            if ev.seq is not None and ev.seq > conn.last_seq and membership.admit(ev):
+                conn.push_event(ev)
+        conn.pending = []
+        self._syncing.discard(conn)
+        if conn.state is ConnState.CLOSING:
+            return
+        conn.state = ConnState.LIVE
+        conn.rooms = membership.rooms
+        self._by_user[conn.user_id].add(conn)
+        for room in conn.rooms:
+            self._by_room[room].add(conn)
+
+    def unregister(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        self._syncing.discard(conn)
+        conns = self._by_user.get(conn.user_id)
+        if conns is not None:
+            conns.discard(conn)
+            if not conns:
+                del self._by_user[conn.user_id]
+        for room in conn.rooms:
+            members = self._by_room.get(room)
+            if members is not None:
+                members.discard(conn)
+                if not members:
+                    del self._by_room[room]
+
+    def of_user(self, user_id: int) -> set[Connection]:
+        return self._by_user.get(user_id, set())
+
+    # -- delivery ----------------------------------------------------------------------
+    def deliver(self, events: list[LogEvent]) -> None:
+        for ev in events:
+            for conn in self._syncing:
+                conn.pending.append(ev)
+            delta = membership_delta(ev)
+            if delta is not None and delta[2]:
+                self._set_member(delta[0], delta[1], True)
+            for conn in self._recipients(ev):
+                conn.push_event(ev)
+                self.delivered += 1
+            if delta is not None and not delta[2]:
+                self._set_member(delta[0], delta[1], False)
+            if ev.seq is not None:
+                self.last_seq = ev.seq
+        self._news.set()
+        self._news = asyncio.Event()
+
+    def deliver_ephemeral(self, ev: LogEvent) -> None:
+        for conn in self._recipients(ev):
+            conn.push(ev.frame_text)
+
+    def _recipients(self, ev: LogEvent) -> list[Connection]:
+        aud = ev.audience
+        if aud is Audience.GLOBAL:
+            return [c for c in self.connections if c.state is ConnState.LIVE]
+        if aud is Audience.USER:
+            return list(self._by_user.get(ev.target_user_id or 0, ()))
+        room = self._by_room.get(ev.room_id or 0, set())
+        if aud is Audience.ROOM:
+            if ev.target_user_id is not None and ev.type == "room.member.left":
+                return list(room | self._by_user.get(ev.target_user_id, set()))
+            return list(room)
+        actor = ev.actor_id
+        return [c for c in room if c.user_id != actor]
+
+    def _set_member(self, user_id: int, room_id: int, joined: bool) -> None:
+        for conn in self._by_user.get(user_id, ()):
+            if joined:
+                conn.rooms.add(room_id)
+                self._by_room[room_id].add(conn)
+            else:
+                conn.rooms.discard(room_id)
+                members = self._by_room.get(room_id)
+                if members is not None:
+                    members.discard(conn)
+
+    async def wait_newer(self, seq: int, timeout: float) -> bool:
+        """Wait until an event newer than `seq` has been delivered here (long-poll)."""
+        if self.last_seq > seq:
+            return True
+        news = self._news
+        try:
+            await asyncio.wait_for(news.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def drop_all(self, code: int = 1012, reason: str = "server asked clients to reconnect") -> int:
+        """Close every connection (operators, tests); clients resume from their cursors."""
+        for conn in list(self.connections):
+            conn.close(code, reason)
+        return len(self.connections)

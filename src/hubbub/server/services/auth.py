@@ -1,0 +1,184 @@
+"""Accounts and tokens: register, log in and out, bots, and resolving a bearer token."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+
+from hubbub.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from hubbub.server.services.core import Core, Ctx
+from hubbub.server.store import users as store
+from hubbub.server.store.log import Tx
+from hubbub.server.store.users import UserRow
+
+HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}$")
+MIN_PASSWORD, MAX_PASSWORD = 8, 256
+TOKEN_PREFIX = "hbb_"
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified against when the user does not exist, so timing does not reveal valid handles.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh bearer token (256 random bits) and the hash that is stored for it."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_handle(handle: str) -> None:
+    if not HANDLE.match(handle):
+        raise ValidationError(
+            "username must be 2–32 characters: letters, digits, '_', '.', '-' "
+            "(not starting with '.' or '-')",
+            code="invalid_username",
+        )
+
+
+def _check_display_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise ValidationError("display_name must be 1–64 characters", code="invalid_display_name")
+    return name
+
+
+async def _create_user(
+    core: Core,
+    *,
+    handle: str,
+    display_name: str | None,
+    password_hash: str | None,
+    bot: bool,
+    owner_id: int | None,
+    token_kind: str,
+) -> tuple[UserRow, str]:
+    _check_handle(handle)
+    name = _check_display_name(display_name if display_name is not None else handle)
+    token, token_hash = new_token()
+
+    async def job(tx: Tx) -> UserRow:
+        if await store.handle_taken(tx.conn, handle):
+            raise Conflict(f"username {handle!r} is taken", code="username_taken")
+        user = await store.insert_user_txn(
+            tx.conn,
+            handle=handle,
+            display_name=name,
+            password_hash=password_hash,
+            bot=bot,
+            owner_id=owner_id,
+            now_ms=tx.now_ms,
+        )
+        await store.insert_token_txn(
+            tx.conn, user_id=user.id, token_hash=token_hash, kind=token_kind, name="", now_ms=tx.now_ms
+        )
+        return user
+
+    try:
+        user = await core.log.run(job)
+    except IntegrityError as exc:  # two nodes racing for one handle
+        raise Conflict(f"username {handle!r} is taken", code="username_taken") from exc
+    return user, token
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValidationError(
+            f"password must be {MIN_PASSWORD}–{MAX_PASSWORD} characters", code="invalid_password"
+        )
+
+
+async def register(
+    core: Core, username: str, password: str, display_name: str | None = None
+) -> tuple[UserRow, str]:
+    _check_handle(username)
+    _check_password(password)
+    # argon2 is deliberately slow: keep it off the event loop.
+    pw_hash = await asyncio.to_thread(_hasher.hash, password)
+    return await _create_user(
+        core,
+        handle=username,
+        display_name=display_name,
+        password_hash=pw_hash,
+        bot=False,
+        owner_id=None,
+        token_kind="session",
+    )
+
+
+async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]:
+    async with core.engine.connect() as conn:
+        user = await store.get_user_by_handle(conn, username)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        await asyncio.to_thread(_hasher.verify, stored, password)
+        ok = user is not None and user.password_hash is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None:
+        raise Unauthorized("wrong username or password", code="invalid_credentials")
+    token, token_hash = new_token()
+
+    async def job(tx: Tx) -> None:
+        await store.insert_token_txn(
+            tx.conn, user_id=user.id, token_hash=token_hash, kind="session", name="", now_ms=tx.now_ms
+        )
+
+    await core.log.run(job)
+    return user, token
+
+
+async def logout(core: Core, token: str) -> None:
+    token_hash = hash_token(token)
+
+    async def job(tx: Tx) -> None:
+        await store.delete_token_txn(tx.conn, token_hash)
+
+    await core.log.run(job)
+
+
+async def create_bot(
+    core: Core, ctx: Ctx | None, username: str, display_name: str | None = None
+) -> tuple[UserRow, str]:
+    """A bot account and its token. `ctx` is the owning user; None for the admin CLI."""
+    if ctx is not None and ctx.user.bot:
+        raise Forbidden("bots cannot create bots", code="bot_cannot_create_bots")
+    return await _create_user(
+        core,
+        handle=username,
+        display_name=display_name,
+        password_hash=None,
+        bot=True,
+        owner_id=None if ctx is None else ctx.user_id,
+        token_kind="bot",
+    )
+
+
+async def authenticate(core: Core, token: str | None) -> Ctx:
+    if not token:
+        raise Unauthorized("missing bearer token", code="token_missing")
+    if len(token) > 256:
+        raise Unauthorized("invalid token", code="token_invalid")
+    async with core.engine.connect() as conn:
+        found = await store.user_for_token(conn, hash_token(token))
+    if found is None:
+        raise Unauthorized("invalid or revoked token", code="token_invalid")
+    user, session_id = found
+    return Ctx(user=user, session_id=session_id)
+
+
+async def get_user(core: Core, user_id: int) -> UserRow:
+    async with core.engine.connect() as conn:
+        user = await store.get_user(conn, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found", code="user_not_found")
+    return user

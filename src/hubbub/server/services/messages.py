@@ -1,0 +1,213 @@
+"""Messages: send (idempotent by nonce), read, page, edit, delete as a tombstone.
+
+Only members post; only the author or the room owner edits or deletes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
+from hubbub.server.events import Audience, LogEvent
+from hubbub.server.render import render
+from hubbub.server.services.core import Core, Ctx
+from hubbub.server.services.rooms import visible_room
+from hubbub.server.store import messages as store
+from hubbub.server.store.log import Tx
+
+MAX_NONCE = 64
+MAX_PAGE = 100
+
+
+def _check_content(core: Core, content: str) -> str:
+    if not content.strip():
+        raise ValidationError("content must not be empty", code="content_empty")
+    limit = core.settings.max_message_chars
+    if len(content) > limit:
+        raise ValidationError(
+            f"content is {len(content)} characters; the limit is {limit}",
+            code="content_too_long",
+            details={"limit": limit, "length": len(content)},
+        )
+    return content
+
+
+async def _message_for(conn: AsyncConnection, ctx: Ctx, message_id: int) -> tuple[Any, str | None]:
+    """The message row and the caller's role in its room; NotFound if they cannot see it."""
+    row = await store.get_message_row(conn, message_id)
+    if row is None:
+        raise NotFound(f"message {message_id} not found", code="message_not_found")
+    try:
+        _room, role = await visible_room(conn, ctx, row["room_id"])
+    except NotFound:
+        raise NotFound(f"message {message_id} not found", code="message_not_found") from None
+    return row, role
+
+
+def _may_change(ctx: Ctx, row: Any, role: str | None) -> None:
+    if row["author_id"] != ctx.user_id and role != "owner":
+        raise Forbidden("only the author or the room owner can do this", code="not_message_author")
+
+
+async def send(
+    core: Core,
+    ctx: Ctx,
+    room_id: int,
+    content: str,
+    *,
+    nonce: str | None = None,
+    reply_to: int | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """(message, created). A nonce already used by this user returns the original message."""
+    _check_content(core, content)
+    if nonce is not None and not 1 <= len(nonce) <= MAX_NONCE:
+        raise ValidationError(f"nonce must be 1–{MAX_NONCE} characters", code="invalid_nonce")
+    if nonce is not None:
+        async with core.engine.connect() as conn:
+            existing = await store.find_by_nonce(conn, ctx.user_id, nonce)
+        if existing is not None:
+            return existing, False
+    core.rate_limiter.hit(("send", ctx.user_id, room_id))
+    html, text = render(content)
+
+    async def job(tx: Tx) -> tuple[dict[str, Any], bool]:
+        _room, role = await visible_room(tx.conn, ctx, room_id)
+        if role is None:
+            raise Forbidden("join the room before posting in it", code="not_a_member")
+        if nonce is not None:  # a concurrent retry may have committed since the check above
+            existing = await store.find_by_nonce(tx.conn, ctx.user_id, nonce)
+            if existing is not None:
+                return existing, False
+        if reply_to is not None:
+            parent = await store.get_message_row(tx.conn, reply_to)
+            if parent is None or parent["room_id"] != room_id:
+                raise ValidationError(
+                    f"reply_to {reply_to} is not a message in this room", code="invalid_reply_to"
+                )
+        message = await store.insert_message_txn(
+            tx.conn,
+            room_id=room_id,
+            author_id=ctx.user_id,
+            type="reply" if reply_to is not None else "speech",
+            content=content,
+            content_html=html,
+            content_text=text,
+            reply_to_id=reply_to,
+            nonce=nonce,
+            edit_count=0,
+            deleted=False,
+            created_at=tx.now_ms,
+        )
+        tx.emit(
+            LogEvent(
+                type="message.created",
+                audience=Audience.ROOM,
+                room_id=room_id,
+                actor=ctx.user.snapshot(),
+                data={"message": message},
+            )
+        )
+        return message, True
+
+    result = await core.log.run(job)
+    typing = core.extras.get("typing")
+    if typing is not None:
+        typing.stop(ctx, room_id)
+    return result
+
+
+async def get(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
+    async with core.engine.connect() as conn:
+        await _message_for(conn, ctx, message_id)
+        message = await store.get_message(conn, message_id)
+    assert message is not None
+    return message
+
+
+async def history(
+    core: Core,
+    ctx: Ctx,
+    room_id: int,
+    *,
+    before: int | None,
+    after: int | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be 1–{MAX_PAGE}", code="invalid_limit")
+    if before is not None and after is not None:
+        raise ValidationError("give before or after, not both", code="invalid_page")
+    async with core.engine.connect() as conn:
+        await visible_room(conn, ctx, room_id)
+        return await store.page(conn, room_id, before=before, after=after, limit=limit)
+
+
+async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str, Any]:
+    _check_content(core, content)
+    html, text = render(content)
+
+    async def job(tx: Tx) -> dict[str, Any]:
+        row, role = await _message_for(tx.conn, ctx, message_id)
+        _may_change(ctx, row, role)
+        if row["deleted"]:
+            raise Conflict("a deleted message cannot be edited", code="message_deleted")
+        await store.update_message_txn(
+            tx.conn,
+            message_id,
+            content=content,
+            content_html=html,
+            content_text=text,
+            edit_count=row["edit_count"] + 1,
+            edited_at=tx.now_ms,
+        )
+        message = await store.get_message(tx.conn, message_id)
+        assert message is not None
+        tx.emit(
+            LogEvent(
+                type="message.updated",
+                audience=Audience.ROOM,
+                room_id=row["room_id"],
+                actor=ctx.user.snapshot(),
+                data={
+                    "room_id": row["room_id"],
+                    "message_id": message_id,
+                    "changes": {"content": content, "content_html": html, "content_text": text},
+                    "cleared": [],
+                    "edit_count": message["edit_count"],
+                    "edited_by": ctx.user_id,
+                    "edited_by_moderator": row["author_id"] != ctx.user_id,
+                    "modified_at": message["modified_at"],
+                },
+            )
+        )
+        return message
+
+    return await core.log.run(job)
+
+
+async def delete(core: Core, ctx: Ctx, message_id: int) -> None:
+    async def job(tx: Tx) -> None:
+        row, role = await _message_for(tx.conn, ctx, message_id)
+        _may_change(ctx, row, role)
+        if row["deleted"]:  # deleting twice is still deleted; no second event
+            return
+        await store.update_message_txn(tx.conn, message_id, deleted=True, deleted_at=tx.now_ms)
+        tx.emit(
+            LogEvent(
+                type="message.deleted",
+                audience=Audience.ROOM,
+                room_id=row["room_id"],
+                actor=ctx.user.snapshot(),
+                data={
+                    "room_id": row["room_id"],
+                    "message_id": message_id,
+                    "actor_id": ctx.user_id,
+                    "by_moderator": row["author_id"] != ctx.user_id,
+                },
+            )
+        )
+
+    await core.log.run(job)
+

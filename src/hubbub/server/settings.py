@@ -1,0 +1,72 @@
+"""Typed settings. Precedence: CLI flags > environment (HUBBUB_*) > hubbub.toml > defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from hubbub.errors import ValidationError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database: str = "sqlite:///hubbub.db"
+    bus: str = "memory://"
+    # SQLite `synchronous`: NORMAL survives a killed process (not a power cut) and is fast.
+    sqlite_synchronous: str = "NORMAL"
+    max_message_chars: int = 4000
+    max_frame_bytes: int = 64 * 1024
+    max_body_bytes: int = 1024 * 1024
+    rate_limits: bool = True
+    messages_per_second: float = 5.0
+    messages_burst: int = 10
+    idle_timeout_s: float = 60.0
+    hello_timeout_s: float = 10.0
+    typing_ttl_s: float = 10.0
+    # Events older than this many days are pruned; 0 keeps the log forever.
+    retention_days: float = 0.0
+    # How often a node checks the log head, catching events a lost pub/sub message hid.
+    gap_poll_s: float = 1.0
+    # A connection whose unsent frames exceed this is closed; it resumes from its cursor.
+    max_send_queue: int = 20_000
+    log_level: str = "info"
+
+    @classmethod
+    def load(cls, overrides: dict[str, Any] | None = None, toml_path: str | None = None) -> Settings:
+        values: dict[str, Any] = {}
+        path = Path(toml_path or os.environ.get("HUBBUB_CONFIG", "hubbub.toml"))
+        if path.is_file():
+            with path.open("rb") as fh:
+                values.update(tomllib.load(fh).get("hubbub", {}))
+        for f in fields(cls):
+            env = os.environ.get(f"HUBBUB_{f.name.upper()}")
+            if env is not None:
+                values[f.name] = env
+        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+        return replace(cls(), **_coerce(values))
+
+
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    for key, value in values.items():
+        if key not in types:
+            raise ValidationError(f"unknown setting {key!r}", code="unknown_setting")
+        kind = types[key]
+        try:
+            if kind == "bool" and isinstance(value, str):
+                out[key] = value.strip().lower() in ("1", "true", "yes", "on")
+            elif kind == "int":
+                out[key] = int(value)
+            elif kind == "float":
+                out[key] = float(value)
+            else:
+                out[key] = value if kind == "bool" else str(value)
+        except ValueError as exc:
+            raise ValidationError(f"setting {key!r}: {exc}", code="invalid_setting") from exc
+    return out

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core over aiosqlite / asyncpg. SQL lives only in this package."""

@@ -1,0 +1,99 @@
+"""Reads of the event log: the head, ranges for gap filling, and per-user replay candidates."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hubbub.server.events import Audience, LogEvent
+from hubbub.server.store.schema import events, meta
+
+MEMBERSHIP_TYPES = ("room.member.joined", "room.member.left")
+PRUNED_THROUGH = "events_pruned_through"
+
+_COLS = [
+    events.c.seq,
+    events.c.type,
+    events.c.audience,
+    events.c.room_id,
+    events.c.space_id,
+    events.c.target_user_id,
+    events.c.created_at,
+    events.c.actor,
+    events.c.data,
+]
+
+
+async def head(conn: AsyncConnection) -> int:
+    return int((await conn.execute(select(func.max(events.c.seq)))).scalar() or 0)
+
+
+async def pruned_through(conn: AsyncConnection) -> int:
+    q = select(meta.c.value).where(meta.c.key == PRUNED_THROUGH)
+    value = (await conn.execute(q)).scalar()
+    return int(value) if value is not None else 0
+
+
+async def fetch_range(conn: AsyncConnection, after: int, upto: int) -> list[LogEvent]:
+    """Every event with after < seq <= upto, in order (gap filling; no audience filter)."""
+    q = select(*_COLS).where(events.c.seq > after, events.c.seq <= upto).order_by(events.c.seq)
+    return [LogEvent.from_row(**r) for r in (await conn.execute(q)).mappings()]
+
+
+async def membership_events_since(
+    conn: AsyncConnection, user_id: int, cursor: int
+) -> list[tuple[int, str, int]]:
+    """(seq, type, room_id) of the user's joins and leaves after `cursor`, in order."""
+    q = (
+        select(events.c.seq, events.c.type, events.c.room_id)
+        .where(
+            events.c.target_user_id == user_id,
+            events.c.seq > cursor,
+            events.c.type.in_(MEMBERSHIP_TYPES),
+        )
+        .order_by(events.c.seq)
+    )
+    return [(int(s), str(t), int(r)) for s, t, r in (await conn.execute(q)).all()]
+
+
+async def candidates(
+    conn: AsyncConnection,
+    *,
+    user_id: int,
+    rooms: set[int],
+    cursor: int,
+    upto: int,
+    limit: int,
+) -> list[LogEvent]:
+    """Events after `cursor` that *may* be visible to the user; the caller decides exactly,
+    replaying membership changes in order (services.visibility)."""
+    who = [events.c.audience == Audience.GLOBAL.value, events.c.target_user_id == user_id]
+    if rooms:
+        who.append(
+            and_(
+                events.c.room_id.in_(rooms),
+                events.c.audience.in_([Audience.ROOM.value, Audience.ROOM_OTHERS.value]),
+            )
+        )
+    q = (
+        select(*_COLS)
+        .where(events.c.seq > cursor, events.c.seq <= upto, or_(*who))
+        .order_by(events.c.seq)
+        .limit(limit)
+    )
+    return [LogEvent.from_row(**r) for r in (await conn.execute(q)).mappings()]
+
+
+async def prune_txn(conn: AsyncConnection, before_ms: int) -> int:
+    """Delete events created before `before_ms`; remember the highest seq pruned so that
+    older cursors get a clear `cursor_expired`. Returns the number of events removed."""
+    q = select(func.max(events.c.seq), func.count()).where(events.c.created_at < before_ms)
+    top, count = (await conn.execute(q)).one()
+    if not count:
+        return 0
+    await conn.execute(delete(events).where(events.c.seq <= top))
+    if await conn.scalar(select(meta.c.value).where(meta.c.key == PRUNED_THROUGH)) is None:
+        await conn.execute(insert(meta).values(key=PRUNED_THROUGH, value=str(top)))
+    else:
+        await conn.execute(update(meta).where(meta.c.key == PRUNED_THROUGH).values(value=str(top)))
+    return int(count)

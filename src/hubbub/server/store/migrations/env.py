@@ -1,0 +1,13 @@
+"""Alembic environment. The server runs migrations itself at start-up (store.engine.migrate),
+handing Alembic an open connection in `config.attributes["connection"]`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from hubbub.server.store.schema import metadata
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

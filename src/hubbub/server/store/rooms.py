@@ -1,0 +1,169 @@
+"""Rooms and room membership."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hubbub.server.clock import iso_ms
+from hubbub.server.store.schema import room_members, rooms, users
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    id: int
+    name: str
+    description: str
+    topic: str
+    kind: str
+    access_mode: str
+    owner_id: int | None
+    space_id: int | None
+    created_at: int
+    deleted_at: int | None
+    member_count: int = 0
+
+    @classmethod
+    def of(cls, row: RowMapping, member_count: int = 0) -> RoomRow:
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            description=row["description"],
+            topic=row["topic"],
+            kind=row["kind"],
+            access_mode=row["access_mode"],
+            owner_id=row["owner_id"],
+            space_id=row["space_id"],
+            created_at=row["created_at"],
+            deleted_at=row["deleted_at"],
+            member_count=member_count,
+        )
+
+    @property
+    def public(self) -> bool:
+        return self.access_mode == "public"
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "topic": self.topic,
+            "kind": self.kind,
+            "access_mode": self.access_mode,
+            "owner_id": self.owner_id,
+            "space_id": self.space_id,
+            "member_count": self.member_count,
+            "created_at": iso_ms(self.created_at),
+        }
+
+
+_count = (
+    select(func.count())
+    .where(room_members.c.room_id == rooms.c.id)
+    .correlate(rooms)
+    .scalar_subquery()
+    .label("member_count")
+)
+
+
+async def insert_room_txn(conn: AsyncConnection, **values: Any) -> RoomRow:
+    row = (await conn.execute(insert(rooms).values(**values).returning(*rooms.c))).mappings().one()
+    return RoomRow.of(row)
+
+
+async def get_room(conn: AsyncConnection, room_id: int) -> RoomRow | None:
+    q = select(rooms, _count).where(rooms.c.id == room_id, rooms.c.deleted_at.is_(None))
+    row = (await conn.execute(q)).mappings().first()
+    return None if row is None else RoomRow.of(row, row["member_count"])
+
+
+async def list_rooms(
+    conn: AsyncConnection, *, user_id: int, joined_only: bool, after: int | None, limit: int
+) -> list[RoomRow]:
+    """Rooms a user can see (public ones and their own), ordered by id, one page."""
+    mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
+    visible = rooms.c.id.in_(mine) if joined_only else or_(
+        rooms.c.access_mode == "public", rooms.c.id.in_(mine)
+    )
+    q = select(rooms, _count).where(visible, rooms.c.deleted_at.is_(None))
+    if after is not None:
+        q = q.where(rooms.c.id > after)
+    q = q.order_by(rooms.c.id).limit(limit)
+    return [RoomRow.of(r, r["member_count"]) for r in (await conn.execute(q)).mappings()]
+
+
+async def update_room_txn(conn: AsyncConnection, room_id: int, changes: dict[str, Any]) -> None:
+    await conn.execute(update(rooms).where(rooms.c.id == room_id).values(**changes))
+
+
+async def soft_delete_room_txn(conn: AsyncConnection, room_id: int, now_ms: int) -> None:
+    await conn.execute(update(rooms).where(rooms.c.id == room_id).values(deleted_at=now_ms))
+
+
+async def member_role(conn: AsyncConnection, room_id: int, user_id: int) -> str | None:
+    q = select(room_members.c.role).where(
+        and_(room_members.c.room_id == room_id, room_members.c.user_id == user_id)
+    )
+    return (await conn.execute(q)).scalar()
+
+
+async def add_member_txn(
+    conn: AsyncConnection, *, room_id: int, user_id: int, role: str, now_ms: int
+) -> None:
+    await conn.execute(
+        insert(room_members).values(room_id=room_id, user_id=user_id, role=role, joined_at=now_ms)
+    )
+
+
+async def remove_member_txn(conn: AsyncConnection, room_id: int, user_id: int) -> None:
+    await conn.execute(
+        delete(room_members).where(
+            room_members.c.room_id == room_id, room_members.c.user_id == user_id
+        )
+    )
+
+
+async def list_members(conn: AsyncConnection, room_id: int) -> list[dict[str, Any]]:
+    q = (
+        select(room_members.c.role, room_members.c.joined_at, users.c.id, users.c.handle,
+               users.c.display_name, users.c.avatar_url)
+        .join(users, users.c.id == room_members.c.user_id)
+        .where(room_members.c.room_id == room_id)
+        .order_by(room_members.c.joined_at, users.c.id)
+    )
+    return [member_wire(room_id, r) for r in (await conn.execute(q)).mappings()]
+
+
+def member_wire(room_id: int, r: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    return {
+        "room_id": room_id,
+        "user": {
+            "id": r["id"],
+            "handle": r["handle"],
+            "display_name": r["display_name"],
+            "avatar_url": r["avatar_url"],
+        },
+        "role": r["role"],
+        "joined_at": iso_ms(r["joined_at"]),
+    }
+
+
+async def room_ids_of(conn: AsyncConnection, user_id: int) -> set[int]:
+    """Every room the user is a member of, deleted rooms included (see schema.rooms)."""
+    q = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
+    return {int(r) for r in (await conn.execute(q)).scalars()}
+
+
+async def joined_rooms(conn: AsyncConnection, user_id: int) -> list[RoomRow]:
+    mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
+    q = (
+        select(rooms, _count)
+        .where(rooms.c.id.in_(mine), rooms.c.deleted_at.is_(None))
+        .order_by(rooms.c.id)
+    )
+    return [RoomRow.of(r, r["member_count"]) for r in (await conn.execute(q)).mappings()]

@@ -1,0 +1,128 @@
+"""Table definitions. Migrations in `migrations/` create exactly these; keep them in step.
+
+Times are stored as integer milliseconds since the epoch (UTC): identical on SQLite and
+PostgreSQL, cheap to compare, and the envelope's `ts` is already in that unit.
+JSON columns are stored as text produced by orjson, so an event's `data` goes from the
+database to the wire without a decode/encode round trip.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("handle", String(32), nullable=False),
+    # Uniqueness is case-insensitive: "Alice" and "alice" are one handle.
+    Column("handle_key", String(32), nullable=False, unique=True),
+    Column("display_name", String(64), nullable=False),
+    Column("avatar_url", Text, nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("bot", Boolean, nullable=False, default=False),
+    Column("owner_id", BigInteger, ForeignKey("users.id"), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("user_id", BigInteger, ForeignKey("users.id"), nullable=False, index=True),
+    # sha256 of the bearer token: the token itself is never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(64), nullable=False, default=""),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_used_at", BigInteger, nullable=True),
+)
+
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("topic", Text, nullable=False, default=""),
+    Column("kind", String(16), nullable=False, default="text"),
+    Column("access_mode", String(16), nullable=False, default="public"),
+    Column("owner_id", BigInteger, ForeignKey("users.id"), nullable=True),
+    Column("space_id", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    # Rooms are soft-deleted: membership rows stay so that resuming clients can still be
+    # shown the events up to and including `room.deleted`.
+    Column("deleted_at", BigInteger, nullable=True),
+)
+
+room_members = Table(
+    "room_members",
+    metadata,
+    Column("room_id", BigInteger, ForeignKey("rooms.id"), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id"), primary_key=True),
+    Column("role", String(16), nullable=False, default="member"),
+    Column("joined_at", BigInteger, nullable=False),
+    Index("ix_room_members_user", "user_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("room_id", BigInteger, ForeignKey("rooms.id"), nullable=False),
+    Column("author_id", BigInteger, ForeignKey("users.id"), nullable=False),
+    Column("type", String(16), nullable=False, default="speech"),
+    Column("content", Text, nullable=False),
+    Column("content_html", Text, nullable=False),
+    Column("content_text", Text, nullable=False),
+    Column("reply_to_id", BigInteger, nullable=True),
+    Column("nonce", String(64), nullable=True),
+    Column("edit_count", Integer, nullable=False, default=0),
+    Column("created_at", BigInteger, nullable=False),
+    Column("edited_at", BigInteger, nullable=True),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("deleted_at", BigInteger, nullable=True),
+    Index("ix_messages_room_id", "room_id", "id"),
+    # A retried send with the same nonce finds the original instead of duplicating it.
+    UniqueConstraint("author_id", "nonce", name="uq_messages_author_nonce"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    # Assigned by the log writer, never by the database: commit order must equal seq order.
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(64), nullable=False),
+    Column("audience", String(16), nullable=False),
+    Column("room_id", BigInteger, nullable=True),
+    Column("space_id", BigInteger, nullable=True),
+    Column("actor_id", BigInteger, nullable=True),
+    Column("target_user_id", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("actor", Text, nullable=True),
+    Column("data", Text, nullable=False),
+    Index("ix_events_room_seq", "room_id", "seq"),
+    Index("ix_events_target_seq", "target_user_id", "seq"),
+)
+
+# Small key/value facts about the store, e.g. how far the log has been pruned.
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,120 @@
+"""Users and their bearer tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hubbub.server.clock import iso_ms
+from hubbub.server.store.schema import tokens, users
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    handle: str
+    display_name: str
+    avatar_url: str | None
+    bot: bool
+    owner_id: int | None
+    created_at: int
+    password_hash: str | None
+
+    @classmethod
+    def of(cls, row: RowMapping) -> UserRow:
+        return cls(
+            id=row["id"],
+            handle=row["handle"],
+            display_name=row["display_name"],
+            avatar_url=row["avatar_url"],
+            bot=bool(row["bot"]),
+            owner_id=row["owner_id"],
+            created_at=row["created_at"],
+            password_hash=row["password_hash"],
+        )
+
+    def wire(self) -> dict[str, Any]:
+        """The full user object of the REST API and `ready`."""
+        return {**self.snapshot(), "bot": self.bot, "created_at": iso_ms(self.created_at)}
+
+    def snapshot(self) -> dict[str, Any]:
+        """The actor/author snapshot of EVENTS.md C.1."""
+        return {
+            "id": self.id,
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "avatar_url": self.avatar_url,
+        }
+
+
+async def insert_user_txn(
+    conn: AsyncConnection,
+    *,
+    handle: str,
+    display_name: str,
+    password_hash: str | None,
+    bot: bool,
+    owner_id: int | None,
+    now_ms: int,
+) -> UserRow:
+    values = {
+        "handle": handle,
+        "handle_key": handle.lower(),
+        "display_name": display_name,
+        "password_hash": password_hash,
+        "bot": bot,
+        "owner_id": owner_id,
+        "created_at": now_ms,
+    }
+    result = await conn.execute(insert(users).values(**values).returning(*users.c))
+    return UserRow.of(result.mappings().one())
+
+
+async def handle_taken(conn: AsyncConnection, handle: str) -> bool:
+    q = select(users.c.id).where(users.c.handle_key == handle.lower())
+    return (await conn.execute(q)).first() is not None
+
+
+async def get_user(conn: AsyncConnection, user_id: int) -> UserRow | None:
+    row = (await conn.execute(select(users).where(users.c.id == user_id))).mappings().first()
+    return None if row is None else UserRow.of(row)
+
+
+async def get_user_by_handle(conn: AsyncConnection, handle: str) -> UserRow | None:
+    q = select(users).where(users.c.handle_key == handle.lower())
+    row = (await conn.execute(q)).mappings().first()
+    return None if row is None else UserRow.of(row)
+
+
+async def insert_token_txn(
+    conn: AsyncConnection, *, user_id: int, token_hash: str, kind: str, name: str, now_ms: int
+) -> None:
+    await conn.execute(
+        insert(tokens).values(
+            user_id=user_id, token_hash=token_hash, kind=kind, name=name, created_at=now_ms
+        )
+    )
+
+
+async def user_for_token(conn: AsyncConnection, token_hash: str) -> tuple[UserRow, int] | None:
+    """The user a token belongs to, and the token's id (the session id)."""
+    q = (
+        select(users, tokens.c.id.label("token_id"))
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(tokens.c.token_hash == token_hash)
+    )
+    row = (await conn.execute(q)).mappings().first()
+    return None if row is None else (UserRow.of(row), int(row["token_id"]))
+
+
+async def touch_token_txn(conn: AsyncConnection, token_id: int, now_ms: int) -> None:
+    await conn.execute(update(tokens).where(tokens.c.id == token_id).values(last_used_at=now_ms))
+
+
+async def delete_token_txn(conn: AsyncConnection, token_hash: str) -> bool:
+    result = await conn.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
+    return bool(result.rowcount)
