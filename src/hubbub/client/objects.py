@@ -188,10 +188,12 @@ class Room(_Entity[models.Room]):
         while remaining is None or remaining > 0:
             size = page_size if remaining is None else min(page_size, remaining)
             page = await self._client.http.list_messages(self.id, before=before, limit=size)
-            for data in reversed(page.messages):
-                yield self._client.cache.store_message(data)
+            newest_first = page.messages[::-1]
             if remaining is not None:
-                remaining -= len(page.messages)
+                newest_first = newest_first[:remaining]
+                remaining -= len(newest_first)
+            for data in newest_first:
+                yield self._client.cache.store_message(data)
             if not page.has_more or not page.messages:
                 return
             before = page.messages[0].id

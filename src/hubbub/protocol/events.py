@@ -140,19 +140,19 @@ class ServerEvent(Event):
 
     @classmethod
     def _from_envelope(cls, envelope: Envelope, raw: dict[str, Any], **extra: Any) -> ServerEvent:
-        return cls(
-            raw=raw,
-            type=envelope.type,
-            seq=envelope.seq,
-            ts=envelope.ts,
-            at=envelope.at,
-            space_id=envelope.space_id,
-            room_id=envelope.room_id,
-            actor=envelope.actor,
-            data=envelope.data,
-            **cls._parse_data(envelope),
-            **extra,
-        )
+        fields: dict[str, Any] = {
+            "raw": raw,
+            "type": envelope.type,
+            "seq": envelope.seq,
+            "ts": envelope.ts,
+            "at": envelope.at,
+            "space_id": envelope.space_id,
+            "room_id": envelope.room_id,
+            "actor": envelope.actor,
+            "data": envelope.data,
+        }
+        # Parsed fields win: e.g. a RoomEvent's room_id falls back to data["room_id"].
+        return cls(**{**fields, **cls._parse_data(envelope), **extra})
 
     @classmethod
     def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
