@@ -39,7 +39,8 @@ class Connecting(LifecycleEvent):
     type_name = "client.connecting"
     url: str
     attempt: int
-    """0 for the first try after a healthy session, then 1, 2, … while reconnecting."""
+    """0 for the initial connect; n for the n-th consecutive retry. A session that stayed
+    healthy (`Backoff.healthy_after`) resets the count, so its reconnect is 1 again."""
 
 
 @dataclass(kw_only=True, eq=False)

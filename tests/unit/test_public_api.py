@@ -1,0 +1,81 @@
+"""`hubbub.__all__` is exactly the intended public SDK surface, and all of it resolves."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import hubbub
+
+EVENTS = {
+    "Event",
+    "ServerEvent",
+    "RoomEvent",
+    "MessageEvent",
+    "MessageCreated",
+    "MessageUpdated",
+    "MessageDeleted",
+    "RoomCreated",
+    "RoomUpdated",
+    "RoomDeleted",
+    "MemberEvent",
+    "MemberJoined",
+    "MemberLeft",
+    "TypingEvent",
+    "TypingStarted",
+    "TypingStopped",
+    "UnknownEvent",
+}
+LIFECYCLE = {
+    "LifecycleEvent",
+    "Connecting",
+    "Connected",
+    "Ready",
+    "Resumed",
+    "Disconnected",
+    "EventsMissed",
+}
+ERRORS = {
+    "HubbubError",
+    "BadRequest",
+    "ValidationError",
+    "InvalidCursor",
+    "Unauthorized",
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "PayloadTooLarge",
+    "CursorExpired",
+    "RateLimited",
+    "ServiceUnavailable",
+}
+CLIENT = {"Client", "Room", "Message", "User", "EventStream", "Backoff", "__version__"}
+
+
+def test_all_is_exactly_the_public_api() -> None:
+    assert set(hubbub.__all__) == EVENTS | LIFECYCLE | ERRORS | CLIENT
+    assert len(hubbub.__all__) == len(set(hubbub.__all__))
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in hubbub.__all__:
+        assert getattr(hubbub, name) is not None
+
+
+def test_event_classes_share_one_root() -> None:
+    for name in EVENTS | LIFECYCLE:
+        assert issubclass(getattr(hubbub, name), hubbub.Event)
+    for name in ERRORS:
+        assert issubclass(getattr(hubbub, name), hubbub.HubbubError)
+
+
+def test_importing_the_sdk_does_not_import_the_server() -> None:
+    code = (
+        "import sys, hubbub; "
+        "bad = [m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'hubbub.server') "
+        "if m in sys.modules]; print(bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
