@@ -20,9 +20,7 @@ app.add_typer(admin, name="admin")
 console = Console()
 err = Console(stderr=True)
 
-UrlOpt = Annotated[
-    str, typer.Option("--url", envvar="HUBBUB_URL", help="Server base URL.")
-]
+UrlOpt = Annotated[str, typer.Option("--url", envvar="HUBBUB_URL", help="Server base URL.")]
 TokenOpt = Annotated[
     str, typer.Option("--token", envvar="HUBBUB_TOKEN", help="Bearer token (user or bot).")
 ]
@@ -85,8 +83,9 @@ def serve(
         uvicorn.run(create_app(settings), **common)
 
 
-async def _admin_create(database: str | None, username: str, password: str | None, bot: bool,
-                        display_name: str | None) -> tuple[dict[str, Any], str]:
+async def _admin_create(
+    database: str | None, username: str, password: str | None, bot: bool, display_name: str | None
+) -> tuple[dict[str, Any], str]:
     from hubbub.server.clock import Clock
     from hubbub.server.services import auth
     from hubbub.server.services.core import Core
@@ -103,8 +102,14 @@ async def _admin_create(database: str | None, username: str, password: str | Non
         # Running servers pick up anything logged here through their head check.
         writer = LogWriter(engine, clock, lambda _events: None)
         writer.start()
-        core = Core(settings, engine, writer, clock, lambda _e: None,
-                    RateLimiter(clock, rate=1, burst=1, enabled=False))
+        core = Core(
+            settings,
+            engine,
+            writer,
+            clock,
+            lambda _e: None,
+            RateLimiter(clock, rate=1, burst=1, enabled=False),
+        )
         try:
             if bot:
                 user, token = await auth.create_bot(core, None, username, display_name)
@@ -174,7 +179,9 @@ def tail(
     room: Annotated[str, typer.Argument(help="Room id or exact room name.")],
     url: UrlOpt = "http://127.0.0.1:8080",
     token: TokenOpt = "",
-    cursor: Annotated[str | None, typer.Option(help="Replay events after this cursor first.")] = None,
+    cursor: Annotated[
+        str | None, typer.Option(help="Replay events after this cursor first.")
+    ] = None,
 ) -> None:
     """Print a room's events live, one readable line each, until Ctrl-C."""
     from hubbub.cli_client import tail_room

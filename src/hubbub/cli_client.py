@@ -68,7 +68,8 @@ def describe(event: dict[str, Any]) -> str:
         m = data["message"]
         return f"{at} #{m['id']} <{actor}> {m['content_text'] or m['content']}"
     if kind == "message.updated":
-        return f"{at} #{data['message_id']} edited by {actor}: {data['changes'].get('content_text', '')}"
+        text = data["changes"].get("content_text", "")
+        return f"{at} #{data['message_id']} edited by {actor}: {text}"
     if kind == "message.deleted":
         return f"{at} #{data['message_id']} deleted by {actor}"
     if kind == "room.member.joined":
@@ -95,6 +96,6 @@ async def tail_room(url: str, token: str, room: str, cursor: str | None, console
             frame = orjson.loads(raw)
             if frame.get("op") == "error":
                 raise error_from_wire(400, {"error": frame})
-            if frame.get("op") == "event" and frame.get("room_id") == room_id:
-                if frame["type"] != "typing.stopped":
-                    console.print(escape(describe(frame)), highlight=False)
+            shown = frame.get("op") == "event" and frame.get("type") != "typing.stopped"
+            if shown and frame.get("room_id") == room_id:
+                console.print(escape(describe(frame)), highlight=False)

@@ -54,7 +54,13 @@ class TestServer:
         self.port = port or free_port()
         self.clock = clock
         self.settings = Settings.load(
-            {"database": database, "bus": bus, "port": self.port, "log_level": "warning", **settings},
+            {
+                "database": database,
+                "bus": bus,
+                "port": self.port,
+                "log_level": "warning",
+                **settings,
+            },
             toml_path="/nonexistent",
         )
         self._server: Any = None
@@ -113,7 +119,9 @@ class TestServer:
         n: int = self.core.extras["hub"].drop_all(1012, "dropped by the test server")
         return n
 
-    async def register(self, username: str, password: str = "correct horse battery") -> dict[str, Any]:
+    async def register(
+        self, username: str, password: str = "correct horse battery"
+    ) -> dict[str, Any]:
         async with httpx.AsyncClient(base_url=self.url) as http:
             resp = await http.post(
                 "/api/v1/auth/register", json={"username": username, "password": password}

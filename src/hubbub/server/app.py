@@ -1,8 +1,8 @@
 """create_app(settings): the ASGI app and the lifespan that wires store → log → bus → hub.
 
-    writer (group commit) ──publish──▶ bus (memory | redis) ──▶ sequencer (order, gaps)
-                                                                    │
-                             long-poll waiters ◀── hub (audience) ◀─┘──▶ connections
+writer (group commit) ──publish──▶ bus (memory | redis) ──▶ sequencer (order, gaps)
+                                                                │
+                         long-poll waiters ◀── hub (audience) ◀─┘──▶ connections
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, WebSocket
-from fastapi.responses import ORJSONResponse, Response
+from fastapi.responses import Response
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from hubbub.server.api import accounts, errors, events, messages, rooms
@@ -128,7 +128,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         version="0.1.0",
         description="Self-hosted realtime chat: REST API and WebSocket gateway (`/gateway`).",
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
     )
     app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
     errors.install(app)

@@ -18,10 +18,14 @@ class _Collector:
 
     def collect(self) -> Iterator[Metric]:
         yield GaugeMetricFamily(
-            "hubbub_gateway_connections", "Open gateway connections", value=len(self._hub.connections)
+            "hubbub_gateway_connections",
+            "Open gateway connections",
+            value=len(self._hub.connections),
         )
         yield CounterMetricFamily(
-            "hubbub_gateway_deliveries", "Event frames queued to connections", value=self._hub.delivered
+            "hubbub_gateway_deliveries",
+            "Event frames queued to connections",
+            value=self._hub.delivered,
         )
         yield GaugeMetricFamily("hubbub_log_head_seq", "Last seq fanned out", value=self._seq.last)
         yield CounterMetricFamily(

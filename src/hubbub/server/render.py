@@ -12,8 +12,26 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}
     "strikethrough"
 )
 _TAGS = {
-    "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "a",
-    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
 }
 _ATTRS = {"a": {"href", "title"}, "code": {"class"}}
 

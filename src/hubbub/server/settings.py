@@ -37,7 +37,9 @@ class Settings:
     log_level: str = "info"
 
     @classmethod
-    def load(cls, overrides: dict[str, Any] | None = None, toml_path: str | None = None) -> Settings:
+    def load(
+        cls, overrides: dict[str, Any] | None = None, toml_path: str | None = None
+    ) -> Settings:
         values: dict[str, Any] = {}
         path = Path(toml_path or os.environ.get("HUBBUB_CONFIG", "hubbub.toml"))
         if path.is_file():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 
@@ -12,7 +12,7 @@ from hubbub.server.api.deps import CoreDep, CtxDep, TokenDep
 from hubbub.server.services import auth
 
 router = APIRouter(tags=["accounts"])
-UserId = Path(ge=1, le=2**63 - 1)
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.post("/auth/register", status_code=201, response_model=AuthResult)
@@ -45,5 +45,5 @@ async def me(ctx: CtxDep) -> dict[str, Any]:
 
 
 @router.get("/users/{user_id}", response_model=User)
-async def get_user(core: CoreDep, _ctx: CtxDep, user_id: int = UserId) -> dict[str, Any]:
+async def get_user(core: CoreDep, _ctx: CtxDep, user_id: UserId) -> dict[str, Any]:
     return (await auth.get_user(core, user_id)).wire()

@@ -23,7 +23,9 @@ def bearer_token(
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if creds is None or creds.scheme.lower() != "bearer":
-        raise Unauthorized("an `Authorization: Bearer <token>` header is required", code="token_missing")
+        raise Unauthorized(
+            "an `Authorization: Bearer <token>` header is required", code="token_missing"
+        )
     return creds.credentials
 
 

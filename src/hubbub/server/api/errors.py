@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hubbub.errors import HubbubError, RateLimited
+from hubbub.server.api.responses import JSON
 
 log = logging.getLogger("hubbub.api")
 
@@ -26,21 +26,23 @@ _HTTP_CODES = {
 
 def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None
-) -> ORJSONResponse:
+) -> JSON:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     headers = {}
     if details and "retry_after" in details:
         headers["Retry-After"] = str(max(1, round(float(details["retry_after"]) + 0.499)))
-    return ORJSONResponse(body, status_code=status, headers=headers)
+    return JSON(body, status_code=status, headers=headers)
 
 
-def _validation(exc: RequestValidationError) -> ORJSONResponse:
+def _validation(exc: RequestValidationError) -> JSON:
     errors = []
     for err in exc.errors():
         if err.get("type") == "json_invalid":
             return error_response(400, "malformed_json", "request body is not valid JSON")
         loc = [str(p) for p in err.get("loc", ())]
-        errors.append({"field": ".".join(loc[1:] or loc), "type": err.get("type"), "message": err.get("msg")})
+        errors.append(
+            {"field": ".".join(loc[1:] or loc), "type": err.get("type"), "message": err.get("msg")}
+        )
     missing_body = any(e["type"] == "missing" and e["field"] == "body" for e in errors)
     if missing_body:
         return error_response(400, "body_required", "a JSON request body is required")
@@ -55,7 +57,7 @@ def _validation(exc: RequestValidationError) -> ORJSONResponse:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(HubbubError)
-    async def _hubbub(_req: Request, exc: HubbubError) -> ORJSONResponse:
+    async def _hubbub(_req: Request, exc: HubbubError) -> JSON:
         if exc.status >= 500:
             log.error("service error: %r", exc)
         response = error_response(exc.status, exc.code, exc.message, exc.details)
@@ -64,15 +66,15 @@ def install(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_req: Request, exc: RequestValidationError) -> ORJSONResponse:
+    async def _invalid(_req: Request, exc: RequestValidationError) -> JSON:
         return _validation(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> ORJSONResponse:
+    async def _http(_req: Request, exc: StarletteHTTPException) -> JSON:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
-    async def _unexpected(req: Request, exc: Exception) -> ORJSONResponse:
+    async def _unexpected(req: Request, exc: Exception) -> JSON:
         log.exception("unhandled error on %s %s", req.method, req.url.path)
         return error_response(500, "internal_error", "internal server error")

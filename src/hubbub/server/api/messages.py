@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from fastapi.responses import ORJSONResponse
 
 from hubbub.protocol.models import Message, MessagePage
 from hubbub.server.api.bodies import MessageCreate, MessageEdit
 from hubbub.server.api.deps import CoreDep, CtxDep
+from hubbub.server.api.responses import JSON
 from hubbub.server.services import messages
 
 router = APIRouter(tags=["messages"])
-Id = Path(ge=1, le=2**63 - 1)
-OptId = Query(default=None, ge=0, le=2**63 - 1)
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
+OptId = Annotated[int | None, Query(ge=0, le=2**63 - 1)]
 
 
 @router.post(
@@ -23,22 +23,20 @@ OptId = Query(default=None, ge=0, le=2**63 - 1)
     response_model=Message,
     responses={200: {"model": Message, "description": "a repeated nonce: the original message"}},
 )
-async def send_message(
-    body: MessageCreate, core: CoreDep, ctx: CtxDep, room_id: int = Id
-) -> ORJSONResponse:
+async def send_message(body: MessageCreate, core: CoreDep, ctx: CtxDep, room_id: Id) -> JSON:
     message, created = await messages.send(
         core, ctx, room_id, body.content, nonce=body.nonce, reply_to=body.reply_to
     )
-    return ORJSONResponse(message, status_code=201 if created else 200)
+    return JSON(message, status_code=201 if created else 200)
 
 
 @router.get("/rooms/{room_id}/messages", response_model=MessagePage)
 async def list_messages(
     core: CoreDep,
     ctx: CtxDep,
-    room_id: int = Id,
-    before: int | None = OptId,
-    after: int | None = OptId,
+    room_id: Id,
+    before: OptId = None,
+    after: OptId = None,
     limit: int = Query(default=50, ge=1, le=100),
 ) -> dict[str, Any]:
     page, more = await messages.history(core, ctx, room_id, before=before, after=after, limit=limit)
@@ -46,18 +44,18 @@ async def list_messages(
 
 
 @router.get("/messages/{message_id}", response_model=Message)
-async def get_message(core: CoreDep, ctx: CtxDep, message_id: int = Id) -> dict[str, Any]:
+async def get_message(core: CoreDep, ctx: CtxDep, message_id: Id) -> dict[str, Any]:
     return await messages.get(core, ctx, message_id)
 
 
 @router.patch("/messages/{message_id}", response_model=Message)
 async def edit_message(
-    body: MessageEdit, core: CoreDep, ctx: CtxDep, message_id: int = Id
+    body: MessageEdit, core: CoreDep, ctx: CtxDep, message_id: Id
 ) -> dict[str, Any]:
     return await messages.edit(core, ctx, message_id, body.content)
 
 
 @router.delete("/messages/{message_id}", status_code=204, response_class=Response)
-async def delete_message(core: CoreDep, ctx: CtxDep, message_id: int = Id) -> Response:
+async def delete_message(core: CoreDep, ctx: CtxDep, message_id: Id) -> Response:
     await messages.delete(core, ctx, message_id)
     return Response(status_code=204)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
@@ -13,7 +13,7 @@ from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.services import rooms
 
 router = APIRouter(prefix="/rooms", tags=["rooms"])
-RoomId = Path(ge=1, le=2**63 - 1)
+RoomId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class RoomPage(BaseModel):
@@ -43,34 +43,34 @@ async def list_rooms(
 
 
 @router.get("/{room_id}", response_model=Room)
-async def get_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> dict[str, Any]:
+async def get_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
     return await rooms.get(core, ctx, room_id)
 
 
 @router.patch("/{room_id}", response_model=Room)
 async def update_room(
-    body: RoomUpdate, core: CoreDep, ctx: CtxDep, room_id: int = RoomId
+    body: RoomUpdate, core: CoreDep, ctx: CtxDep, room_id: RoomId
 ) -> dict[str, Any]:
     return await rooms.update(core, ctx, room_id, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/{room_id}", status_code=204, response_class=Response)
-async def delete_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> Response:
+async def delete_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> Response:
     await rooms.delete(core, ctx, room_id)
     return Response(status_code=204)
 
 
 @router.post("/{room_id}/join", response_model=Member)
-async def join_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> dict[str, Any]:
+async def join_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
     return await rooms.join(core, ctx, room_id)
 
 
 @router.post("/{room_id}/leave", status_code=204, response_class=Response)
-async def leave_room(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> Response:
+async def leave_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> Response:
     await rooms.leave(core, ctx, room_id)
     return Response(status_code=204)
 
 
 @router.get("/{room_id}/members", response_model=MemberList)
-async def room_members(core: CoreDep, ctx: CtxDep, room_id: int = RoomId) -> dict[str, Any]:
+async def room_members(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
     return {"members": await rooms.members(core, ctx, room_id)}

@@ -59,7 +59,9 @@ class GatewaySession:
             await _close(self.ws, err.close_code, err)
             return
         except (TimeoutError, WebSocketDisconnect):
-            await _close(self.ws, CloseCode.BAD_FRAME, BadRequest("no hello received", code="hello_timeout"))
+            await _close(
+                self.ws, CloseCode.BAD_FRAME, BadRequest("no hello received", code="hello_timeout")
+            )
             return
         conn = Connection(ctx.user_id, ctx.session_id, self.core.settings.max_send_queue)
         self.hub.register(conn)
@@ -192,5 +194,6 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _too_big(size: int, limit: int) -> HubbubError:
-    return PayloadTooLarge(f"frame of {size} bytes exceeds the {limit}-byte limit", code="frame_too_large")
-
+    return PayloadTooLarge(
+        f"frame of {size} bytes exceeds the {limit}-byte limit", code="frame_too_large"
+    )

@@ -79,7 +79,12 @@ async def _create_user(
             now_ms=tx.now_ms,
         )
         await store.insert_token_txn(
-            tx.conn, user_id=user.id, token_hash=token_hash, kind=token_kind, name="", now_ms=tx.now_ms
+            tx.conn,
+            user_id=user.id,
+            token_hash=token_hash,
+            kind=token_kind,
+            name="",
+            now_ms=tx.now_ms,
         )
         return user
 
@@ -130,7 +135,12 @@ async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]
 
     async def job(tx: Tx) -> None:
         await store.insert_token_txn(
-            tx.conn, user_id=user.id, token_hash=token_hash, kind="session", name="", now_ms=tx.now_ms
+            tx.conn,
+            user_id=user.id,
+            token_hash=token_hash,
+            kind="session",
+            name="",
+            now_ms=tx.now_ms,
         )
 
     await core.log.run(job)

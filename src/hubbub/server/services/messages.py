@@ -210,4 +210,3 @@ async def delete(core: Core, ctx: Ctx, message_id: int) -> None:
         )
 
     await core.log.run(job)
-

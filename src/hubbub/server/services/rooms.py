@@ -63,9 +63,7 @@ async def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
 
 
 def _joined_event(ctx: Ctx, room: RoomRow, role: str, now_ms: int, via: str) -> LogEvent:
-    member = store.member_wire(
-        room.id, {**ctx.user.snapshot(), "role": role, "joined_at": now_ms}
-    )
+    member = store.member_wire(room.id, {**ctx.user.snapshot(), "role": role, "joined_at": now_ms})
     return LogEvent(
         type="room.member.joined",
         audience=Audience.ROOM,
@@ -144,7 +142,12 @@ async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> 
                     audience=Audience.GLOBAL if public else Audience.ROOM,
                     room_id=room_id,
                     actor=ctx.user.snapshot(),
-                    data={"room_id": room_id, "changes": changes, "cleared": [], "actor_id": ctx.user_id},
+                    data={
+                        "room_id": room_id,
+                        "changes": changes,
+                        "cleared": [],
+                        "actor_id": ctx.user_id,
+                    },
                 )
             )
         return {**before, **changes}
@@ -206,7 +209,12 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
                 room_id=room_id,
                 actor=ctx.user.snapshot(),
                 target_user_id=ctx.user_id,
-                data={"room_id": room_id, "user_id": ctx.user_id, "reason": "left", "actor_id": None},
+                data={
+                    "room_id": room_id,
+                    "user_id": ctx.user_id,
+                    "reason": "left",
+                    "actor_id": None,
+                },
             )
         )
 

@@ -59,7 +59,9 @@ class TypingTracker:
     def _stopped(self, room_id: int, user_id: int, actor: dict[str, object]) -> None:
         self._publish("typing.stopped", room_id, actor, {"room_id": room_id, "user_id": user_id})
 
-    def _publish(self, type_: str, room_id: int, actor: dict[str, object], data: dict[str, object]) -> None:
+    def _publish(
+        self, type_: str, room_id: int, actor: dict[str, object], data: dict[str, object]
+    ) -> None:
         ev = LogEvent(
             type=type_, audience=Audience.ROOM_OTHERS, room_id=room_id, actor=dict(actor), data=data
         )

@@ -78,7 +78,9 @@ async def migrate(engine: AsyncEngine) -> None:
         conn = await conn.execution_options(**{IMMEDIATE: True})
         async with conn.begin():
             if is_postgres(engine):
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY}
+                )
             await conn.run_sync(_upgrade)
 
 

@@ -87,8 +87,10 @@ async def list_rooms(
 ) -> list[RoomRow]:
     """Rooms a user can see (public ones and their own), ordered by id, one page."""
     mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
-    visible = rooms.c.id.in_(mine) if joined_only else or_(
-        rooms.c.access_mode == "public", rooms.c.id.in_(mine)
+    visible = (
+        rooms.c.id.in_(mine)
+        if joined_only
+        else or_(rooms.c.access_mode == "public", rooms.c.id.in_(mine))
     )
     q = select(rooms, _count).where(visible, rooms.c.deleted_at.is_(None))
     if after is not None:
@@ -130,8 +132,14 @@ async def remove_member_txn(conn: AsyncConnection, room_id: int, user_id: int) -
 
 async def list_members(conn: AsyncConnection, room_id: int) -> list[dict[str, Any]]:
     q = (
-        select(room_members.c.role, room_members.c.joined_at, users.c.id, users.c.handle,
-               users.c.display_name, users.c.avatar_url)
+        select(
+            room_members.c.role,
+            room_members.c.joined_at,
+            users.c.id,
+            users.c.handle,
+            users.c.display_name,
+            users.c.avatar_url,
+        )
         .join(users, users.c.id == room_members.c.user_id)
         .where(room_members.c.room_id == room_id)
         .order_by(room_members.c.joined_at, users.c.id)

@@ -27,7 +27,9 @@ metadata = MetaData()
 users = Table(
     "users",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("handle", String(32), nullable=False),
     # Uniqueness is case-insensitive: "Alice" and "alice" are one handle.
     Column("handle_key", String(32), nullable=False, unique=True),
@@ -42,7 +44,9 @@ users = Table(
 tokens = Table(
     "tokens",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("user_id", BigInteger, ForeignKey("users.id"), nullable=False, index=True),
     # sha256 of the bearer token: the token itself is never stored.
     Column("token_hash", String(64), nullable=False, unique=True),
@@ -55,7 +59,9 @@ tokens = Table(
 rooms = Table(
     "rooms",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("name", String(100), nullable=False),
     Column("description", Text, nullable=False, default=""),
     Column("topic", Text, nullable=False, default=""),
@@ -82,7 +88,9 @@ room_members = Table(
 messages = Table(
     "messages",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("room_id", BigInteger, ForeignKey("rooms.id"), nullable=False),
     Column("author_id", BigInteger, ForeignKey("users.id"), nullable=False),
     Column("type", String(16), nullable=False, default="speech"),

@@ -1,0 +1,113 @@
+"""Shared fixtures: real services, real servers on loopback.
+
+PostgreSQL and Redis come from HUBBUB_TEST_POSTGRES / HUBBUB_TEST_REDIS (defaults: the
+local services). Each PostgreSQL test gets its own database, created from this run's
+prefix and dropped at the end. Under CI=true an unreachable service fails the run; it is
+never silently skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from hubbub.testing import TestServer
+
+POSTGRES = os.environ.get("HUBBUB_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+REDIS = os.environ.get("HUBBUB_TEST_REDIS", "redis://127.0.0.1:6379/0")
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+RUN_ID = uuid.uuid4().hex[:8]
+_created: list[str] = []
+
+
+def _unavailable(what: str, exc: BaseException) -> None:
+    message = f"{what} unreachable: {exc!r}"
+    if CI:
+        pytest.fail(message + " (CI=true: services are required)", pytrace=False)
+    pytest.skip(message)
+
+
+async def _pg_admin() -> Any:
+    import asyncpg
+
+    return await asyncpg.connect(
+        POSTGRES.replace("postgresql+asyncpg://", "postgresql://"), timeout=5
+    )
+
+
+async def new_postgres_database() -> str:
+    """A fresh, empty PostgreSQL database for one test; its URL."""
+    try:
+        conn = await _pg_admin()
+    except Exception as exc:
+        _unavailable("PostgreSQL", exc)
+        raise
+    name = f"hubbub_{RUN_ID}_{len(_created)}"
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    _created.append(name)
+    base = POSTGRES.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+async def redis_url() -> str:
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(REDIS)
+    try:
+        await client.ping()
+    except Exception as exc:
+        _unavailable("Redis", exc)
+    finally:
+        await client.aclose()
+    return REDIS
+
+
+def unique_prefix() -> str:
+    """Channel prefix so that concurrent runs sharing one Redis never hear each other."""
+    return f"t{RUN_ID}{uuid.uuid4().hex[:6]}:"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_databases() -> Any:
+    yield
+    if not _created:
+        return
+
+    async def drop() -> None:
+        conn = await _pg_admin()
+        try:
+            for name in _created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    marker = pytest.mark.postgres if request.param == "postgres" else None
+    if marker is not None:
+        request.applymarker(marker)
+    return str(request.param)
+
+
+async def database_for(backend: str) -> str | None:
+    """None → the TestServer's temporary SQLite file."""
+    return await new_postgres_database() if backend == "postgres" else None
+
+
+@pytest_asyncio.fixture
+async def server(backend: str) -> AsyncIterator[TestServer]:
+    """A real server on a loopback port, on SQLite or PostgreSQL, rate limits on."""
+    async with TestServer(database=await database_for(backend)) as srv:
+        yield srv

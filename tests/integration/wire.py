@@ -1,0 +1,149 @@
+"""Raw wire-level helpers for integration tests: plain httpx and websockets, no SDK, so the
+tests pin the contract itself."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from types import TracebackType
+from typing import Any
+
+import httpx
+import orjson
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from hubbub.testing import TestServer
+
+_names = itertools.count(1)
+# Everything a test opened, closed by the `_close_wire` fixture when the test ends.
+OPEN: list[Api | Gateway] = []
+
+
+def name(prefix: str = "user") -> str:
+    return f"{prefix}{next(_names)}"
+
+
+class Api:
+    """A logged-in REST client."""
+
+    def __init__(self, base_url: str, token: str, user: dict[str, Any]) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.user = user
+        self.http = httpx.AsyncClient(
+            base_url=base_url + "/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        OPEN.append(self)
+
+    @classmethod
+    async def register(cls, server: TestServer | str, username: str | None = None) -> Api:
+        base = server if isinstance(server, str) else server.url
+        async with httpx.AsyncClient(base_url=base) as http:
+            resp = await http.post(
+                "/api/v1/auth/register",
+                json={"username": username or name(), "password": "correct horse battery"},
+            )
+            assert resp.status_code == 201, resp.text
+            body = resp.json()
+        return cls(base, body["token"], body["user"])
+
+    @property
+    def id(self) -> int:
+        return int(self.user["id"])
+
+    async def ok(self, method: str, path: str, status: int = 200, **kw: Any) -> Any:
+        resp = await self.http.request(method, path, **kw)
+        assert resp.status_code == status, f"{method} {path}: {resp.status_code} {resp.text}"
+        return None if resp.status_code == 204 else resp.json()
+
+    async def error(self, method: str, path: str, status: int, code: str, **kw: Any) -> Any:
+        resp = await self.http.request(method, path, **kw)
+        assert resp.status_code == status, f"{method} {path}: {resp.status_code} {resp.text}"
+        body = resp.json()
+        assert set(body) == {"error"}, body
+        assert body["error"]["code"] == code, body
+        assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+        return body["error"]
+
+    async def room(self, room_name: str | None = None, **fields: Any) -> dict[str, Any]:
+        room: dict[str, Any] = await self.ok(
+            "POST", "/rooms", 201, json={"name": room_name or name("room"), **fields}
+        )
+        return room
+
+    async def send(self, room_id: int, content: str, **fields: Any) -> dict[str, Any]:
+        msg: dict[str, Any] = await self.ok(
+            "POST", f"/rooms/{room_id}/messages", 201, json={"content": content, **fields}
+        )
+        return msg
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+class Gateway:
+    """A raw gateway connection."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.ready: dict[str, Any] = {}
+        OPEN.append(self)
+
+    @classmethod
+    async def connect(
+        cls, server: TestServer | str, token: str | None, cursor: str | None = None
+    ) -> Gateway:
+        url = server if isinstance(server, str) else server.ws_url
+        gw = cls(await websockets.connect(url, max_size=None))
+        hello: dict[str, Any] = {"op": "hello", "token": token}
+        if cursor is not None:
+            hello["cursor"] = cursor
+        await gw.send(hello)
+        gw.ready = await gw.recv()
+        assert gw.ready["op"] == "ready", gw.ready
+        return gw
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send(orjson.dumps(frame).decode())
+
+    async def recv(self, timeout: float = 10) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        frame: dict[str, Any] = orjson.loads(raw)
+        return frame
+
+    async def event(self, type_: str | None = None, timeout: float = 10) -> dict[str, Any]:
+        """The next event frame (of `type_`, skipping others)."""
+        while True:
+            frame = await self.recv(timeout)
+            if frame["op"] == "event" and (type_ is None or frame["type"] == type_):
+                return frame
+
+    async def events_until(self, predicate: Any, timeout: float = 20) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        while True:
+            frame = await self.recv(timeout)
+            if frame["op"] == "event":
+                out.append(frame)
+                if predicate(frame):
+                    return out
+
+    async def no_event(self, within: float = 0.3) -> None:
+        try:
+            frame = await self.recv(within)
+        except TimeoutError:
+            return
+        raise AssertionError(f"unexpected frame {frame}")
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+    async def __aenter__(self) -> Gateway:
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
