@@ -141,14 +141,16 @@ class Client:
     def remove_handler(self, cls: type[E], handler: Handler[E]) -> None:
         self.dispatcher.unsubscribe(cls, handler)
 
-    async def wait_for(
+    def wait_for(
         self,
         cls: type[E],
         *,
         check: Callable[[E], bool] | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - the documented SDK signature
-    ) -> E:
-        return await self.dispatcher.wait_for(cls, check=check, timeout=timeout)
+        timeout: float | None = None,
+    ) -> asyncio.Future[E]:
+        """`await client.wait_for(MessageCreated, check=…, timeout=…)`. Armed at call time,
+        so it may be created before the action that triggers the event."""
+        return self.dispatcher.wait_for(cls, check=check, timeout=timeout)
 
     def stream(
         self, *types: type[E], check: Callable[[E], bool] | None = None, maxsize: int = 0

@@ -133,6 +133,11 @@ class _Waiter:
         self.future = future
 
 
+def _expire(future: asyncio.Future[Any], timeout: float) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError(f"no matching event within {timeout}s"))
+
+
 class EventDispatcher:
     def __init__(self) -> None:
         self._handlers: dict[type[Event], list[Handler[Any]]] = {}
@@ -203,26 +208,38 @@ class EventDispatcher:
 
     # -- waiting ---------------------------------------------------------------------
 
-    async def wait_for(
+    def wait_for(
         self,
         cls: type[E],
         *,
         check: Callable[[E], bool] | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - the documented SDK signature
-    ) -> E:
-        """The next event of `cls` (or a subclass) that passes `check`.
+        timeout: float | None = None,
+    ) -> asyncio.Future[E]:
+        """A future for the next event of `cls` (or a subclass) that passes `check`.
 
-        Raises TimeoutError after `timeout` seconds.
+        Registered when called, not when awaited, so an app can arm it before the action
+        that causes the event and cannot miss a fast reply:
+
+            reply = client.wait_for(MessageCreated, check=..., timeout=5)
+            await room.send("ping")
+            event = await reply
+
+        Fails with TimeoutError after `timeout` seconds; cancelling it unregisters it.
         """
-        future: asyncio.Future[E] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[E] = loop.create_future()
         waiter = _Waiter((cls,), check, future)
         self._waiters.append(waiter)
-        try:
-            async with asyncio.timeout(timeout):
-                return await future
-        finally:
+        timer = None if timeout is None else loop.call_later(timeout, _expire, future, timeout)
+
+        def forget(_: asyncio.Future[E]) -> None:
+            if timer is not None:
+                timer.cancel()
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
+
+        future.add_done_callback(forget)
+        return future
 
     def stream(
         self, *types: type[E], check: Callable[[E], bool] | None = None, maxsize: int = 0

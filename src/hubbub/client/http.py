@@ -76,7 +76,7 @@ class HTTPClient:
         *,
         json: Any = None,
         params: dict[str, Any] | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpx's per-request timeout
+        timeout: float | None = None,
     ) -> Any:
         """Send one request; the decoded JSON body (None for 204), or a typed error."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}

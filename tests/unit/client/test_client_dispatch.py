@@ -140,10 +140,8 @@ async def test_wait_for_with_check_and_timeout(frames: dict[str, dict[str, Any]]
     d = EventDispatcher()
     events = _events(frames)
 
-    waiter = asyncio.create_task(
-        d.wait_for(hubbub.MemberEvent, check=lambda e: e.user_id == 1002, timeout=1)
-    )
-    await asyncio.sleep(0)
+    # armed at call time: events dispatched before the await are not missed
+    waiter = d.wait_for(hubbub.MemberEvent, check=lambda e: e.user_id == 1002, timeout=1)
     d.dispatch(events["message.created"])
     d.dispatch(events["room.member.left"])
     result = await waiter
@@ -155,6 +153,15 @@ async def test_wait_for_with_check_and_timeout(frames: dict[str, dict[str, Any]]
     assert d._waiters == []
 
 
+async def test_cancelled_wait_for_unregisters() -> None:
+    d = EventDispatcher()
+    waiter = d.wait_for(hubbub.MessageCreated, timeout=10)
+    assert len(d._waiters) == 1
+    waiter.cancel()
+    await asyncio.sleep(0)
+    assert d._waiters == []
+
+
 async def test_wait_for_check_errors_reach_the_waiter(
     frames: dict[str, dict[str, Any]],
 ) -> None:
@@ -163,8 +170,7 @@ async def test_wait_for_check_errors_reach_the_waiter(
     def bad_check(event: hubbub.MessageCreated) -> bool:
         raise KeyError("oops")
 
-    waiter = asyncio.create_task(d.wait_for(hubbub.MessageCreated, check=bad_check))
-    await asyncio.sleep(0)
+    waiter = d.wait_for(hubbub.MessageCreated, check=bad_check)
     d.dispatch(parse_event(frames["message.created"]))
     with pytest.raises(KeyError):
         await waiter
@@ -172,8 +178,7 @@ async def test_wait_for_check_errors_reach_the_waiter(
 
 async def test_wait_for_fails_when_the_client_closes() -> None:
     d = EventDispatcher()
-    waiter = asyncio.create_task(d.wait_for(hubbub.MessageCreated))
-    await asyncio.sleep(0)
+    waiter = d.wait_for(hubbub.MessageCreated)
     await d.close()
     with pytest.raises(hubbub.ServiceUnavailable, match="closed"):
         await waiter
