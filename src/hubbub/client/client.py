@@ -275,7 +275,12 @@ class Client:
         self._closed = True
         if self._gateway is not None:
             await self._gateway.close()
-        if self._task is not None:
+        # Called from a handler, the gateway task may be waiting on that very handler
+        # (sequential mode): awaiting it here would deadlock. It ends on its own once the
+        # handler returns, because its socket is closed.
+        current = asyncio.current_task()
+        in_handler = current is self._task or self.dispatcher.is_handler(current)
+        if self._task is not None and not in_handler:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._task
         await self.dispatcher.close()

@@ -200,6 +200,9 @@ class EventDispatcher:
             tasks.append(task)
         return tasks
 
+    def is_handler(self, task: asyncio.Task[Any] | None) -> bool:
+        return task in self._tasks
+
     async def _run(self, handler: Handler[Any], event: Event) -> None:
         try:
             await handler(event)

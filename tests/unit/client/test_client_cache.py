@@ -9,7 +9,7 @@ import hubbub
 from hubbub.protocol import models
 from hubbub.protocol.events import parse_event
 
-READY = {
+READY: dict[str, Any] = {
     "op": "ready",
     "user": {
         "id": 1001,

@@ -205,3 +205,16 @@ async def test_typing_and_close(gateway: FakeGateway) -> None:
         await room.typing()
     with pytest.raises(RuntimeError, match="closed"):
         await client.start()
+
+
+async def test_a_handler_may_close_the_client(gateway: FakeGateway) -> None:
+    for sequential in (False, True):
+        client = make_client(gateway, sequential_handlers=sequential)
+
+        @client.on(hubbub.MessageCreated)
+        async def shutdown(event: hubbub.MessageCreated, client: hubbub.Client = client) -> None:
+            await client.close()
+
+        await client.start()
+        await gateway.publish(message_frame(gateway.head + 1))
+        await asyncio.wait_for(client.wait_closed(), 3)
