@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -73,6 +72,8 @@ def serve(
         # this is only the hard stop well above it.
         "ws_max_size": settings.max_frame_bytes * 4,
         "ws_ping_interval": None,
+        # uvicorn's sans-I/O websockets protocol plus the gateway's coalesced write path.
+        "ws": "hubbub.server.gateway.transport:GatewayWebSocketProtocol",
         "lifespan": "on",
     }
     if workers > 1:
@@ -91,20 +92,20 @@ async def _admin_create(
     from hubbub.server.services.core import Core
     from hubbub.server.services.ratelimit import RateLimiter
     from hubbub.server.settings import Settings
-    from hubbub.server.store.engine import create_engine, migrate
+    from hubbub.server.store.engine import Database
     from hubbub.server.store.log import LogWriter
 
     settings = Settings.load({"database": database})
-    engine = create_engine(settings.database)
+    db = Database(settings.database)
     try:
-        await migrate(engine)
+        await db.migrate()
         clock = Clock()
         # Running servers pick up anything logged here through their head check.
-        writer = LogWriter(engine, clock, lambda _events: None)
+        writer = LogWriter(db, clock, lambda _events: None)
         writer.start()
         core = Core(
             settings,
-            engine,
+            db,
             writer,
             clock,
             lambda _e: None,
@@ -120,7 +121,7 @@ async def _admin_create(
             await writer.stop()
         return user.wire(), token
     finally:
-        await engine.dispose()
+        await db.dispose()
 
 
 def _run_admin(coro: Any) -> tuple[dict[str, Any], str]:
@@ -210,4 +211,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -32,7 +32,7 @@ from hubbub.server.services.core import Core
 from hubbub.server.services.ratelimit import RateLimiter
 from hubbub.server.services.typing import TypingTracker
 from hubbub.server.settings import Settings
-from hubbub.server.store.engine import create_engine, migrate
+from hubbub.server.store.engine import Database
 from hubbub.server.store.log import LogWriter
 
 log = logging.getLogger("hubbub")
@@ -78,15 +78,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database, sqlite_synchronous=settings.sqlite_synchronous)
-        await migrate(engine)
+        db = Database(settings.database, sqlite_synchronous=settings.sqlite_synchronous)
+        await db.migrate()
         hub = Hub()
-        sequencer = Sequencer(engine, hub.deliver, poll_s=settings.gap_poll_s)
+        sequencer = Sequencer(db, hub.deliver, poll_s=settings.gap_poll_s)
         await sequencer.start()
         hub.last_seq = sequencer.last
         bus = make_bus(settings.bus)
         await bus.start(sequencer.offer, hub.deliver_ephemeral)
-        writer = LogWriter(engine, clock, bus.publish)
+        writer = LogWriter(db, clock, bus.publish)
         writer.start()
         limiter = RateLimiter(
             clock,
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             burst=settings.messages_burst,
             enabled=settings.rate_limits,
         )
-        core = Core(settings, engine, writer, clock, bus.publish_ephemeral, limiter)
+        core = Core(settings, db, writer, clock, bus.publish_ephemeral, limiter)
         typing = TypingTracker(core)
         core.extras.update(hub=hub, typing=typing, bus=bus, sequencer=sequencer)
         app.state.core = core
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await bus.stop()
             await sequencer.stop()
             with contextlib.suppress(Exception):
-                await engine.dispose()
+                await db.dispose()
 
     app = FastAPI(
         title="hubbub",

@@ -38,7 +38,7 @@ class _Collector:
 
 def registry(hub: Hub, writer: LogWriter, sequencer: Sequencer) -> CollectorRegistry:
     reg = CollectorRegistry(auto_describe=False)
-    reg.register(_Collector(hub, writer, sequencer))  # type: ignore[arg-type]
+    reg.register(_Collector(hub, writer, sequencer))
     return reg
 
 

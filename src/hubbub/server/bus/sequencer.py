@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from collections.abc import Callable
-
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hubbub.server.bus.base import Deliver
 from hubbub.server.events import LogEvent
 from hubbub.server.store import eventlog
+from hubbub.server.store.engine import Database
 
 log = logging.getLogger("hubbub.sequencer")
 FILL_PAGE = 5000
 
 
 class Sequencer:
-    def __init__(self, engine: AsyncEngine, deliver: Deliver, *, poll_s: float) -> None:
-        self._engine = engine
+    def __init__(self, db: Database, deliver: Deliver, *, poll_s: float) -> None:
+        self._db = db
         self._deliver = deliver
         self._poll_s = poll_s
         self.last = 0
@@ -35,8 +35,7 @@ class Sequencer:
         self.on_gap: Callable[[int, int], None] | None = None  # (after, upto) for metrics/tests
 
     async def start(self) -> None:
-        async with self._engine.connect() as conn:
-            self.last = await eventlog.head(conn)
+        self.last = await self._db.read(eventlog.head)
         self._poller = asyncio.create_task(self._poll(), name="hubbub-sequencer-poll")
 
     async def stop(self) -> None:
@@ -76,10 +75,13 @@ class Sequencer:
             while True:
                 try:
                     while self.last < upto:
-                        async with self._engine.connect() as conn:
-                            rows = await eventlog.fetch_range(
-                                conn, self.last, min(upto, self.last + FILL_PAGE)
+                        rows = await self._db.read(
+                            partial(
+                                eventlog.fetch_range,
+                                after=self.last,
+                                upto=min(upto, self.last + FILL_PAGE),
                             )
+                        )
                         if not rows:
                             break
                         self.last = rows[-1].seq or self.last
@@ -101,8 +103,7 @@ class Sequencer:
             if self._filling is not None:
                 continue
             try:
-                async with self._engine.connect() as conn:
-                    head = await eventlog.head(conn)
+                head = await self._db.read(eventlog.head)
             except Exception:
                 log.warning("log head check failed", exc_info=True)
                 continue

@@ -19,6 +19,7 @@ from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge
 from hubbub.protocol.frames import CloseCode, Op
 from hubbub.server.gateway.connection import Connection, ConnState
 from hubbub.server.gateway.hub import Hub
+from hubbub.server.gateway.transport import EXTENSION, FrameSink
 from hubbub.server.services import auth, eventfeed, rooms
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.typing import TypingTracker
@@ -48,6 +49,10 @@ class GatewaySession:
         self.hub = hub
         self.typing = typing
         self.max_frame = core.settings.max_frame_bytes
+        # The direct, coalesced write path when the WebSocket transport offers one.
+        ext = ws.scope.get("extensions") or {}
+        sink = (ext.get(EXTENSION) or {}).get("sink")
+        self.sink: FrameSink | None = sink if isinstance(sink, FrameSink) else None
 
     async def run(self) -> None:
         await self.ws.accept()
@@ -63,7 +68,7 @@ class GatewaySession:
                 self.ws, CloseCode.BAD_FRAME, BadRequest("no hello received", code="hello_timeout")
             )
             return
-        conn = Connection(ctx.user_id, ctx.session_id, self.core.settings.max_send_queue)
+        conn = Connection(ctx.user_id, ctx.session_id, self.core.settings.max_send_queue, self.sink)
         self.hub.register(conn)
         writer: asyncio.Task[None] | None = None
         try:
@@ -117,20 +122,36 @@ class GatewaySession:
             "connection_id": conn.id,
             "heartbeat_interval": self.core.settings.idle_timeout_s / 2,
         }
-        await self.ws.send_text(orjson.dumps(ready).decode())
+        await self._send_all([orjson.dumps(ready)])
         while True:
-            for ev in page.events:
-                await self.ws.send_text(ev.frame_text)
+            if page.events:
+                await self._send_all([ev.frame for ev in page.events])
             if not page.more:
                 break
             page = await eventfeed.read(self.core, ctx, page.cursor, REPLAY_PAGE)
         self.hub.go_live(conn, page.membership, page.cursor)
 
+    async def _send_all(self, frames: list[bytes | str]) -> None:
+        """Send frames in order: one write through the sink, else one ASGI send each."""
+        if self.sink is not None:
+            await self.sink.wait_ready()
+            if self.sink.closed:
+                raise WebSocketDisconnect(1006)
+            self.sink.write(frames)
+            return
+        for frame in frames:
+            await self.ws.send_text(frame if isinstance(frame, str) else frame.decode())
+
     async def _write(self, conn: Connection) -> None:
+        """Sends what the flusher could not: everything without a sink; with one, the
+        frames queued while the socket's buffer was full, and those before a close."""
         while True:
             await conn.wake.wait()
-            for frame in conn.take():
-                await self.ws.send_text(frame)
+            if self.sink is not None:
+                await self.sink.wait_ready()
+            frames = conn.take()
+            if frames:
+                await self._send_all(frames)
             if conn.state is ConnState.CLOSING:
                 await _close(self.ws, conn.close_code)
                 return

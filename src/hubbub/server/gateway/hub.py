@@ -87,7 +87,7 @@ class Hub:
 
     def deliver_ephemeral(self, ev: LogEvent) -> None:
         for conn in self._recipients(ev):
-            conn.push(ev.frame_text)
+            conn.push_event(ev)  # no seq: no cursor check, just the one encoded frame
 
     def _recipients(self, ev: LogEvent) -> list[Connection]:
         aud = ev.audience

@@ -66,10 +66,10 @@ async def _create_user(
     name = _check_display_name(display_name if display_name is not None else handle)
     token, token_hash = new_token()
 
-    async def job(tx: Tx) -> UserRow:
-        if await store.handle_taken(tx.conn, handle):
+    def job(tx: Tx) -> UserRow:
+        if store.handle_taken(tx.conn, handle):
             raise Conflict(f"username {handle!r} is taken", code="username_taken")
-        user = await store.insert_user_txn(
+        user = store.insert_user_txn(
             tx.conn,
             handle=handle,
             display_name=name,
@@ -78,7 +78,7 @@ async def _create_user(
             owner_id=owner_id,
             now_ms=tx.now_ms,
         )
-        await store.insert_token_txn(
+        store.insert_token_txn(
             tx.conn,
             user_id=user.id,
             token_hash=token_hash,
@@ -121,8 +121,7 @@ async def register(
 
 
 async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]:
-    async with core.engine.connect() as conn:
-        user = await store.get_user_by_handle(conn, username)
+    user = await core.db.read(lambda c: store.get_user_by_handle(c, username))
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
         await asyncio.to_thread(_hasher.verify, stored, password)
@@ -133,8 +132,8 @@ async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]
         raise Unauthorized("wrong username or password", code="invalid_credentials")
     token, token_hash = new_token()
 
-    async def job(tx: Tx) -> None:
-        await store.insert_token_txn(
+    def job(tx: Tx) -> None:
+        store.insert_token_txn(
             tx.conn,
             user_id=user.id,
             token_hash=token_hash,
@@ -150,8 +149,8 @@ async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]
 async def logout(core: Core, token: str) -> None:
     token_hash = hash_token(token)
 
-    async def job(tx: Tx) -> None:
-        await store.delete_token_txn(tx.conn, token_hash)
+    def job(tx: Tx) -> None:
+        store.delete_token_txn(tx.conn, token_hash)
 
     await core.log.run(job)
 
@@ -178,8 +177,8 @@ async def authenticate(core: Core, token: str | None) -> Ctx:
         raise Unauthorized("missing bearer token", code="token_missing")
     if len(token) > 256:
         raise Unauthorized("invalid token", code="token_invalid")
-    async with core.engine.connect() as conn:
-        found = await store.user_for_token(conn, hash_token(token))
+    token_hash = hash_token(token)
+    found = await core.db.read(lambda c: store.user_for_token(c, token_hash))
     if found is None:
         raise Unauthorized("invalid or revoked token", code="token_invalid")
     user, session_id = found
@@ -187,8 +186,7 @@ async def authenticate(core: Core, token: str | None) -> Ctx:
 
 
 async def get_user(core: Core, user_id: int) -> UserRow:
-    async with core.engine.connect() as conn:
-        user = await store.get_user(conn, user_id)
+    user = await core.db.read(lambda c: store.get_user(c, user_id))
     if user is None:
         raise NotFound(f"user {user_id} not found", code="user_not_found")
     return user

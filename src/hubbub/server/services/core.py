@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from hubbub.server.clock import Clock
 from hubbub.server.events import LogEvent
 from hubbub.server.services.ratelimit import RateLimiter
 from hubbub.server.settings import Settings
+from hubbub.server.store.engine import Database
 from hubbub.server.store.log import LogWriter
 from hubbub.server.store.users import UserRow
 
@@ -19,7 +18,7 @@ from hubbub.server.store.users import UserRow
 @dataclass(slots=True)
 class Core:
     settings: Settings
-    engine: AsyncEngine
+    db: Database
     log: LogWriter
     clock: Clock
     # Fans out an ephemeral (never stored) event through the bus to every node.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from hubbub.errors import CursorExpired, InvalidCursor
 from hubbub.server.events import LogEvent
 from hubbub.server.services.core import Core, Ctx
@@ -35,29 +37,32 @@ async def read(core: Core, ctx: Ctx, cursor: int | None, limit: int) -> Page:
     """The user's events after `cursor` (at most `limit` scanned), and the cursor to follow."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidCursor(f"limit must be 1–{MAX_LIMIT}", code="invalid_limit")
-    async with core.engine.connect() as conn:
-        upto = await eventlog.head(conn)
-        current = await room_ids_of(conn, ctx.user_id)
-        if cursor is None:
-            return Page([], upto, False, Membership(ctx.user_id, current))
-        if cursor > upto:
-            raise InvalidCursor("cursor is ahead of the event log", code="cursor_ahead")
-        if cursor < await eventlog.pruned_through(conn):
-            raise CursorExpired(
-                "cursor is older than the retained event log; re-sync from state",
-                details={"cursor": str(cursor)},
-            )
-        changes = await eventlog.membership_events_since(conn, ctx.user_id, cursor)
-        rooms_then = membership_at(current, changes)
-        scanned = await eventlog.candidates(
-            conn,
-            user_id=ctx.user_id,
-            rooms=current | rooms_then | {room for _s, _t, room in changes},
-            cursor=cursor,
-            upto=upto,
-            limit=limit,
+    return await core.db.read(lambda conn: _read(conn, ctx.user_id, cursor, limit))
+
+
+def _read(conn: Connection, user_id: int, cursor: int | None, limit: int) -> Page:
+    upto = eventlog.head(conn)
+    current = room_ids_of(conn, user_id)
+    if cursor is None:
+        return Page([], upto, False, Membership(user_id, current))
+    if cursor > upto:
+        raise InvalidCursor("cursor is ahead of the event log", code="cursor_ahead")
+    if cursor < eventlog.pruned_through(conn):
+        raise CursorExpired(
+            "cursor is older than the retained event log; re-sync from state",
+            details={"cursor": str(cursor)},
         )
-    membership = Membership(ctx.user_id, rooms_then)
+    changes = eventlog.membership_events_since(conn, user_id, cursor)
+    rooms_then = membership_at(current, changes)
+    scanned = eventlog.candidates(
+        conn,
+        user_id=user_id,
+        rooms=current | rooms_then | {room for _s, _t, room in changes},
+        cursor=cursor,
+        upto=upto,
+        limit=limit,
+    )
+    membership = Membership(user_id, rooms_then)
     shown = [ev for ev in scanned if membership.admit(ev)]
     more = len(scanned) == limit
     last = scanned[-1].seq if more and scanned[-1].seq is not None else upto

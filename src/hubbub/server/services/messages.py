@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.render import render
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.rooms import visible_room
+from hubbub.server.services.rooms import room_role, visible_room
 from hubbub.server.store import messages as store
 from hubbub.server.store.log import Tx
 
@@ -34,13 +34,13 @@ def _check_content(core: Core, content: str) -> str:
     return content
 
 
-async def _message_for(conn: AsyncConnection, ctx: Ctx, message_id: int) -> tuple[Any, str | None]:
+def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, str | None]:
     """The message row and the caller's role in its room; NotFound if they cannot see it."""
-    row = await store.get_message_row(conn, message_id)
+    row = store.get_message_row(conn, message_id)
     if row is None:
         raise NotFound(f"message {message_id} not found", code="message_not_found")
     try:
-        _room, role = await visible_room(conn, ctx, row["room_id"])
+        _room, role = visible_room(conn, ctx, row["room_id"])
     except NotFound:
         raise NotFound(f"message {message_id} not found", code="message_not_found") from None
     return row, role
@@ -65,29 +65,30 @@ async def send(
     if nonce is not None and not 1 <= len(nonce) <= MAX_NONCE:
         raise ValidationError(f"nonce must be 1–{MAX_NONCE} characters", code="invalid_nonce")
     if nonce is not None:
-        async with core.engine.connect() as conn:
-            existing = await store.find_by_nonce(conn, ctx.user_id, nonce)
+        existing = await core.db.read(lambda c: store.find_by_nonce(c, ctx.user_id, nonce))
         if existing is not None:
             return existing, False
     core.rate_limiter.hit(("send", ctx.user_id, room_id))
     html, text = render(content)
 
-    async def job(tx: Tx) -> tuple[dict[str, Any], bool]:
-        _room, role = await visible_room(tx.conn, ctx, room_id)
-        if role is None:
+    def job(tx: Tx) -> tuple[dict[str, Any], bool]:
+        if room_role(tx.conn, ctx, room_id) is None:
             raise Forbidden("join the room before posting in it", code="not_a_member")
         if nonce is not None:  # a concurrent retry may have committed since the check above
-            existing = await store.find_by_nonce(tx.conn, ctx.user_id, nonce)
+            existing = store.find_by_nonce(tx.conn, ctx.user_id, nonce)
             if existing is not None:
                 return existing, False
+        parent = None
         if reply_to is not None:
-            parent = await store.get_message_row(tx.conn, reply_to)
+            parent = store.get_message_row(tx.conn, reply_to)
             if parent is None or parent["room_id"] != room_id:
                 raise ValidationError(
                     f"reply_to {reply_to} is not a message in this room", code="invalid_reply_to"
                 )
-        message = await store.insert_message_txn(
+        message = store.insert_message_txn(
             tx.conn,
+            ctx.user.snapshot(),
+            parent,
             room_id=room_id,
             author_id=ctx.user_id,
             type="reply" if reply_to is not None else "speech",
@@ -119,11 +120,13 @@ async def send(
 
 
 async def get(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
-    async with core.engine.connect() as conn:
-        await _message_for(conn, ctx, message_id)
-        message = await store.get_message(conn, message_id)
-    assert message is not None
-    return message
+    def read(conn: Connection) -> dict[str, Any]:
+        _message_for(conn, ctx, message_id)
+        message = store.get_message(conn, message_id)
+        assert message is not None
+        return message
+
+    return await core.db.read(read)
 
 
 async def history(
@@ -139,21 +142,24 @@ async def history(
         raise ValidationError(f"limit must be 1–{MAX_PAGE}", code="invalid_limit")
     if before is not None and after is not None:
         raise ValidationError("give before or after, not both", code="invalid_page")
-    async with core.engine.connect() as conn:
-        await visible_room(conn, ctx, room_id)
-        return await store.page(conn, room_id, before=before, after=after, limit=limit)
+
+    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
+        room_role(conn, ctx, room_id)
+        return store.page(conn, room_id, before=before, after=after, limit=limit)
+
+    return await core.db.read(read)
 
 
 async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str, Any]:
     _check_content(core, content)
     html, text = render(content)
 
-    async def job(tx: Tx) -> dict[str, Any]:
-        row, role = await _message_for(tx.conn, ctx, message_id)
+    def job(tx: Tx) -> dict[str, Any]:
+        row, role = _message_for(tx.conn, ctx, message_id)
         _may_change(ctx, row, role)
         if row["deleted"]:
             raise Conflict("a deleted message cannot be edited", code="message_deleted")
-        await store.update_message_txn(
+        store.update_message_txn(
             tx.conn,
             message_id,
             content=content,
@@ -162,7 +168,7 @@ async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str,
             edit_count=row["edit_count"] + 1,
             edited_at=tx.now_ms,
         )
-        message = await store.get_message(tx.conn, message_id)
+        message = store.get_message(tx.conn, message_id)
         assert message is not None
         tx.emit(
             LogEvent(
@@ -188,12 +194,12 @@ async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str,
 
 
 async def delete(core: Core, ctx: Ctx, message_id: int) -> None:
-    async def job(tx: Tx) -> None:
-        row, role = await _message_for(tx.conn, ctx, message_id)
+    def job(tx: Tx) -> None:
+        row, role = _message_for(tx.conn, ctx, message_id)
         _may_change(ctx, row, role)
         if row["deleted"]:  # deleting twice is still deleted; no second event
             return
-        await store.update_message_txn(tx.conn, message_id, deleted=True, deleted_at=tx.now_ms)
+        store.update_message_txn(tx.conn, message_id, deleted=True, deleted_at=tx.now_ms)
         tx.emit(
             LogEvent(
                 type="message.deleted",

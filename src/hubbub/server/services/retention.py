@@ -13,7 +13,7 @@ async def prune(core: Core) -> int:
         return 0
     cutoff = core.clock.now_ms() - int(days * 86_400_000)
 
-    async def job(tx: Tx) -> int:
-        return await eventlog.prune_txn(tx.conn, cutoff)
+    def job(tx: Tx) -> int:
+        return eventlog.prune_txn(tx.conn, cutoff)
 
     return await core.log.run(job)

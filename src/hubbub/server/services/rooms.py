@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, LogEvent
@@ -46,17 +46,26 @@ def _directory_audience(room: RoomRow) -> Audience:
     return Audience.GLOBAL if room.public else Audience.ROOM
 
 
-async def visible_room(conn: AsyncConnection, ctx: Ctx, room_id: int) -> tuple[RoomRow, str | None]:
+def visible_room(conn: Connection, ctx: Ctx, room_id: int) -> tuple[RoomRow, str | None]:
     """The room and the user's role in it; NotFound if it does not exist *for this user*."""
-    room = await store.get_room(conn, room_id)
-    role = None if room is None else await store.member_role(conn, room_id, ctx.user_id)
+    room = store.get_room(conn, room_id)
+    role = None if room is None else store.member_role(conn, room_id, ctx.user_id)
     if room is None or (not room.public and role is None):
         raise NotFound(f"room {room_id} not found", code="room_not_found")
     return room, role
 
 
-async def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
-    room, role = await visible_room(tx.conn, ctx, room_id)
+def room_role(conn: Connection, ctx: Ctx, room_id: int) -> str | None:
+    """The user's role in a room they can see (None: not a member of a public room);
+    NotFound if the room does not exist for them. One query: this is on every send."""
+    found = store.access(conn, room_id, ctx.user_id)
+    if found is None or (not found[0] and found[1] is None):
+        raise NotFound(f"room {room_id} not found", code="room_not_found")
+    return found[1]
+
+
+def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
+    room, role = visible_room(tx.conn, ctx, room_id)
     if role != "owner":
         raise Forbidden("only the room owner can do this", code="not_room_owner")
     return room
@@ -78,8 +87,8 @@ async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]
     values = {k: _clean(k, v) for k, v in fields.items() if v is not None}
     values.setdefault("access_mode", "public")
 
-    async def job(tx: Tx) -> dict[str, Any]:
-        room = await store.insert_room_txn(
+    def job(tx: Tx) -> dict[str, Any]:
+        room = store.insert_room_txn(
             tx.conn,
             name=values["name"],
             description=values.get("description", ""),
@@ -89,7 +98,7 @@ async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]
             owner_id=ctx.user_id,
             created_at=tx.now_ms,
         )
-        await store.add_member_txn(
+        store.add_member_txn(
             tx.conn, room_id=room.id, user_id=ctx.user_id, role="owner", now_ms=tx.now_ms
         )
         wire = {**room.wire(), "member_count": 1}
@@ -110,30 +119,30 @@ async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]
 
 
 async def get(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
-    async with core.engine.connect() as conn:
-        room, _role = await visible_room(conn, ctx, room_id)
+    room, _role = await core.db.read(lambda c: visible_room(c, ctx, room_id))
     return room.wire()
 
 
 async def list_rooms(
     core: Core, ctx: Ctx, *, joined_only: bool, after: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
-    async with core.engine.connect() as conn:
-        rows = await store.list_rooms(
-            conn, user_id=ctx.user_id, joined_only=joined_only, after=after, limit=limit + 1
+    rows = await core.db.read(
+        lambda c: store.list_rooms(
+            c, user_id=ctx.user_id, joined_only=joined_only, after=after, limit=limit + 1
         )
+    )
     return [r.wire() for r in rows[:limit]], len(rows) > limit
 
 
 async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     requested = {k: _clean(k, v) for k, v in fields.items() if k in EDITABLE and v is not None}
 
-    async def job(tx: Tx) -> dict[str, Any]:
-        room = await _owned_room_txn(tx, ctx, room_id)
+    def job(tx: Tx) -> dict[str, Any]:
+        room = _owned_room_txn(tx, ctx, room_id)
         before = room.wire()
         changes = {k: v for k, v in requested.items() if before[k] != v}
         if changes:
-            await store.update_room_txn(tx.conn, room_id, changes)
+            store.update_room_txn(tx.conn, room_id, changes)
             # A room going private must still tell the directory it changed, and vice versa.
             public = room.public or changes.get("access_mode") == "public"
             tx.emit(
@@ -156,10 +165,10 @@ async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> 
 
 
 async def delete(core: Core, ctx: Ctx, room_id: int) -> None:
-    async def job(tx: Tx) -> None:
-        room = await _owned_room_txn(tx, ctx, room_id)
-        deleted = await count_in_room(tx.conn, room_id)
-        await store.soft_delete_room_txn(tx.conn, room_id, tx.now_ms)
+    def job(tx: Tx) -> None:
+        room = _owned_room_txn(tx, ctx, room_id)
+        deleted = count_in_room(tx.conn, room_id)
+        store.soft_delete_room_txn(tx.conn, room_id, tx.now_ms)
         tx.emit(
             LogEvent(
                 type="room.deleted",
@@ -174,11 +183,11 @@ async def delete(core: Core, ctx: Ctx, room_id: int) -> None:
 
 
 async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
-    async def job(tx: Tx) -> dict[str, Any]:
-        room, role = await visible_room(tx.conn, ctx, room_id)
+    def job(tx: Tx) -> dict[str, Any]:
+        room, role = visible_room(tx.conn, ctx, room_id)
         if role is not None:  # already a member: joining again changes nothing
-            return await _member(tx.conn, room_id, ctx.user_id)
-        await store.add_member_txn(
+            return _member(tx.conn, room_id, ctx.user_id)
+        store.add_member_txn(
             tx.conn, room_id=room_id, user_id=ctx.user_id, role="member", now_ms=tx.now_ms
         )
         event = _joined_event(ctx, room, "member", tx.now_ms, "self")
@@ -189,19 +198,19 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     return await core.log.run(job)
 
 
-async def _member(conn: AsyncConnection, room_id: int, user_id: int) -> dict[str, Any]:
-    for m in await store.list_members(conn, room_id):
+def _member(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
+    for m in store.list_members(conn, room_id):
         if m["user"]["id"] == user_id:
             return m
     raise NotFound("not a member of this room", code="not_a_member")
 
 
 async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
-    async def job(tx: Tx) -> None:
-        _room, role = await visible_room(tx.conn, ctx, room_id)
+    def job(tx: Tx) -> None:
+        _room, role = visible_room(tx.conn, ctx, room_id)
         if role is None:  # leaving a room one is not in is already done
             return
-        await store.remove_member_txn(tx.conn, room_id, ctx.user_id)
+        store.remove_member_txn(tx.conn, room_id, ctx.user_id)
         tx.emit(
             LogEvent(
                 type="room.member.left",
@@ -222,11 +231,13 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
 
 
 async def members(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]]:
-    async with core.engine.connect() as conn:
-        await visible_room(conn, ctx, room_id)
-        return await store.list_members(conn, room_id)
+    def read(conn: Connection) -> list[dict[str, Any]]:
+        room_role(conn, ctx, room_id)
+        return store.list_members(conn, room_id)
+
+    return await core.db.read(read)
 
 
 async def joined(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
-    async with core.engine.connect() as conn:
-        return [r.wire() for r in await store.joined_rooms(conn, ctx.user_id)]
+    rows = await core.db.read(lambda c: store.joined_rooms(c, ctx.user_id))
+    return [r.wire() for r in rows]

@@ -11,7 +11,7 @@ from hubbub.errors import Forbidden
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.rooms import visible_room
+from hubbub.server.services.rooms import room_role
 
 
 class TypingTracker:
@@ -29,8 +29,7 @@ class TypingTracker:
             self._active[key] = (now + self._ttl_ms, current[1], current[2])
             return
         if current is None:
-            async with self._core.engine.connect() as conn:
-                _room, role = await visible_room(conn, ctx, room_id)
+            role = await self._core.db.read(lambda c: room_role(c, ctx, room_id))
             if role is None:
                 raise Forbidden("join the room before typing in it", code="not_a_member")
         self._core.rate_limiter.hit(("typing", ctx.user_id), "typing updates")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.store.schema import events, meta
@@ -24,24 +23,24 @@ _COLS = [
 ]
 
 
-async def head(conn: AsyncConnection) -> int:
-    return int((await conn.execute(select(func.max(events.c.seq)))).scalar() or 0)
+def head(conn: Connection) -> int:
+    return int((conn.execute(select(func.max(events.c.seq)))).scalar() or 0)
 
 
-async def pruned_through(conn: AsyncConnection) -> int:
+def pruned_through(conn: Connection) -> int:
     q = select(meta.c.value).where(meta.c.key == PRUNED_THROUGH)
-    value = (await conn.execute(q)).scalar()
+    value = (conn.execute(q)).scalar()
     return int(value) if value is not None else 0
 
 
-async def fetch_range(conn: AsyncConnection, after: int, upto: int) -> list[LogEvent]:
+def fetch_range(conn: Connection, after: int, upto: int) -> list[LogEvent]:
     """Every event with after < seq <= upto, in order (gap filling; no audience filter)."""
     q = select(*_COLS).where(events.c.seq > after, events.c.seq <= upto).order_by(events.c.seq)
-    return [LogEvent.from_row(**r) for r in (await conn.execute(q)).mappings()]
+    return [LogEvent.from_row(**r) for r in (conn.execute(q)).mappings()]
 
 
-async def membership_events_since(
-    conn: AsyncConnection, user_id: int, cursor: int
+def membership_events_since(
+    conn: Connection, user_id: int, cursor: int
 ) -> list[tuple[int, str, int]]:
     """(seq, type, room_id) of the user's joins and leaves after `cursor`, in order."""
     q = (
@@ -53,11 +52,11 @@ async def membership_events_since(
         )
         .order_by(events.c.seq)
     )
-    return [(int(s), str(t), int(r)) for s, t, r in (await conn.execute(q)).all()]
+    return [(int(s), str(t), int(r)) for s, t, r in (conn.execute(q)).all()]
 
 
-async def candidates(
-    conn: AsyncConnection,
+def candidates(
+    conn: Connection,
     *,
     user_id: int,
     rooms: set[int],
@@ -81,19 +80,19 @@ async def candidates(
         .order_by(events.c.seq)
         .limit(limit)
     )
-    return [LogEvent.from_row(**r) for r in (await conn.execute(q)).mappings()]
+    return [LogEvent.from_row(**r) for r in (conn.execute(q)).mappings()]
 
 
-async def prune_txn(conn: AsyncConnection, before_ms: int) -> int:
+def prune_txn(conn: Connection, before_ms: int) -> int:
     """Delete events created before `before_ms`; remember the highest seq pruned so that
     older cursors get a clear `cursor_expired`. Returns the number of events removed."""
     q = select(func.max(events.c.seq), func.count()).where(events.c.created_at < before_ms)
-    top, count = (await conn.execute(q)).one()
+    top, count = (conn.execute(q)).one()
     if not count:
         return 0
-    await conn.execute(delete(events).where(events.c.seq <= top))
-    if await conn.scalar(select(meta.c.value).where(meta.c.key == PRUNED_THROUGH)) is None:
-        await conn.execute(insert(meta).values(key=PRUNED_THROUGH, value=str(top)))
+    conn.execute(delete(events).where(events.c.seq <= top))
+    if conn.scalar(select(meta.c.value).where(meta.c.key == PRUNED_THROUGH)) is None:
+        conn.execute(insert(meta).values(key=PRUNED_THROUGH, value=str(top)))
     else:
-        await conn.execute(update(meta).where(meta.c.key == PRUNED_THROUGH).values(value=str(top)))
+        conn.execute(update(meta).where(meta.c.key == PRUNED_THROUGH).values(value=str(top)))
     return int(count)

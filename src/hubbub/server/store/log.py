@@ -19,22 +19,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Connection, func, insert, select
 
 from hubbub.errors import HubbubError, ServiceUnavailable
 from hubbub.server.clock import Clock
 from hubbub.server.events import LogEvent
-from hubbub.server.store.engine import IMMEDIATE, is_postgres
+from hubbub.server.store.engine import Database
 from hubbub.server.store.schema import events
 
 log = logging.getLogger("hubbub.log")
 
 T = TypeVar("T")
-LOG_LOCK_KEY = 0x6875626275620002
 MAX_BATCH = 512
 
 
@@ -43,7 +41,7 @@ class Tx:
 
     __slots__ = ("_events", "conn", "now_ms")
 
-    def __init__(self, conn: AsyncConnection, now_ms: int) -> None:
+    def __init__(self, conn: Connection, now_ms: int) -> None:
         self.conn = conn
         self.now_ms = now_ms
         self._events: list[LogEvent] = []
@@ -53,18 +51,19 @@ class Tx:
         self._events.append(event)
 
 
-Job = Callable[[Tx], Awaitable[Any]]
+Job = Callable[[Tx], Any]
 OnCommit = Callable[[list[LogEvent]], None]
+# (future, succeeded, result or exception) per job of a batch
+Outcome = tuple["asyncio.Future[Any]", bool, Any]
 
 
 class LogWriter:
-    def __init__(self, engine: AsyncEngine, clock: Clock, on_commit: OnCommit) -> None:
-        self._engine = engine
+    def __init__(self, db: Database, clock: Clock, on_commit: OnCommit) -> None:
+        self._db = db
         self._clock = clock
         self._on_commit = on_commit
         self._queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._pg = is_postgres(engine)
         self.batches = 0
 
     def start(self) -> None:
@@ -82,8 +81,9 @@ class LogWriter:
             pass
         self._task = None
 
-    async def run(self, job: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run `job` in the next group commit; return its result once it is durable."""
+    async def run(self, job: Callable[[Tx], T]) -> T:
+        """Run `job` (a plain function: it must not await) in the next group commit and
+        return its result once it is durable. HubbubErrors it raises reach the caller."""
         if self._task is None:
             raise ServiceUnavailable("the server is shutting down")
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
@@ -102,34 +102,11 @@ class LogWriter:
                     self._queue.task_done()
 
     async def _commit(self, batch: list[tuple[Job, asyncio.Future[Any]]]) -> None:
-        outcomes: list[tuple[asyncio.Future[Any], bool, Any]] = []
-        committed: list[LogEvent] = []
+        now = self._clock.now_ms()
         try:
-            async with self._engine.connect() as conn:
-                conn = await conn.execution_options(**{IMMEDIATE: True})
-                async with conn.begin():
-                    if self._pg:
-                        await conn.execute(
-                            text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOG_LOCK_KEY}
-                        )
-                    head = (await conn.execute(select(func.max(events.c.seq)))).scalar()
-                    seq = int(head or 0)
-                    now = self._clock.now_ms()
-                    for job, fut in batch:
-                        tx = Tx(conn, now)
-                        try:
-                            async with conn.begin_nested():
-                                result = await job(tx)
-                        except Exception as exc:  # the job's savepoint is rolled back
-                            outcomes.append((fut, False, exc))
-                            continue
-                        for ev in tx._events:
-                            seq += 1
-                            ev.seq = seq
-                        committed.extend(tx._events)
-                        outcomes.append((fut, True, result))
-                    if committed:
-                        await conn.execute(insert(events), [_row(ev) for ev in committed])
+            outcomes, committed = await self._db.write(lambda conn: _batch_txn(conn, batch, now))
+        except _JobFailed as failed:  # a lone job raised: its transaction is rolled back
+            outcomes, committed = [(batch[0][1], False, failed.error)], []
         except Exception as exc:
             log.exception("log commit failed; %d jobs rejected", len(batch))
             err = ServiceUnavailable("the event log is unavailable; retry shortly")
@@ -153,6 +130,44 @@ class LogWriter:
                 if not isinstance(value, HubbubError):
                     log.error("job failed", exc_info=value)
                 fut.set_exception(value)
+
+
+class _JobFailed(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(repr(error))
+        self.error = error
+
+
+def _batch_txn(
+    conn: Connection, batch: list[tuple[Job, asyncio.Future[Any]]], now: int
+) -> tuple[list[Outcome], list[LogEvent]]:
+    """Every job of the batch, each in its own savepoint, then the batch's events with
+    consecutive seqs after the current head (read under the write lock)."""
+    seq = int(conn.execute(select(func.max(events.c.seq))).scalar() or 0)
+    outcomes: list[Outcome] = []
+    committed: list[LogEvent] = []
+    single = len(batch) == 1
+    for job, fut in batch:
+        tx = Tx(conn, now)
+        try:
+            if single:  # the whole transaction rolls back on failure: no savepoint needed
+                result = job(tx)
+            else:
+                with conn.begin_nested():
+                    result = job(tx)
+        except Exception as exc:
+            if single:
+                raise _JobFailed(exc) from None
+            outcomes.append((fut, False, exc))
+            continue
+        for ev in tx._events:
+            seq += 1
+            ev.seq = seq
+        committed.extend(tx._events)
+        outcomes.append((fut, True, result))
+    if committed:
+        conn.execute(insert(events), [_row(ev) for ev in committed])
+    return outcomes, committed
 
 
 def _row(ev: LogEvent) -> dict[str, Any]:

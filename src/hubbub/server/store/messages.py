@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hubbub.server.clock import iso_ms
 from hubbub.server.store.schema import messages, users
@@ -20,7 +19,9 @@ _WITH_AUTHOR = select(messages, *_AUTHOR).join(users, users.c.id == messages.c.a
 EXCERPT_CHARS = 120
 
 
-def message_wire(r: RowMapping, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+def message_wire(
+    r: RowMapping | dict[str, Any], reply_to: dict[str, Any] | None = None
+) -> dict[str, Any]:
     deleted = bool(r["deleted"])
     edited_at = None if r["edited_at"] is None else iso_ms(r["edited_at"])
     return {
@@ -57,7 +58,7 @@ def message_wire(r: RowMapping, reply_to: dict[str, Any] | None = None) -> dict[
     }
 
 
-def _reply_ref(r: RowMapping) -> dict[str, Any]:
+def _reply_ref(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
     text = "" if r["deleted"] else r["content_text"]
     return {
         "id": r["id"],
@@ -71,44 +72,56 @@ def _reply_ref(r: RowMapping) -> dict[str, Any]:
     }
 
 
-async def _wire_rows(conn: AsyncConnection, rows: list[RowMapping]) -> list[dict[str, Any]]:
+def _wire_rows(conn: Connection, rows: list[RowMapping]) -> list[dict[str, Any]]:
     reply_ids = {r["reply_to_id"] for r in rows if r["reply_to_id"] is not None}
     refs: dict[int, dict[str, Any]] = {}
     if reply_ids:
         q = _WITH_AUTHOR.where(messages.c.id.in_(reply_ids))
-        refs = {r["id"]: _reply_ref(r) for r in (await conn.execute(q)).mappings()}
+        refs = {r["id"]: _reply_ref(r) for r in (conn.execute(q)).mappings()}
     return [message_wire(r, refs.get(r["reply_to_id"])) for r in rows]
 
 
-async def get_message_row(conn: AsyncConnection, message_id: int) -> RowMapping | None:
+def get_message_row(conn: Connection, message_id: int) -> RowMapping | None:
     q = _WITH_AUTHOR.where(messages.c.id == message_id)
-    return (await conn.execute(q)).mappings().first()
+    return (conn.execute(q)).mappings().first()
 
 
-async def get_message(conn: AsyncConnection, message_id: int) -> dict[str, Any] | None:
-    row = await get_message_row(conn, message_id)
-    return None if row is None else (await _wire_rows(conn, [row]))[0]
+def get_message(conn: Connection, message_id: int) -> dict[str, Any] | None:
+    row = get_message_row(conn, message_id)
+    return None if row is None else (_wire_rows(conn, [row]))[0]
 
 
-async def find_by_nonce(conn: AsyncConnection, author_id: int, nonce: str) -> dict[str, Any] | None:
+def find_by_nonce(conn: Connection, author_id: int, nonce: str) -> dict[str, Any] | None:
     q = _WITH_AUTHOR.where(messages.c.author_id == author_id, messages.c.nonce == nonce)
-    row = (await conn.execute(q)).mappings().first()
-    return None if row is None else (await _wire_rows(conn, [row]))[0]
+    row = (conn.execute(q)).mappings().first()
+    return None if row is None else (_wire_rows(conn, [row]))[0]
 
 
-async def insert_message_txn(conn: AsyncConnection, **values: Any) -> dict[str, Any]:
-    result = await conn.execute(insert(messages).values(**values).returning(messages.c.id))
-    message = await get_message(conn, int(result.scalar_one()))
-    assert message is not None
-    return message
+def insert_message_txn(
+    conn: Connection,
+    author: dict[str, Any],
+    parent: RowMapping | None,
+    **values: Any,
+) -> dict[str, Any]:
+    """Insert and return the wire message, built from what is already known (no re-read)."""
+    result = conn.execute(insert(messages).values(**values).returning(messages.c.id))
+    row = {
+        **values,
+        "id": int(result.scalar_one()),
+        "author_handle": author["handle"],
+        "author_display_name": author["display_name"],
+        "author_avatar_url": author["avatar_url"],
+        "edited_at": None,
+    }
+    return message_wire(row, None if parent is None else _reply_ref(parent))
 
 
-async def update_message_txn(conn: AsyncConnection, message_id: int, **values: Any) -> None:
-    await conn.execute(update(messages).where(messages.c.id == message_id).values(**values))
+def update_message_txn(conn: Connection, message_id: int, **values: Any) -> None:
+    conn.execute(update(messages).where(messages.c.id == message_id).values(**values))
 
 
-async def page(
-    conn: AsyncConnection, room_id: int, *, before: int | None, after: int | None, limit: int
+def page(
+    conn: Connection, room_id: int, *, before: int | None, after: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
     """One page, oldest → newest. `after` walks forward; otherwise walk back from `before`
     (or from the newest). Fetches limit+1 rows to know whether there is more."""
@@ -119,14 +132,14 @@ async def page(
         q = q.where(messages.c.id > after).order_by(messages.c.id)
     else:
         q = q.order_by(messages.c.id.desc())
-    rows = list((await conn.execute(q.limit(limit + 1))).mappings())
+    rows = list((conn.execute(q.limit(limit + 1))).mappings())
     has_more = len(rows) > limit
     rows = rows[:limit]
     if after is None:
         rows.reverse()
-    return await _wire_rows(conn, rows), has_more
+    return _wire_rows(conn, rows), has_more
 
 
-async def count_in_room(conn: AsyncConnection, room_id: int) -> int:
+def count_in_room(conn: Connection, room_id: int) -> int:
     q = select(func.count()).where(messages.c.room_id == room_id, messages.c.deleted.is_(False))
-    return int((await conn.execute(q)).scalar_one())
+    return int((conn.execute(q)).scalar_one())

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hubbub.server.clock import iso_ms
 from hubbub.server.store.schema import room_members, rooms, users
@@ -71,19 +70,19 @@ _count = (
 )
 
 
-async def insert_room_txn(conn: AsyncConnection, **values: Any) -> RoomRow:
-    row = (await conn.execute(insert(rooms).values(**values).returning(*rooms.c))).mappings().one()
+def insert_room_txn(conn: Connection, **values: Any) -> RoomRow:
+    row = (conn.execute(insert(rooms).values(**values).returning(*rooms.c))).mappings().one()
     return RoomRow.of(row)
 
 
-async def get_room(conn: AsyncConnection, room_id: int) -> RoomRow | None:
+def get_room(conn: Connection, room_id: int) -> RoomRow | None:
     q = select(rooms, _count).where(rooms.c.id == room_id, rooms.c.deleted_at.is_(None))
-    row = (await conn.execute(q)).mappings().first()
+    row = (conn.execute(q)).mappings().first()
     return None if row is None else RoomRow.of(row, row["member_count"])
 
 
-async def list_rooms(
-    conn: AsyncConnection, *, user_id: int, joined_only: bool, after: int | None, limit: int
+def list_rooms(
+    conn: Connection, *, user_id: int, joined_only: bool, after: int | None, limit: int
 ) -> list[RoomRow]:
     """Rooms a user can see (public ones and their own), ordered by id, one page."""
     mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
@@ -96,41 +95,55 @@ async def list_rooms(
     if after is not None:
         q = q.where(rooms.c.id > after)
     q = q.order_by(rooms.c.id).limit(limit)
-    return [RoomRow.of(r, r["member_count"]) for r in (await conn.execute(q)).mappings()]
+    return [RoomRow.of(r, r["member_count"]) for r in (conn.execute(q)).mappings()]
 
 
-async def update_room_txn(conn: AsyncConnection, room_id: int, changes: dict[str, Any]) -> None:
-    await conn.execute(update(rooms).where(rooms.c.id == room_id).values(**changes))
+def update_room_txn(conn: Connection, room_id: int, changes: dict[str, Any]) -> None:
+    conn.execute(update(rooms).where(rooms.c.id == room_id).values(**changes))
 
 
-async def soft_delete_room_txn(conn: AsyncConnection, room_id: int, now_ms: int) -> None:
-    await conn.execute(update(rooms).where(rooms.c.id == room_id).values(deleted_at=now_ms))
+def soft_delete_room_txn(conn: Connection, room_id: int, now_ms: int) -> None:
+    conn.execute(update(rooms).where(rooms.c.id == room_id).values(deleted_at=now_ms))
 
 
-async def member_role(conn: AsyncConnection, room_id: int, user_id: int) -> str | None:
+def access(conn: Connection, room_id: int, user_id: int) -> tuple[bool, str | None] | None:
+    """(public, the user's role or None) for a live room, in one query; None if no room."""
+    q = (
+        select(rooms.c.access_mode, room_members.c.role)
+        .select_from(
+            rooms.outerjoin(
+                room_members,
+                and_(room_members.c.room_id == rooms.c.id, room_members.c.user_id == user_id),
+            )
+        )
+        .where(rooms.c.id == room_id, rooms.c.deleted_at.is_(None))
+    )
+    row = (conn.execute(q)).first()
+    return None if row is None else (row[0] == "public", row[1])
+
+
+def member_role(conn: Connection, room_id: int, user_id: int) -> str | None:
     q = select(room_members.c.role).where(
         and_(room_members.c.room_id == room_id, room_members.c.user_id == user_id)
     )
-    return (await conn.execute(q)).scalar()
+    return (conn.execute(q)).scalar()
 
 
-async def add_member_txn(
-    conn: AsyncConnection, *, room_id: int, user_id: int, role: str, now_ms: int
-) -> None:
-    await conn.execute(
+def add_member_txn(conn: Connection, *, room_id: int, user_id: int, role: str, now_ms: int) -> None:
+    conn.execute(
         insert(room_members).values(room_id=room_id, user_id=user_id, role=role, joined_at=now_ms)
     )
 
 
-async def remove_member_txn(conn: AsyncConnection, room_id: int, user_id: int) -> None:
-    await conn.execute(
+def remove_member_txn(conn: Connection, room_id: int, user_id: int) -> None:
+    conn.execute(
         delete(room_members).where(
             room_members.c.room_id == room_id, room_members.c.user_id == user_id
         )
     )
 
 
-async def list_members(conn: AsyncConnection, room_id: int) -> list[dict[str, Any]]:
+def list_members(conn: Connection, room_id: int) -> list[dict[str, Any]]:
     q = (
         select(
             room_members.c.role,
@@ -144,7 +157,7 @@ async def list_members(conn: AsyncConnection, room_id: int) -> list[dict[str, An
         .where(room_members.c.room_id == room_id)
         .order_by(room_members.c.joined_at, users.c.id)
     )
-    return [member_wire(room_id, r) for r in (await conn.execute(q)).mappings()]
+    return [member_wire(room_id, r) for r in (conn.execute(q)).mappings()]
 
 
 def member_wire(room_id: int, r: RowMapping | dict[str, Any]) -> dict[str, Any]:
@@ -161,17 +174,17 @@ def member_wire(room_id: int, r: RowMapping | dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def room_ids_of(conn: AsyncConnection, user_id: int) -> set[int]:
+def room_ids_of(conn: Connection, user_id: int) -> set[int]:
     """Every room the user is a member of, deleted rooms included (see schema.rooms)."""
     q = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
-    return {int(r) for r in (await conn.execute(q)).scalars()}
+    return {int(r) for r in (conn.execute(q)).scalars()}
 
 
-async def joined_rooms(conn: AsyncConnection, user_id: int) -> list[RoomRow]:
+def joined_rooms(conn: Connection, user_id: int) -> list[RoomRow]:
     mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
     q = (
         select(rooms, _count)
         .where(rooms.c.id.in_(mine), rooms.c.deleted_at.is_(None))
         .order_by(rooms.c.id)
     )
-    return [RoomRow.of(r, r["member_count"]) for r in (await conn.execute(q)).mappings()]
+    return [RoomRow.of(r, r["member_count"]) for r in (conn.execute(q)).mappings()]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hubbub.server.clock import iso_ms
 from hubbub.server.store.schema import tokens, users
@@ -51,8 +50,8 @@ class UserRow:
         }
 
 
-async def insert_user_txn(
-    conn: AsyncConnection,
+def insert_user_txn(
+    conn: Connection,
     *,
     handle: str,
     display_name: str,
@@ -70,51 +69,51 @@ async def insert_user_txn(
         "owner_id": owner_id,
         "created_at": now_ms,
     }
-    result = await conn.execute(insert(users).values(**values).returning(*users.c))
+    result = conn.execute(insert(users).values(**values).returning(*users.c))
     return UserRow.of(result.mappings().one())
 
 
-async def handle_taken(conn: AsyncConnection, handle: str) -> bool:
+def handle_taken(conn: Connection, handle: str) -> bool:
     q = select(users.c.id).where(users.c.handle_key == handle.lower())
-    return (await conn.execute(q)).first() is not None
+    return (conn.execute(q)).first() is not None
 
 
-async def get_user(conn: AsyncConnection, user_id: int) -> UserRow | None:
-    row = (await conn.execute(select(users).where(users.c.id == user_id))).mappings().first()
+def get_user(conn: Connection, user_id: int) -> UserRow | None:
+    row = (conn.execute(select(users).where(users.c.id == user_id))).mappings().first()
     return None if row is None else UserRow.of(row)
 
 
-async def get_user_by_handle(conn: AsyncConnection, handle: str) -> UserRow | None:
+def get_user_by_handle(conn: Connection, handle: str) -> UserRow | None:
     q = select(users).where(users.c.handle_key == handle.lower())
-    row = (await conn.execute(q)).mappings().first()
+    row = (conn.execute(q)).mappings().first()
     return None if row is None else UserRow.of(row)
 
 
-async def insert_token_txn(
-    conn: AsyncConnection, *, user_id: int, token_hash: str, kind: str, name: str, now_ms: int
+def insert_token_txn(
+    conn: Connection, *, user_id: int, token_hash: str, kind: str, name: str, now_ms: int
 ) -> None:
-    await conn.execute(
+    conn.execute(
         insert(tokens).values(
             user_id=user_id, token_hash=token_hash, kind=kind, name=name, created_at=now_ms
         )
     )
 
 
-async def user_for_token(conn: AsyncConnection, token_hash: str) -> tuple[UserRow, int] | None:
+def user_for_token(conn: Connection, token_hash: str) -> tuple[UserRow, int] | None:
     """The user a token belongs to, and the token's id (the session id)."""
     q = (
         select(users, tokens.c.id.label("token_id"))
         .join(tokens, tokens.c.user_id == users.c.id)
         .where(tokens.c.token_hash == token_hash)
     )
-    row = (await conn.execute(q)).mappings().first()
+    row = (conn.execute(q)).mappings().first()
     return None if row is None else (UserRow.of(row), int(row["token_id"]))
 
 
-async def touch_token_txn(conn: AsyncConnection, token_id: int, now_ms: int) -> None:
-    await conn.execute(update(tokens).where(tokens.c.id == token_id).values(last_used_at=now_ms))
+def touch_token_txn(conn: Connection, token_id: int, now_ms: int) -> None:
+    conn.execute(update(tokens).where(tokens.c.id == token_id).values(last_used_at=now_ms))
 
 
-async def delete_token_txn(conn: AsyncConnection, token_hash: str) -> bool:
-    result = await conn.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
+def delete_token_txn(conn: Connection, token_hash: str) -> bool:
+    result = conn.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
     return bool(result.rowcount)
