@@ -252,7 +252,9 @@ async def test_expired_cursor_closes_4009() -> None:
         await alice.send(room["id"], "after the prune horizon")
         assert await retention.prune(server.core) >= 2
         async with websockets.connect(server.ws_url) as ws:
-            await ws.send(orjson.dumps({"op": "hello", "token": alice.token, "cursor": "1"}).decode())
+            await ws.send(
+                orjson.dumps({"op": "hello", "token": alice.token, "cursor": "1"}).decode()
+            )
             frame = orjson.loads(await ws.recv())
             assert frame["code"] == "cursor_expired"
             with pytest.raises(websockets.ConnectionClosed) as closed:

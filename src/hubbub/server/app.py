@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import Response
@@ -43,7 +44,12 @@ def make_bus(url: str) -> Bus:
     if url in ("", "memory", "memory://"):
         return MemoryBus()
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisBus(url)
+        # `channel_prefix` keeps several deployments (or test runs) on one Redis apart.
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        prefix = query.pop("channel_prefix", [""])[0]
+        plain = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+        return RedisBus(plain, prefix=prefix)
     raise ValueError(f"unsupported bus URL {url!r}: use memory:// or redis://host:port/db")
 
 
