@@ -32,7 +32,7 @@ class ServeProcess:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
-    async def start(self) -> None:
+    def _spawn(self) -> subprocess.Popen[bytes]:
         cmd = [
             sys.executable, "-m", "hubbub", "serve",
             "--port", str(self.port),
@@ -43,7 +43,10 @@ class ServeProcess:
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith("HUBBUB_")}
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env)
+            return subprocess.Popen(cmd, stdout=log, stderr=log, env=env)
+
+    async def start(self) -> None:
+        self.proc = self._spawn()
         deadline = time.monotonic() + 30
         async with httpx.AsyncClient() as http:
             while time.monotonic() < deadline:
