@@ -1,0 +1,105 @@
+"""The SDK against a real server: exactly-once, in-order delivery across dropped sockets and
+a server restart; typed errors; objects."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+import hubbub
+from hubbub.testing import TestServer
+from tests.integration.wire import Api
+
+TOTAL = 500
+
+
+async def _send_until_accepted(api: Api, room_id: int, i: int) -> dict[str, Any]:
+    """A sender that retries through the restart; the nonce makes retries harmless."""
+    while True:
+        try:
+            resp = await api.http.post(
+                f"/rooms/{room_id}/messages", json={"content": f"m{i}", "nonce": f"n{i}"}
+            )
+        except httpx.TransportError:
+            await asyncio.sleep(0.05)
+            continue
+        if resp.status_code in (200, 201):
+            body: dict[str, Any] = resp.json()
+            return body
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.slow
+async def test_each_message_exactly_once_in_order_across_drops_and_a_restart() -> None:
+    async with TestServer(rate_limits=False) as server:
+        alice, bob = await Api.register(server), await Api.register(server)
+        room = await alice.room()
+        await bob.ok("POST", f"/rooms/{room['id']}/join")
+        client = hubbub.Client(
+            server.url, token=bob.token, backoff=hubbub.Backoff(base=0.05, cap=0.5)
+        )
+        seen: list[int] = []
+        contents: list[str] = []
+        lifecycle: list[str] = []
+
+        @client.on(hubbub.MessageCreated)
+        async def on_message(event: hubbub.MessageCreated) -> None:
+            seen.append(event.message.id)
+            contents.append(event.message.content)
+
+        @client.on(hubbub.LifecycleEvent)
+        async def on_lifecycle(event: hubbub.LifecycleEvent) -> None:
+            lifecycle.append(type(event).__name__)
+
+        await client.start()
+        try:
+            sent: list[int] = []
+            for i in range(TOTAL):
+                sent.append((await _send_until_accepted(alice, room["id"], i))["id"])
+                if i in (100, 250):
+                    assert server.drop_connections() >= 1
+                if i == 380:
+                    await server.restart()
+            for _ in range(300):
+                if len(seen) >= TOTAL:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.3)  # nothing extra may trail in
+            assert seen == sent
+            assert contents == [f"m{i}" for i in range(TOTAL)]
+            assert lifecycle.count("Disconnected") >= 3
+            assert lifecycle.count("Ready") >= 4
+        finally:
+            await client.close()
+
+
+async def test_sdk_objects_and_typed_errors(hubbub_server: TestServer) -> None:
+    alice = await Api.register(hubbub_server)
+    async with hubbub.Client(hubbub_server.url, token=alice.token) as client:
+        room = await client.create_room("sdk-room")
+        assert client.get_room(room.id) is room
+        created = client.wait_for(hubbub.MessageCreated, check=lambda e: e.room_id == room.id)
+        message = await room.send("hello from the SDK")
+        event = await asyncio.wait_for(created, 10)
+        assert event.message.id == message.id
+        assert client.message(event) is message  # one instance per id
+        reply = await message.reply("a reply")
+        assert reply.reply_to is not None and reply.reply_to.id == message.id
+        edited = await message.edit("edited")
+        assert edited.content == "edited" and edited.edit_count == 1
+        with pytest.raises(hubbub.NotFound) as missing:
+            await client.fetch_room(999_999)
+        assert missing.value.code == "room_not_found"
+        with pytest.raises(hubbub.ValidationError):
+            await room.send("x" * 5000)
+    with pytest.raises(hubbub.Unauthorized):
+        async with hubbub.Client(hubbub_server.url, token="hbb_not-a-token"):
+            pass
+    login = await hubbub.Client.login(
+        hubbub_server.url, alice.user["handle"], "correct horse battery"
+    )
+    async with login:
+        assert login.user is not None and login.user.id == alice.id
