@@ -110,7 +110,9 @@ class RateLimited(HubbubError):
         code: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(message, code=code, details={**(details or {}), "retry_after": retry_after})
+        super().__init__(
+            message, code=code, details={**(details or {}), "retry_after": retry_after}
+        )
         self.retry_after = retry_after
 
 
@@ -133,7 +135,9 @@ _BY_STATUS: dict[int, type[HubbubError]] = {
 }
 
 
-def error_from_wire(status: int, body: dict[str, Any] | None, retry_after: float | None = None) -> HubbubError:
+def error_from_wire(
+    status: int, body: dict[str, Any] | None, retry_after: float | None = None
+) -> HubbubError:
     """Rebuild the typed error from an HTTP status and `{"error": {...}}` body (SDK side)."""
     err = (body or {}).get("error") or {}
     code = err.get("code")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 
 from hubbub.server.bus.base import Deliver
 from hubbub.server.events import LogEvent
