@@ -202,7 +202,7 @@ async def test_ping_pong_and_unknown_op(server: TestServer) -> None:
         ('{"op": "hello", "token": "hbb_nope"}', 4001, "token_invalid"),
         ('{"op": "hello"}', 4001, "token_missing"),
         ('{"op": "hello", "token": "T", "cursor": "abc"}', 4400, "invalid_cursor"),
-        ('{"op": "hello", "token": "T", "cursor": "999999999"}', 4400, "cursor_ahead"),
+        ('{"op": "hello", "token": "T", "cursor": "999999999"}', 4009, "cursor_ahead"),
         ('{"op": "hello", "token": "T", "cursor": [1]}', 4400, "invalid_cursor"),
     ],
 )

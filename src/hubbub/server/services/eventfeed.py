@@ -46,7 +46,13 @@ def _read(conn: Connection, user_id: int, cursor: int | None, limit: int) -> Pag
     if cursor is None:
         return Page([], upto, False, Membership(user_id, current))
     if cursor > upto:
-        raise InvalidCursor("cursor is ahead of the event log", code="cursor_ahead")
+        # Only possible if the log was reset (a restored backup, a new database): the
+        # client's state is from another history, so it must re-sync like an expired one.
+        raise CursorExpired(
+            "cursor is ahead of the event log (was the database reset?); re-sync from state",
+            code="cursor_ahead",
+            details={"cursor": str(cursor), "head": str(upto)},
+        )
     if cursor < eventlog.pruned_through(conn):
         raise CursorExpired(
             "cursor is older than the retained event log; re-sync from state",
