@@ -115,3 +115,23 @@ class LogEvent:
         )
         ev._data_json = data.encode()
         return ev
+
+
+def room_event(
+    type_: str,
+    room_id: int,
+    actor: dict[str, Any] | None,
+    data: dict[str, Any],
+    *,
+    audience: Audience = Audience.ROOM,
+    target_user_id: int | None = None,
+) -> LogEvent:
+    """An event about one room; `data` carries `room_id` too, as EVENTS.md's payloads do."""
+    return LogEvent(
+        type=type_,
+        audience=audience,
+        room_id=room_id,
+        actor=actor,
+        target_user_id=target_user_id,
+        data={"room_id": room_id, **data},
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.render import render
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import room_role, visible_room
@@ -171,13 +171,11 @@ async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str,
         message = store.get_message(tx.conn, message_id)
         assert message is not None
         tx.emit(
-            LogEvent(
-                type="message.updated",
-                audience=Audience.ROOM,
-                room_id=row["room_id"],
-                actor=ctx.user.snapshot(),
-                data={
-                    "room_id": row["room_id"],
+            room_event(
+                "message.updated",
+                row["room_id"],
+                ctx.user.snapshot(),
+                {
                     "message_id": message_id,
                     "changes": {"content": content, "content_html": html, "content_text": text},
                     "cleared": [],
@@ -201,13 +199,11 @@ async def delete(core: Core, ctx: Ctx, message_id: int) -> None:
             return
         store.update_message_txn(tx.conn, message_id, deleted=True, deleted_at=tx.now_ms)
         tx.emit(
-            LogEvent(
-                type="message.deleted",
-                audience=Audience.ROOM,
-                room_id=row["room_id"],
-                actor=ctx.user.snapshot(),
-                data={
-                    "room_id": row["room_id"],
+            room_event(
+                "message.deleted",
+                row["room_id"],
+                ctx.user.snapshot(),
+                {
                     "message_id": message_id,
                     "actor_id": ctx.user_id,
                     "by_moderator": row["author_id"] != ctx.user_id,

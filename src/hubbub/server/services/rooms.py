@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, NotFound, ValidationError
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as store
 from hubbub.server.store.log import Tx
@@ -73,13 +73,12 @@ def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
 
 def _joined_event(ctx: Ctx, room: RoomRow, role: str, now_ms: int, via: str) -> LogEvent:
     member = store.member_wire(room.id, {**ctx.user.snapshot(), "role": role, "joined_at": now_ms})
-    return LogEvent(
-        type="room.member.joined",
-        audience=Audience.ROOM,
-        room_id=room.id,
-        actor=ctx.user.snapshot(),
+    return room_event(
+        "room.member.joined",
+        room.id,
+        ctx.user.snapshot(),
+        {"user_id": ctx.user_id, "member": member, "via": via},
         target_user_id=ctx.user_id,
-        data={"room_id": room.id, "user_id": ctx.user_id, "member": member, "via": via},
     )
 
 
@@ -146,17 +145,12 @@ async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> 
             # A room going private must still tell the directory it changed, and vice versa.
             public = room.public or changes.get("access_mode") == "public"
             tx.emit(
-                LogEvent(
-                    type="room.updated",
+                room_event(
+                    "room.updated",
+                    room_id,
+                    ctx.user.snapshot(),
+                    {"changes": changes, "cleared": [], "actor_id": ctx.user_id},
                     audience=Audience.GLOBAL if public else Audience.ROOM,
-                    room_id=room_id,
-                    actor=ctx.user.snapshot(),
-                    data={
-                        "room_id": room_id,
-                        "changes": changes,
-                        "cleared": [],
-                        "actor_id": ctx.user_id,
-                    },
                 )
             )
         return {**before, **changes}
@@ -170,12 +164,12 @@ async def delete(core: Core, ctx: Ctx, room_id: int) -> None:
         deleted = count_in_room(tx.conn, room_id)
         store.soft_delete_room_txn(tx.conn, room_id, tx.now_ms)
         tx.emit(
-            LogEvent(
-                type="room.deleted",
+            room_event(
+                "room.deleted",
+                room_id,
+                ctx.user.snapshot(),
+                {"reason": "deleted", "deleted_events_count": deleted},
                 audience=_directory_audience(room),
-                room_id=room_id,
-                actor=ctx.user.snapshot(),
-                data={"room_id": room_id, "reason": "deleted", "deleted_events_count": deleted},
             )
         )
 
@@ -212,18 +206,12 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
             return
         store.remove_member_txn(tx.conn, room_id, ctx.user_id)
         tx.emit(
-            LogEvent(
-                type="room.member.left",
-                audience=Audience.ROOM,
-                room_id=room_id,
-                actor=ctx.user.snapshot(),
+            room_event(
+                "room.member.left",
+                room_id,
+                ctx.user.snapshot(),
+                {"user_id": ctx.user_id, "reason": "left", "actor_id": None},
                 target_user_id=ctx.user_id,
-                data={
-                    "room_id": room_id,
-                    "user_id": ctx.user_id,
-                    "reason": "left",
-                    "actor_id": None,
-                },
             )
         )
 
