@@ -35,6 +35,8 @@ class Settings:
     # A connection whose unsent frames exceed this is closed; it resumes from its cursor.
     max_send_queue: int = 20_000
     log_level: str = "info"
+    # "text" (key=value lines for people) or "json" (one object per line for collectors).
+    log_format: str = "text"
 
     @classmethod
     def load(
