@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Annotated, Any
+import sys
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from hubbub.server.settings import Settings
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="hubbub: a self-hosted realtime chat server, its admin tools and a tiny client.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # never print tokens or passwords in a traceback
 )
 admin = typer.Typer(help="Administer the database directly (works with the server stopped).")
 app.add_typer(admin, name="admin")
-console = Console()
-err = Console(stderr=True)
+# soft_wrap: never wrap a message into several lines at 80 columns when stderr is a pipe.
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _fail(code: str, message: str, exit_code: int = 1) -> NoReturn:
+    """One readable line on stderr (`code: message`), no traceback."""
+    err.print(f"[red]{escape(code)}[/red]: {escape(message)}")
+    raise typer.Exit(exit_code)
+
 
 UrlOpt = Annotated[str, typer.Option("--url", envvar="HUBBUB_URL", help="Server base URL.")]
 TokenOpt = Annotated[
@@ -38,7 +54,7 @@ def serve(
         str | None,
         typer.Option(envvar="HUBBUB_BUS", help="memory:// (one process) or redis://host:6379/0."),
     ] = None,
-    workers: Annotated[int, typer.Option(help="Server processes (needs a redis bus).")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (needs a redis bus).")] = 1,
     no_rate_limits: Annotated[
         bool, typer.Option("--no-rate-limits", help="Switch rate limits off (benchmarks, imports).")
     ] = False,
@@ -46,8 +62,6 @@ def serve(
 ) -> None:
     """Run the server: REST API at /api/v1, gateway at /gateway, docs at /docs."""
     import uvicorn
-
-    from hubbub.server.settings import Settings
 
     overrides: dict[str, Any] = {
         "host": host,
@@ -57,10 +71,13 @@ def serve(
         "log_level": log_level,
         "rate_limits": False if no_rate_limits else None,
     }
-    settings = Settings.load(overrides)
-    if workers > 1 and settings.bus.startswith("memory"):
-        err.print("[red]--workers > 1 needs a shared bus: pass --bus redis://…[/red]")
-        raise typer.Exit(2)
+    settings = _load_settings(overrides)
+    if workers > 1 and not settings.bus.startswith("redis"):
+        _fail(
+            "bus_required",
+            f"--workers {workers} needs a shared bus, not {settings.bus!r}: pass --bus redis://…",
+            2,
+        )
     for key, value in overrides.items():  # workers re-read settings from the environment
         if value is not None:
             os.environ[f"HUBBUB_{key.upper()}"] = str(value)
@@ -84,6 +101,16 @@ def serve(
         uvicorn.run(create_app(settings), **common)
 
 
+def _load_settings(overrides: dict[str, Any]) -> Settings:
+    from hubbub.errors import HubbubError
+    from hubbub.server.settings import Settings
+
+    try:
+        return Settings.load(overrides)
+    except HubbubError as exc:  # a bad HUBBUB_* variable or hubbub.toml value
+        _fail(exc.code, exc.message, 2)
+
+
 async def _admin_create(
     database: str | None, username: str, password: str | None, bot: bool, display_name: str | None
 ) -> tuple[dict[str, Any], str]:
@@ -91,11 +118,10 @@ async def _admin_create(
     from hubbub.server.services import auth
     from hubbub.server.services.core import Core
     from hubbub.server.services.ratelimit import RateLimiter
-    from hubbub.server.settings import Settings
     from hubbub.server.store.engine import Database
     from hubbub.server.store.log import LogWriter
 
-    settings = Settings.load({"database": database})
+    settings = _load_settings({"database": database})
     db = Database(settings.database)
     try:
         await db.migrate()
@@ -124,15 +150,20 @@ async def _admin_create(
         await db.dispose()
 
 
-def _run_admin(coro: Any) -> tuple[dict[str, Any], str]:
+def _run_admin(coro: Coroutine[Any, Any, T]) -> T:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from hubbub.errors import HubbubError
 
     try:
-        result: tuple[dict[str, Any], str] = asyncio.run(coro)
-        return result
+        return asyncio.run(coro)
     except HubbubError as exc:
-        err.print(f"[red]{exc.code}[/red]: {exc.message}")
-        raise typer.Exit(1) from None
+        _fail(exc.code, exc.message)
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        _fail("database_error", f"{type(exc).__name__}: {detail}")
+    except OSError as exc:
+        _fail("database_unreachable", str(exc) or type(exc).__name__)
 
 
 @admin.command("create-user")
@@ -141,25 +172,29 @@ def create_user(
     password: Annotated[
         str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password.")
     ],
-    display_name: Annotated[str | None, typer.Option(help="Shown name [username].")] = None,
+    display_name: Annotated[
+        str | None, typer.Option(help="Shown name (default: the username).")
+    ] = None,
     database: DbOpt = None,
 ) -> None:
     """Create a user account and print its token."""
     user, token = _run_admin(_admin_create(database, username, password, False, display_name))
-    err.print(f"created user {user['handle']} (id {user['id']})")
-    print(token)
+    err.print(f"created user {escape(str(user['handle']))} (id {user['id']})")
+    print(token, flush=True)
 
 
 @admin.command("create-bot")
 def create_bot(
     username: str,
-    display_name: Annotated[str | None, typer.Option(help="Shown name [username].")] = None,
+    display_name: Annotated[
+        str | None, typer.Option(help="Shown name (default: the username).")
+    ] = None,
     database: DbOpt = None,
 ) -> None:
     """Create a bot account and print its token (keep it secret)."""
     user, token = _run_admin(_admin_create(database, username, None, True, display_name))
-    err.print(f"created bot {user['handle']} (id {user['id']})")
-    print(token)
+    err.print(f"created bot {escape(str(user['handle']))} (id {user['id']})")
+    print(token, flush=True)
 
 
 @app.command()
@@ -188,22 +223,24 @@ def tail(
     from hubbub.cli_client import tail_room
 
     try:
-        _exit_on_error(lambda: tail_room(url, token, room, cursor, console))
-    except KeyboardInterrupt:
+        _exit_on_error(lambda: tail_room(url, token, room, cursor))
+    except KeyboardInterrupt:  # the normal way to stop it
         pass
 
 
-def _exit_on_error(fn: Any) -> None:
+def _exit_on_error(fn: Callable[[], Coroutine[Any, Any, None]]) -> None:
     from hubbub.errors import HubbubError
 
     try:
         asyncio.run(fn())
     except HubbubError as exc:
-        err.print(f"[red]{exc.code}[/red]: {exc.message}")
-        raise typer.Exit(1) from None
+        _fail(exc.code, exc.message)
+    except BrokenPipeError:  # `hubbub tail … | head`: the reader went away
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
+        raise typer.Exit(0) from None
     except OSError as exc:
-        err.print(f"[red]cannot reach the server[/red]: {exc}")
-        raise typer.Exit(1) from None
+        _fail("server_unreachable", str(exc) or type(exc).__name__)
 
 
 def main() -> None:
