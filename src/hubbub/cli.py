@@ -63,6 +63,8 @@ def serve(
     """Run the server: REST API at /api/v1, gateway at /gateway, docs at /docs."""
     import uvicorn
 
+    from hubbub.server.gateway.transport import PROTOCOL_PATH
+
     overrides: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -90,7 +92,7 @@ def serve(
         "ws_max_size": settings.max_frame_bytes * 4,
         "ws_ping_interval": None,
         # uvicorn's sans-I/O websockets protocol plus the gateway's coalesced write path.
-        "ws": "hubbub.server.gateway.transport:GatewayWebSocketProtocol",
+        "ws": PROTOCOL_PATH,
         "lifespan": "on",
     }
     if workers > 1:
@@ -118,6 +120,7 @@ async def _admin_create(
     from hubbub.server.services import auth
     from hubbub.server.services.core import Core
     from hubbub.server.services.ratelimit import RateLimiter
+    from hubbub.server.services.tokencache import TokenCache
     from hubbub.server.store.engine import Database
     from hubbub.server.store.log import LogWriter
 
@@ -136,6 +139,7 @@ async def _admin_create(
             clock,
             lambda _e: None,
             RateLimiter(clock, rate=1, burst=1, enabled=False),
+            TokenCache(clock),
         )
         try:
             if bot:

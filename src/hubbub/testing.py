@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from hubbub.server.clock import Clock
+from hubbub.server.gateway.transport import PROTOCOL_PATH
 from hubbub.server.services.core import Core
 from hubbub.server.settings import Settings
 
@@ -92,6 +93,7 @@ class TestServer:
             port=self.port,
             log_level="warning",
             ws_max_size=self.settings.max_frame_bytes * 4,
+            ws=PROTOCOL_PATH,  # the gateway transport `hubbub serve` runs
             ws_ping_interval=None,
             lifespan="on",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import orjson
 import pytest
 import websockets
@@ -310,3 +311,25 @@ async def test_a_connection_per_device_each_gets_everything(server: TestServer) 
     msg = await alice.send(room["id"], "to all my devices")
     for gw in (phone, laptop):
         assert (await gw.event("message.created"))["data"]["message"]["id"] == msg["id"]
+
+
+async def test_logout_closes_that_sessions_connections_only(server: TestServer) -> None:
+    alice = await Api.register(server)
+    await alice.ok("GET", "/users/me")  # the token is now cached on this node
+    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+        resp = await http.post(
+            "/auth/login",
+            json={"username": alice.user["handle"], "password": "correct horse battery"},
+        )
+        other_token = resp.json()["token"]
+    doomed = await Gateway.connect(server, alice.token)
+    survivor = await Gateway.connect(server, other_token)
+    await alice.ok("POST", "/auth/logout", 204)
+    frame = await doomed.event("session.logged_out")
+    assert frame["data"]["reason"] == "logout" and frame["seq"] is None
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await doomed.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    await alice.error("GET", "/users/me", 401, "token_invalid")
+    await survivor.send({"op": "ping"})
+    assert await survivor.recv() == {"op": "pong"}

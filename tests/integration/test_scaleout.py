@@ -107,3 +107,14 @@ async def test_typing_crosses_nodes() -> None:
         await b_gw.send({"op": "typing", "room_id": room["id"]})
         started = await a_gw.event("typing.started")
         assert started["data"]["user_id"] == bob.id
+
+
+async def test_logout_on_one_node_revokes_the_token_on_all() -> None:
+    async with two_nodes() as (a, b):
+        alice = await Api.register(a)
+        on_b = Api(b.url, alice.token, alice.user)
+        await on_b.ok("GET", "/users/me")  # cached on node B
+        gw = await Gateway.connect(b, alice.token)
+        await alice.ok("POST", "/auth/logout", 204)
+        assert (await gw.event("session.logged_out"))["data"]["reason"] == "logout"
+        await on_b.error("GET", "/users/me", 401, "token_invalid")

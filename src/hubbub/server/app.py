@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import Response
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hubbub.server.api import accounts, errors, events, messages, rooms
 from hubbub.server.bus.base import Bus
@@ -25,12 +25,14 @@ from hubbub.server.bus.memory import MemoryBus
 from hubbub.server.bus.redis import RedisBus
 from hubbub.server.bus.sequencer import Sequencer
 from hubbub.server.clock import Clock
+from hubbub.server.events import LogEvent
 from hubbub.server.gateway.endpoint import GatewaySession
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.metrics import registry, render
 from hubbub.server.services import retention
 from hubbub.server.services.core import Core
 from hubbub.server.services.ratelimit import RateLimiter
+from hubbub.server.services.tokencache import TOKEN_REVOKED, TokenCache
 from hubbub.server.services.typing import TypingTracker
 from hubbub.server.settings import Settings
 from hubbub.server.store.engine import Database
@@ -53,20 +55,28 @@ def make_bus(url: str) -> Bus:
     raise ValueError(f"unsupported bus URL {url!r}: use memory:// or redis://host:port/db")
 
 
-class _BodyLimit(BaseHTTPMiddleware):
-    """Refuse oversized bodies from Content-Length before anything reads them."""
+class _BodyLimit:
+    """Refuse oversized bodies from Content-Length before anything reads them (plain ASGI:
+    Starlette's BaseHTTPMiddleware would add a task and a stream copy to every request)."""
 
-    def __init__(self, app: Any, limit: int) -> None:
-        super().__init__(app)
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self._app = app
         self._limit = limit
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self._limit):
-            return errors.error_response(
-                413, "payload_too_large", f"request bodies are limited to {self._limit} bytes"
-            )
-        return await call_next(request)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length":
+                    if not value.isdigit() or int(value) > self._limit:
+                        response = errors.error_response(
+                            413,
+                            "payload_too_large",
+                            f"request bodies are limited to {self._limit} bytes",
+                        )
+                        await response(scope, receive, send)
+                        return
+                    break
+        await self._app(scope, receive, send)
 
 
 async def _every(seconds: float, fn: Callable[[], Awaitable[Any]]) -> None:
@@ -90,8 +100,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         sequencer = Sequencer(db, hub.deliver, poll_s=settings.gap_poll_s)
         await sequencer.start()
         hub.last_seq = sequencer.last
+        tokens = TokenCache(clock)
+
+        def on_ephemeral(ev: LogEvent) -> None:
+            if ev.type == TOKEN_REVOKED:  # node-to-node: never fanned out to clients
+                data = ev.payload
+                tokens.forget(str(data["token_hash"]))
+                if data.get("session_id") is not None:
+                    hub.close_session(int(data["session_id"]), "logout")
+            else:
+                hub.deliver_ephemeral(ev)
+
         bus = make_bus(settings.bus)
-        await bus.start(sequencer.offer, hub.deliver_ephemeral)
+        await bus.start(sequencer.offer, on_ephemeral)
         writer = LogWriter(db, clock, bus.publish)
         writer.start()
         limiter = RateLimiter(
@@ -100,7 +121,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             burst=settings.messages_burst,
             enabled=settings.rate_limits,
         )
-        core = Core(settings, db, writer, clock, bus.publish_ephemeral, limiter)
+        core = Core(settings, db, writer, clock, bus.publish_ephemeral, limiter, tokens)
         typing = TypingTracker(core)
         core.extras.update(hub=hub, typing=typing, bus=bus, sequencer=sequencer)
         app.state.core = core

@@ -14,12 +14,13 @@ from hubbub.server.services.core import Core, Ctx
 _bearer = HTTPBearer(auto_error=False, description="A user or bot token")
 
 
-def get_core(request: Request) -> Core:
+# Dependencies are `async def` on purpose: FastAPI runs plain `def` ones in a thread pool.
+async def get_core(request: Request) -> Core:
     core: Core = request.app.state.core
     return core
 
 
-def bearer_token(
+async def bearer_token(
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if creds is None or creds.scheme.lower() != "bearer":

@@ -125,6 +125,20 @@ class Hub:
             return False
         return True
 
+    def close_session(self, session_id: int, reason: str) -> int:
+        """Tell every connection of a session it is logged out, then close it (4001)."""
+        closing = [c for c in self.connections if c.session_id == session_id]
+        if closing:
+            ev = LogEvent(
+                type="session.logged_out",
+                audience=Audience.USER,
+                data={"session_id": str(session_id), "reason": reason},
+            )
+            for conn in closing:
+                conn.push_event(ev)
+                conn.close(4001, f"session {reason}")
+        return len(closing)
+
     def drop_all(self, code: int = 1012, reason: str = "server asked clients to reconnect") -> int:
         """Close every connection (operators, tests); clients resume from their cursors."""
         for conn in list(self.connections):

@@ -12,7 +12,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from hubbub.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from hubbub.server.events import Audience, LogEvent
 from hubbub.server.services.core import Core, Ctx
+from hubbub.server.services.tokencache import TOKEN_REVOKED
 from hubbub.server.store import users as store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.users import UserRow
@@ -149,10 +151,19 @@ async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]
 async def logout(core: Core, token: str) -> None:
     token_hash = hash_token(token)
 
-    def job(tx: Tx) -> None:
-        store.delete_token_txn(tx.conn, token_hash)
+    def job(tx: Tx) -> int | None:
+        return store.delete_token_txn(tx.conn, token_hash)
 
-    await core.log.run(job)
+    session_id = await core.log.run(job)
+    core.tokens.forget(token_hash)
+    # Every node forgets it too, and closes the gateway connections opened with it.
+    core.publish_ephemeral(
+        LogEvent(
+            type=TOKEN_REVOKED,
+            audience=Audience.USER,
+            data={"token_hash": token_hash, "session_id": session_id},
+        )
+    )
 
 
 async def create_bot(
@@ -178,11 +189,16 @@ async def authenticate(core: Core, token: str | None) -> Ctx:
     if len(token) > 256:
         raise Unauthorized("invalid token", code="token_invalid")
     token_hash = hash_token(token)
+    cached = core.tokens.get(token_hash)
+    if cached is not None:
+        return cached
     found = await core.db.read(lambda c: store.user_for_token(c, token_hash))
     if found is None:
         raise Unauthorized("invalid or revoked token", code="token_invalid")
     user, session_id = found
-    return Ctx(user=user, session_id=session_id)
+    ctx = Ctx(user=user, session_id=session_id)
+    core.tokens.put(token_hash, ctx)
+    return ctx
 
 
 async def get_user(core: Core, user_id: int) -> UserRow:

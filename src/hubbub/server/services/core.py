@@ -9,6 +9,7 @@ from typing import Any
 from hubbub.server.clock import Clock
 from hubbub.server.events import LogEvent
 from hubbub.server.services.ratelimit import RateLimiter
+from hubbub.server.services.tokencache import TokenCache
 from hubbub.server.settings import Settings
 from hubbub.server.store.engine import Database
 from hubbub.server.store.log import LogWriter
@@ -24,6 +25,7 @@ class Core:
     # Fans out an ephemeral (never stored) event through the bus to every node.
     publish_ephemeral: Callable[[LogEvent], None]
     rate_limiter: RateLimiter
+    tokens: TokenCache
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -114,6 +114,8 @@ def touch_token_txn(conn: Connection, token_id: int, now_ms: int) -> None:
     conn.execute(update(tokens).where(tokens.c.id == token_id).values(last_used_at=now_ms))
 
 
-def delete_token_txn(conn: Connection, token_hash: str) -> bool:
-    result = conn.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
-    return bool(result.rowcount)
+def delete_token_txn(conn: Connection, token_hash: str) -> int | None:
+    """Delete a token; its id (the session id), or None if there was no such token."""
+    q = delete(tokens).where(tokens.c.token_hash == token_hash).returning(tokens.c.id)
+    found = conn.execute(q).scalar()
+    return None if found is None else int(found)
