@@ -23,7 +23,7 @@ async def test_ready_then_live_events_with_the_envelope(server: TestServer) -> N
     gw = await Gateway.connect(server, alice.token)
     assert gw.ready["user"]["id"] == alice.id
     assert [r["id"] for r in gw.ready["rooms"]] == [room["id"]]
-    assert gw.ready["cursor"].isdigit()
+    assert gw.ready["cursor"].isdigit() and gw.ready["resumed"] is False
     await bob.ok("POST", f"/rooms/{room['id']}/join")
     joined = await gw.event("room.member.joined")
     assert set(joined) == ENVELOPE
@@ -93,8 +93,10 @@ async def test_resume_from_cursor_gets_every_missed_event_exactly_once(server: T
     await gw.close()
     missed = [await alice.send(room["id"], f"missed {i}") for i in range(5)]
     gw2 = await Gateway.connect(server, bob.token, cursor=cursor)
-    assert gw2.ready["cursor"] == cursor
-    replay = [await gw2.event() for _ in range(5)]
+    assert gw2.ready["cursor"] == cursor and gw2.ready["resumed"] is True
+    replay = [await gw2.recv() for _ in range(5)]
+    assert [f["op"] for f in replay] == ["event"] * 5
+    assert await gw2.recv() == {"op": "resumed", "cursor": str(replay[-1]["seq"]), "replayed": 5}
     assert [f["data"]["message"]["id"] for f in replay] == [m["id"] for m in missed]
     live = await alice.send(room["id"], "live")
     assert (await gw2.event())["data"]["message"]["id"] == live["id"]
@@ -122,6 +124,9 @@ async def test_resume_replays_membership_as_it_was(server: TestServer) -> None:
         "room.member.left",
     ]
     assert frames[1]["data"]["message"]["content"] == "while bob is in"
+    done = await gw2.recv()
+    assert done["op"] == "resumed" and done["replayed"] == 3
+    assert int(done["cursor"]) > frames[-1]["seq"]  # past the message bob could not see
     await gw2.no_event()
     # Long-poll sees exactly the same.
     page = await bob.ok("GET", "/events", params={"cursor": cursor})

@@ -255,6 +255,7 @@ class Client:
             on_ready=self._on_ready,
             on_event=self._on_event,
             on_lifecycle=self._on_lifecycle,
+            on_resumed=self._on_resumed,
             **self._gateway_options,
         )
         self._task = asyncio.create_task(self._gateway.run(), name="hubbub-gateway")
@@ -326,10 +327,24 @@ class Client:
                 resumed=resumed,
             )
         )
-        if resumed and self._gateway is not None and self._gateway.cursor.wire is not None:
+        # A server that marks the end of the replay gets Resumed after it (`_on_resumed`);
+        # an older one only tells us it accepted the cursor.
+        legacy = "resumed" not in frame
+        if resumed and legacy and self._gateway is not None and self._gateway.cursor.wire:
             await self._deliver(Resumed(cursor=self._gateway.cursor.wire, session_id=session_id))
         if self._first_ready is not None and not self._first_ready.done():
             self._first_ready.set_result(None)
+
+    async def _on_resumed(self, frame: dict[str, Any]) -> None:
+        session_id = self._gateway.session_id if self._gateway is not None else None
+        replayed = frame.get("replayed")
+        await self._deliver(
+            Resumed(
+                cursor=str(frame.get("cursor")),
+                session_id=session_id or "",
+                replayed=replayed if isinstance(replayed, int) else None,
+            )
+        )
 
     async def _on_event(self, frame: dict[str, Any]) -> None:
         try:

@@ -72,6 +72,7 @@ class Gateway:
         on_ready: ReadyCallback,
         on_event: FrameCallback,
         on_lifecycle: LifecycleCallback,
+        on_resumed: FrameCallback | None = None,
         backoff: Backoff | None = None,
         heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
         open_timeout: float = 10.0,
@@ -82,6 +83,7 @@ class Gateway:
         self._on_ready = on_ready
         self._on_event = on_event
         self._on_lifecycle = on_lifecycle
+        self._on_resumed = on_resumed
         self.backoff = backoff or Backoff()
         self.heartbeat_interval = heartbeat_interval
         self.open_timeout = open_timeout
@@ -236,6 +238,15 @@ class Gateway:
             return frame
 
     async def _handle(self, frame: dict[str, Any]) -> None:
+        if frame.get("op") == Op.RESUMED:
+            # Replay is over: the server has sent everything up to this position that we
+            # may see, so the cursor can move there even past events never shown to us.
+            cursor = frame.get("cursor")
+            if isinstance(cursor, str) and cursor.isdigit():
+                self.cursor.commit(int(cursor))
+            if self._on_resumed is not None:
+                await self._on_resumed(frame)
+            return
         if frame.get("op") != Op.EVENT:
             _log.debug("ignoring gateway op %r", frame.get("op"))
             return

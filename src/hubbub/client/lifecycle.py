@@ -66,11 +66,14 @@ class Ready(LifecycleEvent):
 
 @dataclass(kw_only=True, eq=False)
 class Resumed(LifecycleEvent):
-    """The reconnect carried a cursor and the server accepted it: no event will be missed."""
+    """The reconnect carried a cursor, the server accepted it and has replayed every missed
+    event (dispatched before this); what follows is live."""
 
     type_name = "session.resumed"
     cursor: str
     session_id: str = ""
+    # How many missed events the server replayed (None from servers that do not say).
+    replayed: int | None = None
 
 
 @dataclass(kw_only=True, eq=False)

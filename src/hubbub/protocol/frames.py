@@ -12,6 +12,8 @@ class Op(StrEnum):
     TYPING = "typing"
     # server -> client
     READY = "ready"
+    # After a resume's replay: every missed event has been sent; what follows is live.
+    RESUMED = "resumed"
     EVENT = "event"
     PONG = "pong"
     ERROR = "error"

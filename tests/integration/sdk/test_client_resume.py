@@ -72,6 +72,8 @@ async def test_each_message_exactly_once_in_order_across_drops_and_a_restart() -
             assert contents == [f"m{i}" for i in range(TOTAL)]
             assert lifecycle.count("Disconnected") >= 3
             assert lifecycle.count("Ready") >= 4
+            # Each reconnect resumed (the server marked the end of every replay).
+            assert lifecycle.count("Resumed") >= 3
         finally:
             await client.close()
 

@@ -118,17 +118,25 @@ class GatewaySession:
             "user": ctx.user.wire(),
             "rooms": joined,
             "cursor": str(cursor if cursor is not None else page.cursor),
+            "resumed": cursor is not None,
             "session_id": str(ctx.session_id),
             "connection_id": conn.id,
             "heartbeat_interval": self.core.settings.idle_timeout_s / 2,
         }
         await self._send_all([orjson.dumps(ready)])
+        replayed = 0
         while True:
             if page.events:
                 await self._send_all([ev.frame for ev in page.events])
+                replayed += len(page.events)
             if not page.more:
                 break
             page = await eventfeed.read(self.core, ctx, page.cursor, REPLAY_PAGE)
+        if cursor is not None:
+            # The scan position, not the last event sent: the client may skip straight to
+            # it, past events it could never see, and resume cheaper next time.
+            done = {"op": Op.RESUMED.value, "cursor": str(page.cursor), "replayed": replayed}
+            await self._send_all([orjson.dumps(done)])
         self.hub.go_live(conn, page.membership, page.cursor)
 
     async def _send_all(self, frames: list[bytes | str]) -> None:
