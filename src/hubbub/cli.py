@@ -64,6 +64,7 @@ def serve(
     import uvicorn
 
     from hubbub.server.gateway.transport import PROTOCOL_PATH
+    from hubbub.server.logs import log_config
 
     overrides: dict[str, Any] = {
         "host": host,
@@ -87,6 +88,7 @@ def serve(
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        "log_config": log_config(settings.log_level, settings.log_format),
         # The gateway checks frame size itself (to answer with an error frame first);
         # this is only the hard stop well above it.
         "ws_max_size": settings.max_frame_bytes * 4,

@@ -70,6 +70,8 @@ class GatewaySession:
             return
         conn = Connection(ctx.user_id, ctx.session_id, self.core.settings.max_send_queue, self.sink)
         self.hub.register(conn)
+        fields = {"connection_id": conn.id, "user_id": ctx.user_id, "cursor": cursor}
+        log.info("gateway connection opened", extra=fields)
         writer: asyncio.Task[None] | None = None
         try:
             await self._handshake(ctx, conn, cursor)
@@ -81,6 +83,10 @@ class GatewaySession:
             pass
         finally:
             self.hub.unregister(conn)
+            log.info(
+                "gateway connection closed",
+                extra={**fields, "close_code": conn.close_code or None, "last_seq": conn.last_seq},
+            )
             if writer is not None:
                 writer.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
