@@ -105,3 +105,39 @@ async def test_sdk_objects_and_typed_errors(hubbub_server: TestServer) -> None:
     )
     async with login:
         assert login.user is not None and login.user.id == alice.id
+
+
+async def test_handlers_by_name_by_base_class_and_room_streams(hubbub_server: TestServer) -> None:
+    alice, bob = await Api.register(hubbub_server), await Api.register(hubbub_server)
+    room_id = (await alice.room())["id"]
+    other_id = (await alice.room())["id"]
+    await bob.ok("POST", f"/rooms/{room_id}/join")
+    await bob.ok("POST", f"/rooms/{other_id}/join")
+    async with hubbub.Client(hubbub_server.url, token=bob.token) as client:
+        by_name: list[str] = []
+        by_base: list[str] = []
+
+        @client.event
+        async def on_message_created(event: hubbub.MessageCreated) -> None:
+            by_name.append(event.message.content)
+
+        @client.on(hubbub.MessageEvent)
+        async def any_message_event(event: hubbub.MessageEvent) -> None:
+            by_base.append(type(event).__name__)
+
+        room = client.get_room(room_id)
+        assert room is not None
+        async with room.events(hubbub.MessageCreated) as stream:
+            first = await alice.send(other_id, "elsewhere")
+            second = await alice.send(room_id, "here")
+            await alice.ok("PATCH", f"/messages/{second['id']}", json={"content": "edited"})
+            deletion = client.wait_for(hubbub.MessageDeleted, timeout=10)
+            await alice.ok("DELETE", f"/messages/{second['id']}", 204)
+            got = await asyncio.wait_for(anext(aiter(stream)), 10)
+            assert got.message.id == second["id"]  # the other room's message was filtered out
+        deleted = await deletion
+        assert deleted.message_id == second["id"]
+        await asyncio.sleep(0.1)
+        assert by_name == ["elsewhere", "here"]
+        assert by_base == ["MessageCreated", "MessageCreated", "MessageUpdated", "MessageDeleted"]
+        assert first["id"] != second["id"]
