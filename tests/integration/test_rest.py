@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from hubbub.testing import TestServer
@@ -242,5 +244,12 @@ async def test_openapi_and_docs(server: TestServer) -> None:
     assert "requestBody" in send and "201" in send["responses"]
     assert "Message" in spec["components"]["schemas"]
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    # Every asset the page loads comes from this server: no CDN.
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert assets and all(a.startswith("/docs/assets/") for a in assets), assets
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        for asset in assets:
+            resp = await http.get(asset)
+            assert resp.status_code == 200 and len(resp.content) > 1000, asset
     assert health["status"] == "ok"
     assert "hubbub_gateway_connections" in metrics.text

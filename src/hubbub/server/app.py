@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from hubbub.server.api import accounts, errors, events, messages, rooms
+from hubbub.server.api import accounts, docs, errors, events, messages, rooms
 from hubbub.server.bus.base import Bus
 from hubbub.server.bus.memory import MemoryBus
 from hubbub.server.bus.redis import RedisBus
@@ -155,9 +155,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         version="0.1.0",
         description="Self-hosted realtime chat: REST API and WebSocket gateway (`/gateway`).",
         lifespan=lifespan,
+        docs_url=None,  # served by api.docs from local files instead of a CDN
+        redoc_url=None,
     )
     app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
     errors.install(app)
+    docs.install(app)
     for router in (accounts.router, rooms.router, messages.router, events.router):
         app.include_router(router, prefix=API)
 
