@@ -7,7 +7,7 @@ import re
 import httpx
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, name
+from tests.integration.wire import Api, Gateway, name
 
 
 async def test_register_login_logout_and_me(server: TestServer) -> None:
@@ -253,3 +253,42 @@ async def test_openapi_and_docs(server: TestServer) -> None:
             assert resp.status_code == 200 and len(resp.content) > 1000, asset
     assert health["status"] == "ok"
     assert "hubbub_gateway_connections" in metrics.text
+
+
+async def test_owner_appoints_moderators_who_moderate_messages(server: TestServer) -> None:
+    owner, mod, bob = [await Api.register(server) for _ in range(3)]
+    rid = (await owner.room())["id"]
+    for api in (mod, bob):
+        await api.ok("POST", f"/rooms/{rid}/join")
+    gw = await Gateway.connect(server, bob.token)
+    await bob.error(
+        "PATCH", f"/rooms/{rid}/members/{mod.id}", 403, "not_room_owner", json={"role": "moderator"}
+    )
+    member = await owner.ok("PATCH", f"/rooms/{rid}/members/{mod.id}", json={"role": "moderator"})
+    assert member["role"] == "moderator"
+    updated = await gw.event("room.member.updated")
+    assert updated["data"] == {
+        "room_id": rid,
+        "user_id": mod.id,
+        "changes": {"role": "moderator"},
+        "cleared": [],
+    }
+    msg = await bob.send(rid, "rude")
+    await mod.ok("DELETE", f"/messages/{msg['id']}", 204)
+    deleted = await gw.event("message.deleted")
+    assert deleted["data"]["by_moderator"] is True
+    await owner.error(
+        "PATCH",
+        f"/rooms/{rid}/members/{owner.id}",
+        403,
+        "cannot_change_owner",
+        json={"role": "member"},
+    )
+    await owner.error(
+        "PATCH", f"/rooms/{rid}/members/424242", 404, "member_not_found", json={"role": "member"}
+    )
+    await owner.error(
+        "PATCH", f"/rooms/{rid}/members/{mod.id}", 422, "validation_failed", json={"role": "owner"}
+    )
+    members = (await owner.ok("GET", f"/rooms/{rid}/members"))["members"]
+    assert [m["role"] for m in members] == ["owner", "moderator", "member"]

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 RoomKind = Literal["text", "voice", "dm", "group", "music"]
 AccessMode = Literal["public", "private"]
-MemberRole = Literal["owner", "member"]
+MemberRole = Literal["owner", "moderator", "member"]
 MessageType = Literal[
     "speech", "reply", "quote", "action", "announcement", "ad", "custom", "system"
 ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from hubbub.protocol.models import Member, Room
-from hubbub.server.api.bodies import RoomCreate, RoomUpdate
+from hubbub.server.api.bodies import Body, RoomCreate, RoomUpdate
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.services import rooms
 
@@ -74,3 +74,15 @@ async def leave_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> Response:
 @router.get("/{room_id}/members", response_model=MemberList)
 async def room_members(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
     return {"members": await rooms.members(core, ctx, room_id)}
+
+
+class RoleChange(Body):
+    role: Literal["moderator", "member"]
+
+
+@router.patch("/{room_id}/members/{user_id}", response_model=Member)
+async def set_member_role(
+    body: RoleChange, core: CoreDep, ctx: CtxDep, room_id: RoomId, user_id: RoomId
+) -> dict[str, Any]:
+    """The owner makes a member a moderator, or a moderator a member again."""
+    return await rooms.set_member_role(core, ctx, room_id, user_id, body.role)

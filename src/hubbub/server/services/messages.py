@@ -13,7 +13,7 @@ from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.render import render
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.rooms import room_role, visible_room
+from hubbub.server.services.rooms import is_moderator, room_role, visible_room
 from hubbub.server.store import messages as store
 from hubbub.server.store.log import Tx
 
@@ -47,8 +47,10 @@ def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, str 
 
 
 def _may_change(ctx: Ctx, row: Any, role: str | None) -> None:
-    if row["author_id"] != ctx.user_id and role != "owner":
-        raise Forbidden("only the author or the room owner can do this", code="not_message_author")
+    if row["author_id"] != ctx.user_id and not is_moderator(role):
+        raise Forbidden(
+            "only the author or the room's moderators can do this", code="not_message_author"
+        )
 
 
 async def send(
@@ -122,7 +124,7 @@ async def send(
 async def get(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
     def read(conn: Connection) -> dict[str, Any]:
         _message_for(conn, ctx, message_id)
-        message = store.get_message(conn, message_id)
+        message = store.get_message(conn, message_id, ctx.user_id)
         assert message is not None
         return message
 
@@ -145,7 +147,9 @@ async def history(
 
     def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
         room_role(conn, ctx, room_id)
-        return store.page(conn, room_id, before=before, after=after, limit=limit)
+        return store.page(
+            conn, room_id, before=before, after=after, limit=limit, viewer_id=ctx.user_id
+        )
 
     return await core.db.read(read)
 

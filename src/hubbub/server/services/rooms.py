@@ -20,6 +20,24 @@ from hubbub.server.store.messages import count_in_room
 from hubbub.server.store.rooms import RoomRow
 
 EDITABLE = ("name", "description", "topic", "access_mode")
+# Room roles, highest first. Owners and moderators moderate; only owners administer.
+ROLES = ("owner", "moderator", "member")
+MODERATORS = frozenset({"owner", "moderator"})
+
+
+def is_moderator(role: str | None) -> bool:
+    return role in MODERATORS
+
+
+def moderated_room_txn(conn: Connection, ctx: Ctx, room_id: int) -> str:
+    """The caller's role in a room they moderate; Forbidden if they don't moderate it."""
+    role = room_role(conn, ctx, room_id)
+    if not is_moderator(role):
+        raise Forbidden("only the room's owners and moderators can do this", code="not_moderator")
+    assert role is not None
+    return role
+
+
 ACCESS_MODES = ("public", "private")
 LIMITS = {"name": 100, "description": 2000, "topic": 500}
 
@@ -229,3 +247,33 @@ async def members(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]]:
 async def joined(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
     rows = await core.db.read(lambda c: store.joined_rooms(c, ctx.user_id))
     return [r.wire() for r in rows]
+
+
+async def set_member_role(
+    core: Core, ctx: Ctx, room_id: int, user_id: int, role: str
+) -> dict[str, Any]:
+    """The owner makes a member a moderator or a member again."""
+    if role not in ("moderator", "member"):
+        raise ValidationError("role must be moderator or member", code="invalid_role")
+
+    def job(tx: Tx) -> dict[str, Any]:
+        _owned_room_txn(tx, ctx, room_id)
+        current = store.member_role(tx.conn, room_id, user_id)
+        if current is None:
+            raise NotFound(f"user {user_id} is not a member of this room", code="member_not_found")
+        if current == "owner":
+            raise Forbidden("the owner's role cannot be changed", code="cannot_change_owner")
+        if current != role:
+            store.set_role_txn(tx.conn, room_id, user_id, role)
+            tx.emit(
+                room_event(
+                    "room.member.updated",
+                    room_id,
+                    ctx.user.snapshot(),
+                    {"user_id": user_id, "changes": {"role": role}, "cleared": []},
+                    target_user_id=user_id,
+                )
+            )
+        return _member(tx.conn, room_id, user_id)
+
+    return await core.log.run(job)

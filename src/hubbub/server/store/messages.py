@@ -72,13 +72,26 @@ def _reply_ref(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _wire_rows(conn: Connection, rows: list[RowMapping]) -> list[dict[str, Any]]:
+def _wire_rows(
+    conn: Connection, rows: list[RowMapping], viewer_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Wire messages for `rows`, with what other tables add to them, for one viewer
+    (None: the shared copy that goes into events, with no per-viewer fields)."""
     reply_ids = {r["reply_to_id"] for r in rows if r["reply_to_id"] is not None}
     refs: dict[int, dict[str, Any]] = {}
     if reply_ids:
         q = _WITH_AUTHOR.where(messages.c.id.in_(reply_ids))
         refs = {r["id"]: _reply_ref(r) for r in (conn.execute(q)).mappings()}
-    return [message_wire(r, refs.get(r["reply_to_id"])) for r in rows]
+    wired = [message_wire(r, refs.get(r["reply_to_id"])) for r in rows]
+    enrich(conn, wired, viewer_id)
+    return wired
+
+
+def enrich(conn: Connection, wired: list[dict[str, Any]], viewer_id: int | None) -> None:
+    """Fill the fields that live in other tables (reactions, stars, pins, attachments, …).
+    Each area adds one call here, batched over all the messages of the page."""
+    if not wired:
+        return
 
 
 def get_message_row(conn: Connection, message_id: int) -> RowMapping | None:
@@ -86,15 +99,17 @@ def get_message_row(conn: Connection, message_id: int) -> RowMapping | None:
     return (conn.execute(q)).mappings().first()
 
 
-def get_message(conn: Connection, message_id: int) -> dict[str, Any] | None:
+def get_message(
+    conn: Connection, message_id: int, viewer_id: int | None = None
+) -> dict[str, Any] | None:
     row = get_message_row(conn, message_id)
-    return None if row is None else (_wire_rows(conn, [row]))[0]
+    return None if row is None else (_wire_rows(conn, [row], viewer_id))[0]
 
 
 def find_by_nonce(conn: Connection, author_id: int, nonce: str) -> dict[str, Any] | None:
     q = _WITH_AUTHOR.where(messages.c.author_id == author_id, messages.c.nonce == nonce)
     row = (conn.execute(q)).mappings().first()
-    return None if row is None else (_wire_rows(conn, [row]))[0]
+    return None if row is None else (_wire_rows(conn, [row], author_id))[0]
 
 
 def insert_message_txn(
@@ -121,7 +136,13 @@ def update_message_txn(conn: Connection, message_id: int, **values: Any) -> None
 
 
 def page(
-    conn: Connection, room_id: int, *, before: int | None, after: int | None, limit: int
+    conn: Connection,
+    room_id: int,
+    *,
+    before: int | None,
+    after: int | None,
+    limit: int,
+    viewer_id: int | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """One page, oldest → newest. `after` walks forward; otherwise walk back from `before`
     (or from the newest). Fetches limit+1 rows to know whether there is more."""
@@ -137,7 +158,7 @@ def page(
     rows = rows[:limit]
     if after is None:
         rows.reverse()
-    return _wire_rows(conn, rows), has_more
+    return _wire_rows(conn, rows, viewer_id), has_more
 
 
 def count_in_room(conn: Connection, room_id: int) -> int:

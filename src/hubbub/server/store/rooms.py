@@ -135,6 +135,14 @@ def add_member_txn(conn: Connection, *, room_id: int, user_id: int, role: str, n
     )
 
 
+def set_role_txn(conn: Connection, room_id: int, user_id: int, role: str) -> None:
+    conn.execute(
+        update(room_members)
+        .where(room_members.c.room_id == room_id, room_members.c.user_id == user_id)
+        .values(role=role)
+    )
+
+
 def remove_member_txn(conn: Connection, room_id: int, user_id: int) -> None:
     conn.execute(
         delete(room_members).where(
