@@ -396,3 +396,7 @@ class TypingStarted(TypingEvent):
 @dataclass(kw_only=True, eq=False)
 class TypingStopped(TypingEvent):
     type_name = "typing.stopped"
+
+
+# The areas' event modules register their classes on import; importing them here means
+# `parse_event` knows every type whichever module the caller imported first.

@@ -19,7 +19,18 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from hubbub.server.api import accounts, docs, errors, events, messages, rooms
+from hubbub.server.api import (
+    accounts,
+    content,
+    docs,
+    errors,
+    events,
+    lifecycle,
+    messages,
+    reactions,
+    rooms,
+    search,
+)
 from hubbub.server.bus.base import Bus
 from hubbub.server.bus.memory import MemoryBus
 from hubbub.server.bus.redis import RedisBus
@@ -161,8 +172,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
     errors.install(app)
     docs.install(app)
-    for router in (accounts.router, rooms.router, messages.router, events.router):
-        app.include_router(router, prefix=API)
+    routers = [accounts, rooms, messages, events, content, reactions, lifecycle, search]
+    for module in routers:
+        app.include_router(module.router, prefix=API)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz(request: Request) -> dict[str, Any]:

@@ -134,3 +134,14 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# Each area's tables live in its own module on this one MetaData; importing them here
+# makes `metadata` complete for Alembic and the schema parity test.
+from hubbub.server.store import (  # noqa: E402
+    schema_content,
+    schema_lifecycle,
+    schema_reactions,
+    schema_search,
+)
+
+__all__ = ["schema_content", "schema_lifecycle", "schema_reactions", "schema_search"]

@@ -1,0 +1,3 @@
+"""Typed SDK events of issue 3's search area, registered in protocol.events' registry."""
+
+from __future__ import annotations
