@@ -10,11 +10,14 @@ from sqlalchemy import Connection
 
 from hubbub.server.store.engine import Database
 from hubbub.server.store.schema import metadata
+from hubbub.server.store.schema_search import include_name
 from tests.conftest import database_for
 
 
 def _diff(conn: Connection) -> list[object]:
-    ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+    # include_name: the full-text search objects live outside `metadata` (schema_search).
+    opts = {"compare_type": True, "include_name": include_name}
+    ctx = MigrationContext.configure(conn, opts=opts)
     return list(compare_metadata(ctx, metadata))
 
 
