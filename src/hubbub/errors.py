@@ -9,6 +9,7 @@
     ├── NotFound              404
     ├── Conflict              409  e.g. username taken
     ├── PayloadTooLarge       413
+    ├── UnsupportedMediaType  415  an upload whose content type is refused
     ├── CursorExpired         410  cursor older than retention: re-sync from state
     ├── RateLimited           429  carries retry_after (seconds)
     └── ServiceUnavailable    503
@@ -91,6 +92,12 @@ class PayloadTooLarge(HubbubError):
     default_code = "payload_too_large"
 
 
+class UnsupportedMediaType(HubbubError):
+    status = 415
+    close_code = 4415
+    default_code = "unsupported_media_type"
+
+
 class CursorExpired(HubbubError):
     status = 410
     close_code = 4009
@@ -130,6 +137,7 @@ _BY_STATUS: dict[int, type[HubbubError]] = {
     409: Conflict,
     410: CursorExpired,
     413: PayloadTooLarge,
+    415: UnsupportedMediaType,
     422: ValidationError,
     503: ServiceUnavailable,
 }

@@ -22,6 +22,15 @@ class Settings:
     max_message_chars: int = 4000
     max_frame_bytes: int = 64 * 1024
     max_body_bytes: int = 1024 * 1024
+    # Attachments: the largest upload, where the local storage keeps files, and the
+    # content types accepted (comma-separated; `type/*` allows a whole family).
+    max_upload_bytes: int = 25 * 1024 * 1024
+    storage_dir: str = "./hubbub-files"
+    upload_content_types: str = (
+        "image/png,image/jpeg,image/gif,image/webp,text/plain,text/markdown,text/csv,"
+        "application/pdf,application/json,application/zip,application/gzip,"
+        "application/octet-stream,audio/*,video/*"
+    )
     rate_limits: bool = True
     messages_per_second: float = 5.0
     messages_burst: int = 10
