@@ -102,6 +102,21 @@ class Message(WireModel):
 class MessagePage(WireModel):
     messages: list[Message]
     has_more: bool
+    # Whether older / newer messages exist beyond this page (every page mode, `around` too).
+    has_more_before: bool = False
+    has_more_after: bool = False
+
+
+class SearchResult(WireModel):
+    message: Message
+    # A fragment of the message's text as safe HTML: escaped, with <mark> around the hits.
+    highlight: str = ""
+
+
+class SearchPage(WireModel):
+    results: list[SearchResult]
+    has_more: bool
+    cursor: str | None = None
 
 
 class Envelope(WireModel):
