@@ -34,7 +34,7 @@ messages_fts = table(FTS_TABLE, column("rowid", Integer), column("content_text",
 
 def is_search_object(name: str | None) -> bool:
     return name is not None and (
-        name == FTS_TABLE or name.startswith(FTS_TABLE + "_") or name == PG_INDEX
+        name in (FTS_TABLE, PG_INDEX) or name.startswith(FTS_TABLE + "_")
     )
 
 

@@ -53,10 +53,13 @@ _SQLITE_DOWN = [
 
 # An expression index rather than a stored tsvector column: nothing to keep in step, and
 # no column for the schema comparison to trip on. Queries must repeat the expression and
-# the `NOT deleted` predicate exactly for the planner to use it.
+# the `NOT deleted` predicate exactly for the planner to use it. `translate` turns < > &
+# into spaces first: PostgreSQL's parser reads `<b>` or `&lt;` as markup and would drop
+# the words around it (a message about `<div>` code must still be found by "div").
 _PG_UP = [
-    f"""CREATE INDEX {PG_INDEX} ON messages
-        USING gin (to_tsvector('english'::regconfig, content_text)) WHERE NOT deleted""",
+    f"""CREATE INDEX {PG_INDEX} ON messages USING gin (
+        to_tsvector('english'::regconfig, translate(content_text, '<>&', '   ')))
+        WHERE NOT deleted""",
 ]
 _PG_DOWN = [f"DROP INDEX IF EXISTS {PG_INDEX}"]
 
