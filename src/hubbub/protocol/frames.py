@@ -10,6 +10,8 @@ class Op(StrEnum):
     HELLO = "hello"
     PING = "ping"
     TYPING = "typing"
+    # {"op":"editing","message_id":N} while editing it; add "stop": true to cancel.
+    EDITING = "editing"
     # server -> client
     READY = "ready"
     # After a resume's replay: every missed event has been sent; what follows is live.

@@ -67,6 +67,15 @@ class ReplyRef(WireModel):
     excerpt: str = ""
 
 
+class Reaction(WireModel):
+    """One emoji's aggregate on a message. `me` is set only in per-viewer reads."""
+
+    emoji: str
+    count: int
+    user_ids: list[int] = Field(default_factory=list)
+    me: bool | None = None
+
+
 class Message(WireModel):
     id: int
     room_id: int
@@ -87,9 +96,13 @@ class Message(WireModel):
     custom_payload: Any = None
     nonce: str | None = None
     stars: int = 0
+    # Per viewer (REST reads); absent from the shared copy inside events.
+    starred_by_you: bool | None = None
     pinned: bool = False
+    pin_count: int = 0
+    pinned_at: datetime | None = None
     edit_count: int = 0
-    reactions: list[dict[str, Any]] = Field(default_factory=list)
+    reactions: list[Reaction] = Field(default_factory=list)
     moderation_state: Literal["na", "pending", "approved", "rejected"] = "na"
     deleted: bool = False
     created_at: datetime
@@ -117,6 +130,15 @@ class SearchPage(WireModel):
     results: list[SearchResult]
     has_more: bool
     cursor: str | None = None
+
+
+class ReadState(WireModel):
+    """How far a user has read in one room (D.43)."""
+
+    room_id: int
+    last_read_message_id: int | None = None
+    unread_count: int = 0
+    mention_count: int = 0
 
 
 class Envelope(WireModel):

@@ -15,6 +15,9 @@ from hubbub.server.clock import iso_ms
 class Audience(StrEnum):
     ROOM = "room"  # members of room_id (plus target_user_id, for a member who is leaving)
     ROOM_OTHERS = "room_others"  # ROOM minus the actor's own connections (typing)
+    # ROOM minus target_user_id's connections: an anonymous broadcast (a star has no
+    # actor) whose subject gets its own USER copy instead (`by_you`).
+    ROOM_BUT_TARGET = "room_but_target"
     USER = "user"  # every connection of target_user_id
     GLOBAL = "global"  # every connected user
 

@@ -204,6 +204,14 @@ class GatewaySession:
             if not isinstance(room_id, int) or isinstance(room_id, bool):
                 raise BadRequest("typing needs an integer room_id", code="invalid_room_id")
             await self.typing.start(ctx, room_id)
+        elif op == Op.EDITING:
+            message_id = frame.get("message_id")
+            if not isinstance(message_id, int) or isinstance(message_id, bool):
+                raise BadRequest("editing needs an integer message_id", code="invalid_message_id")
+            if frame.get("stop") is True:
+                self.typing.stop_editing(ctx.user_id, message_id)
+            else:
+                await self.typing.start_editing(ctx, message_id)
         elif op == Op.HELLO:
             raise BadRequest("already identified", code="already_identified")
         else:

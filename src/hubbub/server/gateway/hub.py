@@ -100,6 +100,8 @@ class Hub:
             if ev.target_user_id is not None and ev.type == "room.member.left":
                 return list(room | self._by_user.get(ev.target_user_id, set()))
             return list(room)
+        if aud is Audience.ROOM_BUT_TARGET:
+            return [c for c in room if c.user_id != ev.target_user_id]
         actor = ev.actor_id
         return [c for c in room if c.user_id != actor]
 

@@ -192,7 +192,11 @@ async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str,
         )
         return message
 
-    return await core.log.run(job)
+    result = await core.log.run(job)
+    typing = core.extras.get("typing")
+    if typing is not None:  # saving the edit ends the editing indicator (D.52)
+        typing.stop_editing(ctx.user_id, message_id)
+    return result
 
 
 async def delete(core: Core, ctx: Ctx, message_id: int) -> None:

@@ -32,6 +32,8 @@ def visible(ev: LogEvent, user_id: int, rooms: set[int]) -> bool:
     in_room = ev.room_id in rooms or (ev.type == JOINED and ev.target_user_id == user_id)
     if aud is Audience.ROOM:
         return in_room
+    if aud is Audience.ROOM_BUT_TARGET:
+        return in_room and ev.target_user_id != user_id
     return in_room and ev.actor_id != user_id  # ROOM_OTHERS
 
 

@@ -9,6 +9,8 @@ from hubbub.server.store.schema import events, meta
 
 MEMBERSHIP_TYPES = ("room.member.joined", "room.member.left")
 PRUNED_THROUGH = "events_pruned_through"
+# Audiences delivered by room membership (the exact per-user rule is services.visibility).
+ROOM_AUDIENCES = (Audience.ROOM, Audience.ROOM_OTHERS, Audience.ROOM_BUT_TARGET)
 
 _COLS = [
     events.c.seq,
@@ -71,7 +73,7 @@ def candidates(
         who.append(
             and_(
                 events.c.room_id.in_(rooms),
-                events.c.audience.in_([Audience.ROOM.value, Audience.ROOM_OTHERS.value]),
+                events.c.audience.in_([a.value for a in ROOM_AUDIENCES]),
             )
         )
     q = (

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
+from hubbub.server.store import reactions as reactions_store
 from hubbub.server.store.schema import messages, users
 
 _AUTHOR = [
@@ -46,6 +47,8 @@ def message_wire(
         "nonce": r["nonce"],
         "stars": 0,
         "pinned": False,
+        "pin_count": 0,
+        "pinned_at": None,
         "edit_count": r["edit_count"],
         "reactions": [],
         "moderation_state": "na",
@@ -92,6 +95,7 @@ def enrich(conn: Connection, wired: list[dict[str, Any]], viewer_id: int | None)
     Each area adds one call here, batched over all the messages of the page."""
     if not wired:
         return
+    reactions_store.enrich_messages(conn, wired, viewer_id)
 
 
 def get_message_row(conn: Connection, message_id: int) -> RowMapping | None:
