@@ -29,7 +29,7 @@ from hubbub.client.dispatch import EventDispatcher, EventStream, Handler, resolv
 from hubbub.client.gateway import Gateway, gateway_url
 from hubbub.client.http import HTTPClient
 from hubbub.client.lifecycle import Ready, Resumed
-from hubbub.client.objects import Message, Room, User
+from hubbub.client.objects import Message, Room, SearchHit, User
 from hubbub.client.session import Backoff
 from hubbub.errors import ServiceUnavailable, Unauthorized
 from hubbub.protocol.events import (
@@ -194,6 +194,45 @@ class Client:
 
     async def fetch_message(self, message_id: int) -> Message:
         return self.cache.store_message(await self.http.get_message(message_id))
+
+    async def search(
+        self,
+        q: str,
+        *,
+        room: int | Room | None = None,
+        author: int | User | None = None,
+        before: int | str | None = None,
+        after: int | str | None = None,
+        sort: Literal["relevance", "newest"] = "relevance",
+        limit: int | None = None,
+        page_size: int = 20,
+    ) -> AsyncIterator[SearchHit]:
+        """Full-text search over the messages this user can read (joined rooms, or `room`):
+        words and "quoted phrases", best match first (or newest), `limit` hits at most,
+        fetched a page at a time."""
+        room_id = room.id if isinstance(room, Room) else room
+        author_id = author.id if isinstance(author, User) else author
+        cursor: str | None = None
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = page_size if remaining is None else min(page_size, remaining)
+            page = await self.http.search(
+                q,
+                room_id=room_id,
+                author_id=author_id,
+                before=before,
+                after=after,
+                sort=sort,
+                limit=size,
+                cursor=cursor,
+            )
+            for result in page.results[:remaining]:
+                yield SearchHit(self.cache.store_message(result.message), result.highlight)
+            if remaining is not None:
+                remaining -= len(page.results)
+            if not page.has_more or page.cursor is None:
+                return
+            cursor = page.cursor
 
     async def fetch_rooms(
         self, *, joined: bool | None = None, page_size: int = 100

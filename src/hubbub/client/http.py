@@ -21,6 +21,7 @@ from hubbub.protocol.models import (
     Message,
     MessagePage,
     Room,
+    SearchPage,
     User,
 )
 
@@ -210,8 +211,9 @@ class HTTPClient:
         before: int | None = None,
         after: int | None = None,
         limit: int | None = None,
+        around: int | None = None,
     ) -> MessagePage:
-        params = {"before": before, "after": after, "limit": limit}
+        params = {"before": before, "after": after, "around": around, "limit": limit}
         data = await self.request("GET", f"/rooms/{room_id}/messages", params=params)
         return MessagePage.model_validate(data)
 
@@ -224,6 +226,32 @@ class HTTPClient:
 
     async def delete_message(self, message_id: int) -> None:
         await self.request("DELETE", f"/messages/{message_id}")
+
+    async def search(
+        self,
+        q: str,
+        *,
+        room_id: int | None = None,
+        author_id: int | None = None,
+        before: int | str | None = None,
+        after: int | str | None = None,
+        sort: Literal["relevance", "newest"] | None = None,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> SearchPage:
+        """One page of full-text search results; `before`/`after` take a message id or an
+        ISO 8601 date/time."""
+        params = {
+            "q": q,
+            "room_id": room_id,
+            "author_id": author_id,
+            "before": before,
+            "after": after,
+            "sort": sort,
+            "limit": limit,
+            "cursor": cursor,
+        }
+        return SearchPage.model_validate(await self.request("GET", "/search", params=params))
 
     # -- event log (long-poll) -------------------------------------------------------
 

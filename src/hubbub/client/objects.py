@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from hubbub.client.client import Client
     from hubbub.client.dispatch import EventStream
 
-__all__ = ["IdentityMap", "Message", "Room", "User"]
+__all__ = ["IdentityMap", "Message", "Room", "SearchHit", "User"]
 
 D = TypeVar("D", bound=models.WireModel)
 T = TypeVar("T")
@@ -172,11 +172,18 @@ class Room(_Entity[models.Room]):
         return await _send(self._client, self.id, content, nonce=nonce, reply_to=reply_id)
 
     async def messages(
-        self, *, limit: int = 50, before: int | None = None, after: int | None = None
+        self,
+        *,
+        limit: int = 50,
+        before: int | None = None,
+        after: int | None = None,
+        around: int | Message | None = None,
     ) -> list[Message]:
-        """One page, oldest → newest. No bounds = the newest page."""
+        """One page, oldest → newest. No bounds = the newest page; `around` = up to `limit`
+        messages centred on that one (included), e.g. to show a search hit in context."""
+        around_id = around.id if isinstance(around, Message) else around
         page = await self._client.http.list_messages(
-            self.id, before=before, after=after, limit=limit
+            self.id, before=before, after=after, around=around_id, limit=limit
         )
         return [self._client.cache.store_message(m) for m in page.messages]
 
@@ -200,6 +207,12 @@ class Room(_Entity[models.Room]):
 
     async def fetch_message(self, message_id: int) -> Message:
         return await self._client.fetch_message(message_id)
+
+    def search(
+        self, q: str, *, author: int | User | None = None, limit: int | None = None
+    ) -> AsyncIterator[SearchHit]:
+        """Full-text search in this room (see `Client.search`)."""
+        return self._client.search(q, room=self, author=author, limit=limit)
 
     async def join(self) -> models.Member:
         member = await self._client.http.join_room(self.id)
@@ -325,6 +338,20 @@ class Message(_Entity[models.Message]):
 
     async def fetch(self) -> Message:
         return await self._client.fetch_message(self.id)
+
+
+class SearchHit:
+    """One search result: the message (the live object) and `highlight`, a fragment of its
+    text as safe HTML with `<mark>` around the matched words."""
+
+    __slots__ = ("highlight", "message")
+
+    def __init__(self, message: Message, highlight: str) -> None:
+        self.message = message
+        self.highlight = highlight
+
+    def __repr__(self) -> str:
+        return f"<SearchHit message={self.message!r} highlight={self.highlight[:40]!r}>"
 
 
 async def _send(

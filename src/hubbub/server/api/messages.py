@@ -37,10 +37,14 @@ async def list_messages(
     room_id: Id,
     before: OptId = None,
     after: OptId = None,
+    around: Annotated[
+        int | None, Query(ge=0, le=2**63 - 1, description="centre the page on this id")
+    ] = None,
     limit: int = Query(default=50, ge=1, le=100),
 ) -> dict[str, Any]:
-    page, more = await messages.history(core, ctx, room_id, before=before, after=after, limit=limit)
-    return {"messages": page, "has_more": more}
+    return await messages.history(
+        core, ctx, room_id, before=before, after=after, around=around, limit=limit
+    )
 
 
 @router.get("/messages/{message_id}", response_model=Message)

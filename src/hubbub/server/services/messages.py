@@ -139,19 +139,39 @@ async def history(
     before: int | None,
     after: int | None,
     limit: int,
-) -> tuple[list[dict[str, Any]], bool]:
+    around: int | None = None,
+) -> dict[str, Any]:
+    """`{messages, has_more, has_more_before, has_more_after}`. `has_more` is the side the
+    page walks to (older for `before` and the newest page, newer for `after`; either for
+    `around`). Tombstones keep their place: a deleted message is in history as `deleted`."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be 1–{MAX_PAGE}", code="invalid_limit")
-    if before is not None and after is not None:
-        raise ValidationError("give before or after, not both", code="invalid_page")
+    if sum(x is not None for x in (before, after, around)) > 1:
+        raise ValidationError("give one of before, after or around", code="invalid_page")
 
-    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
+    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool, bool]:
         room_role(conn, ctx, room_id)
         return store.page(
-            conn, room_id, before=before, after=after, limit=limit, viewer_id=ctx.user_id
+            conn,
+            room_id,
+            before=before,
+            after=after,
+            around=around,
+            limit=limit,
+            viewer_id=ctx.user_id,
         )
 
-    return await core.db.read(read)
+    page, more_before, more_after = await core.db.read(read)
+    if around is not None:
+        more = more_before or more_after
+    else:
+        more = more_after if after is not None else more_before
+    return {
+        "messages": page,
+        "has_more": more,
+        "has_more_before": more_before,
+        "has_more_after": more_after,
+    }
 
 
 async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str, Any]:

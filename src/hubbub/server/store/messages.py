@@ -147,22 +147,42 @@ def page(
     after: int | None,
     limit: int,
     viewer_id: int | None = None,
-) -> tuple[list[dict[str, Any]], bool]:
-    """One page, oldest → newest. `after` walks forward; otherwise walk back from `before`
-    (or from the newest). Fetches limit+1 rows to know whether there is more."""
-    q = _WITH_AUTHOR.where(messages.c.room_id == room_id)
-    if before is not None:
-        q = q.where(messages.c.id < before)
-    if after is not None:
-        q = q.where(messages.c.id > after).order_by(messages.c.id)
+    around: int | None = None,
+) -> tuple[list[dict[str, Any]], bool, bool]:
+    """(page oldest → newest, more older exist, more newer exist), ordered by id. `after`
+    walks forward; `around` takes up to half the page from each side of that id (the id
+    itself included when it is in the room; a short side gives its room to the other);
+    otherwise walk back from `before` (or from the newest). Each side fetches one row more
+    than it can use to know whether there is more."""
+    in_room = _WITH_AUTHOR.where(messages.c.room_id == room_id)
+    if around is not None:
+        older = _page_rows(conn, in_room.where(messages.c.id <= around), False, limit + 1)
+        newer = _page_rows(conn, in_room.where(messages.c.id > around), True, limit + 1)
+        n_before = min(len(older), limit - min(len(newer), limit // 2))
+        n_after = min(len(newer), limit - n_before)
+        rows = older[:n_before][::-1] + newer[:n_after]
+        more_before, more_after = len(older) > n_before, len(newer) > n_after
+    elif after is not None:
+        rows = _page_rows(conn, in_room.where(messages.c.id > after), True, limit + 1)
+        more_before = _any_row(conn, in_room.where(messages.c.id <= after))
+        more_after = len(rows) > limit
+        rows = rows[:limit]
     else:
-        q = q.order_by(messages.c.id.desc())
-    rows = list((conn.execute(q.limit(limit + 1))).mappings())
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    if after is None:
-        rows.reverse()
-    return _wire_rows(conn, rows, viewer_id), has_more
+        bounded = in_room if before is None else in_room.where(messages.c.id < before)
+        rows = _page_rows(conn, bounded, False, limit + 1)
+        more_before = len(rows) > limit
+        more_after = before is not None and _any_row(conn, in_room.where(messages.c.id >= before))
+        rows = rows[:limit][::-1]
+    return _wire_rows(conn, rows, viewer_id), more_before, more_after
+
+
+def _page_rows(conn: Connection, q: Any, ascending: bool, limit: int) -> list[RowMapping]:
+    order = messages.c.id if ascending else messages.c.id.desc()
+    return list(conn.execute(q.order_by(order).limit(limit)).mappings())
+
+
+def _any_row(conn: Connection, q: Any) -> bool:
+    return conn.execute(q.limit(1)).first() is not None
 
 
 def count_in_room(conn: Connection, room_id: int) -> int:

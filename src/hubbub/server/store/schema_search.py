@@ -17,9 +17,12 @@ and the schema parity test), so the tables and indexes it compares are exactly `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, Text, column, table
+
+if TYPE_CHECKING:
+    from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 
 FTS_TABLE = "messages_fts"
 PG_INDEX = "ix_messages_search"
@@ -33,11 +36,11 @@ messages_fts = table(FTS_TABLE, column("rowid", Integer), column("content_text",
 
 
 def is_search_object(name: str | None) -> bool:
-    return name is not None and (
-        name in (FTS_TABLE, PG_INDEX) or name.startswith(FTS_TABLE + "_")
-    )
+    return name is not None and (name in (FTS_TABLE, PG_INDEX) or name.startswith(FTS_TABLE + "_"))
 
 
-def include_name(name: str | None, type_: str, parent_names: Mapping[str, str | None]) -> bool:
+def include_name(
+    name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
+) -> bool:
     """Alembic's `include_name` hook: skip the search objects when comparing schemas."""
     return not (type_ in ("table", "index") and is_search_object(name))

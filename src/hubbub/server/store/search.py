@@ -90,7 +90,9 @@ def _short_or_long(whole: ColumnElement[Any], fragment: ColumnElement[Any]) -> C
 
 
 def _sqlite(groups: Sequence[Sequence[str]]) -> tuple[Select[Any], ColumnElement[Any]]:
-    fts = literal_column(FTS_TABLE)  # the FTS5 table's hidden column of the same name
+    fts: ColumnElement[Any] = literal_column(
+        FTS_TABLE
+    )  # the FTS5 table's hidden column of the same name
     whole = func.highlight(fts, 0, MARK_START, MARK_END)
     snippet = func.snippet(fts, 0, MARK_START, MARK_END, "…", SNIPPET_TOKENS)
     q = (
@@ -114,12 +116,12 @@ def _escaped(text: ColumnElement[Any]) -> ColumnElement[Any]:
 def _postgres(groups: Sequence[Sequence[str]]) -> tuple[Select[Any], ColumnElement[Any]]:
     # Inlined, not bound: the planner matches the index expression (migration 0005) only
     # when it is spelled with the same constants.
-    cfg = literal_column(f"'{PG_CONFIG}'::regconfig")
+    cfg: ColumnElement[Any] = literal_column(f"'{PG_CONFIG}'::regconfig")
     plain = func.translate(
         messages.c.content_text, literal_column("'<>&'"), literal_column("'   '")
     )
     vector = func.to_tsvector(cfg, plain)
-    parts = [func.phraseto_tsquery(cfg, " ".join(g)) for g in groups]
+    parts: list[ColumnElement[Any]] = [func.phraseto_tsquery(cfg, " ".join(g)) for g in groups]
     query = functools.reduce(lambda a, b: a.op("&&")(b), parts)
     escaped = _escaped(messages.c.content_text)
     headline = _short_or_long(
