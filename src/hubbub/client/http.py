@@ -15,6 +15,7 @@ import httpx
 
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
+    Attachment,
     AuthResult,
     EventPage,
     Member,
@@ -78,11 +79,16 @@ class HTTPClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         timeout: float | None = None,
+        files: Any = None,
+        data: Any = None,
     ) -> Any:
-        """Send one request; the decoded JSON body (None for 204), or a typed error."""
+        """Send one request; the decoded JSON body (None for 204), or a typed error.
+        `files`/`data` send a multipart form instead of JSON (uploads)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        if files is not None:
+            extra.update(files=files, data=data)
         retries = 0
         while True:
             try:
@@ -252,6 +258,58 @@ class HTTPClient:
             "cursor": cursor,
         }
         return SearchPage.model_validate(await self.request("GET", "/search", params=params))
+
+    # -- lifecycle: bulk delete, purge, move, embeds, attachments --------------------
+
+    async def bulk_delete_messages(self, room_id: int, message_ids: list[int]) -> list[int]:
+        body = {"message_ids": message_ids}
+        data = await self.request("POST", f"/rooms/{room_id}/messages/bulk-delete", json=body)
+        return [int(i) for i in data["message_ids"]]
+
+    async def purge_messages(self, room_id: int, user_id: int) -> int:
+        data = await self.request("POST", f"/rooms/{room_id}/purge", json={"user_id": user_id})
+        return int(data["deleted_count"])
+
+    async def move_messages(
+        self, room_id: int, message_ids: list[int], to_room_id: int
+    ) -> list[Message]:
+        body = {"message_ids": message_ids, "to_room_id": to_room_id}
+        data = await self.request("POST", f"/rooms/{room_id}/messages/move", json=body)
+        return [Message.model_validate(m) for m in data["messages"]]
+
+    async def append_embeds(self, message_id: int, embeds: list[dict[str, Any]]) -> Message:
+        data = await self.request(
+            "POST", f"/messages/{message_id}/embeds", json={"embeds": embeds}
+        )
+        return Message.model_validate(data)
+
+    async def upload_attachment(
+        self,
+        room_id: int,
+        content: bytes,
+        *,
+        filename: str,
+        content_type: str,
+        nonce: str | None = None,
+    ) -> Attachment:
+        files = {"file": (filename, content, content_type)}
+        fields = None if nonce is None else {"nonce": nonce}
+        data = await self.request(
+            "POST", f"/rooms/{room_id}/attachments", files=files, data=fields
+        )
+        return Attachment.model_validate(data)
+
+    async def download_attachment(self, url: str) -> bytes:
+        """The bytes of an attachment, by the `url` the server gave it."""
+        path = url.removeprefix(API_PREFIX)
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = await self._http.get(path, headers=headers)
+        except httpx.TransportError as exc:
+            raise ServiceUnavailable(f"GET {path}: {exc}", code="network_error") from exc
+        if response.status_code >= 400:
+            raise error_from_wire(response.status_code, _json_or_none(response))
+        return response.content
 
     # -- event log (long-poll) -------------------------------------------------------
 

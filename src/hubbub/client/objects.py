@@ -12,11 +12,14 @@ typed `HubbubError`.
 from __future__ import annotations
 
 import asyncio
+import mimetypes
+import os
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Generic, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from hubbub.errors import ServiceUnavailable
 from hubbub.protocol import models
@@ -257,6 +260,52 @@ class Room(_Entity[models.Room]):
     def new_messages(self) -> EventStream[MessageCreated]:
         return self.events(MessageCreated)
 
+    # -- lifecycle (moderators; uploads by members) ----------------------------------
+
+    async def bulk_delete(self, messages: Iterable[int | Message]) -> list[int]:
+        """Delete up to 100 messages of this room at once (moderators); all or none.
+        Returns the ids this call deleted (already-deleted ones are skipped)."""
+        ids = [m.id if isinstance(m, Message) else m for m in messages]
+        deleted = await self._client.http.bulk_delete_messages(self.id, ids)
+        for message_id in deleted:
+            self._client.cache.mark_deleted(message_id)
+        return deleted
+
+    async def purge(self, user: int | User) -> int:
+        """Delete every message `user` has in this room (moderators); how many."""
+        user_id = user.id if isinstance(user, User) else user
+        return await self._client.http.purge_messages(self.id, user_id)
+
+    async def move_messages(
+        self, messages: Iterable[int | Message], to_room: int | Room
+    ) -> list[Message]:
+        """Move up to 100 messages to another room (moderator of both); they keep their
+        ids. Returns them as they now are."""
+        ids = [m.id if isinstance(m, Message) else m for m in messages]
+        to_id = to_room.id if isinstance(to_room, Room) else to_room
+        moved = await self._client.http.move_messages(self.id, ids, to_id)
+        return [self._client.cache.store_message(m) for m in moved]
+
+    async def upload(
+        self,
+        file: str | os.PathLike[str] | bytes,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        nonce: str | None = None,
+    ) -> models.Attachment:
+        """Upload a file (a path, or bytes with `filename`) to this room; send a message
+        with its id in `attachments` to share it. The type is guessed from the name."""
+        if isinstance(file, bytes):
+            content, name = file, filename or "file"
+        else:
+            content = await asyncio.to_thread(Path(file).read_bytes)
+            name = filename or Path(file).name
+        kind = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return await self._client.http.upload_attachment(
+            self.id, content, filename=name, content_type=kind, nonce=nonce
+        )
+
 
 class Message(_Entity[models.Message]):
     __slots__ = ()
@@ -311,6 +360,14 @@ class Message(_Entity[models.Message]):
         return self._data.edit_count
 
     @property
+    def attachments(self) -> list[models.Attachment]:
+        return list(self._data.attachments)
+
+    @property
+    def embeds(self) -> list[models.Embed]:
+        return list(self._data.embeds)
+
+    @property
     def deleted(self) -> bool:
         return self._data.deleted
 
@@ -338,6 +395,15 @@ class Message(_Entity[models.Message]):
 
     async def fetch(self) -> Message:
         return await self._client.fetch_message(self.id)
+
+    async def append_embeds(self, *embeds: models.Embed | dict[str, Any]) -> Message:
+        """Add embeds (up to 10 per message) to this message: its author or a bot in the
+        room. Returns the message with them."""
+        body = [
+            e.model_dump(exclude_none=True) if isinstance(e, models.Embed) else e for e in embeds
+        ]
+        data = await self._client.http.append_embeds(self.id, body)
+        return self._client.cache.store_message(data)
 
 
 class SearchHit:

@@ -76,6 +76,33 @@ class Reaction(WireModel):
     me: bool | None = None
 
 
+class Attachment(WireModel):
+    """An uploaded file; `url` is relative to the server (GET it with the token)."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+class EmbedField(WireModel):
+    name: str
+    value: str
+    inline: bool = False
+
+
+class Embed(WireModel):
+    """Rich content appended to a message by its author or a bot. Text is plain text."""
+
+    title: str | None = None
+    description: str | None = None
+    url: str | None = None
+    image_url: str | None = None
+    colour: int | None = None
+    fields: list[EmbedField] = Field(default_factory=list)
+
+
 class Message(WireModel):
     id: int
     room_id: int
@@ -89,8 +116,8 @@ class Message(WireModel):
     parent_id: int | None = None
     show_parent: bool = False
     mentions: list[int] = Field(default_factory=list)
-    attachments: list[dict[str, Any]] = Field(default_factory=list)
-    embeds: list[dict[str, Any]] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+    embeds: list[Embed] = Field(default_factory=list)
     custom_type: str | None = None
     custom_id: str | None = None
     custom_payload: Any = None

@@ -40,7 +40,7 @@ from hubbub.server.events import LogEvent
 from hubbub.server.gateway.endpoint import GatewaySession
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.metrics import registry, render
-from hubbub.server.services import retention
+from hubbub.server.services import attachments, retention
 from hubbub.server.services.core import Core
 from hubbub.server.services.ratelimit import RateLimiter
 from hubbub.server.services.tokencache import TOKEN_REVOKED, TokenCache
@@ -70,19 +70,26 @@ class _BodyLimit:
     """Refuse oversized bodies from Content-Length before anything reads them (plain ASGI:
     Starlette's BaseHTTPMiddleware would add a task and a stream copy to every request)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        per_path: Callable[[str], tuple[int, str] | None] | None = None,
+    ) -> None:
         self._app = app
         self._limit = limit
+        # Routes with their own (larger) limit and error code, e.g. attachment uploads.
+        self._per_path = per_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            special = None if self._per_path is None else self._per_path(scope["path"])
+            limit, code = special or (self._limit, "payload_too_large")
             for name, value in scope["headers"]:
                 if name == b"content-length":
-                    if not value.isdigit() or int(value) > self._limit:
+                    if not value.isdigit() or int(value) > limit:
                         response = errors.error_response(
-                            413,
-                            "payload_too_large",
-                            f"request bodies are limited to {self._limit} bytes",
+                            413, code, f"request bodies are limited to {limit} bytes"
                         )
                         await response(scope, receive, send)
                         return
@@ -147,6 +154,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         tickers = [
             asyncio.create_task(_every(0.5, expire_typing)),
             asyncio.create_task(_every(3600, prune)),
+            asyncio.create_task(_every(3600, lambda: attachments.collect_garbage(core))),
         ]
         try:
             yield
@@ -169,7 +177,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         docs_url=None,  # served by api.docs from local files instead of a CDN
         redoc_url=None,
     )
-    app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        _BodyLimit, limit=settings.max_body_bytes, per_path=lifecycle.body_limit(settings)
+    )
     errors.install(app)
     docs.install(app)
     routers = [accounts, rooms, messages, events, content, reactions, lifecycle, search]

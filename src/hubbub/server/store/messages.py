@@ -8,6 +8,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
+from hubbub.server.store import attachments as lifecycle_attachments
+from hubbub.server.store import embeds as lifecycle_embeds
 from hubbub.server.store import reactions as reactions_store
 from hubbub.server.store.schema import messages, users
 
@@ -95,6 +97,8 @@ def enrich(conn: Connection, wired: list[dict[str, Any]], viewer_id: int | None)
     Each area adds one call here, batched over all the messages of the page."""
     if not wired:
         return
+    lifecycle_embeds.fill(conn, wired)
+    lifecycle_attachments.fill(conn, wired)
     reactions_store.enrich_messages(conn, wired, viewer_id)
 
 
