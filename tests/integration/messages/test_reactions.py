@@ -88,7 +88,9 @@ async def test_emoji_validation(server: TestServer) -> None:
     # Unqualified spellings fold into the fully-qualified emoji: one aggregate.
     await bob.ok("PUT", rx(mid, "❤"))
     await alice.ok("PUT", rx(mid, "❤️"))
-    hearts = [r for r in (await bob.ok("GET", f"/messages/{mid}"))["reactions"] if "❤" in r["emoji"]]
+    hearts = [
+        r for r in (await bob.ok("GET", f"/messages/{mid}"))["reactions"] if "❤" in r["emoji"]
+    ]
     assert hearts == [{"emoji": "❤️", "count": 2, "user_ids": [bob.id, alice.id], "me": True}]
     for bad in ["a", "👍👍", "ok", ":)", "🏻", "#", "x" * 100, ":not_an_emoji:"]:
         await bob.error("PUT", rx(mid, bad), 422, "invalid_emoji")
