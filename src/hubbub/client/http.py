@@ -278,9 +278,7 @@ class HTTPClient:
         return [Message.model_validate(m) for m in data["messages"]]
 
     async def append_embeds(self, message_id: int, embeds: list[dict[str, Any]]) -> Message:
-        data = await self.request(
-            "POST", f"/messages/{message_id}/embeds", json={"embeds": embeds}
-        )
+        data = await self.request("POST", f"/messages/{message_id}/embeds", json={"embeds": embeds})
         return Message.model_validate(data)
 
     async def upload_attachment(
@@ -294,9 +292,7 @@ class HTTPClient:
     ) -> Attachment:
         files = {"file": (filename, content, content_type)}
         fields = None if nonce is None else {"nonce": nonce}
-        data = await self.request(
-            "POST", f"/rooms/{room_id}/attachments", files=files, data=fields
-        )
+        data = await self.request("POST", f"/rooms/{room_id}/attachments", files=files, data=fields)
         return Attachment.model_validate(data)
 
     async def download_attachment(self, url: str) -> bytes:
