@@ -31,6 +31,7 @@ from hubbub.protocol.events import (
     RoomUpdated,
     ServerEvent,
 )
+from hubbub.protocol.events_reactions import MessageStateEvent
 
 if TYPE_CHECKING:
     from hubbub.client.client import Client
@@ -131,6 +132,12 @@ class Cache:
         snapshot for deletions). Events of types the cache does not track pass through."""
         if isinstance(event, MessageCreated):
             self.store_message(event.message)
+        elif isinstance(event, MessageStateEvent):  # reactions, stars, pins
+            message = self.get_message(event.message_id)
+            if message is not None:
+                event.before = message.data
+                event.after = event.fold(message.data, None if self.me is None else self.me.id)
+                message._update(event.after)
         elif isinstance(event, MessageUpdated):
             message = self.get_message(event.message_id)
             if message is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any, Literal
+from urllib.parse import quote
 
 import httpx
 
@@ -21,6 +22,7 @@ from hubbub.protocol.models import (
     Member,
     Message,
     MessagePage,
+    ReadState,
     Room,
     SearchPage,
     User,
@@ -306,6 +308,57 @@ class HTTPClient:
         if response.status_code >= 400:
             raise error_from_wire(response.status_code, _json_or_none(response))
         return response.content
+
+    # -- reactions, stars, pins, read state --------------------------------------------
+
+    async def add_reaction(self, message_id: int, emoji: str) -> Message:
+        path = f"/messages/{message_id}/reactions/{quote(emoji, safe='')}"
+        return Message.model_validate(await self.request("PUT", path))
+
+    async def remove_reaction(
+        self, message_id: int, emoji: str, *, everyone: bool = False
+    ) -> Message:
+        """Your reaction; with `everyone`, all users' reactions of this emoji (moderators)."""
+        path = f"/messages/{message_id}/reactions/{quote(emoji, safe='')}"
+        params = {"all": True} if everyone else None
+        return Message.model_validate(await self.request("DELETE", path, params=params))
+
+    async def clear_reactions(self, message_id: int) -> Message:
+        data = await self.request("DELETE", f"/messages/{message_id}/reactions")
+        return Message.model_validate(data)
+
+    async def star_message(self, message_id: int, starred: bool = True) -> Message:
+        method = "PUT" if starred else "DELETE"
+        return Message.model_validate(await self.request(method, f"/messages/{message_id}/star"))
+
+    async def clear_stars(self, message_id: int) -> Message:
+        data = await self.request("DELETE", f"/messages/{message_id}/stars")
+        return Message.model_validate(data)
+
+    async def pin_message(self, message_id: int, pinned: bool = True) -> Message:
+        method = "PUT" if pinned else "DELETE"
+        return Message.model_validate(await self.request(method, f"/messages/{message_id}/pin"))
+
+    async def list_pins(self, room_id: int, *, limit: int | None = None) -> list[Message]:
+        data = await self.request("GET", f"/rooms/{room_id}/pins", params={"limit": limit})
+        return [Message.model_validate(m) for m in data["messages"]]
+
+    async def starboard(self, room_id: int, *, limit: int | None = None) -> list[Message]:
+        data = await self.request("GET", f"/rooms/{room_id}/starboard", params={"limit": limit})
+        return [Message.model_validate(m) for m in data["messages"]]
+
+    async def ack(self, room_id: int, message_id: int) -> ReadState:
+        body = {"message_id": message_id}
+        data = await self.request("POST", f"/rooms/{room_id}/ack", json=body)
+        return ReadState.model_validate(data)
+
+    async def get_read_state(self, room_id: int) -> ReadState:
+        data = await self.request("GET", f"/rooms/{room_id}/read-state")
+        return ReadState.model_validate(data)
+
+    async def list_read_states(self) -> list[ReadState]:
+        data = await self.request("GET", "/read-states")
+        return [ReadState.model_validate(r) for r in data["read_states"]]
 
     # -- event log (long-poll) -------------------------------------------------------
 

@@ -306,6 +306,27 @@ class Room(_Entity[models.Room]):
             self.id, content, filename=name, content_type=kind, nonce=nonce
         )
 
+    # -- pins, stars, read state -----------------------------------------------------
+
+    async def pins(self, *, limit: int = 50) -> list[Message]:
+        """The pinned messages, most recently pinned first."""
+        found = await self._client.http.list_pins(self.id, limit=limit)
+        return [self._client.cache.store_message(m) for m in found]
+
+    async def starboard(self, *, limit: int = 20) -> list[Message]:
+        """The most-starred messages: most stars first, ties newest first."""
+        found = await self._client.http.starboard(self.id, limit=limit)
+        return [self._client.cache.store_message(m) for m in found]
+
+    async def ack(self, message: int | Message) -> models.ReadState:
+        """Mark this room read up to `message` (never moves backwards); your other
+        sessions get `ReadStateUpdated`."""
+        message_id = message.id if isinstance(message, Message) else message
+        return await self._client.http.ack(self.id, message_id)
+
+    async def read_state(self) -> models.ReadState:
+        return await self._client.http.get_read_state(self.id)
+
 
 class Message(_Entity[models.Message]):
     __slots__ = ()
@@ -403,6 +424,63 @@ class Message(_Entity[models.Message]):
             e.model_dump(exclude_none=True) if isinstance(e, models.Embed) else e for e in embeds
         ]
         data = await self._client.http.append_embeds(self.id, body)
+        return self._client.cache.store_message(data)
+
+    # -- reactions, stars, pins ------------------------------------------------------
+
+    @property
+    def reactions(self) -> list[models.Reaction]:
+        return list(self._data.reactions)
+
+    @property
+    def stars(self) -> int:
+        return self._data.stars
+
+    @property
+    def starred_by_you(self) -> bool | None:
+        """None while only an event's shared copy is known (`fetch()` to learn it)."""
+        return self._data.starred_by_you
+
+    @property
+    def pinned(self) -> bool:
+        return self._data.pinned
+
+    async def react(self, emoji: str) -> Message:
+        """Add your reaction: one Unicode emoji (or a `:shortcode:`). Idempotent."""
+        return self._stored(await self._client.http.add_reaction(self.id, emoji))
+
+    async def unreact(self, emoji: str) -> Message:
+        return self._stored(await self._client.http.remove_reaction(self.id, emoji))
+
+    async def clear_reactions(self, emoji: str | None = None) -> Message:
+        """Remove everyone's reactions of `emoji`, or all reactions (moderators)."""
+        http = self._client.http
+        data = (
+            await http.clear_reactions(self.id)
+            if emoji is None
+            else await http.remove_reaction(self.id, emoji, everyone=True)
+        )
+        return self._stored(data)
+
+    async def star(self) -> Message:
+        """Star this message (not your own). The room sees the count, never who."""
+        return self._stored(await self._client.http.star_message(self.id, True))
+
+    async def unstar(self) -> Message:
+        return self._stored(await self._client.http.star_message(self.id, False))
+
+    async def clear_stars(self) -> Message:
+        """Cancel every star (room owners and moderators)."""
+        return self._stored(await self._client.http.clear_stars(self.id))
+
+    async def pin(self, pinned: bool = True) -> Message:
+        """Pin (room owners and moderators); `pin(False)` unpins (D.99)."""
+        return self._stored(await self._client.http.pin_message(self.id, pinned))
+
+    async def unpin(self) -> Message:
+        return await self.pin(False)
+
+    def _stored(self, data: models.Message) -> Message:
         return self._client.cache.store_message(data)
 
 

@@ -401,3 +401,4 @@ class TypingStopped(TypingEvent):
 # The areas' event modules register their classes on import; importing them here means
 # `parse_event` knows every type whichever module the caller imported first.
 from hubbub.protocol import events_lifecycle  # noqa: E402, F401
+from hubbub.protocol import events_reactions  # noqa: E402, F401
