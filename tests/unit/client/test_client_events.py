@@ -135,6 +135,11 @@ def test_registry_is_one_to_one() -> None:
         "room.member.left",
         "typing.started",
         "typing.stopped",
+        # lifecycle (protocol/events_lifecycle.py)
+        "message.appended",
+        "message.bulk_deleted",
+        "message.moved_in",
+        "message.moved_out",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
