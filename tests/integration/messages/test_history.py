@@ -121,7 +121,7 @@ async def test_one_message_by_id_follows_visibility(server: TestServer) -> None:
 
     # A public room's message is readable without joining (as its history is).
     assert (await bob.ok("GET", f"/messages/{pub_msg}"))["id"] == pub_msg
-    # A private room's message does not exist for outsiders, nor for a member who left.
+    # A private room's message does not exist for outsiders.
     await bob.error("GET", f"/messages/{priv_msg}", 404, "message_not_found")
     await bob.error("GET", "/messages/999999", 404, "message_not_found")
 
@@ -142,3 +142,30 @@ async def test_sdk_pages_around_a_message(server: TestServer) -> None:
         assert [x.id for x in page] == m[2:5]
         newest_first = [x.id async for x in sdk_room.history(limit=4)]
         assert newest_first == m[:2:-1][:4]
+
+
+async def test_a_moved_message_follows_its_new_room(server: TestServer) -> None:
+    alice, bob = await Api.register(server), await Api.register(server)
+    source, (keep, moved) = await _room_with(alice, 2)
+    dest = await alice.room(access_mode="private")
+    await alice.send(dest["id"], "already here")
+    await bob.ok("POST", f"/rooms/{source['id']}/join")
+    assert (await bob.ok("GET", f"/messages/{moved}"))["room_id"] == source["id"]
+
+    await alice.ok(
+        "POST",
+        f"/rooms/{source['id']}/messages/move",
+        json={"message_ids": [moved], "to_room_id": dest["id"]},
+    )
+    # Bob cannot read the private destination: the message is gone for him, everywhere.
+    await bob.error("GET", f"/messages/{moved}", 404, "message_not_found")
+    ids, _ = await _page(bob, source["id"], around=moved)
+    assert ids == [keep]
+    body = await bob.ok("GET", "/search", params={"q": "m2"})
+    assert body["results"] == []
+    # Alice finds it in its new room, by id, in context and by search.
+    assert (await alice.ok("GET", f"/messages/{moved}"))["room_id"] == dest["id"]
+    ids, _ = await _page(alice, dest["id"], around=moved)
+    assert moved in ids
+    found = await alice.ok("GET", "/search", params={"q": "m2", "room_id": dest["id"]})
+    assert [r["message"]["id"] for r in found["results"]] == [moved]
