@@ -22,7 +22,7 @@ from hubbub.server.settings import Settings
 
 router = APIRouter(tags=["lifecycle"])
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-MessageId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PositiveId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # Room for the multipart framing around the file (boundaries, part headers, a nonce).
 MULTIPART_OVERHEAD = 64 * 1024
 UPLOAD_PATH = re.compile(r"^/api/v1/rooms/[^/]+/attachments/?$")
@@ -31,16 +31,16 @@ CHUNK = 64 * 1024
 
 class BulkDelete(Body):
     # The 100-id limit is the service's (a typed `too_many_messages`); this bounds parsing.
-    message_ids: list[MessageId] = Field(max_length=10_000)
+    message_ids: list[PositiveId] = Field(max_length=10_000)
 
 
 class Purge(Body):
-    user_id: MessageId
+    user_id: PositiveId
 
 
 class Move(Body):
-    message_ids: list[MessageId] = Field(max_length=10_000)
-    to_room_id: MessageId
+    message_ids: list[PositiveId] = Field(max_length=10_000)
+    to_room_id: PositiveId
 
 
 class EmbedsAppend(Body):
