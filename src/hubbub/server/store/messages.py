@@ -117,7 +117,8 @@ def get_message(
 def find_by_nonce(conn: Connection, author_id: int, nonce: str) -> dict[str, Any] | None:
     q = _WITH_AUTHOR.where(messages.c.author_id == author_id, messages.c.nonce == nonce)
     row = (conn.execute(q)).mappings().first()
-    return None if row is None else (_wire_rows(conn, [row], author_id))[0]
+    # The shared copy (no per-viewer fields), the same shape the first POST answered with.
+    return None if row is None else (_wire_rows(conn, [row], None))[0]
 
 
 def insert_message_txn(
