@@ -140,6 +140,16 @@ def test_registry_is_one_to_one() -> None:
         "message.bulk_deleted",
         "message.moved_in",
         "message.moved_out",
+        # reactions (protocol/events_reactions.py)
+        "message.reaction.added",
+        "message.reaction.removed",
+        "message.reaction.cleared",
+        "message.stars.updated",
+        "message.pinned",
+        "message.unpinned",
+        "message.editing.started",
+        "message.editing.stopped",
+        "read_state.updated",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
