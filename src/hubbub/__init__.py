@@ -23,6 +23,7 @@ from hubbub.client.lifecycle import (
     Ready,
     Resumed,
 )
+from hubbub.client.notifications import Notification
 from hubbub.client.objects import Message, Room, User
 from hubbub.client.session import Backoff
 from hubbub.errors import (
@@ -58,6 +59,11 @@ from hubbub.protocol.events import (
     TypingStopped,
     UnknownEvent,
 )
+from hubbub.protocol.events_content import (
+    NotificationCreated,
+    NotificationEvent,
+    NotificationRead,
+)
 
 __version__ = "0.1.0"
 
@@ -86,6 +92,10 @@ __all__ = [
     "MessageEvent",
     "MessageUpdated",
     "NotFound",
+    "Notification",
+    "NotificationCreated",
+    "NotificationEvent",
+    "NotificationRead",
     "PayloadTooLarge",
     "RateLimited",
     "Ready",

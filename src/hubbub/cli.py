@@ -44,6 +44,14 @@ DbOpt = Annotated[
     typer.Option("--database", envvar="HUBBUB_DATABASE", help="sqlite:///path or postgresql://…"),
 ]
 
+CanImportOpt = Annotated[
+    bool,
+    typer.Option(
+        "--can-import",
+        help="Let this token backdate messages (send `created_at`), for imports.",
+    ),
+]
+
 
 @app.command()
 def serve(
@@ -116,7 +124,12 @@ def _load_settings(overrides: dict[str, Any]) -> Settings:
 
 
 async def _admin_create(
-    database: str | None, username: str, password: str | None, bot: bool, display_name: str | None
+    database: str | None,
+    username: str,
+    password: str | None,
+    bot: bool,
+    display_name: str | None,
+    can_import: bool = False,
 ) -> tuple[dict[str, Any], str]:
     from hubbub.server.clock import Clock
     from hubbub.server.services import auth
@@ -149,6 +162,11 @@ async def _admin_create(
             else:
                 assert password is not None
                 user, token = await auth.register(core, username, password, display_name)
+            if can_import:  # the content area's backdating grant (D.71)
+                from hubbub.server.store.content import IMPORT, grant_txn
+
+                token_hash = auth.hash_token(token)
+                await writer.run(lambda tx: grant_txn(tx.conn, token_hash, IMPORT))
         finally:
             await writer.stop()
         return user.wire(), token
@@ -182,9 +200,12 @@ def create_user(
         str | None, typer.Option(help="Shown name (default: the username).")
     ] = None,
     database: DbOpt = None,
+    can_import: CanImportOpt = False,
 ) -> None:
     """Create a user account and print its token."""
-    user, token = _run_admin(_admin_create(database, username, password, False, display_name))
+    user, token = _run_admin(
+        _admin_create(database, username, password, False, display_name, can_import)
+    )
     err.print(f"created user {escape(str(user['handle']))} (id {user['id']})")
     print(token, flush=True)
 
@@ -196,9 +217,12 @@ def create_bot(
         str | None, typer.Option(help="Shown name (default: the username).")
     ] = None,
     database: DbOpt = None,
+    can_import: CanImportOpt = False,
 ) -> None:
     """Create a bot account and print its token (keep it secret)."""
-    user, token = _run_admin(_admin_create(database, username, None, True, display_name))
+    user, token = _run_admin(
+        _admin_create(database, username, None, True, display_name, can_import)
+    )
     err.print(f"created bot {escape(str(user['handle']))} (id {user['id']})")
     print(token, flush=True)
 

@@ -25,6 +25,9 @@ EVENTS = {
     "TypingStarted",
     "TypingStopped",
     "UnknownEvent",
+    "NotificationEvent",
+    "NotificationCreated",
+    "NotificationRead",
 }
 LIFECYCLE = {
     "LifecycleEvent",
@@ -49,7 +52,16 @@ ERRORS = {
     "RateLimited",
     "ServiceUnavailable",
 }
-CLIENT = {"Client", "Room", "Message", "User", "EventStream", "Backoff", "__version__"}
+CLIENT = {
+    "Client",
+    "Room",
+    "Message",
+    "User",
+    "Notification",
+    "EventStream",
+    "Backoff",
+    "__version__",
+}
 
 
 def test_all_is_exactly_the_public_api() -> None:

@@ -29,6 +29,7 @@ from hubbub.client.dispatch import EventDispatcher, EventStream, Handler, resolv
 from hubbub.client.gateway import Gateway, gateway_url
 from hubbub.client.http import HTTPClient
 from hubbub.client.lifecycle import Ready, Resumed
+from hubbub.client.notifications import Notification, NotificationList
 from hubbub.client.objects import Message, Room, SearchHit, User
 from hubbub.client.session import Backoff
 from hubbub.errors import ServiceUnavailable, Unauthorized
@@ -38,6 +39,7 @@ from hubbub.protocol.events import (
     MessageEvent,
     parse_event,
 )
+from hubbub.protocol.events_content import NotificationCreated
 from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
 
 __all__ = ["Client"]
@@ -266,6 +268,25 @@ class Client:
         """Create a bot account owned by this user; returns it and its token."""
         result = await self.http.create_bot(username, display_name=display_name)
         return self.cache.store_user(result.user), result.token
+
+    # -- notifications (content area) ------------------------------------------------
+
+    async def notifications(
+        self, *, unread: bool = False, before: int | None = None, limit: int = 50
+    ) -> NotificationList:
+        """One page of this user's notifications, newest first (`before` an id to page
+        back from); `.has_more` and `.unread_count` come with it."""
+        page = await self.http.list_notifications(before=before, limit=limit, unread=unread)
+        items = [Notification(self, n) for n in page.notifications]
+        return NotificationList(items, page.has_more, page.unread_count)
+
+    def notification(self, event: NotificationCreated) -> Notification:
+        """The `Notification` object for a live event, to act on it (`mark_read`)."""
+        return Notification(self, event.notification)
+
+    async def mark_all_notifications_read(self) -> int:
+        """Mark every notification read; how many were unread."""
+        return await self.http.read_all_notifications()
 
     async def send_typing(self, room_id: int) -> None:
         if self._gateway is None:

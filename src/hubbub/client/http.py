@@ -22,7 +22,10 @@ from hubbub.protocol.models import (
     Member,
     Message,
     MessagePage,
+    Notification,
+    NotificationPage,
     ReadState,
+    RevisionList,
     Room,
     SearchPage,
     User,
@@ -179,9 +182,17 @@ class HTTPClient:
         name: str = _UNSET,
         description: str = _UNSET,
         topic: str = _UNSET,
+        allow_actions: bool = _UNSET,
+        edit_window_s: int = _UNSET,
     ) -> Room:
         # Only the fields the caller named are sent: PATCH semantics.
-        fields = {"name": name, "description": description, "topic": topic}
+        fields = {
+            "name": name,
+            "description": description,
+            "topic": topic,
+            "allow_actions": allow_actions,
+            "edit_window_s": edit_window_s,
+        }
         body = {k: v for k, v in fields.items() if v is not _UNSET}
         return Room.model_validate(await self.request("PATCH", f"/rooms/{room_id}", json=body))
 
@@ -207,8 +218,11 @@ class HTTPClient:
         *,
         nonce: str | None = None,
         reply_to: int | None = None,
+        **fields: Any,
     ) -> Message:
-        body = _body(content=content, nonce=nonce, reply_to=reply_to)
+        """`fields`: the body's other fields (type, custom_payload, quote_of, ad, …);
+        None values are left out."""
+        body = _body(content=content, nonce=nonce, reply_to=reply_to, **fields)
         data = await self.request("POST", f"/rooms/{room_id}/messages", json=body)
         return Message.model_validate(data)
 
@@ -228,8 +242,11 @@ class HTTPClient:
     async def get_message(self, message_id: int) -> Message:
         return Message.model_validate(await self.request("GET", f"/messages/{message_id}"))
 
-    async def edit_message(self, message_id: int, content: str) -> Message:
-        data = await self.request("PATCH", f"/messages/{message_id}", json={"content": content})
+    async def edit_message(
+        self, message_id: int, content: str | None = None, *, custom_payload: Any = None
+    ) -> Message:
+        body = _body(content=content, custom_payload=custom_payload)
+        data = await self.request("PATCH", f"/messages/{message_id}", json=body)
         return Message.model_validate(data)
 
     async def delete_message(self, message_id: int) -> None:
@@ -260,6 +277,28 @@ class HTTPClient:
             "cursor": cursor,
         }
         return SearchPage.model_validate(await self.request("GET", "/search", params=params))
+
+    # -- content: revisions, notifications -------------------------------------------
+
+    async def message_revisions(self, message_id: int) -> RevisionList:
+        data = await self.request("GET", f"/messages/{message_id}/revisions")
+        return RevisionList.model_validate(data)
+
+    async def list_notifications(
+        self, *, before: int | None = None, limit: int | None = None, unread: bool | None = None
+    ) -> NotificationPage:
+        params = {"before": before, "limit": limit, "unread": unread}
+        data = await self.request("GET", "/notifications", params=params)
+        return NotificationPage.model_validate(data)
+
+    async def read_notification(self, notification_id: int) -> Notification:
+        data = await self.request("POST", f"/notifications/{notification_id}/read")
+        return Notification.model_validate(data)
+
+    async def read_all_notifications(self) -> int:
+        """Mark every notification read; how many were unread."""
+        data = await self.request("POST", "/notifications/read-all")
+        return int(data["marked"])
 
     # -- lifecycle: bulk delete, purge, move, embeds, attachments --------------------
 

@@ -164,15 +164,67 @@ class Room(_Entity[models.Room]):
     def created_at(self) -> datetime:
         return self._data.created_at
 
+    @property
+    def allow_actions(self) -> bool:
+        """Whether `/me …` posts an action here (otherwise it is refused)."""
+        return self._data.allow_actions
+
+    @property
+    def edit_window_s(self) -> int:
+        """Seconds authors may edit their messages after posting; 0 = no limit."""
+        return self._data.edit_window_s
+
     # -- actions ---------------------------------------------------------------------
 
     async def send(
-        self, content: str, *, nonce: str | None = None, reply_to: int | Message | None = None
+        self,
+        content: str = "",
+        *,
+        nonce: str | None = None,
+        reply_to: int | Message | None = None,
+        type: models.MessageType | None = None,
+        custom_type: str | None = None,
+        custom_id: str | None = None,
+        custom_payload: Any = None,
+        quote_of: int | Message | None = None,
+        custom_field1: str | None = None,
+        custom_field2: str | None = None,
+        custom_tags: list[str] | None = None,
+        ad: models.Ad | dict[str, Any] | None = None,
+        created_at: datetime | str | None = None,
     ) -> Message:
         """Post a message. A network failure is retried with the same nonce, so the server
-        applies it at most once; pass your own `nonce` to extend that across restarts."""
+        applies it at most once; pass your own `nonce` to extend that across restarts.
+
+        `type` defaults from the other arguments (`quote_of` → quote, `ad` → ad, a
+        `/me …` content → action, `reply_to` → reply, else speech). `custom_field1/2` and
+        `custom_tags` go with `quote_of`. `created_at` backdates (tokens with the import
+        permission only)."""
         reply_id = reply_to.id if isinstance(reply_to, Message) else reply_to
-        return await _send(self._client, self.id, content, nonce=nonce, reply_to=reply_id)
+        quote = None
+        if quote_of is not None:
+            quote = _body(
+                id=quote_of.id if isinstance(quote_of, Message) else quote_of,
+                custom_field1=custom_field1,
+                custom_field2=custom_field2,
+                custom_tags=custom_tags,
+            )
+        ad_body = ad.model_dump(exclude_none=True) if isinstance(ad, models.Ad) else ad
+        when = created_at.isoformat() if isinstance(created_at, datetime) else created_at
+        return await _send(
+            self._client,
+            self.id,
+            content,
+            nonce=nonce,
+            reply_to=reply_id,
+            type=type,
+            custom_type=custom_type,
+            custom_id=custom_id,
+            custom_payload=custom_payload,
+            quote_of=quote,
+            ad=ad_body,
+            created_at=when,
+        )
 
     async def messages(
         self,
@@ -229,10 +281,22 @@ class Room(_Entity[models.Room]):
         return await self._client.http.list_members(self.id)
 
     async def edit(
-        self, *, name: str | None = None, description: str | None = None, topic: str | None = None
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        topic: str | None = None,
+        allow_actions: bool | None = None,
+        edit_window_s: int | None = None,
     ) -> Room:
         """Change the named fields only (PATCH); `""` clears a description or topic."""
-        fields = {"name": name, "description": description, "topic": topic}
+        fields: dict[str, Any] = {
+            "name": name,
+            "description": description,
+            "topic": topic,
+            "allow_actions": allow_actions,
+            "edit_window_s": edit_window_s,
+        }
         changed = {k: v for k, v in fields.items() if v is not None}
         data = await self._client.http.edit_room(self.id, **changed)
         return self._client.cache.store_room(data)
@@ -400,15 +464,77 @@ class Message(_Entity[models.Message]):
     def edited_at(self) -> datetime | None:
         return self._data.edited_at or self._data.modified_at
 
+    @property
+    def modified_at(self) -> datetime | None:
+        return self._data.modified_at
+
+    @property
+    def edited_by_moderator(self) -> bool:
+        return self._data.edited_by_moderator
+
+    @property
+    def parent_id(self) -> int | None:
+        """The reply target, or the message it most likely answers (D.11)."""
+        return self._data.parent_id
+
+    @property
+    def show_parent(self) -> bool:
+        return self._data.show_parent
+
+    @property
+    def quote_of(self) -> models.QuoteRef | None:
+        return self._data.quote_of
+
+    @property
+    def ad(self) -> models.Ad | None:
+        return self._data.ad
+
+    @property
+    def custom_type(self) -> str | None:
+        return self._data.custom_type
+
+    @property
+    def custom_id(self) -> str | None:
+        return self._data.custom_id
+
+    @property
+    def custom_payload(self) -> Any:
+        return self._data.custom_payload
+
     # -- actions ---------------------------------------------------------------------
 
     async def reply(self, content: str, *, nonce: str | None = None) -> Message:
         return await _send(self._client, self.room_id, content, nonce=nonce, reply_to=self.id)
 
-    async def edit(self, content: str) -> Message:
-        return self._client.cache.store_message(
-            await self._client.http.edit_message(self.id, content)
+    async def quote(
+        self,
+        content: str,
+        *,
+        custom_field1: str | None = None,
+        custom_field2: str | None = None,
+        custom_tags: list[str] | None = None,
+        nonce: str | None = None,
+    ) -> Message:
+        """Post a quote of this message in its room."""
+        quote = _body(
+            id=self.id,
+            custom_field1=custom_field1,
+            custom_field2=custom_field2,
+            custom_tags=custom_tags,
         )
+        return await _send(
+            self._client, self.room_id, content, nonce=nonce, reply_to=None, quote_of=quote
+        )
+
+    async def edit(self, content: str | None = None, *, custom_payload: Any = None) -> Message:
+        """Change the content and/or custom_payload; the old version is kept (`revisions`)."""
+        return self._client.cache.store_message(
+            await self._client.http.edit_message(self.id, content, custom_payload=custom_payload)
+        )
+
+    async def revisions(self) -> list[models.Revision]:
+        """Every version, oldest first, the current one last (author and moderators)."""
+        return (await self._client.http.message_revisions(self.id)).revisions
 
     async def delete(self) -> None:
         await self._client.http.delete_message(self.id)
@@ -484,6 +610,10 @@ class Message(_Entity[models.Message]):
         return self._client.cache.store_message(data)
 
 
+def _body(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
 class SearchHit:
     """One search result: the message (the live object) and `highlight`, a fragment of its
     text as safe HTML with `<mark>` around the matched words."""
@@ -499,7 +629,13 @@ class SearchHit:
 
 
 async def _send(
-    client: Client, room_id: int, content: str, *, nonce: str | None, reply_to: int | None
+    client: Client,
+    room_id: int,
+    content: str,
+    *,
+    nonce: str | None,
+    reply_to: int | None,
+    **fields: Any,
 ) -> Message:
     # The nonce is fixed before the first attempt: a retry after a lost response returns
     # the original message (200) instead of posting a duplicate.
@@ -507,7 +643,7 @@ async def _send(
     for attempt in range(_SEND_ATTEMPTS):
         try:
             data = await client.http.create_message(
-                room_id, content, nonce=nonce, reply_to=reply_to
+                room_id, content, nonce=nonce, reply_to=reply_to, **fields
             )
         except ServiceUnavailable as exc:
             if exc.code != "network_error" or attempt == _SEND_ATTEMPTS - 1:

@@ -400,5 +400,8 @@ class TypingStopped(TypingEvent):
 
 # The areas' event modules register their classes on import; importing them here means
 # `parse_event` knows every type whichever module the caller imported first.
-from hubbub.protocol import events_lifecycle  # noqa: E402, F401
-from hubbub.protocol import events_reactions  # noqa: E402, F401
+from hubbub.protocol import (  # noqa: E402
+    events_content,  # noqa: F401
+    events_lifecycle,  # noqa: F401
+    events_reactions,  # noqa: F401
+)

@@ -52,6 +52,8 @@ class Room(WireModel):
     space_id: int | None = None
     member_count: int = 0
     created_at: datetime
+    allow_actions: bool = True
+    edit_window_s: int = 0
 
 
 class Member(WireModel):
@@ -103,6 +105,25 @@ class Embed(WireModel):
     fields: list[EmbedField] = Field(default_factory=list)
 
 
+class QuoteRef(WireModel):
+    """The quoted message as embedded in a quote (a snapshot), with the quote's fields."""
+
+    id: int
+    room_id: int | None = None
+    author: Actor | None = None
+    content_text: str = ""
+    custom_field1: str | None = None
+    custom_field2: str | None = None
+    custom_tags: list[str] = Field(default_factory=list)
+
+
+class Ad(WireModel):
+    message: str | None = None
+    img: str
+    link: str
+    id: str | None = None
+
+
 class Message(WireModel):
     id: int
     room_id: int
@@ -115,12 +136,14 @@ class Message(WireModel):
     reply_to: ReplyRef | None = None
     parent_id: int | None = None
     show_parent: bool = False
+    quote_of: QuoteRef | None = None
     mentions: list[int] = Field(default_factory=list)
     attachments: list[Attachment] = Field(default_factory=list)
     embeds: list[Embed] = Field(default_factory=list)
     custom_type: str | None = None
     custom_id: str | None = None
     custom_payload: Any = None
+    ad: Ad | None = None
     nonce: str | None = None
     stars: int = 0
     # Per viewer (REST reads); absent from the shared copy inside events.
@@ -145,6 +168,52 @@ class MessagePage(WireModel):
     # Whether older / newer messages exist beyond this page (every page mode, `around` too).
     has_more_before: bool = False
     has_more_after: bool = False
+
+
+class Revision(WireModel):
+    """One version of a message; `replaced_*` say when and by whom it was edited away."""
+
+    revision: int
+    content: str
+    content_html: str = ""
+    content_text: str = ""
+    custom_payload: Any = None
+    created_at: datetime
+    replaced_at: datetime | None = None
+    replaced_by: int | None = None
+    current: bool = False
+
+
+class RevisionList(WireModel):
+    message_id: int
+    revisions: list[Revision]
+
+
+NotificationKind = Literal[
+    "mention", "reply", "invitation", "access_request", "kick", "global", "scheduled_event"
+]
+
+
+class Notification(WireModel):
+    """EVENTS.md C.2 #70, plus `read`."""
+
+    id: int
+    kind: NotificationKind | str
+    room_id: int | None = None
+    room_name: str | None = None
+    message_id: int | None = None
+    actor: Actor | None = None
+    content_html: str = ""
+    content_text: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime
+    read: bool = False
+
+
+class NotificationPage(WireModel):
+    notifications: list[Notification]
+    has_more: bool
+    unread_count: int = 0
 
 
 class SearchResult(WireModel):

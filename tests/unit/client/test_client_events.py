@@ -135,6 +135,9 @@ def test_registry_is_one_to_one() -> None:
         "room.member.left",
         "typing.started",
         "typing.stopped",
+        # content (protocol/events_content.py)
+        "notification.created",
+        "notification.read",
         # lifecycle (protocol/events_lifecycle.py)
         "message.appended",
         "message.bulk_deleted",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from hubbub.server.services import content as content_rules
 
 
 class Body(BaseModel):
@@ -30,6 +32,8 @@ class RoomCreate(Body):
     description: str | None = Field(default=None, max_length=10_000)
     topic: str | None = Field(default=None, max_length=10_000)
     access_mode: Literal["public", "private"] | None = None
+    allow_actions: bool | None = None
+    edit_window_s: int | None = Field(default=None, ge=0)
 
 
 class RoomUpdate(Body):
@@ -37,17 +41,60 @@ class RoomUpdate(Body):
     description: str | None = Field(default=None, max_length=10_000)
     topic: str | None = Field(default=None, max_length=10_000)
     access_mode: Literal["public", "private"] | None = None
+    allow_actions: bool | None = None
+    edit_window_s: int | None = Field(default=None, ge=0)
+
+
+class QuoteOf(Body):
+    id: int = Field(ge=1, le=2**63 - 1)
+    custom_field1: str | None = Field(default=None, max_length=10_000)
+    custom_field2: str | None = Field(default=None, max_length=10_000)
+    custom_tags: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class Ad(Body):
+    message: str | None = Field(default=None, max_length=10_000)
+    img: str = Field(max_length=10_000)
+    link: str = Field(max_length=10_000)
+    id: str | None = Field(default=None, max_length=1000)
+
+
+MessageType = Literal[
+    "speech", "reply", "quote", "action", "announcement", "ad", "custom", "system"
+]
 
 
 class MessageCreate(Body):
     # The character limit is a setting, checked by the service; this only bounds parsing.
-    content: str = Field(max_length=1_000_000)
+    # Empty content is refused by the service except for ad, custom and quote messages.
+    content: str = Field(default="", max_length=1_000_000)
     nonce: str | None = Field(default=None, max_length=1000)
     reply_to: int | None = Field(default=None, ge=1)
+    # Content area (services.content): message types and their fields.
+    type: MessageType | None = None
+    custom_type: str | None = Field(default=None, max_length=1000)
+    custom_id: str | None = Field(default=None, max_length=1000)
+    custom_payload: Any = None  # any JSON (or a string holding JSON), ≤ 16 KiB
+    quote_of: QuoteOf | None = None
+    ad: Ad | None = None
+    # ISO 8601; only for tokens with the import permission (D.71).
+    created_at: str | None = Field(default=None, max_length=64)
+
+    def extras(self) -> content_rules.Extras:
+        return content_rules.Extras(
+            type=self.type,
+            custom_type=self.custom_type,
+            custom_id=self.custom_id,
+            custom_payload=self.custom_payload,
+            quote_of=None if self.quote_of is None else self.quote_of.model_dump(),
+            ad=None if self.ad is None else self.ad.model_dump(),
+            created_at=self.created_at,
+        )
 
 
 class MessageEdit(Body):
-    content: str = Field(max_length=1_000_000)
+    content: str | None = Field(default=None, max_length=1_000_000)
+    custom_payload: Any = None
 
 
 class RoomList(BaseModel):

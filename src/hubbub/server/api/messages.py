@@ -25,7 +25,13 @@ OptId = Annotated[int | None, Query(ge=0, le=2**63 - 1)]
 )
 async def send_message(body: MessageCreate, core: CoreDep, ctx: CtxDep, room_id: Id) -> JSON:
     message, created = await messages.send(
-        core, ctx, room_id, body.content, nonce=body.nonce, reply_to=body.reply_to
+        core,
+        ctx,
+        room_id,
+        body.content,
+        nonce=body.nonce,
+        reply_to=body.reply_to,
+        extras=body.extras(),
     )
     return JSON(message, status_code=201 if created else 200)
 
@@ -56,7 +62,9 @@ async def get_message(core: CoreDep, ctx: CtxDep, message_id: Id) -> dict[str, A
 async def edit_message(
     body: MessageEdit, core: CoreDep, ctx: CtxDep, message_id: Id
 ) -> dict[str, Any]:
-    return await messages.edit(core, ctx, message_id, body.content)
+    return await messages.edit(
+        core, ctx, message_id, body.content, custom_payload=body.custom_payload
+    )
 
 
 @router.delete("/messages/{message_id}", status_code=204, response_class=Response)

@@ -1,37 +1,32 @@
-"""Messages: send (idempotent by nonce), read, page, edit, delete as a tombstone.
+"""Messages: send (idempotent by nonce), read, page, edit (with revisions), delete as a
+tombstone.
 
-Only members post; only the author or the room owner edits or deletes.
+Only members post; only the author or the room's owners and moderators edit or delete.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
+from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
-from hubbub.server.render import render
+from hubbub.server.render import render_full
+from hubbub.server.services import content as content_rules
+from hubbub.server.services import notifications
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import is_moderator, room_role, visible_room
+from hubbub.server.store import content as content_store
 from hubbub.server.store import messages as store
+from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store.log import Tx
+from hubbub.server.store.rooms import RoomRow
 
 MAX_NONCE = 64
 MAX_PAGE = 100
-
-
-def _check_content(core: Core, content: str) -> str:
-    if not content.strip():
-        raise ValidationError("content must not be empty", code="content_empty")
-    limit = core.settings.max_message_chars
-    if len(content) > limit:
-        raise ValidationError(
-            f"content is {len(content)} characters; the limit is {limit}",
-            code="content_too_long",
-            details={"limit": limit, "length": len(content)},
-        )
-    return content
 
 
 def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, str | None]:
@@ -61,25 +56,35 @@ async def send(
     *,
     nonce: str | None = None,
     reply_to: int | None = None,
+    extras: content_rules.Extras | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """(message, created). A nonce already used by this user returns the original message."""
-    _check_content(core, content)
+    """(message, created). A nonce already used by this user returns the original message.
+
+    Message types, quotes, ads, custom fields and backdating: services.content. The
+    mentioned users and the author replied to (or quoted) are notified in the same
+    transaction (services.notifications)."""
+    draft = content_rules.prepare(core, content, reply_to, extras or content_rules.Extras())
     if nonce is not None and not 1 <= len(nonce) <= MAX_NONCE:
         raise ValidationError(f"nonce must be 1–{MAX_NONCE} characters", code="invalid_nonce")
     if nonce is not None:
         existing = await core.db.read(lambda c: store.find_by_nonce(c, ctx.user_id, nonce))
         if existing is not None:
             return existing, False
-    core.rate_limiter.hit(("send", ctx.user_id, room_id))
-    html, text = render(content)
+    await content_rules.check_import(core, ctx, draft)
+    if draft.created_at_ms is None:  # an import (with the permission) is not rate limited
+        core.rate_limiter.hit(("send", ctx.user_id, room_id))
+    rendered = draft.rendered
 
     def job(tx: Tx) -> tuple[dict[str, Any], bool]:
-        if room_role(tx.conn, ctx, room_id) is None:
+        role = room_role(tx.conn, ctx, room_id)
+        if role is None:
             raise Forbidden("join the room before posting in it", code="not_a_member")
         if nonce is not None:  # a concurrent retry may have committed since the check above
             existing = store.find_by_nonce(tx.conn, ctx.user_id, nonce)
             if existing is not None:
                 return existing, False
+        room = rooms_store.get_room(tx.conn, room_id) if draft.type == "action" else None
+        content_rules.check_rights_txn(draft, role, room)
         parent = None
         if reply_to is not None:
             parent = store.get_message_row(tx.conn, reply_to)
@@ -87,22 +92,44 @@ async def send(
                 raise ValidationError(
                     f"reply_to {reply_to} is not a message in this room", code="invalid_reply_to"
                 )
+        quote = None
+        if draft.quote is not None:
+            quote = content_rules.quote_snapshot_txn(tx.conn, ctx, draft.quote)
+        mentioned = content_rules.mention_ids_txn(tx.conn, rendered)
+        parent_id = content_rules.parent_id_txn(
+            tx.conn,
+            room_id=room_id,
+            author_id=ctx.user_id,
+            reply_to=reply_to,
+            mentioned=mentioned,
+        )
         message = store.insert_message_txn(
             tx.conn,
             ctx.user.snapshot(),
             parent,
             room_id=room_id,
             author_id=ctx.user_id,
-            type="reply" if reply_to is not None else "speech",
-            content=content,
-            content_html=html,
-            content_text=text,
+            type=draft.type,
+            content=draft.content,
+            content_html=rendered.html,
+            content_text=rendered.text,
             reply_to_id=reply_to,
             nonce=nonce,
             edit_count=0,
             deleted=False,
-            created_at=tx.now_ms,
+            created_at=draft.created_at_ms if draft.created_at_ms is not None else tx.now_ms,
+            received_at=None if draft.created_at_ms is None else tx.now_ms,
+            custom_type=draft.custom_type,
+            custom_id=draft.custom_id,
+            custom_payload=draft.custom_payload,
+            quote_of=quote,
+            ad=draft.ad,
+            parent_id=parent_id,
+            edited_by_moderator=False,
         )
+        if mentioned:
+            content_store.set_mentions_txn(tx.conn, message["id"], room_id, mentioned, new=True)
+        message["mentions"] = mentioned
         tx.emit(
             LogEvent(
                 type="message.created",
@@ -112,6 +139,21 @@ async def send(
                 data={"message": message},
             )
         )
+        quoted = message["quote_of"]
+        rcpts = content_rules.recipients(
+            author_id=ctx.user_id,
+            mentioned=mentioned,
+            replied_author=None if parent is None else parent["author_id"],
+            quoted_author=None if quoted is None else quoted["author"]["id"],
+        )
+        if rcpts:
+            notifications.notify_message_txn(
+                tx,
+                room=room or _room(tx, room_id),
+                message=message,
+                actor=ctx.user.snapshot(),
+                recipients=rcpts,
+            )
         return message, True
 
     result = await core.log.run(job)
@@ -119,6 +161,13 @@ async def send(
     if typing is not None:
         typing.stop(ctx, room_id)
     return result
+
+
+def _room(tx: Tx, room_id: int) -> RoomRow:
+    room = rooms_store.get_room(tx.conn, room_id)
+    if room is None:
+        raise NotFound(f"room {room_id} not found", code="room_not_found")
+    return room
 
 
 async def get(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
@@ -174,24 +223,85 @@ async def history(
     }
 
 
-async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str, Any]:
-    _check_content(core, content)
-    html, text = render(content)
+async def edit(
+    core: Core,
+    ctx: Ctx,
+    message_id: int,
+    content: str | None,
+    *,
+    custom_payload: Any = None,
+) -> dict[str, Any]:
+    """Change the content (and/or custom_payload) of a message. The version it replaces is
+    kept as a revision; mentions are parsed again and only newly mentioned users are
+    notified. Authors edit within the room's `edit_window_s` (0 = any time); the room's
+    owners and moderators edit any message at any time (`edited_by_moderator`)."""
+    if content is None and custom_payload is None:
+        raise ValidationError("give content or custom_payload", code="nothing_to_edit")
+    payload = content_rules.payload_json(custom_payload)
+    rendered = None if content is None else render_full(content)
 
     def job(tx: Tx) -> dict[str, Any]:
         row, role = _message_for(tx.conn, ctx, message_id)
         _may_change(ctx, row, role)
         if row["deleted"]:
             raise Conflict("a deleted message cannot be edited", code="message_deleted")
-        store.update_message_txn(
-            tx.conn,
-            message_id,
-            content=content,
-            content_html=html,
-            content_text=text,
-            edit_count=row["edit_count"] + 1,
-            edited_at=tx.now_ms,
+        room = _room(tx, row["room_id"])
+        by_mod = row["author_id"] != ctx.user_id
+        sent_at = row["received_at"] if row["received_at"] is not None else row["created_at"]
+        window = room.edit_window_s
+        if window and not is_moderator(role) and tx.now_ms - sent_at > window * 1000:
+            raise Forbidden(
+                f"messages in this room can be edited for {window} s after posting",
+                code="edit_window_closed",
+                details={"edit_window_s": window},
+            )
+        new_content = row["content"] if content is None else content
+        content_rules.check_content(
+            core, new_content, may_be_empty=row["type"] in content_rules.MAY_BE_EMPTY
         )
+        content_store.insert_revision_txn(
+            tx.conn,
+            message_id=message_id,
+            revision=row["edit_count"],
+            content=row["content"],
+            content_html=row["content_html"],
+            content_text=row["content_text"],
+            custom_payload=row["custom_payload"],
+            created_at=row["edited_at"] if row["edited_at"] is not None else row["created_at"],
+            replaced_at=tx.now_ms,
+            replaced_by=ctx.user_id,
+        )
+        changes: dict[str, Any] = {}
+        values: dict[str, Any] = {
+            "edit_count": row["edit_count"] + 1,
+            "edited_at": tx.now_ms,
+            "edited_by_moderator": by_mod,
+        }
+        new_mentions: list[int] = []
+        if rendered is not None:
+            html, text = rendered.html, rendered.text
+            values.update(content=content, content_html=html, content_text=text)
+            changes.update(content=content, content_html=html, content_text=text)
+            before = content_store.mentioned_ids(tx.conn, message_id)
+            mentioned = content_rules.mention_ids_txn(tx.conn, rendered)
+            if mentioned != before:
+                content_store.set_mentions_txn(tx.conn, message_id, row["room_id"], mentioned)
+                changes["mentions"] = mentioned
+                new_mentions = [u for u in mentioned if u not in before]
+            parent_id = content_rules.parent_id_txn(
+                tx.conn,
+                room_id=row["room_id"],
+                author_id=row["author_id"],
+                reply_to=row["reply_to_id"],
+                mentioned=mentioned,
+                before_id=message_id,
+            )
+            if parent_id != row["parent_id"]:
+                values["parent_id"] = changes["parent_id"] = parent_id
+        if payload is not None:
+            values["custom_payload"] = payload
+            changes["custom_payload"] = orjson.loads(payload)
+        store.update_message_txn(tx.conn, message_id, **values)
         message = store.get_message(tx.conn, message_id)
         assert message is not None
         tx.emit(
@@ -201,15 +311,25 @@ async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str,
                 ctx.user.snapshot(),
                 {
                     "message_id": message_id,
-                    "changes": {"content": content, "content_html": html, "content_text": text},
+                    "changes": changes,
                     "cleared": [],
                     "edit_count": message["edit_count"],
                     "edited_by": ctx.user_id,
-                    "edited_by_moderator": row["author_id"] != ctx.user_id,
+                    "edited_by_moderator": by_mod,
                     "modified_at": message["modified_at"],
                 },
             )
         )
+        rcpts = content_rules.recipients(
+            author_id=row["author_id"],
+            mentioned=[u for u in new_mentions if u != ctx.user_id],
+            replied_author=None,
+            quoted_author=None,
+        )
+        if rcpts:
+            notifications.notify_message_txn(
+                tx, room=room, message=message, actor=ctx.user.snapshot(), recipients=rcpts
+            )
         return message
 
     result = await core.log.run(job)
@@ -217,6 +337,46 @@ async def edit(core: Core, ctx: Ctx, message_id: int, content: str) -> dict[str,
     if typing is not None:  # saving the edit ends the editing indicator (D.52)
         typing.stop_editing(ctx.user_id, message_id)
     return result
+
+
+async def revisions(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
+    """Every version of a message, oldest first, the current one last (`current: true`).
+    Only the author and the room's owners and moderators may read them; of a deleted
+    message, only the moderators."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        row, role = _message_for(conn, ctx, message_id)
+        if row["author_id"] != ctx.user_id and not is_moderator(role):
+            raise Forbidden(
+                "only the author or the room's moderators can read revisions",
+                code="not_message_author",
+            )
+        if row["deleted"] and not is_moderator(role):
+            raise Conflict("the message was deleted", code="message_deleted")
+        versions = [
+            {**r, "custom_payload": _loads(r["custom_payload"]), "current": False}
+            for r in content_store.revisions(conn, message_id)
+        ]
+        versions.append(
+            {
+                "revision": row["edit_count"],
+                "content": row["content"],
+                "content_html": row["content_html"],
+                "content_text": row["content_text"],
+                "custom_payload": _loads(row["custom_payload"]),
+                "created_at": iso_ms(row["edited_at"] or row["created_at"]),
+                "replaced_at": None,
+                "replaced_by": None,
+                "current": True,
+            }
+        )
+        return {"message_id": message_id, "revisions": versions}
+
+    return await core.db.read(read)
+
+
+def _loads(value: str | None) -> Any:
+    return None if value is None else orjson.loads(value)
 
 
 async def delete(core: Core, ctx: Ctx, message_id: int) -> None:

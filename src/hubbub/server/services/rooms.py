@@ -19,7 +19,7 @@ from hubbub.server.store.log import Tx
 from hubbub.server.store.messages import count_in_room
 from hubbub.server.store.rooms import RoomRow
 
-EDITABLE = ("name", "description", "topic", "access_mode")
+EDITABLE = ("name", "description", "topic", "access_mode", "allow_actions", "edit_window_s")
 # Room roles, highest first. Owners and moderators moderate; only owners administer.
 ROLES = ("owner", "moderator", "member")
 MODERATORS = frozenset({"owner", "moderator"})
@@ -40,9 +40,22 @@ def moderated_room_txn(conn: Connection, ctx: Ctx, room_id: int) -> str:
 
 ACCESS_MODES = ("public", "private")
 LIMITS = {"name": 100, "description": 2000, "topic": 500}
+MAX_EDIT_WINDOW_S = 366 * 24 * 3600
 
 
 def _clean(field: str, value: Any) -> Any:
+    if field == "allow_actions":  # content area: `/me` actions (D.77)
+        if not isinstance(value, bool):
+            raise ValidationError("allow_actions must be true or false", code="invalid_setting")
+        return value
+    if field == "edit_window_s":  # content area: 0 = authors may edit any time
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("edit_window_s must be an integer", code="invalid_setting")
+        if not 0 <= value <= MAX_EDIT_WINDOW_S:
+            raise ValidationError(
+                f"edit_window_s must be 0–{MAX_EDIT_WINDOW_S}", code="invalid_edit_window"
+            )
+        return value
     if field == "access_mode":
         if value not in ACCESS_MODES:
             raise ValidationError(
@@ -114,6 +127,8 @@ async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]
             access_mode=values["access_mode"],
             owner_id=ctx.user_id,
             created_at=tx.now_ms,
+            allow_actions=values.get("allow_actions", True),
+            edit_window_s=values.get("edit_window_s", 0),
         )
         store.add_member_txn(
             tx.conn, room_id=room.id, user_id=ctx.user_id, role="owner", now_ms=tx.now_ms

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
 from hubbub.server.store import attachments as lifecycle_attachments
+from hubbub.server.store import content
 from hubbub.server.store import embeds as lifecycle_embeds
 from hubbub.server.store import reactions as reactions_store
 from hubbub.server.store.schema import messages, users
@@ -22,11 +24,17 @@ _WITH_AUTHOR = select(messages, *_AUTHOR).join(users, users.c.id == messages.c.a
 EXCERPT_CHARS = 120
 
 
+def _json(value: str | None) -> Any:
+    return None if value is None else orjson.loads(value)
+
+
 def message_wire(
     r: RowMapping | dict[str, Any], reply_to: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     deleted = bool(r["deleted"])
     edited_at = None if r["edited_at"] is None else iso_ms(r["edited_at"])
+    # The content area's columns (migration 0002); `.get`: rows built by hand may lack them.
+    received_at = r.get("received_at")
     return {
         "id": r["id"],
         "room_id": r["room_id"],
@@ -43,9 +51,16 @@ def message_wire(
         "content_html": "" if deleted else r["content_html"],
         "content_text": "" if deleted else r["content_text"],
         "reply_to": reply_to,
-        "mentions": [],
+        "parent_id": r.get("parent_id"),
+        "show_parent": r["reply_to_id"] is not None,  # D.10: only explicit replies
+        "quote_of": None if deleted else _json(r.get("quote_of")),
+        "mentions": [],  # filled by enrich (store.content.add_mentions)
         "attachments": [],
         "embeds": [],
+        "custom_type": r.get("custom_type"),
+        "custom_id": r.get("custom_id"),
+        "custom_payload": None if deleted else _json(r.get("custom_payload")),
+        "ad": None if deleted else _json(r.get("ad")),
         "nonce": r["nonce"],
         "stars": 0,
         "pinned": False,
@@ -56,10 +71,11 @@ def message_wire(
         "moderation_state": "na",
         "deleted": deleted,
         "created_at": iso_ms(r["created_at"]),
-        "ts": r["created_at"],
+        # D.71: `ts` is when the server received it, even for a backdated import.
+        "ts": r["created_at"] if received_at is None else received_at,
         "edited_at": edited_at,
         "modified_at": edited_at,
-        "edited_by_moderator": False,
+        "edited_by_moderator": bool(r.get("edited_by_moderator") or False),
     }
 
 
@@ -100,6 +116,7 @@ def enrich(conn: Connection, wired: list[dict[str, Any]], viewer_id: int | None)
     lifecycle_embeds.fill(conn, wired)
     lifecycle_attachments.fill(conn, wired)
     reactions_store.enrich_messages(conn, wired, viewer_id)
+    content.add_mentions(conn, wired)
 
 
 def get_message_row(conn: Connection, message_id: int) -> RowMapping | None:

@@ -25,6 +25,8 @@ class RoomRow:
     created_at: int
     deleted_at: int | None
     member_count: int = 0
+    allow_actions: bool = True
+    edit_window_s: int = 0
 
     @classmethod
     def of(cls, row: RowMapping, member_count: int = 0) -> RoomRow:
@@ -40,6 +42,8 @@ class RoomRow:
             created_at=row["created_at"],
             deleted_at=row["deleted_at"],
             member_count=member_count,
+            allow_actions=bool(row["allow_actions"]),
+            edit_window_s=int(row["edit_window_s"]),
         )
 
     @property
@@ -58,6 +62,8 @@ class RoomRow:
             "space_id": self.space_id,
             "member_count": self.member_count,
             "created_at": iso_ms(self.created_at),
+            "allow_actions": self.allow_actions,
+            "edit_window_s": self.edit_window_s,
         }
 
 

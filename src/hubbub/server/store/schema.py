@@ -20,6 +20,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 
 metadata = MetaData()
@@ -54,6 +56,8 @@ tokens = Table(
     Column("name", String(64), nullable=False, default=""),
     Column("created_at", BigInteger, nullable=False),
     Column("last_used_at", BigInteger, nullable=True),
+    # Space-separated grants beyond the user's own rights, e.g. "import" (backdating).
+    Column("permissions", String(256), nullable=False, server_default="", default=""),
 )
 
 rooms = Table(
@@ -73,6 +77,10 @@ rooms = Table(
     # Rooms are soft-deleted: membership rows stay so that resuming clients can still be
     # shown the events up to and including `room.deleted`.
     Column("deleted_at", BigInteger, nullable=True),
+    # `/me <text>` posts an action (D.77); when false it is refused.
+    Column("allow_actions", Boolean, nullable=False, server_default=true(), default=True),
+    # Seconds after posting during which authors may edit; 0 = no limit. Mods are exempt.
+    Column("edit_window_s", Integer, nullable=False, server_default="0", default=0),
 )
 
 room_members = Table(
@@ -104,7 +112,18 @@ messages = Table(
     Column("edited_at", BigInteger, nullable=True),
     Column("deleted", Boolean, nullable=False, default=False),
     Column("deleted_at", BigInteger, nullable=True),
+    # Content area (migration 0002): message types, quotes, ads, mentions' parent, edits.
+    Column("custom_type", String(64), nullable=True),
+    Column("custom_id", String(128), nullable=True),
+    Column("custom_payload", Text, nullable=True),  # JSON text
+    Column("quote_of", Text, nullable=True),  # JSON snapshot of the quoted message
+    Column("ad", Text, nullable=True),  # JSON {message?, img, link, id?}
+    Column("parent_id", BigInteger, nullable=True),  # D.11
+    Column("edited_by_moderator", Boolean, nullable=False, server_default=false(), default=False),
+    # When the server received a backdated (imported) message; NULL = created_at is it.
+    Column("received_at", BigInteger, nullable=True),
     Index("ix_messages_room_id", "room_id", "id"),
+    Index("ix_messages_room_author", "room_id", "author_id", "id"),  # D.11's lookup, purges
     # A retried send with the same nonce finds the original instead of duplicating it.
     UniqueConstraint("author_id", "nonce", name="uq_messages_author_nonce"),
 )

@@ -1,0 +1,93 @@
+"""`Notification`: one entry of the user's inbox (mentions, replies, …), with its actions.
+
+    page = await client.notifications(unread=True)
+    for n in page:
+        print(n.kind, n.room_name, n.content_text)
+        await n.mark_read()
+
+Live ones arrive as `NotificationCreated` events (`event.notification` is the wire model;
+`client.notification(event)` wraps it in this object).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from hubbub.client.objects import _Entity
+from hubbub.protocol import models
+
+if TYPE_CHECKING:
+    from hubbub.client.objects import Message, Room, User
+
+__all__ = ["Notification", "NotificationList"]
+
+
+class Notification(_Entity[models.Notification]):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<Notification id={self.id} kind={self.kind!r} read={self.read}>"
+
+    @property
+    def kind(self) -> str:
+        return str(self._data.kind)
+
+    @property
+    def read(self) -> bool:
+        return self._data.read
+
+    @property
+    def room_id(self) -> int | None:
+        return self._data.room_id
+
+    @property
+    def room_name(self) -> str | None:
+        return self._data.room_name
+
+    @property
+    def room(self) -> Room | None:
+        return None if self.room_id is None else self._client.get_room(self.room_id)
+
+    @property
+    def message_id(self) -> int | None:
+        return self._data.message_id
+
+    @property
+    def actor(self) -> User | None:
+        actor = self._data.actor
+        return None if actor is None else self._client.cache.user_from_actor(actor)
+
+    @property
+    def content_html(self) -> str:
+        return self._data.content_html
+
+    @property
+    def content_text(self) -> str:
+        return self._data.content_text
+
+    @property
+    def created_at(self) -> datetime:
+        return self._data.created_at
+
+    async def mark_read(self) -> Notification:
+        self._update(await self._client.http.read_notification(self.id))
+        return self
+
+    async def fetch_message(self) -> Message | None:
+        """The message it is about, if any (and still visible)."""
+        if self.message_id is None:
+            return None
+        return await self._client.fetch_message(self.message_id)
+
+
+class NotificationList(list[Notification]):
+    """One page of notifications, newest first, with the paging facts."""
+
+    has_more: bool
+    unread_count: int
+
+    def __init__(self, items: list[Notification], has_more: bool, unread_count: int) -> None:
+        super().__init__(items)
+        self.has_more = has_more
+        self.unread_count = unread_count

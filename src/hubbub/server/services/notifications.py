@@ -1,0 +1,144 @@
+"""Notifications: one user-scoped stream (EVENTS.md summary 9, C.2 #70).
+
+Mention and reply notifications are created inside the transaction that posts or edits
+the message, so they commit (and get their seq) with it. Each is stored in the user's
+inbox and logged as `notification.created` with audience USER: only that user's
+sessions see it, live, on resume and over long-poll.
+
+Reading them back: a page of the inbox (newest first), marking one or all read. A mark
+that changes something logs `notification.read {notification_ids, up_to, read_at}`
+(audience USER) so the user's other sessions can update their badge; marking an
+already-read notification changes nothing and logs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from hubbub.errors import NotFound, ValidationError
+from hubbub.server.clock import iso_ms
+from hubbub.server.events import Audience, LogEvent
+from hubbub.server.services.core import Core, Ctx
+from hubbub.server.store import notifications as store
+from hubbub.server.store import rooms as rooms_store
+from hubbub.server.store.log import Tx
+from hubbub.server.store.rooms import RoomRow
+
+MAX_PAGE = 100
+KINDS = ("mention", "reply", "invitation", "access_request", "kick", "global", "scheduled_event")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user_id: int
+    kind: str  # mention | reply
+    data: dict[str, Any]
+
+
+def can_read(conn: Connection, room: RoomRow, user_id: int) -> bool:
+    return room.public or rooms_store.member_role(conn, room.id, user_id) is not None
+
+
+def notify_message_txn(
+    tx: Tx,
+    *,
+    room: RoomRow,
+    message: dict[str, Any],
+    actor: dict[str, Any],
+    recipients: list[Recipient],
+) -> list[dict[str, Any]]:
+    """Store and log one notification per recipient who can read the room."""
+    made = []
+    for rcpt in recipients:
+        if not can_read(tx.conn, room, rcpt.user_id):
+            continue
+        wire = {
+            "kind": rcpt.kind,
+            "room_id": room.id,
+            "room_name": room.name,
+            "message_id": message["id"],
+            "actor": actor,
+            "content_html": message["content_html"],
+            "content_text": message["content_text"],
+            "data": {"message_type": message["type"], **rcpt.data},
+            "created_at": iso_ms(tx.now_ms),
+        }
+        notification = store.insert_txn(
+            tx.conn,
+            user_id=rcpt.user_id,
+            kind=rcpt.kind,
+            room_id=room.id,
+            message_id=message["id"],
+            actor_id=actor["id"],
+            wire=wire,
+            now_ms=tx.now_ms,
+        )
+        tx.emit(
+            LogEvent(
+                type="notification.created",
+                audience=Audience.USER,
+                room_id=room.id,
+                actor=actor,
+                target_user_id=rcpt.user_id,
+                data={"notification": notification},
+            )
+        )
+        made.append(notification)
+    return made
+
+
+async def list_notifications(
+    core: Core, ctx: Ctx, *, before: int | None, limit: int, unread_only: bool
+) -> dict[str, Any]:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be 1–{MAX_PAGE}", code="invalid_limit")
+
+    def read(conn: Connection) -> dict[str, Any]:
+        items, more = store.page(
+            conn, ctx.user_id, before=before, limit=limit, unread_only=unread_only
+        )
+        return {
+            "notifications": items,
+            "has_more": more,
+            "unread_count": store.unread_count(conn, ctx.user_id),
+        }
+
+    return await core.db.read(read)
+
+
+def _read_event(ctx: Ctx, ids: list[int], up_to: int | None, now_ms: int) -> LogEvent:
+    return LogEvent(
+        type="notification.read",
+        audience=Audience.USER,
+        actor=ctx.user.snapshot(),
+        target_user_id=ctx.user_id,
+        data={"notification_ids": ids, "up_to": up_to, "read_at": iso_ms(now_ms)},
+    )
+
+
+async def mark_read(core: Core, ctx: Ctx, notification_id: int) -> dict[str, Any]:
+    def job(tx: Tx) -> dict[str, Any]:
+        if store.get(tx.conn, ctx.user_id, notification_id) is None:
+            raise NotFound(
+                f"notification {notification_id} not found", code="notification_not_found"
+            )
+        if store.mark_read_txn(tx.conn, ctx.user_id, notification_id, tx.now_ms):
+            tx.emit(_read_event(ctx, [notification_id], None, tx.now_ms))
+        found = store.get(tx.conn, ctx.user_id, notification_id)
+        assert found is not None
+        return found
+
+    return await core.log.run(job)
+
+
+async def mark_all_read(core: Core, ctx: Ctx) -> dict[str, Any]:
+    def job(tx: Tx) -> dict[str, Any]:
+        count, up_to = store.mark_all_read_txn(tx.conn, ctx.user_id, tx.now_ms)
+        if count:
+            tx.emit(_read_event(ctx, [], up_to, tx.now_ms))
+        return {"marked": count, "up_to": up_to}
+
+    return await core.log.run(job)
