@@ -192,6 +192,7 @@ class Room(_Entity[models.Room]):
         custom_tags: list[str] | None = None,
         ad: models.Ad | dict[str, Any] | None = None,
         created_at: datetime | str | None = None,
+        attachments: list[int | models.Attachment] | None = None,
     ) -> Message:
         """Post a message. A network failure is retried with the same nonce, so the server
         applies it at most once; pass your own `nonce` to extend that across restarts.
@@ -199,7 +200,7 @@ class Room(_Entity[models.Room]):
         `type` defaults from the other arguments (`quote_of` → quote, `ad` → ad, a
         `/me …` content → action, `reply_to` → reply, else speech). `custom_field1/2` and
         `custom_tags` go with `quote_of`. `created_at` backdates (tokens with the import
-        permission only)."""
+        permission only). `attachments` are this user's uploads (`room.upload`)."""
         reply_id = reply_to.id if isinstance(reply_to, Message) else reply_to
         quote = None
         if quote_of is not None:
@@ -224,6 +225,9 @@ class Room(_Entity[models.Room]):
             quote_of=quote,
             ad=ad_body,
             created_at=when,
+            attachments=None
+            if attachments is None
+            else [a.id if isinstance(a, models.Attachment) else a for a in attachments],
         )
 
     async def messages(

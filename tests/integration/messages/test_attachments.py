@@ -60,13 +60,6 @@ def _code(resp: httpx.Response, status: int) -> str:
     return str(resp.json()["error"]["code"])
 
 
-async def _attach(srv: TestServer, message_id: int, ids: list[int], author: int) -> Any:
-    # The send path's job calls this (wired by services/messages.py); here it runs alone.
-    return await srv.core.log.run(
-        lambda tx: attachments.attach_txn(tx.conn, message_id, ids, author)
-    )
-
-
 async def test_upload_and_download_with_safe_headers(srv: TestServer) -> None:
     alice, bob = await Api.register(srv), await Api.register(srv)
     rid = int((await alice.room())["id"])
@@ -136,16 +129,24 @@ async def test_only_the_rooms_readers_download_and_messages_carry_them(srv: Test
     await bob.ok("POST", f"/rooms/{public}/join")
     up = await _uploaded(alice, public, PNG, "p.png", "image/png")
     path = up["url"].removeprefix("/api/v1")
-    msg = await alice.send(public, "look")
     # Unsent, an upload is its uploader's alone (ids are guessable).
     assert _code(await bob.http.get(path), 404) == "attachment_not_found"
     other = await _uploaded(bob, public, b"bob's", "b.txt", "text/plain")
-    with pytest.raises(hubbub.ValidationError) as refused:
-        await _attach(srv, msg["id"], [up["id"], other["id"]], alice.id)
-    assert refused.value.code == "invalid_attachments"
-    assert refused.value.details["attachment_ids"] == [other["id"]]
-    wired = await _attach(srv, msg["id"], [up["id"]], alice.id)
-    assert wired == [up]
+    # Someone else's upload: the whole send is refused and nothing is posted.
+    refused = await alice.error(
+        "POST",
+        f"/rooms/{public}/messages",
+        422,
+        "invalid_attachments",
+        json={"content": "look", "attachments": [up["id"], other["id"]]},
+    )
+    assert refused["details"]["attachment_ids"] == [other["id"]]
+    assert (await alice.ok("GET", f"/rooms/{public}/messages"))["messages"] == []
+    bob_gw = await Gateway.connect(srv, bob.token)
+    msg = await alice.send(public, "", attachments=[up["id"]])  # no caption needed
+    assert msg["attachments"] == [up]
+    created = await bob_gw.event("message.created")
+    assert created["data"]["message"]["attachments"] == [up]
     assert (await bob.ok("GET", f"/messages/{msg['id']}"))["attachments"] == [up]
     assert (await bob.ok("GET", f"/rooms/{public}/messages"))["messages"][-1]["attachments"] == [up]
     assert (await bob.http.get(path)).content == PNG
@@ -176,7 +177,7 @@ async def test_unsent_uploads_are_collected_after_a_day(srv: TestServer) -> None
     alice = await Api.register(srv)
     rid = int((await alice.room())["id"])
     kept = await _uploaded(alice, rid, b"kept", "k.txt", "text/plain")
-    await _attach(srv, (await alice.send(rid, "with file"))["id"], [kept["id"]], alice.id)
+    await alice.send(rid, "with file", attachments=[kept["id"]])
     dropped = await _uploaded(alice, rid, b"dropped", "d.txt", "text/plain")
     assert await attachments.collect_garbage(srv.core) == 0  # not a day old yet
     clock = srv.clock
@@ -204,3 +205,5 @@ async def test_sdk_upload(srv: TestServer, tmp_path: Path) -> None:
         with pytest.raises(hubbub.HubbubError) as html:
             await room.upload(b"<html>", filename="x.html")
         assert html.value.status == 415 and html.value.code == "content_type_not_allowed"
+        message = await room.send("two files", attachments=[from_path, from_bytes.id])
+        assert [a.id for a in message.attachments] == [from_path.id, from_bytes.id]

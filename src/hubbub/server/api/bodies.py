@@ -79,6 +79,8 @@ class MessageCreate(Body):
     ad: Ad | None = None
     # ISO 8601; only for tokens with the import permission (D.71).
     created_at: str | None = Field(default=None, max_length=64)
+    # Upload ids from POST /rooms/{id}/attachments (the sender's own, not yet attached).
+    attachments: list[int] = Field(default_factory=list, max_length=100)
 
     def extras(self) -> content_rules.Extras:
         return content_rules.Extras(
@@ -89,6 +91,7 @@ class MessageCreate(Body):
             quote_of=None if self.quote_of is None else self.quote_of.model_dump(),
             ad=None if self.ad is None else self.ad.model_dump(),
             created_at=self.created_at,
+            attachments=tuple(self.attachments),
         )
 
 

@@ -63,6 +63,8 @@ class Extras:
     quote_of: dict[str, Any] | None = None
     ad: dict[str, Any] | None = None
     created_at: str | None = None
+    # Ids of the sender's own uploads (POST /rooms/{id}/attachments) to attach.
+    attachments: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class Draft:
     quote: dict[str, Any] | None  # {id, custom_field1?, custom_field2?, custom_tags}
     ad: str | None  # JSON text
     created_at_ms: int | None
+    attachments: tuple[int, ...] = ()
 
 
 def check_content(core: Core, content: str, *, may_be_empty: bool = False) -> str:
@@ -211,7 +214,8 @@ def _resolve_type(content: str, reply_to: int | None, x: Extras) -> tuple[str, s
 
 def prepare(core: Core, content: str, reply_to: int | None, x: Extras) -> Draft:
     kind, content = _resolve_type(content, reply_to, x)
-    check_content(core, content, may_be_empty=kind in MAY_BE_EMPTY)
+    # A file needs no caption.
+    check_content(core, content, may_be_empty=kind in MAY_BE_EMPTY or bool(x.attachments))
     if x.custom_type is not None and not _CUSTOM_TYPE.fullmatch(x.custom_type):
         raise ValidationError(
             "custom_type: 1–64 letters, digits, '_', '.', ':' or '-'", code="invalid_custom_type"
@@ -226,6 +230,7 @@ def prepare(core: Core, content: str, reply_to: int | None, x: Extras) -> Draft:
         quote=None if x.quote_of is None else _quote(x.quote_of),
         ad=None if x.ad is None else _ad(x.ad),
         created_at_ms=_created_at(x.created_at, core.clock.now_ms()),
+        attachments=x.attachments,
     )
 
 

@@ -15,8 +15,8 @@ from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.render import render_full
+from hubbub.server.services import attachments, notifications
 from hubbub.server.services import content as content_rules
-from hubbub.server.services import notifications
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import is_moderator, room_role, visible_room
 from hubbub.server.store import content as content_store
@@ -130,6 +130,9 @@ async def send(
         if mentioned:
             content_store.set_mentions_txn(tx.conn, message["id"], room_id, mentioned, new=True)
         message["mentions"] = mentioned
+        message["attachments"] = attachments.attach_txn(
+            tx.conn, message["id"], draft.attachments, ctx.user_id
+        )
         tx.emit(
             LogEvent(
                 type="message.created",
