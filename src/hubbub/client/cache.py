@@ -31,6 +31,11 @@ from hubbub.protocol.events import (
     RoomUpdated,
     ServerEvent,
 )
+from hubbub.protocol.events_lifecycle import (
+    MessageAppended,
+    MessagesBulkDeleted,
+    MessagesMovedIn,
+)
 from hubbub.protocol.events_reactions import MessageStateEvent
 
 if TYPE_CHECKING:
@@ -154,6 +159,22 @@ class Cache:
                 self._remember(message)
         elif isinstance(event, MessageDeleted):
             event.message = self.mark_deleted(event.message_id)
+        elif isinstance(event, MessagesBulkDeleted):
+            snapshots = (self.mark_deleted(i) for i in event.message_ids)
+            event.messages = [m for m in snapshots if m is not None]
+        elif isinstance(event, MessagesMovedIn):
+            for moved in event.messages:  # same ids, new room_id: the objects follow
+                self.store_message(moved)
+        elif isinstance(event, MessageAppended):
+            message = self.get_message(event.message_id)
+            if message is not None:
+                event.before = message.data
+                embeds = list(message.data.embeds)
+                # The REST answer to our own append may have been folded in already.
+                if embeds[len(embeds) - len(event.embeds) :] != event.embeds:
+                    embeds += event.embeds
+                event.after = message.data.model_copy(update={"embeds": embeds})
+                message._update(event.after)
         elif isinstance(event, RoomCreated):
             self.store_room(event.room)
         elif isinstance(event, RoomUpdated):

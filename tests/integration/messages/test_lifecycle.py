@@ -248,7 +248,11 @@ async def test_sdk_surface(srv: TestServer) -> None:
             Embed(title="sdk", url="https://example.org"), {"title": "second"}
         )
         assert [e.title for e in msg.embeds] == ["sdk", "second"]
-        assert (await appended).embeds[0].url == "https://example.org"
+        got = await appended
+        assert got.embeds[0].url == "https://example.org"
+        # The cache folded it: before/after snapshots, and the live object updated.
+        assert got.before is not None and got.before.embeds in ([], msg.embeds)
+        assert got.after is not None and [e.title for e in got.after.embeds] == ["sdk", "second"]
 
         moved_out = client.wait_for(MessagesMovedOut, timeout=10)
         moved_in = client.wait_for(MessagesMovedIn, timeout=10)
@@ -262,6 +266,8 @@ async def test_sdk_surface(srv: TestServer) -> None:
         assert sent[2].deleted
         event = await bulk
         assert event.reason == "bulk" and event.actor_id == alice.id
+        assert [m.id for m in event.messages] == [sent[2].id, sent[3].id]  # from the cache
+        assert all(not m.deleted for m in event.messages)  # as they were before
 
         await bob.send(src, "from bob")
         purged = client.wait_for(MessagesBulkDeleted, check=lambda e: e.reason == "purge")
