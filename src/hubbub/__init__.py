@@ -24,7 +24,7 @@ from hubbub.client.lifecycle import (
     Resumed,
 )
 from hubbub.client.notifications import Notification
-from hubbub.client.objects import Message, Room, User
+from hubbub.client.objects import Message, Room, SearchHit, User
 from hubbub.client.session import Backoff
 from hubbub.errors import (
     BadRequest,
@@ -38,6 +38,7 @@ from hubbub.errors import (
     RateLimited,
     ServiceUnavailable,
     Unauthorized,
+    UnsupportedMediaType,
     ValidationError,
 )
 from hubbub.protocol.events import (
@@ -45,6 +46,7 @@ from hubbub.protocol.events import (
     MemberEvent,
     MemberJoined,
     MemberLeft,
+    MemberUpdated,
     MessageCreated,
     MessageDeleted,
     MessageEvent,
@@ -64,10 +66,32 @@ from hubbub.protocol.events_content import (
     NotificationEvent,
     NotificationRead,
 )
+from hubbub.protocol.events_lifecycle import (
+    MessageAppended,
+    MessagesBulkDeleted,
+    MessagesMovedIn,
+    MessagesMovedOut,
+)
+from hubbub.protocol.events_reactions import (
+    EditingEvent,
+    EditingStarted,
+    EditingStopped,
+    MessagePinned,
+    MessageStateEvent,
+    MessageUnpinned,
+    ReactionAdded,
+    ReactionCleared,
+    ReactionEvent,
+    ReactionRemoved,
+    ReadStateUpdated,
+    StarsUpdated,
+)
+from hubbub.protocol.models import Attachment, Embed, EmbedField, Reaction, ReadState
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Attachment",
     "Backoff",
     "BadRequest",
     "Client",
@@ -76,6 +100,11 @@ __all__ = [
     "Connecting",
     "CursorExpired",
     "Disconnected",
+    "EditingEvent",
+    "EditingStarted",
+    "EditingStopped",
+    "Embed",
+    "EmbedField",
     "Event",
     "EventStream",
     "EventsMissed",
@@ -86,11 +115,19 @@ __all__ = [
     "MemberEvent",
     "MemberJoined",
     "MemberLeft",
+    "MemberUpdated",
     "Message",
+    "MessageAppended",
     "MessageCreated",
     "MessageDeleted",
     "MessageEvent",
+    "MessagePinned",
+    "MessageStateEvent",
+    "MessageUnpinned",
     "MessageUpdated",
+    "MessagesBulkDeleted",
+    "MessagesMovedIn",
+    "MessagesMovedOut",
     "NotFound",
     "Notification",
     "NotificationCreated",
@@ -98,6 +135,13 @@ __all__ = [
     "NotificationRead",
     "PayloadTooLarge",
     "RateLimited",
+    "Reaction",
+    "ReactionAdded",
+    "ReactionCleared",
+    "ReactionEvent",
+    "ReactionRemoved",
+    "ReadState",
+    "ReadStateUpdated",
     "Ready",
     "Resumed",
     "Room",
@@ -105,13 +149,16 @@ __all__ = [
     "RoomDeleted",
     "RoomEvent",
     "RoomUpdated",
+    "SearchHit",
     "ServerEvent",
     "ServiceUnavailable",
+    "StarsUpdated",
     "TypingEvent",
     "TypingStarted",
     "TypingStopped",
     "Unauthorized",
     "UnknownEvent",
+    "UnsupportedMediaType",
     "User",
     "ValidationError",
     "__version__",

@@ -28,6 +28,23 @@ EVENTS = {
     "NotificationEvent",
     "NotificationCreated",
     "NotificationRead",
+    "MemberUpdated",
+    "MessageAppended",
+    "MessagesBulkDeleted",
+    "MessagesMovedIn",
+    "MessagesMovedOut",
+    "MessageStateEvent",
+    "ReactionEvent",
+    "ReactionAdded",
+    "ReactionRemoved",
+    "ReactionCleared",
+    "StarsUpdated",
+    "MessagePinned",
+    "MessageUnpinned",
+    "EditingEvent",
+    "EditingStarted",
+    "EditingStopped",
+    "ReadStateUpdated",
 }
 LIFECYCLE = {
     "LifecycleEvent",
@@ -51,13 +68,17 @@ ERRORS = {
     "CursorExpired",
     "RateLimited",
     "ServiceUnavailable",
+    "UnsupportedMediaType",
 }
+# Wire models an app may annotate with (the rest stay in hubbub.protocol.models).
+MODELS = {"Attachment", "Embed", "EmbedField", "Reaction", "ReadState"}
 CLIENT = {
     "Client",
     "Room",
     "Message",
     "User",
     "Notification",
+    "SearchHit",
     "EventStream",
     "Backoff",
     "__version__",
@@ -65,7 +86,7 @@ CLIENT = {
 
 
 def test_all_is_exactly_the_public_api() -> None:
-    assert set(hubbub.__all__) == EVENTS | LIFECYCLE | ERRORS | CLIENT
+    assert set(hubbub.__all__) == EVENTS | LIFECYCLE | ERRORS | CLIENT | MODELS
     assert len(hubbub.__all__) == len(set(hubbub.__all__))
 
 

@@ -363,6 +363,25 @@ class MemberLeft(MemberEvent):
         }
 
 
+@register
+@dataclass(kw_only=True, eq=False)
+class MemberUpdated(MemberEvent):
+    """A member's room state changed (e.g. the owner made them a moderator)."""
+
+    type_name = "room.member.updated"
+    changes: dict[str, Any]
+    cleared: list[str]
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        return {
+            **super()._parse_data(envelope),
+            "changes": dict(d.get("changes") or {}),
+            "cleared": list(d.get("cleared") or []),
+        }
+
+
 # -- typing (ephemeral) ---------------------------------------------------------------
 
 

@@ -133,6 +133,7 @@ def test_registry_is_one_to_one() -> None:
         "room.deleted",
         "room.member.joined",
         "room.member.left",
+        "room.member.updated",
         "typing.started",
         "typing.stopped",
         # content (protocol/events_content.py)
