@@ -318,8 +318,11 @@ class HTTPClient:
         data = await self.request("POST", f"/rooms/{room_id}/messages/move", json=body)
         return [Message.model_validate(m) for m in data["messages"]]
 
-    async def append_embeds(self, message_id: int, embeds: list[dict[str, Any]]) -> Message:
-        data = await self.request("POST", f"/messages/{message_id}/embeds", json={"embeds": embeds})
+    async def append_embeds(
+        self, message_id: int, embeds: list[dict[str, Any]], *, nonce: str | None = None
+    ) -> Message:
+        body = _body(embeds=embeds, nonce=nonce)
+        data = await self.request("POST", f"/messages/{message_id}/embeds", json=body)
         return Message.model_validate(data)
 
     async def upload_attachment(

@@ -547,13 +547,18 @@ class Message(_Entity[models.Message]):
     async def fetch(self) -> Message:
         return await self._client.fetch_message(self.id)
 
-    async def append_embeds(self, *embeds: models.Embed | dict[str, Any]) -> Message:
+    async def append_embeds(
+        self, *embeds: models.Embed | dict[str, Any], nonce: str | None = None
+    ) -> Message:
         """Add embeds (up to 10 per message) to this message: its author or a bot in the
-        room. Returns the message with them."""
+        room. Returns the message with them. Sent with a nonce (yours or a fresh one), so
+        the SDK's retries never append twice."""
         body = [
             e.model_dump(exclude_none=True) if isinstance(e, models.Embed) else e for e in embeds
         ]
-        data = await self._client.http.append_embeds(self.id, body)
+        data = await self._client.http.append_embeds(
+            self.id, body, nonce=nonce or uuid.uuid4().hex
+        )
         return self._client.cache.store_message(data)
 
     # -- reactions, stars, pins ------------------------------------------------------

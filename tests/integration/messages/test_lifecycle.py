@@ -214,7 +214,12 @@ async def test_embeds_by_the_author_or_a_bot_in_the_room(srv: TestServer) -> Non
     await bob.error("POST", path, 403, "cannot_add_embeds", json={"embeds": [{"title": "x"}]})
     await bot.error("POST", path, 403, "cannot_add_embeds", json={"embeds": [{"title": "x"}]})
     await bot.ok("POST", f"/rooms/{rid}/join")
-    assert len((await bot.ok("POST", path, json={"embeds": [{"title": "bot"}]}))["embeds"]) == 2
+    once = {"embeds": [{"title": "bot"}], "nonce": "card-1"}
+    assert len((await bot.ok("POST", path, json=once))["embeds"]) == 2
+    # A retry with the same nonce appends nothing and logs no second event.
+    assert len((await bot.ok("POST", path, json=once))["embeds"]) == 2
+    appended = await _polled(bob, cursor, "message.appended")
+    assert len(appended) == 2
 
     bad = [
         ({"url": "javascript:alert(1)"}, "invalid_embed"),

@@ -46,6 +46,7 @@ class Move(Body):
 class EmbedsAppend(Body):
     # Each embed is validated by the service, which names the field that is wrong.
     embeds: list[dict[str, Any]] = Field(max_length=1000)
+    nonce: str | None = Field(default=None, max_length=1000)
 
 
 class BulkDeleted(BaseModel):
@@ -80,7 +81,7 @@ async def move_messages(body: Move, core: CoreDep, ctx: CtxDep, room_id: Id) -> 
 
 @router.post("/messages/{message_id}/embeds", response_model=Message)
 async def append_embeds(body: EmbedsAppend, core: CoreDep, ctx: CtxDep, message_id: Id) -> JSON:
-    return JSON(await embeds.append(core, ctx, message_id, body.embeds))
+    return JSON(await embeds.append(core, ctx, message_id, body.embeds, nonce=body.nonce))
 
 
 _UPLOAD_BODY = {

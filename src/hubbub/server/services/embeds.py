@@ -106,8 +106,13 @@ def _field(index: int, i: int, raw: Any) -> dict[str, Any]:
     }
 
 
-async def append(core: Core, ctx: Ctx, message_id: int, raw: list[Any]) -> dict[str, Any]:
-    """Append embeds to a message; the message as it now is."""
+async def append(
+    core: Core, ctx: Ctx, message_id: int, raw: list[Any], *, nonce: str | None = None
+) -> dict[str, Any]:
+    """Append embeds to a message; the message as it now is. A retry with the same `nonce`
+    appends nothing again and emits no second event."""
+    if nonce is not None and not 1 <= len(nonce) <= 64:
+        raise ValidationError("nonce must be 1–64 characters", code="invalid_nonce")
     if not raw:
         raise ValidationError("embeds must not be empty", code="embeds_empty")
     if len(raw) > MAX_PER_MESSAGE:
@@ -127,6 +132,10 @@ async def append(core: Core, ctx: Ctx, message_id: int, raw: list[Any]) -> dict[
             )
         if row["deleted"]:
             raise Conflict("a deleted message cannot get embeds", code="message_deleted")
+        if nonce is not None and store.nonce_used(tx.conn, message_id, ctx.user_id, nonce):
+            done = store_messages.get_message(tx.conn, message_id, ctx.user_id)
+            assert done is not None
+            return done
         existing = store.count_for(tx.conn, message_id)
         if existing + len(items) > MAX_PER_MESSAGE:
             raise ValidationError(
@@ -141,6 +150,7 @@ async def append(core: Core, ctx: Ctx, message_id: int, raw: list[Any]) -> dict[
             first_position=existing,
             created_by=ctx.user_id,
             now_ms=tx.now_ms,
+            nonce=nonce,
         )
         tx.emit(
             room_event(

@@ -16,6 +16,13 @@ def count_for(conn: Connection, message_id: int) -> int:
     return int(conn.execute(q).scalar_one())
 
 
+def nonce_used(conn: Connection, message_id: int, user_id: int, nonce: str) -> bool:
+    q = select(embeds.c.id).where(
+        embeds.c.message_id == message_id, embeds.c.created_by == user_id, embeds.c.nonce == nonce
+    )
+    return conn.execute(q.limit(1)).first() is not None
+
+
 def append_txn(
     conn: Connection,
     message_id: int,
@@ -24,6 +31,7 @@ def append_txn(
     first_position: int,
     created_by: int,
     now_ms: int,
+    nonce: str | None = None,
 ) -> None:
     conn.execute(
         insert(embeds),
@@ -34,6 +42,7 @@ def append_txn(
                 "data": orjson.dumps(item).decode(),
                 "created_by": created_by,
                 "created_at": now_ms,
+                "nonce": nonce,
             }
             for i, item in enumerate(items)
         ],

@@ -33,6 +33,8 @@ embeds = Table(
     Column("data", Text, nullable=False),
     Column("created_by", BigInteger, ForeignKey("users.id"), nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    # The append's nonce (on each of its rows): a retried append changes nothing.
+    Column("nonce", String(64), nullable=True),
     Index("ix_embeds_message", "message_id", "position"),
 )
 

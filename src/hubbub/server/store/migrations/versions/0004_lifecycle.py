@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("data", sa.Text, nullable=False),
         sa.Column("created_by", sa.BigInteger, sa.ForeignKey("users.id"), nullable=False),
         sa.Column("created_at", sa.BigInteger, nullable=False),
+        sa.Column("nonce", sa.String(64), nullable=True),
     )
     op.create_index("ix_embeds_message", "embeds", ["message_id", "position"])
     op.create_table(
