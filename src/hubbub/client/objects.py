@@ -556,9 +556,7 @@ class Message(_Entity[models.Message]):
         body = [
             e.model_dump(exclude_none=True) if isinstance(e, models.Embed) else e for e in embeds
         ]
-        data = await self._client.http.append_embeds(
-            self.id, body, nonce=nonce or uuid.uuid4().hex
-        )
+        data = await self._client.http.append_embeds(self.id, body, nonce=nonce or uuid.uuid4().hex)
         return self._client.cache.store_message(data)
 
     # -- reactions, stars, pins ------------------------------------------------------
