@@ -1,0 +1,299 @@
+"""`Room`: a conversation and everything done in it (send, history, search, moderation)."""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import os
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from hubbub.client.objects.base import _Entity
+from hubbub.client.objects.base import body as _body
+from hubbub.client.objects.message import Message, SearchHit, _send
+from hubbub.protocol import models
+from hubbub.protocol.events import MessageCreated, RoomEvent
+
+if TYPE_CHECKING:
+    from hubbub.client.dispatch import EventStream
+    from hubbub.client.objects.user import User
+
+__all__ = ["Room"]
+
+E = TypeVar("E", bound=RoomEvent)
+
+
+class Room(_Entity[models.Room]):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<Room id={self.id} name={self.name!r}>"
+
+    @property
+    def name(self) -> str:
+        return self._data.name
+
+    @property
+    def description(self) -> str:
+        return self._data.description
+
+    @property
+    def topic(self) -> str:
+        return self._data.topic
+
+    @property
+    def kind(self) -> models.RoomKind:
+        return self._data.kind
+
+    @property
+    def access_mode(self) -> models.AccessMode:
+        return self._data.access_mode
+
+    @property
+    def owner_id(self) -> int | None:
+        return self._data.owner_id
+
+    @property
+    def space_id(self) -> int | None:
+        return self._data.space_id
+
+    @property
+    def member_count(self) -> int:
+        return self._data.member_count
+
+    @property
+    def created_at(self) -> datetime:
+        return self._data.created_at
+
+    @property
+    def allow_actions(self) -> bool:
+        """Whether `/me …` posts an action here (otherwise it is refused)."""
+        return self._data.allow_actions
+
+    @property
+    def edit_window_s(self) -> int:
+        """Seconds authors may edit their messages after posting; 0 = no limit."""
+        return self._data.edit_window_s
+
+    # -- actions ---------------------------------------------------------------------
+
+    async def send(
+        self,
+        content: str = "",
+        *,
+        nonce: str | None = None,
+        reply_to: int | Message | None = None,
+        type: models.MessageType | None = None,
+        custom_type: str | None = None,
+        custom_id: str | None = None,
+        custom_payload: Any = None,
+        quote_of: int | Message | None = None,
+        custom_field1: str | None = None,
+        custom_field2: str | None = None,
+        custom_tags: list[str] | None = None,
+        ad: models.Ad | dict[str, Any] | None = None,
+        created_at: datetime | str | None = None,
+        attachments: list[int | models.Attachment] | None = None,
+    ) -> Message:
+        """Post a message. A network failure is retried with the same nonce, so the server
+        applies it at most once; pass your own `nonce` to extend that across restarts.
+
+        `type` defaults from the other arguments (`quote_of` → quote, `ad` → ad, a
+        `/me …` content → action, `reply_to` → reply, else speech). `custom_field1/2` and
+        `custom_tags` go with `quote_of`. `created_at` backdates (tokens with the import
+        permission only). `attachments` are this user's uploads (`room.upload`)."""
+        reply_id = reply_to.id if isinstance(reply_to, Message) else reply_to
+        quote = None
+        if quote_of is not None:
+            quote = _body(
+                id=quote_of.id if isinstance(quote_of, Message) else quote_of,
+                custom_field1=custom_field1,
+                custom_field2=custom_field2,
+                custom_tags=custom_tags,
+            )
+        ad_body = ad.model_dump(exclude_none=True) if isinstance(ad, models.Ad) else ad
+        when = created_at.isoformat() if isinstance(created_at, datetime) else created_at
+        return await _send(
+            self._client,
+            self.id,
+            content,
+            nonce=nonce,
+            reply_to=reply_id,
+            type=type,
+            custom_type=custom_type,
+            custom_id=custom_id,
+            custom_payload=custom_payload,
+            quote_of=quote,
+            ad=ad_body,
+            created_at=when,
+            attachments=None
+            if attachments is None
+            else [a.id if isinstance(a, models.Attachment) else a for a in attachments],
+        )
+
+    async def messages(
+        self,
+        *,
+        limit: int = 50,
+        before: int | None = None,
+        after: int | None = None,
+        around: int | Message | None = None,
+    ) -> list[Message]:
+        """One page, oldest → newest. No bounds = the newest page; `around` = up to `limit`
+        messages centred on that one (included), e.g. to show a search hit in context."""
+        around_id = around.id if isinstance(around, Message) else around
+        page = await self._client.http.list_messages(
+            self.id, before=before, after=after, around=around_id, limit=limit
+        )
+        return [self._client.cache.store_message(m) for m in page.messages]
+
+    async def history(
+        self, *, limit: int | None = None, before: int | None = None, page_size: int = 100
+    ) -> AsyncIterator[Message]:
+        """Every message newest → oldest (or `limit` of them), paging as needed."""
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = page_size if remaining is None else min(page_size, remaining)
+            page = await self._client.http.list_messages(self.id, before=before, limit=size)
+            newest_first = page.messages[::-1]
+            if remaining is not None:
+                newest_first = newest_first[:remaining]
+                remaining -= len(newest_first)
+            for data in newest_first:
+                yield self._client.cache.store_message(data)
+            if not page.has_more or not page.messages:
+                return
+            before = page.messages[0].id
+
+    async def fetch_message(self, message_id: int) -> Message:
+        return await self._client.fetch_message(message_id)
+
+    def search(
+        self, q: str, *, author: int | User | None = None, limit: int | None = None
+    ) -> AsyncIterator[SearchHit]:
+        """Full-text search in this room (see `Client.search`)."""
+        return self._client.search(q, room=self, author=author, limit=limit)
+
+    async def join(self) -> models.Member:
+        member = await self._client.http.join_room(self.id)
+        self._client.cache.keep_room(self)
+        return member
+
+    async def leave(self) -> None:
+        await self._client.http.leave_room(self.id)
+
+    async def members(self) -> list[models.Member]:
+        return await self._client.http.list_members(self.id)
+
+    async def edit(
+        self,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        topic: str | None = None,
+        allow_actions: bool | None = None,
+        edit_window_s: int | None = None,
+    ) -> Room:
+        """Change the named fields only (PATCH); `""` clears a description or topic."""
+        fields: dict[str, Any] = {
+            "name": name,
+            "description": description,
+            "topic": topic,
+            "allow_actions": allow_actions,
+            "edit_window_s": edit_window_s,
+        }
+        changed = {k: v for k, v in fields.items() if v is not None}
+        data = await self._client.http.edit_room(self.id, **changed)
+        return self._client.cache.store_room(data)
+
+    async def delete(self) -> None:
+        await self._client.http.delete_room(self.id)
+
+    async def fetch(self) -> Room:
+        return await self._client.fetch_room(self.id)
+
+    async def typing(self) -> None:
+        """Show "typing…" to the room for a few seconds (needs the gateway)."""
+        await self._client.send_typing(self.id)
+
+    def events(self, *classes: type[E], check: Callable[[E], bool] | None = None) -> EventStream[E]:
+        """A stream of this room's events (all RoomEvents by default), from now on."""
+        room_id = self.id
+
+        def in_room(event: E) -> bool:
+            return event.room_id == room_id and (check is None or check(event))
+
+        types: tuple[type[E], ...] = classes or (RoomEvent,)  # type: ignore[assignment]
+        return self._client.stream(*types, check=in_room)
+
+    def new_messages(self) -> EventStream[MessageCreated]:
+        return self.events(MessageCreated)
+
+    # -- lifecycle (moderators; uploads by members) ----------------------------------
+
+    async def bulk_delete(self, messages: Iterable[int | Message]) -> list[int]:
+        """Delete up to 100 messages of this room at once (moderators); all or none.
+        Returns the ids this call deleted (already-deleted ones are skipped)."""
+        ids = [m.id if isinstance(m, Message) else m for m in messages]
+        deleted = await self._client.http.bulk_delete_messages(self.id, ids)
+        for message_id in deleted:
+            self._client.cache.mark_deleted(message_id)
+        return deleted
+
+    async def purge(self, user: int | User) -> int:
+        """Delete every message `user` has in this room (moderators); how many."""
+        user_id = user.id if isinstance(user, User) else user
+        return await self._client.http.purge_messages(self.id, user_id)
+
+    async def move_messages(
+        self, messages: Iterable[int | Message], to_room: int | Room
+    ) -> list[Message]:
+        """Move up to 100 messages to another room (moderator of both); they keep their
+        ids. Returns them as they now are."""
+        ids = [m.id if isinstance(m, Message) else m for m in messages]
+        to_id = to_room.id if isinstance(to_room, Room) else to_room
+        moved = await self._client.http.move_messages(self.id, ids, to_id)
+        return [self._client.cache.store_message(m) for m in moved]
+
+    async def upload(
+        self,
+        file: str | os.PathLike[str] | bytes,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        nonce: str | None = None,
+    ) -> models.Attachment:
+        """Upload a file (a path, or bytes with `filename`) to this room; send a message
+        with its id in `attachments` to share it. The type is guessed from the name."""
+        if isinstance(file, bytes):
+            content, name = file, filename or "file"
+        else:
+            content = await asyncio.to_thread(Path(file).read_bytes)
+            name = filename or Path(file).name
+        kind = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return await self._client.http.upload_attachment(
+            self.id, content, filename=name, content_type=kind, nonce=nonce
+        )
+
+    # -- pins, stars, read state -----------------------------------------------------
+
+    async def pins(self, *, limit: int = 50) -> list[Message]:
+        """The pinned messages, most recently pinned first."""
+        found = await self._client.http.list_pins(self.id, limit=limit)
+        return [self._client.cache.store_message(m) for m in found]
+
+    async def starboard(self, *, limit: int = 20) -> list[Message]:
+        """The most-starred messages: most stars first, ties newest first."""
+        found = await self._client.http.starboard(self.id, limit=limit)
+        return [self._client.cache.store_message(m) for m in found]
+
+    async def ack(self, message: int | Message) -> models.ReadState:
+        """Mark this room read up to `message` (never moves backwards); your other
+        sessions get `ReadStateUpdated`."""
+        message_id = message.id if isinstance(message, Message) else message
+        return await self._client.http.ack(self.id, message_id)
+
+    async def read_state(self) -> models.ReadState:
+        return await self._client.http.get_read_state(self.id)
