@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.base import body as _body
 from hubbub.client.objects.message import Message, SearchHit, _send
+from hubbub.client.objects.user import User
 from hubbub.protocol import models
 from hubbub.protocol.events import MessageCreated, RoomEvent
 
 if TYPE_CHECKING:
     from hubbub.client.dispatch import EventStream
-    from hubbub.client.objects.user import User
 
 __all__ = ["Room"]
 
