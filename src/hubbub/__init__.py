@@ -61,6 +61,7 @@ from hubbub.protocol.events import (
     TypingStopped,
     UnknownEvent,
 )
+from hubbub.protocol.events_commands import CommandCompleted
 from hubbub.protocol.events_content import (
     NotificationCreated,
     NotificationEvent,
@@ -86,7 +87,14 @@ from hubbub.protocol.events_reactions import (
     ReadStateUpdated,
     StarsUpdated,
 )
-from hubbub.protocol.models import Attachment, Embed, EmbedField, Reaction, ReadState
+from hubbub.protocol.models import (
+    Attachment,
+    CommandResult,
+    Embed,
+    EmbedField,
+    Reaction,
+    ReadState,
+)
 
 __version__ = "0.1.0"
 
@@ -95,6 +103,8 @@ __all__ = [
     "Backoff",
     "BadRequest",
     "Client",
+    "CommandCompleted",
+    "CommandResult",
     "Conflict",
     "Connected",
     "Connecting",

@@ -45,6 +45,7 @@ EVENTS = {
     "EditingStarted",
     "EditingStopped",
     "ReadStateUpdated",
+    "CommandCompleted",
 }
 LIFECYCLE = {
     "LifecycleEvent",
@@ -71,7 +72,7 @@ ERRORS = {
     "UnsupportedMediaType",
 }
 # Wire models an app may annotate with (the rest stay in hubbub.protocol.models).
-MODELS = {"Attachment", "Embed", "EmbedField", "Reaction", "ReadState"}
+MODELS = {"Attachment", "CommandResult", "Embed", "EmbedField", "Reaction", "ReadState"}
 CLIENT = {
     "Client",
     "Room",

@@ -18,6 +18,7 @@ from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
     Attachment,
     AuthResult,
+    CommandResult,
     EventPage,
     Member,
     Message,
@@ -401,6 +402,15 @@ class HTTPClient:
     async def list_read_states(self) -> list[ReadState]:
         data = await self.request("GET", "/read-states")
         return [ReadState.model_validate(r) for r in data["read_states"]]
+
+    # -- chat commands ---------------------------------------------------------------
+
+    async def run_command(
+        self, room_id: int, command: str, *, nonce: str | None = None
+    ) -> CommandResult:
+        body = _body(command=command, nonce=nonce)
+        data = await self.request("POST", f"/rooms/{room_id}/commands", json=body)
+        return CommandResult.model_validate(data)
 
     # -- event log (long-poll) -------------------------------------------------------
 

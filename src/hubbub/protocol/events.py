@@ -420,6 +420,7 @@ class TypingStopped(TypingEvent):
 # The areas' event modules register their classes on import; importing them here means
 # `parse_event` knows every type whichever module the caller imported first.
 from hubbub.protocol import (  # noqa: E402
+    events_commands,  # noqa: F401
     events_content,  # noqa: F401
     events_lifecycle,  # noqa: F401
     events_reactions,  # noqa: F401

@@ -12,6 +12,9 @@ class Op(StrEnum):
     TYPING = "typing"
     # {"op":"editing","message_id":N} while editing it; add "stop": true to cancel.
     EDITING = "editing"
+    # {"op":"command","room_id":N,"command":"/help","id"?:…}: a chat command; the result
+    # comes to this connection alone as the event `command.completed` (or an error frame).
+    COMMAND = "command"
     # server -> client
     READY = "ready"
     # After a resume's replay: every missed event has been sent; what follows is live.

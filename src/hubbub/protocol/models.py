@@ -237,6 +237,18 @@ class ReadState(WireModel):
     mention_count: int = 0
 
 
+class CommandResult(WireModel):
+    """What a chat command did (MS-17, EVENTS.md #71): the REST answer of
+    POST /rooms/{id}/commands and the body of `command.completed`. `result` by op:
+    help `{commands}`, me `{action}`, shrug `{speech}` (messages), topic `{room}`,
+    purge `{user, deleted_count}`. Refusals are typed errors, so `ok` is true."""
+
+    op: str
+    ok: bool = True
+    message: str = ""
+    result: dict[str, Any] = Field(default_factory=dict)
+
+
 class Envelope(WireModel):
     """One event on the wire (EVENTS.md C.1). Ephemeral events have `seq = None`."""
 

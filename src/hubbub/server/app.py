@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hubbub.server.api import (
     accounts,
+    commands,
     content,
     docs,
     errors,
@@ -182,7 +183,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     errors.install(app)
     docs.install(app)
-    routers = [accounts, rooms, messages, events, content, reactions, lifecycle, search]
+    routers = [accounts, rooms, messages, events, content, reactions, lifecycle, search, commands]
     for module in routers:
         app.include_router(module.router, prefix=API)
 

@@ -154,6 +154,8 @@ def test_registry_is_one_to_one() -> None:
         "message.editing.started",
         "message.editing.stopped",
         "read_state.updated",
+        # commands (protocol/events_commands.py)
+        "command.completed",
     }
     for name, cls in registry.items():
         assert cls.type_name == name

@@ -231,6 +231,20 @@ class Room(_Entity[models.Room]):
     def new_messages(self) -> EventStream[MessageCreated]:
         return self.events(MessageCreated)
 
+    async def command(self, command: str, *, nonce: str | None = None) -> models.CommandResult:
+        """Run a chat command here, e.g. `await room.command("/purge @bob")`; `/help`
+        lists yours. `result` holds what it made (`action`/`speech` message, `room`),
+        which the cache takes in. Refusals raise typed errors (`unknown_command`,
+        `invalid_command_arguments`, `not_moderator`, …)."""
+        done = await self._client.http.run_command(self.id, command, nonce=nonce)
+        made = done.result
+        for key in ("action", "speech"):
+            if isinstance(made.get(key), dict):
+                self._client.cache.store_message(models.Message.model_validate(made[key]))
+        if done.op == "topic" and isinstance(made.get("room"), dict):
+            self._client.cache.store_room(models.Room.model_validate(made["room"]))
+        return done
+
     # -- lifecycle (moderators; uploads by members) ----------------------------------
 
     async def bulk_delete(self, messages: Iterable[int | Message]) -> list[int]:

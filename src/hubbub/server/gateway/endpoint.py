@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge
 from hubbub.protocol.frames import CloseCode, Op
+from hubbub.server.gateway import commands
 from hubbub.server.gateway.connection import Connection, ConnState
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.gateway.transport import EXTENSION, FrameSink
@@ -212,6 +213,8 @@ class GatewaySession:
                 self.typing.stop_editing(ctx.user_id, message_id)
             else:
                 await self.typing.start_editing(ctx, message_id)
+        elif op == Op.COMMAND:  # a chat command: answered to this connection only (MS-17)
+            await commands.handle(self.core, ctx, conn, frame)
         elif op == Op.HELLO:
             raise BadRequest("already identified", code="already_identified")
         else:

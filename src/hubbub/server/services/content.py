@@ -8,6 +8,8 @@ custom | system. `type` may be given; otherwise it follows from the other fields
 `quote_of` → quote, `ad` → ad, `/me <text>` → action, `reply_to` → reply, else speech.
 - system: never accepted from clients (Forbidden `system_type_reserved`).
 - action: needs the room's `allow_actions` (D.77; Forbidden `actions_disabled`).
+- `/<command> …` for the other chat commands (services.commands) is refused (422
+  `use_command`); `//text` posts the literal `/text`.
 - announcement, ad: the room's owner or moderators (Forbidden `not_moderator`).
 - custom: needs `custom_type`. Ad, custom and quote messages may have empty content.
 - custom_payload: any JSON value, ≤ 16 KiB serialised (413 `custom_payload_too_large`);
@@ -212,8 +214,31 @@ def _resolve_type(content: str, reply_to: int | None, x: Extras) -> tuple[str, s
     return kind, content
 
 
+def _refuse_command(content: str) -> None:
+    """Content starting with a chat command other than `/me` is refused (422
+    `use_command`) so that `/purge @bob` is never posted as text by mistake (D.78:
+    commands never appear as chat messages; services.commands). `//text` escapes it."""
+    if not content.startswith("/") or content.startswith("//"):
+        return
+    # At call time: services.commands posts through messages.send, which builds on this.
+    from hubbub.server.services.commands import reserved_name
+
+    name = reserved_name(content)
+    if name is not None:
+        raise ValidationError(
+            f"/{name} is a command: run it with POST /rooms/{{id}}/commands (or the "
+            f"gateway's command op), or start with // to post the text",
+            code="use_command",
+            details={"command": name},
+        )
+
+
 def prepare(core: Core, content: str, reply_to: int | None, x: Extras) -> Draft:
+    _refuse_command(content)
+    literal = content.startswith("//")  # `//text` posts the literal `/text`, even `//me`
     kind, content = _resolve_type(content, reply_to, x)
+    if literal:
+        content = content[1:]
     # A file needs no caption.
     check_content(core, content, may_be_empty=kind in MAY_BE_EMPTY or bool(x.attachments))
     if x.custom_type is not None and not _CUSTOM_TYPE.fullmatch(x.custom_type):
