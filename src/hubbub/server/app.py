@@ -185,7 +185,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     docs.install(app)
     routers = [accounts, rooms, messages, events, content, reactions, lifecycle, search, commands]
     for module in routers:
-        app.include_router(module.router, prefix=API)
+        app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz(request: Request) -> dict[str, Any]:

@@ -1,16 +1,30 @@
-"""Request bodies. Unknown fields are refused so that a typo is an error, not a no-op."""
+"""Request bodies. Unknown fields are refused so that a typo is an error, not a no-op.
+Text never holds NUL (U+0000): PostgreSQL cannot store it, so it is refused here on every
+backend alike (a 422, not a 500 from the database)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from hubbub.server.services import content as content_rules
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any, info: ValidationInfo) -> Any:
+        # `Any` fields (custom_payload) are JSON, stored with NUL escaped: left alone.
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and field.annotation is Any:
+            return value
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("text must not contain NUL (U+0000) characters")
+        return value
 
 
 class Credentials(Body):

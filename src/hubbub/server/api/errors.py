@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hubbub.errors import HubbubError, RateLimited
+from hubbub.protocol.models import ErrorResponse
 from hubbub.server.api.responses import JSON
 
 log = logging.getLogger("hubbub.api")
@@ -21,6 +22,14 @@ _HTTP_CODES = {
     405: "method_not_allowed",
     413: "payload_too_large",
     415: "unsupported_media_type",
+}
+
+# What /openapi.json promises for every API route besides its success: any 4xx (and a
+# 503 while the event log is unavailable) comes as the one error envelope. "4XX" also
+# stops FastAPI documenting its own 422 body, which this API never sends.
+DOCUMENTED: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "a typed error: `error.code` says which"},
+    503: {"model": ErrorResponse, "description": "temporarily unavailable; retry shortly"},
 }
 
 

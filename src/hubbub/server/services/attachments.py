@@ -163,8 +163,10 @@ async def upload(
     nonce: str | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """(attachment, created). A nonce this user already used returns the first upload."""
-    if nonce is not None and not 1 <= len(nonce) <= MAX_NONCE:
-        raise ValidationError(f"nonce must be 1–{MAX_NONCE} characters", code="invalid_nonce")
+    if nonce is not None and (not 1 <= len(nonce) <= MAX_NONCE or "\x00" in nonce):
+        raise ValidationError(
+            f"nonce must be 1–{MAX_NONCE} characters, without NUL", code="invalid_nonce"
+        )
     if nonce is not None:
         existing = await core.db.read(lambda c: store.find_by_nonce(c, ctx.user_id, nonce))
         if existing is not None:

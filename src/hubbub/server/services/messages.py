@@ -64,8 +64,10 @@ async def send(
     mentioned users and the author replied to (or quoted) are notified in the same
     transaction (services.notifications)."""
     draft = content_rules.prepare(core, content, reply_to, extras or content_rules.Extras())
-    if nonce is not None and not 1 <= len(nonce) <= MAX_NONCE:
-        raise ValidationError(f"nonce must be 1–{MAX_NONCE} characters", code="invalid_nonce")
+    if nonce is not None and (not 1 <= len(nonce) <= MAX_NONCE or "\x00" in nonce):
+        raise ValidationError(
+            f"nonce must be 1–{MAX_NONCE} characters, without NUL", code="invalid_nonce"
+        )
     if nonce is not None:
         existing = await core.db.read(lambda c: store.find_by_nonce(c, ctx.user_id, nonce))
         if existing is not None:
