@@ -143,6 +143,14 @@ _BY_STATUS: dict[int, type[HubbubError]] = {
 }
 
 
+def reject_nul(value: str, field: str) -> str:
+    """Refuse U+0000 in text: PostgreSQL cannot store it (SQLite would), so it is refused
+    everywhere alike, in the service layer, whichever transport the text came through."""
+    if "\x00" in value:
+        raise ValidationError(f"{field} must not contain NUL characters", code="nul_character")
+    return value
+
+
 def error_from_wire(
     status: int, body: dict[str, Any] | None, retry_after: float | None = None
 ) -> HubbubError:

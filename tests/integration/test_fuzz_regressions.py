@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, name
+from tests.integration.wire import Api, Gateway, name
 
 NUL = "a\x00b"
 
@@ -122,3 +122,17 @@ async def test_openapi_documents_the_error_envelope(server: TestServer) -> None:
         assert "422" not in documented, (method, path)
         ref = documented["4XX"]["content"]["application/json"]["schema"]["$ref"]
         assert ref == "#/components/schemas/ErrorResponse", (method, path)
+
+
+async def test_nul_through_the_gateway_is_refused_by_the_service(server: TestServer) -> None:
+    """The same rule whichever transport the text comes through: a gateway command that
+    would post NUL gets an error frame, and nothing is written."""
+    alice = await Api.register(server)
+    room = await alice.room()
+    gw = await Gateway.connect(server, alice.token)
+    await gw.send({"op": "command", "room_id": room["id"], "command": "/me waves\u0000"})
+    frame = await gw.recv()
+    assert frame["op"] == "error" and frame["code"] == "nul_character"
+    assert (await alice.ok("GET", f"/rooms/{room['id']}/messages"))["messages"] == []
+    await gw.send({"op": "ping"})
+    assert await gw.recv() == {"op": "pong"}

@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
-from hubbub.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from hubbub.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError, reject_nul
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.tokencache import TOKEN_REVOKED
@@ -48,7 +48,7 @@ def _check_handle(handle: str) -> None:
 
 
 def _check_display_name(name: str) -> str:
-    name = name.strip()
+    name = reject_nul(name, "display_name").strip()
     if not 1 <= len(name) <= 64:
         raise ValidationError("display_name must be 1–64 characters", code="invalid_display_name")
     return name

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import orjson
 from sqlalchemy import Connection
 
-from hubbub.errors import Forbidden, NotFound, PayloadTooLarge, ValidationError
+from hubbub.errors import Forbidden, NotFound, PayloadTooLarge, ValidationError, reject_nul
 from hubbub.server.render import Rendered, render_full
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.notifications import Recipient
@@ -84,6 +84,7 @@ class Draft:
 
 
 def check_content(core: Core, content: str, *, may_be_empty: bool = False) -> str:
+    reject_nul(content, "content")
     if not content.strip() and not may_be_empty:
         raise ValidationError("content must not be empty", code="content_empty")
     limit = core.settings.max_message_chars

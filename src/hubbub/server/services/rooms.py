@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from hubbub.errors import Forbidden, NotFound, ValidationError
+from hubbub.errors import Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as store
@@ -44,6 +44,8 @@ MAX_EDIT_WINDOW_S = 366 * 24 * 3600
 
 
 def _clean(field: str, value: Any) -> Any:
+    if isinstance(value, str):
+        reject_nul(value, field)
     if field == "allow_actions":  # content area: `/me` actions (D.77)
         if not isinstance(value, bool):
             raise ValidationError("allow_actions must be true or false", code="invalid_setting")
