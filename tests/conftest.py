@@ -41,8 +41,29 @@ async def _pg_admin() -> Any:
     )
 
 
+_template: list[str] = []
+
+
+async def _migrated_template(conn: Any) -> str:
+    """This run's template database, migrated once: copying it is much faster than
+    migrating a fresh database for every test (the schema test still migrates itself)."""
+    if not _template:
+        from hubbub.server.store.engine import Database
+
+        name = f"hubbub_{RUN_ID}_template"
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        _created.append(name)
+        db = Database(f"{POSTGRES.rsplit('/', 1)[0]}/{name}")
+        try:
+            await db.migrate()
+        finally:
+            await db.dispose()
+        _template.append(name)
+    return _template[0]
+
+
 async def new_postgres_database() -> str:
-    """A fresh, empty PostgreSQL database for one test; its URL."""
+    """A fresh PostgreSQL database (at the current schema, no rows) for one test; its URL."""
     try:
         conn = await _pg_admin()
     except Exception as exc:
@@ -50,7 +71,8 @@ async def new_postgres_database() -> str:
         raise
     name = f"hubbub_{RUN_ID}_{len(_created)}"
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        template = await _migrated_template(conn)
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     finally:
         await conn.close()
     _created.append(name)
