@@ -292,3 +292,21 @@ async def test_owner_appoints_moderators_who_moderate_messages(server: TestServe
     )
     members = (await owner.ok("GET", f"/rooms/{rid}/members"))["members"]
     assert [m["role"] for m in members] == ["owner", "moderator", "member"]
+
+
+async def test_times_have_one_spelling_everywhere(server: TestServer) -> None:
+    """REST response models and events spell times alike: ISO 8601 UTC, milliseconds, Z."""
+    alice = await Api.register(server)
+    room = await alice.room()
+    sent = await alice.send(room["id"], "when?")
+    spelled = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    fetched = await alice.ok("GET", f"/messages/{sent['id']}")
+    times = [
+        (await alice.ok("GET", "/users/me"))["created_at"],
+        (await alice.ok("GET", f"/rooms/{room['id']}"))["created_at"],
+        fetched["created_at"],
+        (await alice.ok("GET", f"/rooms/{room['id']}/members"))["members"][0]["joined_at"],
+        sent["created_at"],
+    ]
+    assert all(spelled.match(t) for t in times), times
+    assert fetched["created_at"] == sent["created_at"]

@@ -5,10 +5,10 @@ Field names follow EVENTS.md C.2.1 and DESIGN.md §5; ids are integers, times IS
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 RoomKind = Literal["text", "voice", "dm", "group", "music"]
 AccessMode = Literal["public", "private"]
@@ -16,6 +16,18 @@ MemberRole = Literal["owner", "moderator", "member"]
 MessageType = Literal[
     "speech", "reply", "quote", "action", "announcement", "ad", "custom", "system"
 ]
+
+
+def _iso_ms(value: datetime) -> str:
+    if value.tzinfo is None:  # wire times are UTC; a naive one can only mean UTC
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+# Every time on the wire has one spelling, ISO 8601 UTC with milliseconds
+# ("2026-11-29T01:53:48.158Z"), whether it leaves through an event or a REST response model.
+Timestamp = Annotated[datetime, PlainSerializer(_iso_ms, return_type=str, when_used="json")]
 
 
 class WireModel(BaseModel):
@@ -38,7 +50,7 @@ class User(WireModel):
     display_name: str
     avatar_url: str | None = None
     bot: bool = False
-    created_at: datetime
+    created_at: Timestamp
 
 
 class Room(WireModel):
@@ -51,7 +63,7 @@ class Room(WireModel):
     owner_id: int | None = None
     space_id: int | None = None
     member_count: int = 0
-    created_at: datetime
+    created_at: Timestamp
     allow_actions: bool = True
     edit_window_s: int = 0
 
@@ -60,7 +72,7 @@ class Member(WireModel):
     room_id: int
     user: Actor
     role: MemberRole = "member"
-    joined_at: datetime
+    joined_at: Timestamp
 
 
 class ReplyRef(WireModel):
@@ -150,15 +162,15 @@ class Message(WireModel):
     starred_by_you: bool | None = None
     pinned: bool = False
     pin_count: int = 0
-    pinned_at: datetime | None = None
+    pinned_at: Timestamp | None = None
     edit_count: int = 0
     reactions: list[Reaction] = Field(default_factory=list)
     moderation_state: Literal["na", "pending", "approved", "rejected"] = "na"
     deleted: bool = False
-    created_at: datetime
+    created_at: Timestamp
     ts: int
-    edited_at: datetime | None = None
-    modified_at: datetime | None = None
+    edited_at: Timestamp | None = None
+    modified_at: Timestamp | None = None
     edited_by_moderator: bool = False
 
 
@@ -178,8 +190,8 @@ class Revision(WireModel):
     content_html: str = ""
     content_text: str = ""
     custom_payload: Any = None
-    created_at: datetime
-    replaced_at: datetime | None = None
+    created_at: Timestamp
+    replaced_at: Timestamp | None = None
     replaced_by: int | None = None
     current: bool = False
 
@@ -206,7 +218,7 @@ class Notification(WireModel):
     content_html: str = ""
     content_text: str = ""
     data: dict[str, Any] = Field(default_factory=dict)
-    created_at: datetime
+    created_at: Timestamp
     read: bool = False
 
 
@@ -255,7 +267,7 @@ class Envelope(WireModel):
     seq: int | None = None
     type: str
     ts: int
-    at: datetime
+    at: Timestamp
     space_id: int | None = None
     room_id: int | None = None
     actor: Actor | None = None
