@@ -276,6 +276,7 @@ async def test_idle_connections_are_closed() -> None:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await gw.recv(timeout=5)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4010
+        assert closed.value.rcvd.reason.startswith("no frame for")  # says why
 
 
 async def test_typing_started_stopped_on_expiry_and_on_send() -> None:
@@ -335,6 +336,7 @@ async def test_logout_closes_that_sessions_connections_only(server: TestServer) 
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await doomed.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    assert closed.value.rcvd.reason == "session logout"
     await alice.error("GET", "/users/me", 401, "token_invalid")
     await survivor.send({"op": "ping"})
     assert await survivor.recv() == {"op": "pong"}

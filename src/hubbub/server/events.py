@@ -85,12 +85,6 @@ class LogEvent:
             self._frame_text = self.frame.decode()
         return self._frame_text
 
-    def envelope(self) -> dict[str, Any]:
-        """The envelope as a JSON-ready dict (long-poll responses embed it in a list)."""
-        env: dict[str, Any] = orjson.loads(self.frame)
-        del env["op"]
-        return env
-
     @classmethod
     def from_row(
         cls,

@@ -112,8 +112,3 @@ class MessageCreate(Body):
 class MessageEdit(Body):
     content: str | None = Field(default=None, max_length=1_000_000)
     custom_payload: Any = None
-
-
-class RoomList(BaseModel):
-    rooms: list[dict[str, object]]
-    has_more: bool

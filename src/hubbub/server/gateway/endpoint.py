@@ -34,13 +34,17 @@ def error_frame(code: str, message: str) -> str:
     return orjson.dumps({"op": Op.ERROR.value, "code": code, "message": message}).decode()
 
 
-async def _close(ws: WebSocket, code: int, error: HubbubError | None = None) -> None:
+async def _close(
+    ws: WebSocket, code: int, error: HubbubError | None = None, reason: str = ""
+) -> None:
     if ws.client_state is not WebSocketState.CONNECTED:
         return
+    reason = error.message if error is not None else reason
     with contextlib.suppress(Exception):
         if error is not None:
             await ws.send_text(error_frame(error.code, error.message))
-        await ws.close(code, None if error is None else error.message[:120])
+        # A close reason is at most 123 bytes of UTF-8.
+        await ws.close(code, reason.encode()[:123].decode(errors="ignore") or None)
 
 
 class GatewaySession:
@@ -168,7 +172,7 @@ class GatewaySession:
             if frames:
                 await self._send_all(frames)
             if conn.state is ConnState.CLOSING:
-                await _close(self.ws, conn.close_code)
+                await _close(self.ws, conn.close_code, reason=conn.close_reason)
                 return
 
     async def _read(self, ctx: Ctx, conn: Connection, writer: asyncio.Task[None]) -> None:

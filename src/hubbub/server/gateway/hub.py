@@ -64,9 +64,6 @@ class Hub:
                 if not members:
                     del self._by_room[room]
 
-    def of_user(self, user_id: int) -> set[Connection]:
-        return self._by_user.get(user_id, set())
-
     # -- delivery ----------------------------------------------------------------------
     def deliver(self, events: list[LogEvent]) -> None:
         for ev in events:

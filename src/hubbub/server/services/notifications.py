@@ -28,7 +28,6 @@ from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
 
 MAX_PAGE = 100
-KINDS = ("mention", "reply", "invitation", "access_request", "kick", "global", "scheduled_event")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,8 @@ from hubbub.server.store.messages import count_in_room
 from hubbub.server.store.rooms import RoomRow
 
 EDITABLE = ("name", "description", "topic", "access_mode", "allow_actions", "edit_window_s")
-# Room roles, highest first. Owners and moderators moderate; only owners administer.
-ROLES = ("owner", "moderator", "member")
+# Room roles: owner > moderator > member. Owners and moderators moderate; only owners
+# administer.
 MODERATORS = frozenset({"owner", "moderator"})
 
 
