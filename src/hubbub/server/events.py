@@ -11,6 +11,8 @@ import orjson
 
 from hubbub.server.clock import iso_ms
 
+_FRAME_HEAD = b'{"op":"event",'
+
 
 class Audience(StrEnum):
     ROOM = "room"  # members of room_id (plus target_user_id, for a member who is leaving)
@@ -77,6 +79,12 @@ class LogEvent:
                 }
             )
         return self._frame
+
+    @property
+    def envelope_json(self) -> bytes:
+        """The envelope alone (the frame without `op`), as long-poll pages embed it. Sliced
+        from the cached frame, whose first key is always `op`: no second encoding."""
+        return b"{" + self.frame[len(_FRAME_HEAD) :]
 
     @property
     def frame_text(self) -> str:

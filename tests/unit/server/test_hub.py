@@ -67,3 +67,12 @@ def test_a_slow_connection_is_closed_not_buffered_forever() -> None:
     hub.go_live(conn, Membership(1, {1}), cursor=0)
     hub.deliver([message(i, 1) for i in range(1, 6)])
     assert conn.close_code == 4008
+
+
+def test_the_long_poll_envelope_is_the_frame_without_op() -> None:
+    import orjson
+
+    ev = message(7, 3)
+    frame = orjson.loads(ev.frame)
+    assert frame.pop("op") == "event"
+    assert orjson.loads(ev.envelope_json) == frame

@@ -35,7 +35,7 @@ async def events(
     body = b"".join(
         [
             b'{"events":[',
-            b",".join(b"{" + ev.frame[len(b'{"op":"event",') :] for ev in page.events),
+            b",".join(ev.envelope_json for ev in page.events),
             b'],"cursor":"%d","more":%s}' % (page.cursor, b"true" if page.more else b"false"),
         ]
     )
