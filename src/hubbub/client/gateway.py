@@ -186,9 +186,22 @@ class Gateway:
                 self.state = GatewayState.AUTHENTICATING
                 self._on_lifecycle(Connected(url=self.url))
                 self._last_recv = time.monotonic()
-                heartbeat = asyncio.create_task(self._heartbeat(ws), name="hubbub-heartbeat")
+                interval = self.heartbeat_interval
+                heartbeat = asyncio.create_task(
+                    self._heartbeat(ws, interval), name="hubbub-heartbeat"
+                )
                 async with asyncio.timeout(self.open_timeout):
                     first = await self._next_frame(ws, until=Op.READY)
+                # A server with a shorter idle timeout than our default says how often
+                # to ping; follow it, or it would close us as idle.
+                announced = first.get("heartbeat_interval")
+                if isinstance(announced, int | float) and 0 < announced < interval:
+                    heartbeat.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await heartbeat
+                    heartbeat = asyncio.create_task(
+                        self._heartbeat(ws, float(announced)), name="hubbub-heartbeat"
+                    )
                 self.cursor.on_ready(_opt_str(first.get("cursor")), resumed=resumed)
                 self.session_id = _opt_str(first.get("session_id"))
                 self.state = GatewayState.READY
@@ -264,12 +277,12 @@ class Gateway:
             _log.exception("processing event seq=%s failed", seq)
         self.cursor.commit(seq)
 
-    async def _heartbeat(self, ws: ClientConnection) -> None:
+    async def _heartbeat(self, ws: ClientConnection, interval: float) -> None:
         while True:
-            await asyncio.sleep(self.heartbeat_interval)
-            if time.monotonic() - self._last_recv > 2 * self.heartbeat_interval:
+            await asyncio.sleep(interval)
+            if time.monotonic() - self._last_recv > 2 * interval:
                 # Two intervals without even a pong: the link is dead but TCP hasn't noticed.
-                _log.warning("no frame for %.0fs; reconnecting", 2 * self.heartbeat_interval)
+                _log.warning("no frame for %.0fs; reconnecting", 2 * interval)
                 await ws.close(_ZOMBIE_CLOSE, "heartbeat timeout")
                 return
             try:

@@ -141,3 +141,20 @@ async def test_handlers_by_name_by_base_class_and_room_streams(hubbub_server: Te
         assert by_name == ["elsewhere", "here"]
         assert by_base == ["MessageCreated", "MessageCreated", "MessageUpdated", "MessageDeleted"]
         assert first["id"] != second["id"]
+
+
+async def test_the_client_pings_as_often_as_the_server_asks() -> None:
+    """A server with a short idle timeout announces a shorter heartbeat in `ready`; a
+    client that kept its 30 s default would be closed as idle."""
+    async with TestServer(idle_timeout_s=0.6) as server:
+        alice = await Api.register(server)
+        drops: list[hubbub.Disconnected] = []
+        async with hubbub.Client(server.url, token=alice.token) as client:
+
+            @client.on(hubbub.Disconnected)
+            async def dropped(event: hubbub.Disconnected) -> None:
+                drops.append(event)
+
+            await asyncio.sleep(2.0)  # more than three idle timeouts
+            assert client.is_ready
+        assert [d.code for d in drops if d.code is not None] == []
