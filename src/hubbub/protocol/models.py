@@ -50,6 +50,7 @@ class User(WireModel):
     display_name: str
     avatar_url: str | None = None
     bot: bool = False
+    is_moderator: bool = False
     created_at: Timestamp
 
 

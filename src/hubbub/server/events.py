@@ -22,6 +22,10 @@ class Audience(StrEnum):
     ROOM_BUT_TARGET = "room_but_target"
     USER = "user"  # every connection of target_user_id
     GLOBAL = "global"  # every connected user
+    SPACE = "space"  # every member of space_id
+    # The moderators of room_id (or, without a room, of space_id), global staff, and
+    # target_user_id when set (MODS + target USER).
+    MODS = "mods"
 
 
 @dataclass(slots=True)
@@ -130,12 +134,14 @@ def room_event(
     *,
     audience: Audience = Audience.ROOM,
     target_user_id: int | None = None,
+    space_id: int | None = None,
 ) -> LogEvent:
     """An event about one room; `data` carries `room_id` too, as EVENTS.md's payloads do."""
     return LogEvent(
         type=type_,
         audience=audience,
         room_id=room_id,
+        space_id=space_id,
         actor=actor,
         target_user_id=target_user_id,
         data={"room_id": room_id, **data},

@@ -5,13 +5,17 @@ from __future__ import annotations
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.gateway.connection import Connection
 from hubbub.server.gateway.hub import Hub
-from hubbub.server.services.visibility import Membership
+from hubbub.server.services.visibility import Scope
+
+
+def scope(user: int, rooms: set[int]) -> Scope:
+    return Scope(user, dict.fromkeys(rooms), set(), set(), set())
 
 
 def live(hub: Hub, user: int, rooms: set[int]) -> Connection:
     conn = Connection(user, session_id=1, max_queue=100)
     hub.register(conn)
-    hub.go_live(conn, Membership(user, set(rooms)), cursor=0)
+    hub.go_live(conn, scope(user, rooms), cursor=0)
     return conn
 
 
@@ -56,7 +60,7 @@ def test_handshake_buffer_filters_and_dedupes_when_going_live() -> None:
     hub.register(conn)
     hub.deliver([message(1, 3), message(2, 3), message(3, 4)])
     # The handshake replayed up to seq 1 from the database; 2 is new, 3 is not for us.
-    hub.go_live(conn, Membership(5, {3}), cursor=1)
+    hub.go_live(conn, scope(5, {3}), cursor=1)
     assert [f.count('"seq":2') for f in conn.take()] == [1]
 
 
@@ -64,7 +68,7 @@ def test_a_slow_connection_is_closed_not_buffered_forever() -> None:
     hub = Hub()
     conn = Connection(1, session_id=1, max_queue=3)
     hub.register(conn)
-    hub.go_live(conn, Membership(1, {1}), cursor=0)
+    hub.go_live(conn, scope(1, {1}), cursor=0)
     hub.deliver([message(i, 1) for i in range(1, 6)])
     assert conn.close_code == 4008
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.gateway.connection import Connection
 from hubbub.server.gateway.hub import Hub
-from hubbub.server.services.visibility import Membership, visible
+from hubbub.server.services.visibility import Scope
 
 STARRER, OTHER, OUTSIDER = 1, 2, 3
 
@@ -25,20 +25,24 @@ def stars(seq: int, audience: Audience, by_you: bool | None = None) -> LogEvent:
     )
 
 
+def scope(user: int, rooms: set[int]) -> Scope:
+    return Scope(user, dict.fromkeys(rooms), set(), set(), set())
+
+
 def live(hub: Hub, user: int, rooms: set[int]) -> Connection:
     conn = Connection(user, session_id=user, max_queue=100)
     hub.register(conn)
-    hub.go_live(conn, Membership(user, set(rooms)), cursor=0)
+    hub.go_live(conn, scope(user, rooms), cursor=0)
     return conn
 
 
 def test_visibility_excludes_only_the_target() -> None:
     room_copy = stars(1, Audience.ROOM_BUT_TARGET)
-    assert visible(room_copy, OTHER, {7})
-    assert not visible(room_copy, STARRER, {7})
-    assert not visible(room_copy, OUTSIDER, {8})
+    assert scope(OTHER, {7}).sees(room_copy)
+    assert not scope(STARRER, {7}).sees(room_copy)
+    assert not scope(OUTSIDER, {8}).sees(room_copy)
     own_copy = stars(2, Audience.USER, by_you=True)
-    assert visible(own_copy, STARRER, {7}) and not visible(own_copy, OTHER, {7})
+    assert scope(STARRER, {7}).sees(own_copy) and not scope(OTHER, {7}).sees(own_copy)
 
 
 def test_hub_sends_each_user_exactly_one_copy() -> None:

@@ -1,25 +1,44 @@
 from __future__ import annotations
 
+from typing import Any
+
 from hubbub.server.events import Audience, LogEvent
-from hubbub.server.services.visibility import JOINED, LEFT, Membership, membership_at, visible
+from hubbub.server.services.visibility import (
+    JOINED,
+    LEFT,
+    ROOM_CREATED,
+    ROOM_DELETED,
+    SPACE_CREATED,
+    SPACE_MEMBER_UPDATED,
+    SPACE_REMOVED,
+    Scope,
+    scope_at,
+)
 
 ME, OTHER = 1, 2
+MOD = {"changes": {"moderator": True}}
 
 
 def ev(type_: str, audience: Audience, room: int | None = None, *, target: int | None = None,
-       actor: int | None = None) -> LogEvent:  # fmt: skip
+       actor: int | None = None, space: int | None = None,
+       data: dict[str, Any] | None = None) -> LogEvent:  # fmt: skip
     return LogEvent(
         type=type_,
         audience=audience,
-        data={},
+        data=data or {},
         room_id=room,
+        space_id=space,
         target_user_id=target,
         actor=None if actor is None else {"id": actor, "handle": "h", "display_name": "h"},
     )
 
 
+def empty(user: int = ME, **kw: Any) -> Scope:
+    return Scope(user, {}, set(), set(), set(), **kw)
+
+
 def test_room_events_follow_membership_as_of_the_event() -> None:
-    m = Membership(ME, set())
+    m = empty()
     stream = [
         (ev("message.created", Audience.ROOM, 10), False),
         (ev(JOINED, Audience.ROOM, 10, target=ME), True),
@@ -29,22 +48,63 @@ def test_room_events_follow_membership_as_of_the_event() -> None:
         (ev("message.created", Audience.ROOM, 10), False),
     ]
     assert [m.admit(e) for e, _ in stream] == [shown for _, shown in stream]
-    assert m.rooms == set()
+    assert m.rooms == {}
 
 
 def test_audiences() -> None:
-    assert visible(ev("x", Audience.GLOBAL), ME, set())
-    assert visible(ev("x", Audience.USER, target=ME), ME, set())
-    assert not visible(ev("x", Audience.USER, target=OTHER), ME, {10})
-    assert visible(ev("typing.started", Audience.ROOM_OTHERS, 10, actor=OTHER), ME, {10})
-    assert not visible(ev("typing.started", Audience.ROOM_OTHERS, 10, actor=ME), ME, {10})
-    assert not visible(ev("typing.started", Audience.ROOM_OTHERS, 11, actor=OTHER), ME, {10})
+    s = Scope(ME, {10: None}, set(), set(), set())
+    assert s.sees(ev("x", Audience.GLOBAL))
+    assert s.sees(ev("x", Audience.USER, target=ME))
+    assert not s.sees(ev("x", Audience.USER, target=OTHER))
+    assert s.sees(ev("typing.started", Audience.ROOM_OTHERS, 10, actor=OTHER))
+    assert not s.sees(ev("typing.started", Audience.ROOM_OTHERS, 10, actor=ME))
+    assert not s.sees(ev("typing.started", Audience.ROOM_OTHERS, 11, actor=OTHER))
 
 
-def test_membership_at_cursor_is_rebuilt_from_the_first_change_per_room() -> None:
+def test_space_and_moderator_audiences() -> None:
+    s = Scope(ME, {10: 5, 11: None}, {5}, {11}, set())
+    assert s.sees(ev("space.updated", Audience.SPACE, space=5))
+    assert not s.sees(ev("space.updated", Audience.SPACE, space=6))
+    assert s.sees(ev("audit.entry.created", Audience.MODS, 11))  # a room I moderate
+    assert not s.sees(ev("audit.entry.created", Audience.MODS, 10, space=5))
+    assert not s.sees(ev("audit.entry.created", Audience.MODS, space=5))
+    s.mod_spaces.add(5)
+    assert s.sees(ev("audit.entry.created", Audience.MODS, 10, space=5))
+    assert s.sees(ev("audit.entry.created", Audience.MODS, space=5))
+    # MODS + target: the subject of an access change hears about it
+    assert empty().sees(ev("room.member.access_updated", Audience.MODS, 12, target=ME))
+    assert empty(staff=True).sees(ev("audit.entry.created", Audience.MODS, 99))
+
+
+def test_space_join_and_removal_move_every_room_at_once() -> None:
+    s = empty()
+    joined = ev(SPACE_CREATED, Audience.USER, target=ME, space=5,
+                data={"rooms": [{"id": 10}, {"id": 11, "role": "moderator"}]})  # fmt: skip
+    assert s.admit(joined)
+    assert s.rooms == {10: 5, 11: 5} and s.spaces == {5} and s.mod_rooms == {11}
+    assert s.admit(ev("message.created", Audience.ROOM, 10, space=5))
+    new_room = ev(ROOM_CREATED, Audience.SPACE, 12, space=5)
+    assert s.admit(new_room) and 12 in s.rooms
+    lost = ev(ROOM_DELETED, Audience.USER, 12, target=ME, space=5, data={"reason": "access_lost"})
+    assert s.admit(lost) and 12 not in s.rooms
+    assert not s.admit(ev("message.created", Audience.ROOM, 12, space=5))
+    assert s.admit(ev(SPACE_REMOVED, Audience.SPACE, target=ME, space=5))
+    assert s.rooms == {} and s.spaces == set() and s.mod_rooms == set()
+    assert not s.admit(ev("message.created", Audience.ROOM, 10, space=5))
+
+
+def test_scope_at_cursor_is_rebuilt_from_the_first_change_per_key() -> None:
     # Today: in rooms 1 and 2. Since the cursor: joined 2, left 3, joined and left 4.
-    since = [(5, JOINED, 2), (6, LEFT, 3), (7, JOINED, 4), (8, LEFT, 4)]
-    assert membership_at({1, 2}, since) == {1, 3}
-    assert membership_at({1}, []) == {1}
-    # A join committed after today's membership was read still counts as "not yet in".
-    assert membership_at(set(), [(9, JOINED, 5)]) == set()
+    since = [
+        ev(JOINED, Audience.ROOM, 2, target=ME),
+        ev(LEFT, Audience.ROOM, 3, target=ME, data={"role": "moderator"}),
+        ev(JOINED, Audience.ROOM, 4, target=ME),
+        ev(LEFT, Audience.ROOM, 4, target=ME),
+        ev(SPACE_MEMBER_UPDATED, Audience.SPACE, target=ME, space=7, data=MOD),
+    ]
+    now = Scope(ME, {1: None, 2: None}, {7}, set(), {7})
+    then = scope_at(now, since)
+    assert set(then.rooms) == {1, 3}
+    assert then.mod_rooms == {3}
+    assert then.spaces == {7} and then.mod_spaces == set()
+    assert set(scope_at(now, []).rooms) == {1, 2}

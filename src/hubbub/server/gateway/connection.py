@@ -20,6 +20,7 @@ from enum import Enum
 
 from hubbub.server.events import LogEvent
 from hubbub.server.gateway.transport import FrameSink
+from hubbub.server.services.visibility import Scope
 
 _ids = itertools.count(1)
 
@@ -76,7 +77,7 @@ class Connection:
         "max_queue",
         "pending",
         "queue",
-        "rooms",
+        "scope",
         "session_id",
         "sink",
         "state",
@@ -90,7 +91,8 @@ class Connection:
         self.id = f"c{next(_ids)}"
         self.user_id = user_id
         self.session_id = session_id
-        self.rooms: set[int] = set()
+        # What this connection receives; set when it goes live (services.visibility).
+        self.scope = Scope(user_id, {}, set(), set(), set())
         self.state = ConnState.SYNCING
         self.pending: list[LogEvent] = []
         # Encoded frames (`bytes`) when there is a sink, `str` for the ASGI fallback.

@@ -148,7 +148,7 @@ class GatewaySession:
             # it, past events it could never see, and resume cheaper next time.
             done = {"op": Op.RESUMED.value, "cursor": str(page.cursor), "replayed": replayed}
             await self._send_all([orjson.dumps(done)])
-        self.hub.go_live(conn, page.membership, page.cursor)
+        self.hub.go_live(conn, page.scope, page.cursor)
 
     async def _send_all(self, frames: list[bytes | str]) -> None:
         """Send frames in order: one write through the sink, else one ASGI send each."""

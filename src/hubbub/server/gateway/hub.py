@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.gateway.connection import Connection, ConnState
-from hubbub.server.services.visibility import Membership, membership_delta
+from hubbub.server.services.visibility import JOINED, LEFT, SCOPE_TYPES, Change, Scope
 
 
 class Hub:
@@ -21,6 +21,8 @@ class Hub:
         self._syncing: set[Connection] = set()
         self._by_user: dict[int, set[Connection]] = defaultdict(set)
         self._by_room: dict[int, set[Connection]] = defaultdict(set)
+        self._by_space: dict[int, set[Connection]] = defaultdict(set)
+        self._staff: set[Connection] = set()
         self.last_seq = 0
         self._news = asyncio.Event()
         self.delivered = 0
@@ -31,52 +33,51 @@ class Hub:
         self.connections.add(conn)
         self._syncing.add(conn)
 
-    def go_live(self, conn: Connection, membership: Membership, cursor: int) -> None:
+    def go_live(self, conn: Connection, scope: Scope, cursor: int) -> None:
         """Switch from handshake to live: the events buffered since `register` that are
         newer than what the handshake already sent are filtered and queued, then the
         connection joins the indexes. No await happens in here, so nothing slips between."""
         conn.last_seq = max(conn.last_seq, cursor)
         for ev in conn.pending:
-            if ev.seq is not None and ev.seq > conn.last_seq and membership.admit(ev):
+            if ev.seq is not None and ev.seq > conn.last_seq and scope.admit(ev):
                 conn.push_event(ev)
         conn.pending = []
         self._syncing.discard(conn)
         if conn.state is ConnState.CLOSING:
             return
         conn.state = ConnState.LIVE
-        conn.rooms = membership.rooms
+        conn.scope = scope
         self._by_user[conn.user_id].add(conn)
-        for room in conn.rooms:
+        for room in scope.rooms:
             self._by_room[room].add(conn)
+        for space in scope.spaces:
+            self._by_space[space].add(conn)
+        if scope.staff:
+            self._staff.add(conn)
 
     def unregister(self, conn: Connection) -> None:
         self.connections.discard(conn)
         self._syncing.discard(conn)
-        conns = self._by_user.get(conn.user_id)
-        if conns is not None:
-            conns.discard(conn)
-            if not conns:
-                del self._by_user[conn.user_id]
-        for room in conn.rooms:
-            members = self._by_room.get(room)
-            if members is not None:
-                members.discard(conn)
-                if not members:
-                    del self._by_room[room]
+        self._staff.discard(conn)
+        _discard(self._by_user, conn.user_id, conn)
+        for room in conn.scope.rooms:
+            _discard(self._by_room, room, conn)
+        for space in conn.scope.spaces:
+            _discard(self._by_space, space, conn)
 
     # -- delivery ----------------------------------------------------------------------
     def deliver(self, events: list[LogEvent]) -> None:
         for ev in events:
             for conn in self._syncing:
                 conn.pending.append(ev)
-            delta = membership_delta(ev)
-            if delta is not None and delta[2]:
-                self._set_member(delta[0], delta[1], True)
-            for conn in self._recipients(ev):
+            recipients = self._recipients(ev)
+            for conn in recipients:
                 conn.push_event(ev)
-                self.delivered += 1
-            if delta is not None and not delta[2]:
-                self._set_member(delta[0], delta[1], False)
+            self.delivered += len(recipients)
+            if ev.type in SCOPE_TYPES:
+                for conn in recipients:
+                    for change in conn.scope.apply(ev):
+                        self._index(conn, change)
             if ev.seq is not None:
                 self.last_seq = ev.seq
         self._news.set()
@@ -87,31 +88,43 @@ class Hub:
             conn.push_event(ev)  # no seq: no cursor check, just the one encoded frame
 
     def _recipients(self, ev: LogEvent) -> list[Connection]:
+        """The live connections whose scope sees `ev` (visibility.Scope.sees), found
+        through the indexes: per recipient, a set lookup."""
         aud = ev.audience
         if aud is Audience.GLOBAL:
             return [c for c in self.connections if c.state is ConnState.LIVE]
+        target = self._by_user.get(ev.target_user_id or 0, set())
         if aud is Audience.USER:
-            return list(self._by_user.get(ev.target_user_id or 0, ()))
+            return list(target)
+        if aud is Audience.SPACE:
+            return list(self._by_space.get(ev.space_id or 0, ()))
+        if aud is Audience.MODS:
+            pool = (
+                self._by_room.get(ev.room_id, set())
+                if ev.room_id is not None
+                else self._by_space.get(ev.space_id or 0, set())
+            )
+            mods = {c for c in pool if c.scope.sees(ev)}
+            return list(mods | self._staff | target)
         room = self._by_room.get(ev.room_id or 0, set())
         if aud is Audience.ROOM:
-            if ev.target_user_id is not None and ev.type == "room.member.left":
-                return list(room | self._by_user.get(ev.target_user_id, set()))
+            if ev.target_user_id is not None and ev.type in (JOINED, LEFT):
+                return list(room | target)
             return list(room)
         if aud is Audience.ROOM_BUT_TARGET:
             return [c for c in room if c.user_id != ev.target_user_id]
         actor = ev.actor_id
         return [c for c in room if c.user_id != actor]
 
-    def _set_member(self, user_id: int, room_id: int, joined: bool) -> None:
-        for conn in self._by_user.get(user_id, ()):
-            if joined:
-                conn.rooms.add(room_id)
-                self._by_room[room_id].add(conn)
-            else:
-                conn.rooms.discard(room_id)
-                members = self._by_room.get(room_id)
-                if members is not None:
-                    members.discard(conn)
+    def _index(self, conn: Connection, change: Change) -> None:
+        kind, key, added, _space = change
+        index = self._by_room if kind == "room" else self._by_space if kind == "space" else None
+        if index is None:
+            return
+        if added:
+            index[key].add(conn)
+        else:
+            _discard(index, key, conn)
 
     async def wait_newer(self, seq: int, timeout: float) -> bool:
         """Wait until an event newer than `seq` has been delivered here (long-poll)."""
@@ -143,3 +156,11 @@ class Hub:
         for conn in list(self.connections):
             conn.close(code, reason)
         return len(self.connections)
+
+
+def _discard(index: dict[int, set[Connection]], key: int, conn: Connection) -> None:
+    members = index.get(key)
+    if members is not None:
+        members.discard(conn)
+        if not members:
+            del index[key]

@@ -28,12 +28,12 @@ from urllib.parse import quote
 from sqlalchemy import Connection
 
 from hubbub.errors import (
-    Forbidden,
     NotFound,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationError,
 )
+from hubbub.server.permissions import Perm
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import room_role, visible_room
 from hubbub.server.storage import LocalStorage, Storage, new_key
@@ -187,8 +187,9 @@ async def upload(
     stored_type = check_content_type(core, content_type, name, head)
 
     def member(conn: Connection) -> None:
-        if room_role(conn, ctx, room_id) is None:
-            raise Forbidden("join the room before uploading to it", code="not_a_member")
+        access = room_role(conn, ctx, room_id)
+        access.require_member()
+        access.require(Perm.ATTACH)
 
     await core.db.read(member)  # before writing any bytes
     core.rate_limiter.hit(("upload", ctx.user_id), "uploads")

@@ -43,7 +43,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from hubbub.errors import NotFound, ValidationError
+from hubbub.server.permissions import Perm
 from hubbub.server.services import bulk, messages, rooms
+from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.auth import HANDLE
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import users as users_store
@@ -72,7 +74,7 @@ class Outcome:
 
 
 Runner = Callable[[Core, Ctx, Call], Awaitable[Outcome]]
-May = Callable[[str | None, RoomRow], bool]
+May = Callable[[RoomAccess, RoomRow], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ class Command:
     name: str
     usage: str
     summary: str
-    may: May  # (caller's role or None, room) → listed by /help; the service decides
+    may: May  # (caller's access, room) → listed by /help; the service decides
     run: Runner
 
     def wire(self) -> dict[str, str]:
@@ -98,24 +100,24 @@ def command(name: str, usage: str, summary: str, may: May) -> Callable[[Runner],
     return add
 
 
-def _anyone(role: str | None, room: RoomRow) -> bool:
+def _anyone(role: RoomAccess, room: RoomRow) -> bool:
     return True
 
 
-def _member(role: str | None, room: RoomRow) -> bool:
-    return role is not None
+def _member(role: RoomAccess, room: RoomRow) -> bool:
+    return role.member
 
 
-def _actions(role: str | None, room: RoomRow) -> bool:
-    return role is not None and room.allow_actions
+def _actions(role: RoomAccess, room: RoomRow) -> bool:
+    return role.member and room.allow_actions
 
 
-def _owner(role: str | None, room: RoomRow) -> bool:
-    # rooms.update lets the owner alone change a room (topic included).
-    return role == "owner"
+def _owner(role: RoomAccess, room: RoomRow) -> bool:
+    # rooms.update needs manage_room to change a room (topic included).
+    return role.can(Perm.MANAGE_ROOM)
 
 
-def _moderator(role: str | None, room: RoomRow) -> bool:
+def _moderator(role: RoomAccess, room: RoomRow) -> bool:
     return rooms.is_moderator(role)
 
 
@@ -142,11 +144,11 @@ def _split(text: str) -> tuple[str, str]:
     return found.group(1).lower(), text.strip()[found.end() :].strip()
 
 
-async def _room_and_role(core: Core, ctx: Ctx, room_id: int) -> tuple[RoomRow, str | None]:
+async def _room_and_role(core: Core, ctx: Ctx, room_id: int) -> tuple[RoomRow, RoomAccess]:
     return await core.db.read(lambda c: rooms.visible_room(c, ctx, room_id))
 
 
-def _available(role: str | None, room: RoomRow) -> list[Command]:
+def _available(role: RoomAccess, room: RoomRow) -> list[Command]:
     return [c for c in REGISTRY.values() if c.may(role, room)]
 
 

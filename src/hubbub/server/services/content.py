@@ -35,6 +35,7 @@ from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, NotFound, PayloadTooLarge, ValidationError, reject_nul
 from hubbub.server.render import Rendered, render_full
+from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.notifications import Recipient
 from hubbub.server.services.rooms import is_moderator, visible_room
@@ -275,7 +276,7 @@ async def check_import(core: Core, ctx: Ctx, draft: Draft) -> None:
 # -- inside the transaction ----------------------------------------------------------
 
 
-def check_rights_txn(draft: Draft, role: str | None, room: RoomRow | None) -> None:
+def check_rights_txn(draft: Draft, role: RoomAccess, room: RoomRow | None) -> None:
     if draft.type in PRIVILEGED and not is_moderator(role):
         raise Forbidden(
             f"only the room's owners and moderators can post {draft.type}s", code="not_moderator"

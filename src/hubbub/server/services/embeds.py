@@ -126,7 +126,7 @@ async def append(
     def job(tx: Tx) -> dict[str, Any]:
         row, role = _message_for(tx.conn, ctx, message_id)
         is_author = row["author_id"] == ctx.user_id
-        if not is_author and not (ctx.user.bot and role is not None):
+        if not is_author and not (ctx.user.bot and role.member):
             raise Forbidden(
                 "only the author or a bot in the room can add embeds", code="cannot_add_embeds"
             )

@@ -8,10 +8,13 @@ from sqlalchemy import Connection
 
 from hubbub.errors import CursorExpired, InvalidCursor
 from hubbub.server.events import LogEvent
+from hubbub.server.permissions import is_moderation, space_permissions
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.visibility import Membership, membership_at
+from hubbub.server.services.visibility import MODERATOR_ROLES, TARGETED_SCOPE_TYPES, Scope, scope_at
 from hubbub.server.store import eventlog
-from hubbub.server.store.rooms import room_ids_of
+from hubbub.server.store import spaces as spaces_store
+from hubbub.server.store.rooms import scope_rows
+from hubbub.server.store.users import UserRow
 
 MAX_LIMIT = 1000
 
@@ -30,21 +33,43 @@ class Page:
     events: list[LogEvent]
     cursor: int  # every event up to here has been considered for this user
     more: bool
-    membership: Membership
+    scope: Scope
+
+
+def current_scope(conn: Connection, user: UserRow) -> Scope:
+    """The user's scope now, from the store (see services.visibility)."""
+    rows = scope_rows(conn, user.id)
+    mod_spaces = set()
+    spaces = spaces_store.space_ids_of(conn, user.id)
+    for space_id in spaces:
+        space = spaces_store.get_space(conn, space_id)
+        if space is None:
+            continue
+        bits = space_permissions(user.id, False, spaces_store.facts(conn, space, user.id))
+        if is_moderation(bits):
+            mod_spaces.add(space_id)
+    return Scope(
+        user_id=user.id,
+        rooms={room: space for room, space, _role in rows},
+        spaces=spaces,
+        mod_rooms={room for room, _space, role in rows if role in MODERATOR_ROLES},
+        mod_spaces=mod_spaces,
+        staff=user.is_moderator,
+    )
 
 
 async def read(core: Core, ctx: Ctx, cursor: int | None, limit: int) -> Page:
     """The user's events after `cursor` (at most `limit` scanned), and the cursor to follow."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidCursor(f"limit must be 1–{MAX_LIMIT}", code="invalid_limit")
-    return await core.db.read(lambda conn: _read(conn, ctx.user_id, cursor, limit))
+    return await core.db.read(lambda conn: _read(conn, ctx.user, cursor, limit))
 
 
-def _read(conn: Connection, user_id: int, cursor: int | None, limit: int) -> Page:
+def _read(conn: Connection, user: UserRow, cursor: int | None, limit: int) -> Page:
     upto = eventlog.head(conn)
-    current = room_ids_of(conn, user_id)
+    current = current_scope(conn, user)
     if cursor is None:
-        return Page([], upto, False, Membership(user_id, current))
+        return Page([], upto, False, current)
     if cursor > upto:
         # Only possible if the log was reset (a restored backup, a new database): the
         # client's state is from another history, so it must re-sync like an expired one.
@@ -58,18 +83,23 @@ def _read(conn: Connection, user_id: int, cursor: int | None, limit: int) -> Pag
             "cursor is older than the retained event log; re-sync from state",
             details={"cursor": str(cursor)},
         )
-    changes = eventlog.membership_events_since(conn, user_id, cursor)
-    rooms_then = membership_at(current, changes)
+    changes = eventlog.scope_events_since(conn, user.id, cursor, TARGETED_SCOPE_TYPES)
+    then = scope_at(current, changes)
+    touched_rooms = {ev.room_id for ev in changes if ev.room_id is not None}
+    touched_spaces = {ev.space_id for ev in changes if ev.space_id is not None}
+    for ev in changes:  # a joined space's rooms arrive inside its space.created
+        touched_rooms.update(int(r["id"]) for r in ev.payload.get("rooms", ()))
     scanned = eventlog.candidates(
         conn,
-        user_id=user_id,
-        rooms=current | rooms_then | {room for _s, _t, room in changes},
+        user_id=user.id,
+        rooms=set(current.rooms) | set(then.rooms) | touched_rooms,
+        spaces=current.spaces | then.spaces | touched_spaces,
         cursor=cursor,
         upto=upto,
         limit=limit,
+        staff=user.is_moderator,
     )
-    membership = Membership(user_id, rooms_then)
-    shown = [ev for ev in scanned if membership.admit(ev)]
+    shown = [ev for ev in scanned if then.admit(ev)]
     more = len(scanned) == limit
     last = scanned[-1].seq if more and scanned[-1].seq is not None else upto
-    return Page(shown, last, more, membership)
+    return Page(shown, last, more, then)

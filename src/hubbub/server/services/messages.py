@@ -17,8 +17,9 @@ from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.render import render_full
 from hubbub.server.services import attachments, notifications
 from hubbub.server.services import content as content_rules
+from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.rooms import is_moderator, room_role, visible_room
+from hubbub.server.services.rooms import is_moderator, may_post, room_role, visible_room
 from hubbub.server.store import content as content_store
 from hubbub.server.store import messages as store
 from hubbub.server.store import rooms as rooms_store
@@ -29,7 +30,7 @@ MAX_NONCE = 64
 MAX_PAGE = 100
 
 
-def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, str | None]:
+def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, RoomAccess]:
     """The message row and the caller's role in its room; NotFound if they cannot see it."""
     row = store.get_message_row(conn, message_id)
     if row is None:
@@ -41,7 +42,7 @@ def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, str 
     return row, role
 
 
-def _may_change(ctx: Ctx, row: Any, role: str | None) -> None:
+def _may_change(ctx: Ctx, row: Any, role: RoomAccess) -> None:
     if row["author_id"] != ctx.user_id and not is_moderator(role):
         raise Forbidden(
             "only the author or the room's moderators can do this", code="not_message_author"
@@ -79,8 +80,7 @@ async def send(
 
     def job(tx: Tx) -> tuple[dict[str, Any], bool]:
         role = room_role(tx.conn, ctx, room_id)
-        if role is None:
-            raise Forbidden("join the room before posting in it", code="not_a_member")
+        may_post(role)
         if nonce is not None:  # a concurrent retry may have committed since the check above
             existing = store.find_by_nonce(tx.conn, ctx.user_id, nonce)
             if existing is not None:

@@ -16,6 +16,8 @@ from sqlalchemy.engine import RowMapping
 
 from hubbub.errors import Conflict, Forbidden, NotFound
 from hubbub.server.events import room_event
+from hubbub.server.permissions import Perm
+from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.emoji import normalize
 from hubbub.server.services.rooms import is_moderator, room_role
@@ -27,7 +29,7 @@ from hubbub.server.store.log import Tx
 MAX_EMOJIS_PER_MESSAGE = 20
 
 
-def message_txn(conn: Connection, ctx: Ctx, message_id: int) -> tuple[RowMapping, str | None]:
+def message_txn(conn: Connection, ctx: Ctx, message_id: int) -> tuple[RowMapping, RoomAccess]:
     """The message and the caller's role in its room; NotFound if they cannot see it."""
     row = messages_store.get_message_row(conn, message_id)
     if row is None:
@@ -39,10 +41,10 @@ def message_txn(conn: Connection, ctx: Ctx, message_id: int) -> tuple[RowMapping
     return row, role
 
 
-def reactable_txn(conn: Connection, ctx: Ctx, message_id: int) -> tuple[RowMapping, str]:
+def reactable_txn(conn: Connection, ctx: Ctx, message_id: int) -> tuple[RowMapping, RoomAccess]:
     row, role = message_txn(conn, ctx, message_id)
-    if role is None:
-        raise Forbidden("join the room first", code="not_a_member")
+    role.require_member()
+    role.require(Perm.REACT)
     if row["deleted"]:
         raise Conflict("the message was deleted", code="message_deleted")
     return row, role

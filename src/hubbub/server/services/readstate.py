@@ -25,8 +25,7 @@ async def ack(core: Core, ctx: Ctx, room_id: int, message_id: int) -> dict[str, 
     """Mark everything up to `message_id` read; the room's read state after it."""
 
     def job(tx: Tx) -> dict[str, Any]:
-        if room_role(tx.conn, ctx, room_id) is None:
-            raise Forbidden("join the room first", code="not_a_member")
+        room_role(tx.conn, ctx, room_id).require_member()
         row, _role = message_txn(tx.conn, ctx, message_id)
         if row["room_id"] != room_id:
             raise ValidationError(
@@ -71,8 +70,7 @@ def _state(conn: Connection, ctx: Ctx, room_id: int) -> dict[str, Any]:
 
 async def get(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     def read(conn: Connection) -> dict[str, Any]:
-        if room_role(conn, ctx, room_id) is None:
-            raise Forbidden("join the room first", code="not_a_member")
+        room_role(conn, ctx, room_id).require_member()
         return _state(conn, ctx, room_id)
 
     return await core.db.read(read)

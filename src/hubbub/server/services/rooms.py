@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.permissions import Perm
+from hubbub.server.services.access import RoomAccess, room_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as store
 from hubbub.server.store.log import Tx
@@ -20,22 +22,30 @@ from hubbub.server.store.messages import count_in_room
 from hubbub.server.store.rooms import RoomRow
 
 EDITABLE = ("name", "description", "topic", "access_mode", "allow_actions", "edit_window_s")
-# Room roles: owner > moderator > member. Owners and moderators moderate; only owners
-# administer.
-MODERATORS = frozenset({"owner", "moderator"})
 
 
-def is_moderator(role: str | None) -> bool:
-    return role in MODERATORS
+def is_moderator(access: RoomAccess) -> bool:
+    """Whether the caller moderates the room's messages (manage_messages)."""
+    return access.can(Perm.MANAGE_MESSAGES)
 
 
-def moderated_room_txn(conn: Connection, ctx: Ctx, room_id: int) -> str:
-    """The caller's role in a room they moderate; Forbidden if they don't moderate it."""
-    role = room_role(conn, ctx, room_id)
-    if not is_moderator(role):
+def moderated_room_txn(conn: Connection, ctx: Ctx, room_id: int) -> RoomAccess:
+    """The caller's access to a room they moderate; Forbidden if they don't moderate it."""
+    access = room_role(conn, ctx, room_id)
+    if not is_moderator(access):
         raise Forbidden("only the room's owners and moderators can do this", code="not_moderator")
-    assert role is not None
-    return role
+    return access
+
+
+def may_post(access: RoomAccess) -> None:
+    """Refuse a message the caller may not post: not a member, read-only, no `send`, or
+    a closed room (RM-06) for anyone but its moderators."""
+    access.require_member()
+    if access.level == "read_only" and access.room.space_id is None and not access.moderator:
+        raise Forbidden("you have read-only access to this room", code="read_only")
+    access.require(Perm.SEND)
+    if not access.room.is_open and not access.moderator:
+        raise Forbidden("the room is closed", code="room_closed")
 
 
 ACCESS_MODES = ("public", "private")
@@ -79,27 +89,20 @@ def _directory_audience(room: RoomRow) -> Audience:
     return Audience.GLOBAL if room.public else Audience.ROOM
 
 
-def visible_room(conn: Connection, ctx: Ctx, room_id: int) -> tuple[RoomRow, str | None]:
-    """The room and the user's role in it; NotFound if it does not exist *for this user*."""
-    room = store.get_room(conn, room_id)
-    role = None if room is None else store.member_role(conn, room_id, ctx.user_id)
-    if room is None or (not room.public and role is None):
-        raise NotFound(f"room {room_id} not found", code="room_not_found")
-    return room, role
+def visible_room(conn: Connection, ctx: Ctx, room_id: int) -> tuple[RoomRow, RoomAccess]:
+    """The room and the caller's access to it; NotFound if it does not exist *for them*."""
+    access = room_role(conn, ctx, room_id)
+    return access.room, access
 
 
-def room_role(conn: Connection, ctx: Ctx, room_id: int) -> str | None:
-    """The user's role in a room they can see (None: not a member of a public room);
-    NotFound if the room does not exist for them. One query: this is on every send."""
-    found = store.access(conn, room_id, ctx.user_id)
-    if found is None or (not found[0] and found[1] is None):
-        raise NotFound(f"room {room_id} not found", code="room_not_found")
-    return found[1]
+def room_role(conn: Connection, ctx: Ctx, room_id: int) -> RoomAccess:
+    """The caller's access to a room they can see; NotFound if they cannot."""
+    return room_access(conn, ctx.user, room_id)
 
 
 def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
-    room, role = visible_room(tx.conn, ctx, room_id)
-    if role != "owner":
+    room, access = visible_room(tx.conn, ctx, room_id)
+    if not access.can(Perm.MANAGE_ROOM):
         raise Forbidden("only the room owner can do this", code="not_room_owner")
     return room
 
@@ -213,8 +216,8 @@ async def delete(core: Core, ctx: Ctx, room_id: int) -> None:
 
 async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     def job(tx: Tx) -> dict[str, Any]:
-        room, role = visible_room(tx.conn, ctx, room_id)
-        if role is not None:  # already a member: joining again changes nothing
+        room, access = visible_room(tx.conn, ctx, room_id)
+        if access.member:  # already a member: joining again changes nothing
             return _member(tx.conn, room_id, ctx.user_id)
         store.add_member_txn(
             tx.conn, room_id=room_id, user_id=ctx.user_id, role="member", now_ms=tx.now_ms
@@ -236,8 +239,8 @@ def _member(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
 
 async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
     def job(tx: Tx) -> None:
-        _room, role = visible_room(tx.conn, ctx, room_id)
-        if role is None:  # leaving a room one is not in is already done
+        _room, access = visible_room(tx.conn, ctx, room_id)
+        if not access.member:  # leaving a room one is not in is already done
             return
         store.remove_member_txn(tx.conn, room_id, ctx.user_id)
         tx.emit(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from hubbub.errors import Conflict, Forbidden
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent
+from hubbub.server.permissions import Perm
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.reactions import message_txn
 from hubbub.server.services.rooms import is_moderator, room_role
@@ -39,8 +40,8 @@ class TypingTracker:
             return
         if current is None:
             role = await self._core.db.read(lambda c: room_role(c, ctx, room_id))
-            if role is None:
-                raise Forbidden("join the room before typing in it", code="not_a_member")
+            role.require_member()
+            role.require(Perm.SEND)
         self._core.rate_limiter.hit(("typing", ctx.user_id), "typing updates")
         expires = now + self._ttl_ms
         self._active[key] = (expires, now, ctx.user.snapshot())
@@ -91,8 +92,7 @@ class TypingTracker:
 
     async def _may_edit(self, ctx: Ctx, message_id: int) -> int:
         row, role = await self._core.db.read(lambda c: message_txn(c, ctx, message_id))
-        if role is None:
-            raise Forbidden("join the room first", code="not_a_member")
+        role.require_member()
         if row["author_id"] != ctx.user_id and not is_moderator(role):
             raise Forbidden(
                 "only the author or the room's moderators can edit this message",

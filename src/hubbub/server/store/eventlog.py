@@ -7,7 +7,6 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, upda
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.store.schema import events, meta
 
-MEMBERSHIP_TYPES = ("room.member.joined", "room.member.left")
 PRUNED_THROUGH = "events_pruned_through"
 # Audiences delivered by room membership (the exact per-user rule is services.visibility).
 ROOM_AUDIENCES = (Audience.ROOM, Audience.ROOM_OTHERS, Audience.ROOM_BUT_TARGET)
@@ -41,20 +40,21 @@ def fetch_range(conn: Connection, after: int, upto: int) -> list[LogEvent]:
     return [LogEvent.from_row(**r) for r in (conn.execute(q)).mappings()]
 
 
-def membership_events_since(
-    conn: Connection, user_id: int, cursor: int
-) -> list[tuple[int, str, int]]:
-    """(seq, type, room_id) of the user's joins and leaves after `cursor`, in order."""
+def scope_events_since(
+    conn: Connection, user_id: int, cursor: int, types: tuple[str, ...]
+) -> list[LogEvent]:
+    """The events of `types` that name the user, after `cursor`, in order: the changes to
+    their scope (services.visibility)."""
     q = (
-        select(events.c.seq, events.c.type, events.c.room_id)
+        select(*_COLS)
         .where(
             events.c.target_user_id == user_id,
             events.c.seq > cursor,
-            events.c.type.in_(MEMBERSHIP_TYPES),
+            events.c.type.in_(types),
         )
         .order_by(events.c.seq)
     )
-    return [(int(s), str(t), int(r)) for s, t, r in (conn.execute(q)).all()]
+    return [LogEvent.from_row(**r) for r in (conn.execute(q)).mappings()]
 
 
 def candidates(
@@ -62,18 +62,29 @@ def candidates(
     *,
     user_id: int,
     rooms: set[int],
+    spaces: set[int],
     cursor: int,
     upto: int,
     limit: int,
+    staff: bool = False,
 ) -> list[LogEvent]:
     """Events after `cursor` that *may* be visible to the user; the caller decides exactly,
-    replaying membership changes in order (services.visibility)."""
+    replaying scope changes in order (services.visibility)."""
     who = [events.c.audience == Audience.GLOBAL.value, events.c.target_user_id == user_id]
+    if staff:
+        who.append(events.c.audience == Audience.MODS.value)
     if rooms:
         who.append(
             and_(
                 events.c.room_id.in_(rooms),
-                events.c.audience.in_([a.value for a in ROOM_AUDIENCES]),
+                events.c.audience.in_([a.value for a in (*ROOM_AUDIENCES, Audience.MODS)]),
+            )
+        )
+    if spaces:
+        who.append(
+            and_(
+                events.c.space_id.in_(spaces),
+                events.c.audience.in_([Audience.SPACE.value, Audience.MODS.value]),
             )
         )
     q = (

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
@@ -27,6 +28,12 @@ class RoomRow:
     member_count: int = 0
     allow_actions: bool = True
     edit_window_s: int = 0
+    tags: list[str] = field(default_factory=list)
+    custom_id: str | None = None
+    allow_entry: bool = True
+    is_open: bool = True
+    max_reports: int = 3
+    position: int = 0
 
     @classmethod
     def of(cls, row: RowMapping, member_count: int = 0) -> RoomRow:
@@ -44,11 +51,26 @@ class RoomRow:
             member_count=member_count,
             allow_actions=bool(row["allow_actions"]),
             edit_window_s=int(row["edit_window_s"]),
+            tags=orjson.loads(row["tags"]),
+            custom_id=row["custom_id"],
+            allow_entry=bool(row["allow_entry"]),
+            is_open=bool(row["is_open"]),
+            max_reports=int(row["max_reports"]),
+            position=int(row["position"]),
         )
 
     @property
     def public(self) -> bool:
         return self.access_mode == "public"
+
+    @property
+    def listed(self) -> bool:
+        """In everyone's room directory: a standalone public or gallery room."""
+        return (
+            self.space_id is None
+            and self.kind not in ("dm", "group")
+            and self.access_mode in ("public", "gallery")
+        )
 
     def wire(self) -> dict[str, Any]:
         return {
@@ -64,6 +86,13 @@ class RoomRow:
             "created_at": iso_ms(self.created_at),
             "allow_actions": self.allow_actions,
             "edit_window_s": self.edit_window_s,
+            "tags": self.tags,
+            "custom_id": self.custom_id,
+            "slug": self.custom_id,  # D.82: a read/write alias of custom_id
+            "allow_entry": self.allow_entry,
+            "is_open": self.is_open,
+            "max_reports": self.max_reports,
+            "position": self.position,
         }
 
 
@@ -88,19 +117,55 @@ def get_room(conn: Connection, room_id: int) -> RoomRow | None:
 
 
 def list_rooms(
-    conn: Connection, *, user_id: int, joined_only: bool, after: int | None, limit: int
+    conn: Connection,
+    *,
+    user_id: int,
+    joined_only: bool,
+    after: int | None,
+    limit: int,
+    tag: str | None = None,
 ) -> list[RoomRow]:
-    """Rooms a user can see (public ones and their own), ordered by id, one page."""
+    """Rooms a user can see (the directory's public and gallery rooms, and their own),
+    ordered by id, one page; `tag` keeps the rooms carrying that tag."""
     mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
-    visible = (
-        rooms.c.id.in_(mine)
-        if joined_only
-        else or_(rooms.c.access_mode == "public", rooms.c.id.in_(mine))
+    listed = and_(
+        rooms.c.space_id.is_(None),
+        rooms.c.access_mode.in_(("public", "gallery")),
+        rooms.c.kind.not_in(("dm", "group")),
     )
+    visible = rooms.c.id.in_(mine) if joined_only else or_(listed, rooms.c.id.in_(mine))
     q = select(rooms, _count).where(visible, rooms.c.deleted_at.is_(None))
+    if tag is not None:
+        # Tags are stored as a JSON list of normalised words, so the quoted word matches
+        # exactly one element.
+        q = q.where(rooms.c.tags.contains(f'"{tag}"', autoescape=True))
     if after is not None:
         q = q.where(rooms.c.id > after)
     q = q.order_by(rooms.c.id).limit(limit)
+    return [RoomRow.of(r, r["member_count"]) for r in (conn.execute(q)).mappings()]
+
+
+def get_room_by_custom_id(conn: Connection, custom_id: str) -> RoomRow | None:
+    q = select(rooms, _count).where(
+        rooms.c.custom_id_key == custom_id.casefold(), rooms.c.deleted_at.is_(None)
+    )
+    row = (conn.execute(q)).mappings().first()
+    return None if row is None else RoomRow.of(row, row["member_count"])
+
+
+def custom_id_taken(conn: Connection, custom_id: str, except_room: int | None) -> bool:
+    q = select(rooms.c.id).where(rooms.c.custom_id_key == custom_id.casefold())
+    if except_room is not None:
+        q = q.where(rooms.c.id != except_room)
+    return conn.execute(q).first() is not None
+
+
+def space_rooms(conn: Connection, space_id: int) -> list[RoomRow]:
+    q = (
+        select(rooms, _count)
+        .where(rooms.c.space_id == space_id, rooms.c.deleted_at.is_(None))
+        .order_by(rooms.c.position, rooms.c.id)
+    )
     return [RoomRow.of(r, r["member_count"]) for r in (conn.execute(q)).mappings()]
 
 
@@ -112,10 +177,13 @@ def soft_delete_room_txn(conn: Connection, room_id: int, now_ms: int) -> None:
     conn.execute(update(rooms).where(rooms.c.id == room_id).values(deleted_at=now_ms))
 
 
-def access(conn: Connection, room_id: int, user_id: int) -> tuple[bool, str | None] | None:
-    """(public, the user's role or None) for a live room, in one query; None if no room."""
+def membership(
+    conn: Connection, room_id: int, user_id: int
+) -> tuple[RoomRow, str | None, str | None] | None:
+    """(room, the user's role or None, their access level or None) for a live room, in one
+    query; None if there is no such room."""
     q = (
-        select(rooms.c.access_mode, room_members.c.role)
+        select(rooms, room_members.c.role.label("m_role"), room_members.c.level.label("m_level"))
         .select_from(
             rooms.outerjoin(
                 room_members,
@@ -124,8 +192,10 @@ def access(conn: Connection, room_id: int, user_id: int) -> tuple[bool, str | No
         )
         .where(rooms.c.id == room_id, rooms.c.deleted_at.is_(None))
     )
-    row = (conn.execute(q)).first()
-    return None if row is None else (row[0] == "public", row[1])
+    row = (conn.execute(q)).mappings().first()
+    if row is None:
+        return None
+    return RoomRow.of(row), row["m_role"], row["m_level"]
 
 
 def member_role(conn: Connection, room_id: int, user_id: int) -> str | None:
@@ -135,10 +205,33 @@ def member_role(conn: Connection, room_id: int, user_id: int) -> str | None:
     return (conn.execute(q)).scalar()
 
 
-def add_member_txn(conn: Connection, *, room_id: int, user_id: int, role: str, now_ms: int) -> None:
+def add_member_txn(
+    conn: Connection,
+    *,
+    room_id: int,
+    user_id: int,
+    role: str,
+    now_ms: int,
+    level: str = "read_write",
+) -> None:
     conn.execute(
-        insert(room_members).values(room_id=room_id, user_id=user_id, role=role, joined_at=now_ms)
+        insert(room_members).values(
+            room_id=room_id, user_id=user_id, role=role, joined_at=now_ms, level=level
+        )
     )
+
+
+def set_level_txn(conn: Connection, room_id: int, user_id: int, level: str) -> None:
+    conn.execute(
+        update(room_members)
+        .where(room_members.c.room_id == room_id, room_members.c.user_id == user_id)
+        .values(level=level)
+    )
+
+
+def member_ids(conn: Connection, room_id: int) -> set[int]:
+    q = select(room_members.c.user_id).where(room_members.c.room_id == room_id)
+    return {int(u) for u in conn.execute(q).scalars()}
 
 
 def set_role_txn(conn: Connection, room_id: int, user_id: int, role: str) -> None:
@@ -161,6 +254,7 @@ def list_members(conn: Connection, room_id: int) -> list[dict[str, Any]]:
     q = (
         select(
             room_members.c.role,
+            room_members.c.level,
             room_members.c.joined_at,
             users.c.id,
             users.c.handle,
@@ -184,14 +278,20 @@ def member_wire(room_id: int, r: RowMapping | dict[str, Any]) -> dict[str, Any]:
             "avatar_url": r["avatar_url"],
         },
         "role": r["role"],
+        "level": "owner" if r["role"] == "owner" else r.get("level", "read_write"),
         "joined_at": iso_ms(r["joined_at"]),
     }
 
 
-def room_ids_of(conn: Connection, user_id: int) -> set[int]:
-    """Every room the user is a member of, deleted rooms included (see schema.rooms)."""
-    q = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
-    return {int(r) for r in (conn.execute(q)).scalars()}
+def scope_rows(conn: Connection, user_id: int) -> list[tuple[int, int | None, str]]:
+    """(room, its space, the user's role) for every room the user receives, deleted rooms
+    included (see schema.rooms)."""
+    q = (
+        select(room_members.c.room_id, rooms.c.space_id, room_members.c.role)
+        .join(rooms, rooms.c.id == room_members.c.room_id)
+        .where(room_members.c.user_id == user_id)
+    )
+    return [(int(r), s, str(role)) for r, s, role in conn.execute(q).all()]
 
 
 def joined_rooms(conn: Connection, user_id: int) -> list[RoomRow]:

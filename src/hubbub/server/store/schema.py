@@ -41,6 +41,8 @@ users = Table(
     Column("bot", Boolean, nullable=False, default=False),
     Column("owner_id", BigInteger, ForeignKey("users.id"), nullable=True),
     Column("created_at", BigInteger, nullable=False),
+    # Global staff (D.105): moderators everywhere; they alone create private rooms.
+    Column("is_moderator", Boolean, nullable=False, server_default=false(), default=False),
 )
 
 tokens = Table(
@@ -81,6 +83,18 @@ rooms = Table(
     Column("allow_actions", Boolean, nullable=False, server_default=true(), default=True),
     # Seconds after posting during which authors may edit; 0 = no limit. Mods are exempt.
     Column("edit_window_s", Integer, nullable=False, server_default="0", default=0),
+    # Spaces area (migration 0006).
+    Column("tags", Text, nullable=False, server_default="[]", default="[]"),  # JSON list
+    # External id (RM-05); `custom_id_key` is its case-folded form, unique.
+    Column("custom_id", String(128), nullable=True),
+    Column("custom_id_key", String(128), nullable=True),
+    Column("allow_entry", Boolean, nullable=False, server_default=true(), default=True),
+    Column("is_open", Boolean, nullable=False, server_default=true(), default=True),
+    Column("max_reports", Integer, nullable=False, server_default="3", default=3),
+    Column("position", Integer, nullable=False, server_default="0", default=0),
+    # Participants of a group are members; the group's owner is `owner_id`.
+    Index("ix_rooms_space", "space_id"),
+    Index("uq_rooms_custom_id_key", "custom_id_key", unique=True),
 )
 
 room_members = Table(
@@ -90,6 +104,8 @@ room_members = Table(
     Column("user_id", BigInteger, ForeignKey("users.id"), primary_key=True),
     Column("role", String(16), nullable=False, default="member"),
     Column("joined_at", BigInteger, nullable=False),
+    # Standalone rooms' access level of a plain member: read_write or read_only (AC-01).
+    Column("level", String(16), nullable=False, server_default="read_write", default="read_write"),
     Index("ix_room_members_user", "user_id"),
 )
 
@@ -122,6 +138,9 @@ messages = Table(
     Column("edited_by_moderator", Boolean, nullable=False, server_default=false(), default=False),
     # When the server received a backdated (imported) message; NULL = created_at is it.
     Column("received_at", BigInteger, nullable=True),
+    # Posted through a webhook (migration 0006): its id and the per-call name/avatar.
+    Column("webhook_id", BigInteger, nullable=True),
+    Column("author_override", Text, nullable=True),  # JSON {name?, avatar_url?}
     Index("ix_messages_room_id", "room_id", "id"),
     Index("ix_messages_room_author", "room_id", "author_id", "id"),  # D.11's lookup, purges
     # A retried send with the same nonce finds the original instead of duplicating it.
@@ -144,6 +163,7 @@ events = Table(
     Column("data", Text, nullable=False),
     Index("ix_events_room_seq", "room_id", "seq"),
     Index("ix_events_target_seq", "target_user_id", "seq"),
+    Index("ix_events_space_seq", "space_id", "seq"),
 )
 
 # Small key/value facts about the store, e.g. how far the log has been pruned.
@@ -161,6 +181,13 @@ from hubbub.server.store import (  # noqa: E402
     schema_lifecycle,
     schema_reactions,
     schema_search,
+    schema_spaces,
 )
 
-__all__ = ["schema_content", "schema_lifecycle", "schema_reactions", "schema_search"]
+__all__ = [
+    "schema_content",
+    "schema_lifecycle",
+    "schema_reactions",
+    "schema_search",
+    "schema_spaces",
+]

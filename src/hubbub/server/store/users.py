@@ -22,6 +22,7 @@ class UserRow:
     owner_id: int | None
     created_at: int
     password_hash: str | None
+    is_moderator: bool = False  # global staff (D.105)
 
     @classmethod
     def of(cls, row: RowMapping) -> UserRow:
@@ -34,11 +35,17 @@ class UserRow:
             owner_id=row["owner_id"],
             created_at=row["created_at"],
             password_hash=row["password_hash"],
+            is_moderator=bool(row["is_moderator"]),
         )
 
     def wire(self) -> dict[str, Any]:
         """The full user object of the REST API and `ready`."""
-        return {**self.snapshot(), "bot": self.bot, "created_at": iso_ms(self.created_at)}
+        return {
+            **self.snapshot(),
+            "bot": self.bot,
+            "is_moderator": self.is_moderator,
+            "created_at": iso_ms(self.created_at),
+        }
 
     def snapshot(self) -> dict[str, Any]:
         """The actor/author snapshot of EVENTS.md C.1."""
@@ -119,3 +126,7 @@ def delete_token_txn(conn: Connection, token_hash: str) -> int | None:
     q = delete(tokens).where(tokens.c.token_hash == token_hash).returning(tokens.c.id)
     found = conn.execute(q).scalar()
     return None if found is None else int(found)
+
+
+def set_moderator_txn(conn: Connection, user_id: int, value: bool) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(is_moderator=value))

@@ -1,0 +1,257 @@
+"""Visibility that follows permissions (RM-12, D.29).
+
+In a space, `room_members` holds one row per member who can view the room, with the
+room role their permissions give them (owner, moderator, member). After any change that
+can move permissions (roles, overrides, membership, the space's defaults), the service
+calls `reconcile_txn`, which recomputes the rows and logs, for each user whose view
+changed, `room.created` / `room.deleted` (reason `access_gained` / `access_lost`) to that
+user and `room.member.updated {role}` to the room. Those events are also what moves the
+user's scope (services.visibility), so their connections start or stop receiving the
+room at that very seq, live and on replay alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+
+from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.permissions import (
+    RoomOverrides,
+    SpaceFacts,
+    is_moderation,
+    space_permissions,
+    space_room_permissions,
+)
+from hubbub.server.store import rooms as rooms_store
+from hubbub.server.store import spaces as store
+from hubbub.server.store import users as users_store
+from hubbub.server.store.log import Tx
+from hubbub.server.store.rooms import RoomRow
+from hubbub.server.store.schema import room_members
+from hubbub.server.store.spaces import SpaceRow
+
+
+@dataclass(slots=True)
+class SpaceState:
+    """Everything permission evaluation needs for a whole space, loaded in a few queries."""
+
+    space: SpaceRow
+    roles: dict[int, tuple[int, int]]
+    held: dict[int, list[int]]  # member → role ids
+    staff: set[int]
+
+    @classmethod
+    def load(cls, conn: Connection, space: SpaceRow) -> SpaceState:
+        members = store.member_ids(conn, space.id)
+        held: dict[int, list[int]] = {m: [] for m in members}
+        held.update(store.roles_by_user(conn, space.id))
+        staff = {m for m in members if _is_staff(conn, m)}
+        return cls(space, store.role_table(conn, space.id), held, staff)
+
+    def facts(self, user_id: int) -> SpaceFacts:
+        return SpaceFacts(
+            owner_id=self.space.owner_id,
+            default=self.space.default_permissions,
+            roles=self.roles,
+            member_roles=self.held.get(user_id),
+        )
+
+    def space_bits(self, user_id: int) -> int:
+        return space_permissions(user_id, user_id in self.staff, self.facts(user_id))
+
+    def room_role(self, user_id: int, overrides: RoomOverrides) -> str | None:
+        bits = space_room_permissions(
+            user_id, user_id in self.staff, self.facts(user_id), overrides
+        )
+        if not bits:
+            return None
+        if user_id == self.space.owner_id:
+            return "owner"
+        return "moderator" if is_moderation(bits) else "member"
+
+
+def _is_staff(conn: Connection, user_id: int) -> bool:
+    user = users_store.get_user(conn, user_id)
+    return user is not None and user.is_moderator
+
+
+def desired_roles(
+    conn: Connection, state: SpaceState, room: RoomRow, users: Iterable[int]
+) -> dict[int, str]:
+    """user → room role, for the given users who can view the room."""
+    overrides = store.overrides(conn, room.id)
+    out = {}
+    for user_id in users:
+        role = state.room_role(user_id, overrides)
+        if role is not None:
+            out[user_id] = role
+    return out
+
+
+def _current(conn: Connection, room_id: int) -> dict[int, str]:
+    q = select(room_members.c.user_id, room_members.c.role).where(room_members.c.room_id == room_id)
+    return {int(u): str(r) for u, r in conn.execute(q).all()}
+
+
+def capture_bits(conn: Connection, space: SpaceRow) -> dict[int, int]:
+    """Every member's space-wide bits, to compare after a change (`reconcile_txn`)."""
+    state = SpaceState.load(conn, space)
+    return {user_id: state.space_bits(user_id) for user_id in state.held}
+
+
+def reconcile_txn(
+    tx: Tx,
+    space: SpaceRow,
+    actor: dict[str, Any] | None,
+    *,
+    before_bits: dict[int, int] | None = None,
+    rooms: list[RoomRow] | None = None,
+    quiet: frozenset[int] = frozenset(),
+) -> None:
+    """Bring the materialised room membership of a space in line with its permissions and
+    log what changed for whom. `quiet` users get no room.created/deleted (the caller
+    announces their whole space instead: space.created, space.member.removed)."""
+    conn = tx.conn
+    state = SpaceState.load(conn, space)
+    if before_bits is not None:
+        for user_id in sorted(state.held):
+            now = state.space_bits(user_id)
+            was = before_bits.get(user_id)
+            if was is None or was == now:
+                continue
+            changes: dict[str, Any] = {"permissions": now}
+            if is_moderation(was) != is_moderation(now):
+                changes["moderator"] = is_moderation(now)
+            tx.emit(
+                LogEvent(
+                    type="space.member.updated",
+                    audience=Audience.SPACE,
+                    space_id=space.id,
+                    actor=actor,
+                    target_user_id=user_id,
+                    data={
+                        "space_id": space.id,
+                        "user_id": user_id,
+                        "changes": changes,
+                        "cleared": [],
+                    },
+                )
+            )
+    for room in rooms if rooms is not None else rooms_store.space_rooms(conn, space.id):
+        current = _current(conn, room.id)
+        wanted = desired_roles(conn, state, room, state.held)
+        for user_id in sorted(set(current) | set(wanted)):
+            old, new = current.get(user_id), wanted.get(user_id)
+            if old == new:
+                continue
+            if new is None:
+                conn.execute(
+                    delete(room_members).where(
+                        room_members.c.room_id == room.id, room_members.c.user_id == user_id
+                    )
+                )
+                if user_id not in quiet:
+                    tx.emit(
+                        _access_event(
+                            "room.deleted",
+                            room,
+                            user_id,
+                            actor,
+                            {"reason": "access_lost", "role": old},
+                        )
+                    )
+            elif old is None:
+                rooms_store.add_member_txn(
+                    conn, room_id=room.id, user_id=user_id, role=new, now_ms=tx.now_ms
+                )
+                if user_id not in quiet:
+                    wire = {**room.wire(), "member_count": len(wanted)}
+                    tx.emit(
+                        _access_event(
+                            "room.created",
+                            room,
+                            user_id,
+                            actor,
+                            {"room": wire, "reason": "access_gained", "role": new},
+                        )
+                    )
+            else:
+                rooms_store.set_role_txn(conn, room.id, user_id, new)
+                tx.emit(
+                    room_event(
+                        "room.member.updated",
+                        room.id,
+                        actor,
+                        {
+                            "user_id": user_id,
+                            "changes": {"role": new},
+                            "cleared": [],
+                            "previous_role": old,
+                        },
+                        target_user_id=user_id,
+                        space_id=space.id,
+                    )
+                )
+
+
+def _access_event(
+    type_: str, room: RoomRow, user_id: int, actor: dict[str, Any] | None, data: dict[str, Any]
+) -> LogEvent:
+    return room_event(
+        type_,
+        room.id,
+        actor,
+        data,
+        audience=Audience.USER,
+        target_user_id=user_id,
+        space_id=room.space_id,
+    )
+
+
+def open_room_txn(tx: Tx, space: SpaceRow, room: RoomRow, actor: dict[str, Any]) -> None:
+    """Materialise a new room's viewers and announce it: one `room.created` to the whole
+    space when every member can see it, else one to each member who can."""
+    state = SpaceState.load(tx.conn, space)
+    wanted = desired_roles(tx.conn, state, room, state.held)
+    for user_id, role in sorted(wanted.items()):
+        rooms_store.add_member_txn(
+            tx.conn, room_id=room.id, user_id=user_id, role=role, now_ms=tx.now_ms
+        )
+    wire = {**room.wire(), "member_count": len(wanted)}
+    if set(wanted) == set(state.held):
+        tx.emit(
+            room_event(
+                "room.created",
+                room.id,
+                actor,
+                {"room": wire, "reason": "created"},
+                audience=Audience.SPACE,
+                space_id=space.id,
+            )
+        )
+        return
+    for user_id, role in sorted(wanted.items()):
+        tx.emit(
+            _access_event(
+                "room.created",
+                room,
+                user_id,
+                actor,
+                {"room": wire, "reason": "created", "role": role},
+            )
+        )
+
+
+def visible_rooms(conn: Connection, space: SpaceRow, user_id: int) -> list[dict[str, Any]]:
+    """The space's rooms a member can view, as room objects with their room `role`."""
+    state = SpaceState.load(conn, space)
+    out = []
+    for room in rooms_store.space_rooms(conn, space.id):
+        role = desired_roles(conn, state, room, [user_id]).get(user_id)
+        if role is not None:
+            out.append({**room.wire(), "role": role})
+    return out
