@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
+from hubbub.client.http_extras import ExtrasAPI
+from hubbub.client.http_spaces import SpacesAPI
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
     Attachment,
@@ -48,8 +50,9 @@ class RoomPage:
         self.has_more = has_more
 
 
-class HTTPClient:
-    """REST client. `transport` lets tests plug in `httpx.MockTransport` or an ASGI app.
+class HTTPClient(SpacesAPI, ExtrasAPI):
+    """REST client (rooms, messages and the rest here; spaces and extras in mixins).
+    `transport` lets tests plug in `httpx.MockTransport` or an ASGI app.
 
     429 responses are retried after `Retry-After` while the wait stays under
     `max_rate_limit_wait` seconds (a 429 means the request was not applied, so any method

@@ -422,6 +422,9 @@ class TypingStopped(TypingEvent):
 from hubbub.protocol import (  # noqa: E402
     events_commands,  # noqa: F401
     events_content,  # noqa: F401
+    events_extras,  # noqa: F401
     events_lifecycle,  # noqa: F401
     events_reactions,  # noqa: F401
+    events_rooms,  # noqa: F401
+    events_spaces,  # noqa: F401
 )

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 RoomKind = Literal["text", "voice", "dm", "group", "music"]
-AccessMode = Literal["public", "private"]
+AccessMode = Literal["public", "gallery", "private"]
 MemberRole = Literal["owner", "moderator", "member"]
 MessageType = Literal[
     "speech", "reply", "quote", "action", "announcement", "ad", "custom", "system"
@@ -67,12 +67,23 @@ class Room(WireModel):
     created_at: Timestamp
     allow_actions: bool = True
     edit_window_s: int = 0
+    tags: list[str] = Field(default_factory=list)
+    custom_id: str | None = None
+    slug: str | None = None
+    allow_entry: bool = True
+    is_open: bool = True
+    max_reports: int = 3
+    position: int = 0
+
+
+AccessLevel = Literal["none", "request", "read_only", "read_write", "owner"]
 
 
 class Member(WireModel):
     room_id: int
     user: Actor
     role: MemberRole = "member"
+    level: AccessLevel = "read_write"
     joined_at: Timestamp
 
 

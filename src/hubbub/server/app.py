@@ -21,16 +21,21 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hubbub.server.api import (
     accounts,
+    audit,
     commands,
     content,
     docs,
+    emojis,
     errors,
     events,
     lifecycle,
     messages,
     reactions,
+    roles,
     rooms,
     search,
+    spaces,
+    webhooks,
 )
 from hubbub.server.bus.base import Bus
 from hubbub.server.bus.memory import MemoryBus
@@ -183,7 +188,22 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     errors.install(app)
     docs.install(app)
-    routers = [accounts, rooms, messages, events, content, reactions, lifecycle, search, commands]
+    routers = [
+        accounts,
+        rooms,
+        messages,
+        events,
+        content,
+        reactions,
+        lifecycle,
+        search,
+        commands,
+        spaces,
+        roles,
+        emojis,
+        webhooks,
+        audit,
+    ]
     for module in routers:
         app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)
 

@@ -1,0 +1,3 @@
+"""Typed SDK events of issue 4 (spaces). Registered on import (see protocol.events)."""
+
+from __future__ import annotations
