@@ -4,11 +4,24 @@ membership or moderation change writes an entry in the same transaction, and log
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Literal
 
+from sqlalchemy import Connection
+
+from hubbub.errors import Forbidden, ValidationError
 from hubbub.server.events import Audience, LogEvent
+from hubbub.server.permissions import Perm
+from hubbub.server.services.access import room_access, space_access
+from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import audit as store
+from hubbub.server.store.audit import AuditFilter
 from hubbub.server.store.log import Tx
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 50
+# A dotted action name (`role.updated`), or a prefix of one ending in "." (`space.member.`).
+_ACTION = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*\.?")
 
 
 def record_txn(
@@ -54,3 +67,46 @@ def record_txn(
         )
     )
     return entry
+
+
+def _not_moderator(where: str) -> Forbidden:
+    return Forbidden(f"only the {where}'s moderators can read its audit log", code="not_moderator")
+
+
+def _checked(f: AuditFilter, limit: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be 1–{MAX_PAGE}", code="invalid_limit")
+    if f.action is not None and (len(f.action) > 48 or not _ACTION.fullmatch(f.action)):
+        raise ValidationError(
+            "action must be an action name such as `role.updated`, or a prefix ending in `.`",
+            code="invalid_action_filter",
+        )
+
+
+async def list_entries(
+    core: Core,
+    ctx: Ctx,
+    scope: Literal["room", "space"],
+    scope_id: int,
+    f: AuditFilter,
+    limit: int = DEFAULT_PAGE,
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of a room's or a space's audit log, newest first (page back with
+    `f.before`), and whether older entries remain. A space's log includes its rooms'.
+
+    Readers: room moderators (owners, moderators, space members with a manage bit,
+    global staff); in a space, holders of `moderate` or `manage_space` and the owner.
+    Someone who cannot see the room or space at all gets NotFound, as everywhere."""
+    _checked(f, limit)
+
+    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
+        if scope == "room":
+            if not room_access(conn, ctx.user, scope_id).moderator:
+                raise _not_moderator("room")
+            return store.room_entries(conn, scope_id, f, limit)
+        access = space_access(conn, ctx.user, scope_id)
+        if not (access.owner or access.can(Perm.MODERATE) or access.can(Perm.MANAGE_SPACE)):
+            raise _not_moderator("space")
+        return store.space_entries(conn, scope_id, f, limit)
+
+    return await core.db.read(read)
