@@ -1,0 +1,716 @@
+"""Spaces (B3): create, update, delete; membership by joining an open space or an invite;
+leave, kick and ban; members' nicknames; the space state a joiner receives.
+
+Membership changes move the member's whole scope at one seq: a joiner gets `space.created`
+(the space as they see it, with its rooms), a leaver gets `room.deleted` for each room
+and then `space.member.removed` (services.visibility).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
+from hubbub.server import permissions as perms
+from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.permissions import ALL_BITS, Perm, is_moderation
+from hubbub.server.services import audit, viewers
+from hubbub.server.services.access import SpaceAccess, outranks, space_access, space_not_found
+from hubbub.server.services.core import Core, Ctx
+from hubbub.server.store import rooms as rooms_store
+from hubbub.server.store import spaces as store
+from hubbub.server.store import users as users_store
+from hubbub.server.store.log import Tx
+from hubbub.server.store.schema import room_members, rooms
+from hubbub.server.store.schema_spaces import emojis
+from hubbub.server.store.spaces import SpaceRow
+
+LIMITS = {"name": 100, "description": 2000, "icon_url": 2000}
+MAX_CATEGORIES = 50
+MAX_FLAGS = 2**31 - 1
+_URL = re.compile(r"^(https?://|/)\S*$")
+
+
+def _text(field: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string", code=f"invalid_{field}")
+    reject_nul(value, field)
+    text = str(value).strip()
+    if field == "name" and not text:
+        raise ValidationError("space name must not be empty", code="invalid_space_name")
+    if len(text) > LIMITS[field]:
+        raise ValidationError(
+            f"{field} must be at most {LIMITS[field]} characters", code=f"{field}_too_long"
+        )
+    if field == "icon_url" and text and not _URL.match(text):
+        raise ValidationError("icon_url must be an http(s) URL or a path", code="invalid_icon_url")
+    return text
+
+
+def check_bits(value: Any, field: str = "permissions") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{field} must be an integer bit set", code="invalid_permissions")
+    try:
+        return int(perms.parse(value))
+    except ValueError as err:
+        raise ValidationError(
+            f"{field}: {err}", code="invalid_permissions", details={"known": perms.ALL_BITS}
+        ) from None
+
+
+def no_escalation(held: int, granted: int) -> None:
+    """Nobody hands out a permission they do not hold themselves."""
+    extra = granted & ~held
+    if extra:
+        raise Forbidden(
+            "you cannot grant permissions you do not hold",
+            code="permission_escalation",
+            details={"permissions": perms.names(extra)},
+        )
+
+
+# -- state ------------------------------------------------------------------------------
+
+
+def emojis_of(conn: Connection, space_id: int) -> list[dict[str, Any]]:
+    q = (
+        select(emojis)
+        .where(emojis.c.space_id == space_id, emojis.c.deleted_at.is_(None))
+        .order_by(emojis.c.id)
+    )
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "space_id": r["space_id"],
+            "creator_id": r["creator_id"],
+            "animated": bool(r["animated"]),
+            "url": f"/api/v1/emojis/{r['id']}/image",
+        }
+        for r in conn.execute(q).mappings()
+    ]
+
+
+def state(conn: Connection, space: SpaceRow, user_id: int, staff: bool) -> dict[str, Any]:
+    """The space as one member sees it: `space.created`'s payload (EVENTS.md #20)."""
+    member = store.get_member(conn, space.id, user_id)
+    assert member is not None
+    bits = perms.space_permissions(user_id, staff, store.facts(conn, space, user_id))
+    return {
+        "space": space.wire(store.member_count(conn, space.id)),
+        "member": member,
+        "rooms": viewers.visible_rooms(conn, space, user_id),
+        "roles": store.list_roles(conn, space.id),
+        "emojis": emojis_of(conn, space.id),
+        "voice_states": [],
+        "joined_at": member["joined_at"],
+        "moderator": is_moderation(bits),
+        "permissions": bits,
+    }
+
+
+def _created_event(tx: Tx, ctx: Ctx, space: SpaceRow, user_id: int, staff: bool) -> LogEvent:
+    return LogEvent(
+        type="space.created",
+        audience=Audience.USER,
+        space_id=space.id,
+        actor=ctx.user.snapshot(),
+        target_user_id=user_id,
+        data=state(tx.conn, space, user_id, staff),
+    )
+
+
+# -- spaces -----------------------------------------------------------------------------
+
+
+async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]:
+    name = _text("name", fields.get("name"))
+    description = _text("description", fields.get("description") or "")
+    icon = fields.get("icon_url")
+    icon = _text("icon_url", icon) or None if icon is not None else None
+    is_open = fields.get("open", False)
+    if not isinstance(is_open, bool):
+        raise ValidationError("open must be true or false", code="invalid_setting")
+
+    def job(tx: Tx) -> dict[str, Any]:
+        space = store.insert_space_txn(
+            tx.conn,
+            name=name,
+            description=description,
+            icon_url=icon,
+            owner_id=ctx.user_id,
+            flags=0,
+            default_permissions=int(perms.DEFAULT),
+            open=is_open,
+            created_at=tx.now_ms,
+        )
+        store.add_member_txn(tx.conn, space.id, ctx.user_id, tx.now_ms)
+        general = rooms_store.insert_room_txn(
+            tx.conn,
+            name="general",
+            description="",
+            topic="",
+            kind="text",
+            access_mode="public",
+            owner_id=ctx.user_id,
+            space_id=space.id,
+            created_at=tx.now_ms,
+        )
+        store.update_space_txn(tx.conn, space.id, {"system_room_id": general.id})
+        rooms_store.add_member_txn(
+            tx.conn, room_id=general.id, user_id=ctx.user_id, role="owner", now_ms=tx.now_ms
+        )
+        space = store.get_space(tx.conn, space.id) or space
+        tx.emit(_created_event(tx, ctx, space, ctx.user_id, ctx.user.is_moderator))
+        audit.record_txn(
+            tx,
+            action="space.created",
+            actor=ctx.user.snapshot(),
+            space_id=space.id,
+            target_type="space",
+            target_id=space.id,
+            after={"name": name},
+        )
+        return space.wire(1)
+
+    return await core.log.run(job)
+
+
+async def get(core: Core, ctx: Ctx, space_id: int) -> dict[str, Any]:
+    def read(conn: Connection) -> dict[str, Any]:
+        access = space_access(conn, ctx.user, space_id)
+        return access.space.wire(store.member_count(conn, space_id))
+
+    return await core.db.read(read)
+
+
+async def get_state(core: Core, ctx: Ctx, space_id: int) -> dict[str, Any]:
+    def read(conn: Connection) -> dict[str, Any]:
+        access = space_access(conn, ctx.user, space_id)
+        access.require_member()
+        return state(conn, access.space, ctx.user_id, ctx.user.is_moderator)
+
+    return await core.db.read(read)
+
+
+async def mine(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
+    def read(conn: Connection) -> list[dict[str, Any]]:
+        return [s.wire(store.member_count(conn, s.id)) for s in store.spaces_of(conn, ctx.user_id)]
+
+    return await core.db.read(read)
+
+
+def _categories(conn: Connection, space_id: int, value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or len(value) > MAX_CATEGORIES:
+        raise ValidationError(
+            f"categories must be a list of at most {MAX_CATEGORIES}", code="invalid_categories"
+        )
+    own = {r.id for r in rooms_store.space_rooms(conn, space_id)}
+    seen_rooms: set[int] = set()
+    used_ids = {c.get("id") for c in value if isinstance(c, dict) and isinstance(c.get("id"), int)}
+    next_id = max((i for i in used_ids if isinstance(i, int)), default=0) + 1
+    out = []
+    for c in value:
+        if not isinstance(c, dict) or set(c) - {"id", "name", "room_ids"}:
+            raise ValidationError("a category is {id?, name, room_ids}", code="invalid_categories")
+        name = c.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 64 or "\x00" in name:
+            raise ValidationError("category names are 1–64 characters", code="invalid_categories")
+        ids = c.get("room_ids", [])
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
+            raise ValidationError("room_ids must be a list of ids", code="invalid_categories")
+        for room_id in ids:
+            if room_id not in own:
+                raise ValidationError(
+                    f"room {room_id} is not a room of this space", code="invalid_categories"
+                )
+            if room_id in seen_rooms:
+                raise ValidationError(
+                    f"room {room_id} is in two categories", code="invalid_categories"
+                )
+            seen_rooms.add(room_id)
+        cid = c.get("id")
+        if not isinstance(cid, int) or isinstance(cid, bool) or cid < 1:
+            cid, next_id = next_id, next_id + 1
+        out.append({"id": cid, "name": name.strip(), "room_ids": ids})
+    if len({c["id"] for c in out}) != len(out):
+        raise ValidationError("category ids must be unique", code="invalid_categories")
+    return out
+
+
+EDITABLE = (
+    "name",
+    "description",
+    "icon_url",
+    "system_room_id",
+    "flags",
+    "open",
+    "default_permissions",
+    "categories",
+)
+
+
+async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    requested = {k: v for k, v in fields.items() if k in EDITABLE}
+    cleaned: dict[str, Any] = {}
+    for key, value in requested.items():
+        if key in ("name", "description"):
+            cleaned[key] = _text(key, value)
+        elif key == "icon_url":
+            cleaned[key] = None if value is None else (_text(key, value) or None)
+        elif key == "open":
+            if not isinstance(value, bool):
+                raise ValidationError("open must be true or false", code="invalid_setting")
+            cleaned[key] = value
+        elif key == "flags":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FLAGS:
+                raise ValidationError("flags must be a non-negative integer", code="invalid_flags")
+            cleaned[key] = value
+        elif key == "default_permissions":
+            cleaned[key] = check_bits(value, key)
+        elif key == "system_room_id":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValidationError("system_room_id must be a room id", code="invalid_room_id")
+            cleaned[key] = value
+        else:
+            cleaned[key] = value
+
+    def job(tx: Tx) -> dict[str, Any]:
+        access = _members_access(tx.conn, ctx, space_id)
+        access.require(Perm.MANAGE_SPACE)
+        space = access.space
+        if "categories" in cleaned:
+            cleaned["categories"] = _categories(tx.conn, space_id, cleaned["categories"])
+        room_id = cleaned.get("system_room_id")
+        if room_id is not None:
+            room = rooms_store.get_room(tx.conn, room_id)
+            if room is None or room.space_id != space_id:
+                raise ValidationError(
+                    f"room {room_id} is not a room of this space", code="invalid_room_id"
+                )
+        if "default_permissions" in cleaned and not access.owner:
+            changed = cleaned["default_permissions"] ^ space.default_permissions
+            no_escalation(access.perms, changed)
+        before = space.wire()
+        changes = {k: v for k, v in cleaned.items() if before[k] != v}
+        if not changes:
+            return space.wire(store.member_count(tx.conn, space_id))
+        bits_before = viewers.capture_bits(tx.conn, space)
+        store.update_space_txn(tx.conn, space_id, changes)
+        tx.emit(
+            LogEvent(
+                type="space.updated",
+                audience=Audience.SPACE,
+                space_id=space_id,
+                actor=ctx.user.snapshot(),
+                data={"space_id": space_id, "changes": changes, "cleared": []},
+            )
+        )
+        audit.record_txn(
+            tx,
+            action="space.updated",
+            actor=ctx.user.snapshot(),
+            space_id=space_id,
+            target_type="space",
+            target_id=space_id,
+            before={k: before[k] for k in changes},
+            after=changes,
+        )
+        updated = store.get_space(tx.conn, space_id)
+        assert updated is not None
+        if "default_permissions" in changes:
+            viewers.reconcile_txn(tx, updated, ctx.user.snapshot(), before_bits=bits_before)
+        return updated.wire(store.member_count(tx.conn, space_id))
+
+    return await core.log.run(job)
+
+
+async def delete(core: Core, ctx: Ctx, space_id: int) -> None:
+    def job(tx: Tx) -> None:
+        access = space_access(tx.conn, ctx.user, space_id)
+        if access.space.owner_id != ctx.user_id and not ctx.user.is_moderator:
+            raise Forbidden("only the space's owner can delete it", code="not_space_owner")
+        for room in rooms_store.space_rooms(tx.conn, space_id):
+            rooms_store.soft_delete_room_txn(tx.conn, room.id, tx.now_ms)
+        store.soft_delete_space_txn(tx.conn, space_id, tx.now_ms)
+        tx.emit(
+            LogEvent(
+                type="space.deleted",
+                audience=Audience.SPACE,
+                space_id=space_id,
+                actor=ctx.user.snapshot(),
+                data={"space_id": space_id},
+            )
+        )
+        audit.record_txn(
+            tx,
+            action="space.deleted",
+            actor=ctx.user.snapshot(),
+            space_id=space_id,
+            target_type="space",
+            target_id=space_id,
+        )
+
+    await core.log.run(job)
+
+
+# -- membership -------------------------------------------------------------------------
+
+
+def join_txn(tx: Tx, ctx: Ctx, space: SpaceRow, via: str) -> dict[str, Any]:
+    """Add the caller to a space (the caller checked the way in: open, or an invite)."""
+    if store.is_banned(tx.conn, space.id, ctx.user_id):
+        raise Forbidden("you are banned from this space", code="banned_from_space")
+    if store.is_member(tx.conn, space.id, ctx.user_id):
+        return state(tx.conn, space, ctx.user_id, ctx.user.is_moderator)
+    store.add_member_txn(tx.conn, space.id, ctx.user_id, tx.now_ms)
+    # The joiner's rooms arrive inside space.created, not one room.created each.
+    viewers.reconcile_txn(tx, space, ctx.user.snapshot(), quiet=frozenset({ctx.user_id}))
+    created = _created_event(tx, ctx, space, ctx.user_id, ctx.user.is_moderator)
+    tx.emit(created)
+    member = store.get_member(tx.conn, space.id, ctx.user_id)
+    tx.emit(
+        LogEvent(
+            type="space.member.joined",
+            audience=Audience.SPACE,
+            space_id=space.id,
+            actor=ctx.user.snapshot(),
+            target_user_id=ctx.user_id,
+            data={"space_id": space.id, "member": member, "user": ctx.user.snapshot(), "via": via},
+        )
+    )
+    audit.record_txn(
+        tx,
+        action="space.member.joined",
+        actor=ctx.user.snapshot(),
+        space_id=space.id,
+        target_type="user",
+        target_id=ctx.user_id,
+        after={"via": via},
+    )
+    assert created.data is not None
+    return created.data
+
+
+async def join(core: Core, ctx: Ctx, space_id: int) -> dict[str, Any]:
+    def job(tx: Tx) -> dict[str, Any]:
+        space = store.get_space(tx.conn, space_id)
+        if space is None:
+            raise space_not_found(space_id)
+        member = store.is_member(tx.conn, space_id, ctx.user_id)
+        if not (space.open or member or ctx.user.is_moderator):
+            if store.is_banned(tx.conn, space_id, ctx.user_id):
+                raise Forbidden("you are banned from this space", code="banned_from_space")
+            raise space_not_found(space_id)  # a closed space is only reachable by invite
+        return join_txn(tx, ctx, space, "open")
+
+    return await core.log.run(job)
+
+
+def remove_member_txn(
+    tx: Tx,
+    space: SpaceRow,
+    user_id: int,
+    *,
+    reason: str,
+    actor: dict[str, Any] | None,
+    audit_reason: str | None = None,
+) -> None:
+    """Take a member out of a space: each of its rooms leaves their scope (`room.deleted`),
+    then `space.member.removed` to the space and to them."""
+    conn = tx.conn
+    bits = perms.space_permissions(user_id, False, store.facts(conn, space, user_id))
+    q = (
+        select(room_members.c.room_id, room_members.c.role)
+        .join(rooms, rooms.c.id == room_members.c.room_id)
+        .where(room_members.c.user_id == user_id, rooms.c.space_id == space.id)
+        .order_by(room_members.c.room_id)
+    )
+    room_reason = "left" if reason == "leave" else "access_lost"
+    for room_id, role in conn.execute(q).all():
+        rooms_store.remove_member_txn(conn, int(room_id), user_id)
+        tx.emit(
+            room_event(
+                "room.deleted",
+                int(room_id),
+                actor,
+                {"reason": room_reason, "role": role},
+                audience=Audience.USER,
+                target_user_id=user_id,
+                space_id=space.id,
+            )
+        )
+    store.remove_member_txn(conn, space.id, user_id)
+    tx.emit(
+        LogEvent(
+            type="space.member.removed",
+            audience=Audience.SPACE,
+            space_id=space.id,
+            actor=actor,
+            target_user_id=user_id,
+            data={
+                "space_id": space.id,
+                "user_id": user_id,
+                "reason": reason,
+                "actor_id": None if actor is None or reason == "leave" else actor["id"],
+                "moderator": is_moderation(bits),
+            },
+        )
+    )
+    action = {"leave": "space.member.left", "kick": "space.member.kicked"}.get(
+        reason, "space.member.banned"
+    )
+    audit.record_txn(
+        tx,
+        action=action,
+        actor=actor,
+        space_id=space.id,
+        target_type="user",
+        target_id=user_id,
+        reason=audit_reason,
+    )
+
+
+async def leave(core: Core, ctx: Ctx, space_id: int) -> None:
+    def job(tx: Tx) -> None:
+        access = space_access(tx.conn, ctx.user, space_id)
+        if not access.member:
+            return
+        if access.space.owner_id == ctx.user_id:
+            raise Conflict(
+                "the owner cannot leave; transfer ownership or delete the space",
+                code="owner_cannot_leave",
+            )
+        remove_member_txn(tx, access.space, ctx.user_id, reason="leave", actor=ctx.user.snapshot())
+
+    await core.log.run(job)
+
+
+def _moderate_member(
+    tx: Tx, ctx: Ctx, space_id: int, user_id: int, bit: Perm, verb: str
+) -> SpaceAccess:
+    access = space_access(tx.conn, ctx.user, space_id)
+    if not ctx.user.is_moderator:
+        access.require_member()
+    access.require(bit)
+    if user_id == ctx.user_id:
+        raise Conflict(f"you cannot {verb} yourself", code=f"cannot_{verb}_self")
+    if user_id == access.space.owner_id:
+        raise Forbidden(
+            f"the space's owner cannot be {verb}ned"
+            if verb == "ban"
+            else "the space's owner cannot be kicked",
+            code=f"cannot_{verb}_owner",
+        )
+    if store.is_member(tx.conn, space_id, user_id) and not outranks(
+        tx.conn, access.space, ctx.user, user_id
+    ):
+        raise Forbidden(
+            "that member's highest role is at or above yours", code="cannot_moderate_higher"
+        )
+    return access
+
+
+def _reason(value: str | None) -> str | None:
+    if value is None:
+        return None
+    reject_nul(value, "reason")
+    if len(value) > 512:
+        raise ValidationError("reason must be at most 512 characters", code="reason_too_long")
+    return value.strip() or None
+
+
+async def kick(core: Core, ctx: Ctx, space_id: int, user_id: int, reason: str | None) -> None:
+    why = _reason(reason)
+
+    def job(tx: Tx) -> None:
+        access = _moderate_member(tx, ctx, space_id, user_id, Perm.KICK, "kick")
+        if not store.is_member(tx.conn, space_id, user_id):
+            raise NotFound(f"user {user_id} is not a member", code="member_not_found")
+        remove_member_txn(
+            tx, access.space, user_id, reason="kick", actor=ctx.user.snapshot(), audit_reason=why
+        )
+
+    await core.log.run(job)
+
+
+async def ban(core: Core, ctx: Ctx, space_id: int, user_id: int, reason: str | None) -> None:
+    why = _reason(reason)
+
+    def job(tx: Tx) -> None:
+        access = _moderate_member(tx, ctx, space_id, user_id, Perm.BAN, "ban")
+        if users_store.get_user(tx.conn, user_id) is None:
+            raise NotFound(f"user {user_id} not found", code="user_not_found")
+        if store.is_banned(tx.conn, space_id, user_id):
+            return  # banning twice changes nothing
+        store.ban_txn(tx.conn, space_id, user_id, why, ctx.user_id, tx.now_ms)
+        if store.is_member(tx.conn, space_id, user_id):
+            remove_member_txn(
+                tx,
+                access.space,
+                user_id,
+                reason="ban",
+                actor=ctx.user.snapshot(),
+                audit_reason=why,
+            )
+        else:
+            audit.record_txn(
+                tx,
+                action="space.member.banned",
+                actor=ctx.user.snapshot(),
+                space_id=space_id,
+                target_type="user",
+                target_id=user_id,
+                reason=why,
+            )
+
+    await core.log.run(job)
+
+
+async def unban(core: Core, ctx: Ctx, space_id: int, user_id: int) -> None:
+    def job(tx: Tx) -> None:
+        access = space_access(tx.conn, ctx.user, space_id)
+        access.require(Perm.BAN)
+        if not store.unban_txn(tx.conn, space_id, user_id):
+            raise NotFound(f"user {user_id} is not banned", code="ban_not_found")
+        audit.record_txn(
+            tx,
+            action="space.member.unbanned",
+            actor=ctx.user.snapshot(),
+            space_id=space_id,
+            target_type="user",
+            target_id=user_id,
+        )
+
+    await core.log.run(job)
+
+
+async def bans(core: Core, ctx: Ctx, space_id: int) -> list[dict[str, Any]]:
+    def read(conn: Connection) -> list[dict[str, Any]]:
+        space_access(conn, ctx.user, space_id).require(Perm.BAN)
+        return store.list_bans(conn, space_id)
+
+    return await core.db.read(read)
+
+
+def _members_access(conn: Connection, ctx: Ctx, space_id: int) -> SpaceAccess:
+    access = space_access(conn, ctx.user, space_id)
+    if not ctx.user.is_moderator:
+        access.require_member()
+    return access
+
+
+async def members(
+    core: Core, ctx: Ctx, space_id: int, *, after: int | None, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
+        _members_access(conn, ctx, space_id)
+        rows = store.list_members(conn, space_id, after=after, limit=limit + 1)
+        return rows[:limit], len(rows) > limit
+
+    return await core.db.read(read)
+
+
+async def member(core: Core, ctx: Ctx, space_id: int, user_id: int) -> dict[str, Any]:
+    def read(conn: Connection) -> dict[str, Any]:
+        _members_access(conn, ctx, space_id)
+        found = store.get_member(conn, space_id, user_id)
+        if found is None:
+            raise NotFound(f"user {user_id} is not a member", code="member_not_found")
+        return found
+
+    return await core.db.read(read)
+
+
+async def update_member(
+    core: Core, ctx: Ctx, space_id: int, user_id: int, fields: dict[str, Any]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if "nickname" in fields:
+        nick = fields["nickname"]
+        if nick is not None:
+            reject_nul(nick, "nickname")
+            nick = nick.strip() or None
+            if nick is not None and len(nick) > 64:
+                raise ValidationError(
+                    "nickname must be at most 64 characters", code="nickname_too_long"
+                )
+        values["nickname"] = nick
+    if "avatar_url" in fields:
+        values["avatar_url"] = (
+            None
+            if fields["avatar_url"] is None
+            else (_text("icon_url", fields["avatar_url"]) or None)
+        )
+
+    def job(tx: Tx) -> dict[str, Any]:
+        access = _members_access(tx.conn, ctx, space_id)
+        current = store.get_member(tx.conn, space_id, user_id)
+        if current is None:
+            raise NotFound(f"user {user_id} is not a member", code="member_not_found")
+        if user_id == ctx.user_id:
+            if "nickname" in values:
+                access.require(Perm.CHANGE_NICKNAME)
+        else:
+            if "avatar_url" in values:
+                raise Forbidden("only members change their own avatar", code="not_yourself")
+            access.require(Perm.MANAGE_NICKNAMES)
+            if not outranks(tx.conn, access.space, ctx.user, user_id):
+                raise Forbidden(
+                    "that member's highest role is at or above yours",
+                    code="cannot_moderate_higher",
+                )
+        changes = {k: v for k, v in values.items() if v is not None and current[k] != v}
+        cleared = sorted(k for k, v in values.items() if v is None and current[k] is not None)
+        if changes or cleared:
+            store.update_member_txn(tx.conn, space_id, user_id, values)
+            tx.emit(
+                LogEvent(
+                    type="space.member.updated",
+                    audience=Audience.SPACE,
+                    space_id=space_id,
+                    actor=ctx.user.snapshot(),
+                    target_user_id=user_id,
+                    data={
+                        "space_id": space_id,
+                        "user_id": user_id,
+                        "changes": changes,
+                        "cleared": cleared,
+                    },
+                )
+            )
+            audit.record_txn(
+                tx,
+                action="space.member.updated",
+                actor=ctx.user.snapshot(),
+                space_id=space_id,
+                target_type="user",
+                target_id=user_id,
+                before={k: current[k] for k in [*changes, *cleared]},
+                after={**changes, **dict.fromkeys(cleared)},
+            )
+        found = store.get_member(tx.conn, space_id, user_id)
+        assert found is not None
+        return found
+
+    return await core.log.run(job)
+
+
+def permission_table() -> dict[str, Any]:
+    return {
+        "permissions": [
+            {
+                "name": perms.name_of(bit),
+                "value": int(bit),
+                "description": perms.TABLE[perms.name_of(bit)],
+            }
+            for bit in Perm
+        ],
+        "all": ALL_BITS,
+        "default": int(perms.DEFAULT),
+    }
