@@ -7,7 +7,8 @@ immutable wire snapshots: the live object is updated by swapping its snapshot, s
 old one stays a faithful copy (the stoat.py lesson).
 
 What is kept alive: the rooms this user can see (from Ready, room.created, joins and
-fetches), the logged-in user, and the `max_messages` most recently seen messages
+fetches), the spaces they belong to and those spaces' roles (cache_spaces.py), the
+logged-in user, and the `max_messages` most recently seen messages
 (deleted ones stay, marked `deleted=True`). Everything else lives as long as the app
 holds a reference to it.
 """
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
+from hubbub.client.cache_spaces import SpaceCache
 from hubbub.client.objects import IdentityMap, Message, Room, User
+from hubbub.client.snapshots import patched
 from hubbub.protocol import models
 from hubbub.protocol.events import (
     MemberJoined,
@@ -45,10 +48,8 @@ __all__ = ["Cache"]
 
 _log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=models.WireModel)
 
-
-class Cache:
+class Cache(SpaceCache):
     def __init__(self, client: Client, *, max_messages: int = 1000) -> None:
         self._client = client
         self.max_messages = max_messages
@@ -58,6 +59,7 @@ class Cache:
         self._rooms: dict[int, Room] = {}
         self._recent: OrderedDict[int, Message] = OrderedDict()
         self.me: User | None = None
+        self._init_spaces()
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -130,6 +132,7 @@ class Cache:
         self.me = self.store_user(models.User.model_validate(frame["user"]))
         rooms = [models.Room.model_validate(r) for r in frame.get("rooms") or []]
         self._rooms = {}
+        self.apply_ready_spaces(frame)
         return self.me, [self.store_room(r) for r in rooms]
 
     def apply(self, event: ServerEvent) -> None:
@@ -154,7 +157,7 @@ class Cache:
                     if "content" in event.changes:
                         extra["edited_at"] = event.modified_at
                 event.before = message.data
-                event.after = _patched(message.data, event.changes, event.cleared, extra)
+                event.after = patched(message.data, event.changes, event.cleared, extra)
                 message._update(event.after)
                 self._remember(message)
         elif isinstance(event, MessageDeleted):
@@ -181,7 +184,7 @@ class Cache:
             room = self.get_room(event.room_id)
             if room is not None:
                 event.before = room.data
-                event.after = _patched(room.data, event.changes, event.cleared, {})
+                event.after = patched(room.data, event.changes, event.cleared, {})
                 room._update(event.after)
         elif isinstance(event, RoomDeleted):
             gone = self._rooms.pop(event.room_id, None) or self._room_map.get(event.room_id)
@@ -191,30 +194,11 @@ class Cache:
             self._bump_members(event.room_id, +1)
         elif isinstance(event, MemberLeft):
             self._bump_members(event.room_id, -1)
+        else:
+            self.apply_space_event(event)
 
     def _bump_members(self, room_id: int, delta: int) -> None:
         room = self.get_room(room_id)
         if room is not None:
             count = max(0, room.member_count + delta)
             room._update(room.data.model_copy(update={"member_count": count}))
-
-
-def _patched(before: M, changes: dict[str, Any], cleared: list[str], extra: dict[str, Any]) -> M:
-    """`before` with `changes` applied and `cleared` fields reset to their defaults.
-
-    Re-validated rather than `model_copy(update=…)` so wire values (ISO strings) become
-    typed values; if the server sent something this SDK cannot validate, the raw values
-    are applied unvalidated rather than losing the update.
-    """
-    fields = type(before).model_fields
-    merged = {**before.model_dump(), **changes, **extra}
-    for name in cleared:
-        if name in fields:
-            merged[name] = fields[name].get_default(call_default_factory=True)
-        else:
-            merged.pop(name, None)
-    try:
-        return type(before).model_validate(merged)
-    except ValueError as exc:
-        _log.warning("could not validate %s update: %s", type(before).__name__, exc)
-        return before.model_copy(update=merged)

@@ -30,7 +30,7 @@ from hubbub.client.gateway import Gateway, gateway_url
 from hubbub.client.http import HTTPClient
 from hubbub.client.lifecycle import Ready, Resumed
 from hubbub.client.notifications import Notification, NotificationList
-from hubbub.client.objects import Message, Room, SearchHit, User
+from hubbub.client.objects import Message, Room, SearchHit, Space, User
 from hubbub.client.session import Backoff
 from hubbub.errors import ServiceUnavailable, Unauthorized
 from hubbub.protocol.events import (
@@ -268,6 +268,43 @@ class Client:
         """Create a bot account owned by this user; returns it and its token."""
         result = await self.http.create_bot(username, display_name=display_name)
         return self.cache.store_user(result.user), result.token
+
+    # -- spaces ----------------------------------------------------------------------
+
+    def get_space(self, space_id: int) -> Space | None:
+        """A space from the cache (no request): yours, or one you fetched."""
+        return self.cache.get_space(space_id)
+
+    async def fetch_space(self, space_id: int) -> Space:
+        return self.cache.store_space(await self.http.get_space(space_id))
+
+    async def spaces(self) -> list[Space]:
+        """The spaces you belong to, fetched now."""
+        return [self.cache.store_space(s) for s in await self.http.list_spaces()]
+
+    async def create_space(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        icon_url: str | None = None,
+        open: bool | None = None,
+    ) -> Space:
+        """A new space you own, with a `general` room as its system room."""
+        data = await self.http.create_space(
+            name, description=description, icon_url=icon_url, open=open
+        )
+        return self.cache.store_space(data)
+
+    async def join_space(self, space_id: int) -> Space:
+        """Join an open space; its rooms and roles are cached at once."""
+        state = self.cache.apply_space_state(await self.http.join_space(space_id))
+        return self.cache.store_space(state.space)
+
+    async def accept_invite(self, code: str) -> Space:
+        """Join a space by invite code."""
+        state = self.cache.apply_space_state(await self.http.accept_invite(code))
+        return self.cache.store_space(state.space)
 
     # -- notifications (content area) ------------------------------------------------
 

@@ -49,7 +49,7 @@ async def test_handlers_follow_the_class_hierarchy(frames: dict[str, dict[str, A
         ("event", "MessageDeleted"),
         ("room", "RoomUpdated"),
         ("event", "RoomUpdated"),
-        ("event", "UnknownEvent"),
+        ("event", "SpaceMemberJoined"),
         ("lifecycle", "Connecting"),
         ("event", "Connecting"),
     ]

@@ -88,10 +88,11 @@ def test_member_and_typing_events(frames: dict[str, dict[str, Any]]) -> None:
 
 
 def test_unknown_type_is_kept_not_dropped(frames: dict[str, dict[str, Any]]) -> None:
-    event = ev.parse_event(frames["space.member.joined"])
+    frame = {**frames["space.member.joined"], "type": "space.widget.spun"}
+    event = ev.parse_event(frame)
     assert type(event) is ev.UnknownEvent
-    assert event.type == "space.member.joined"
-    assert event.data == {"space_id": 3, "member": {}, "user": {}}
+    assert event.type == "space.widget.spun"
+    assert event.data == frame["data"]
     assert event.raw["seq"] == 109
     assert event.parse_error is None
 
@@ -156,6 +157,18 @@ def test_registry_is_one_to_one() -> None:
         "read_state.updated",
         # commands (protocol/events_commands.py)
         "command.completed",
+        # spaces (protocol/events_spaces.py)
+        "space.created",
+        "space.updated",
+        "space.deleted",
+        "space.member.joined",
+        "space.member.updated",
+        "space.member.removed",
+        "role.created",
+        "role.updated",
+        "role.deleted",
+        "role.ranks_updated",
+        "audit.entry.created",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
