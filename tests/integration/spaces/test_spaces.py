@@ -33,6 +33,9 @@ async def test_create_gives_the_owner_the_whole_space(server: TestServer) -> Non
     assert created["space_id"] == space["id"]
     listed = await alice.ok("GET", "/spaces")
     assert [s["id"] for s in listed["spaces"]] == [space["id"]]
+    again = await Gateway.connect(server, alice.token)  # ready carries every space in full
+    assert [s["space"]["id"] for s in again.ready["spaces"]] == [space["id"]]
+    assert again.ready["spaces"][0]["rooms"][0]["id"] == space["system_room_id"]
     # The owner receives the new room's messages right away.
     general = space["system_room_id"]
     await alice.send(general, "hello space")
