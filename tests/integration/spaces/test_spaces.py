@@ -220,3 +220,14 @@ async def test_delete_space(server: TestServer) -> None:
     assert (await gw.event("space.deleted"))["data"] == {"space_id": space["id"]}
     await bob.error("GET", f"/spaces/{space['id']}", 404, "space_not_found")
     await bob.error("GET", f"/rooms/{space['system_room_id']}", 404, "room_not_found")
+
+
+async def test_mentions_never_reach_outsiders(server: TestServer) -> None:
+    alice, outsider = await Api.register(server), await Api.register(server)
+    space = await make_space(alice)
+    gw = await Gateway.connect(server, outsider.token)
+    handle = outsider.user["handle"]
+    await alice.send(space["system_room_id"], f"hey @{handle}, look")
+    await gw.no_event(0.5)
+    inbox = await outsider.ok("GET", "/notifications")
+    assert inbox["notifications"] == []

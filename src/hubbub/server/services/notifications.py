@@ -38,7 +38,11 @@ class Recipient:
 
 
 def can_read(conn: Connection, room: RoomRow, user_id: int) -> bool:
-    return room.public or rooms_store.member_role(conn, room.id, user_id) is not None
+    """Directory rooms are readable by anyone; a space's rooms only by those who may view
+    them, which is exactly their (materialised) members; private rooms by members."""
+    if room.listed:
+        return True
+    return rooms_store.member_role(conn, room.id, user_id) is not None
 
 
 def notify_message_txn(
