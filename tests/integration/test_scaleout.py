@@ -118,3 +118,24 @@ async def test_logout_on_one_node_revokes_the_token_on_all() -> None:
         await alice.ok("POST", "/auth/logout", 204)
         assert (await gw.event("session.logged_out"))["data"]["reason"] == "logout"
         await on_b.error("GET", "/users/me", 401, "token_invalid")
+
+
+async def test_permission_changes_on_one_node_move_delivery_on_the_other() -> None:
+    async with two_nodes() as (a, b):
+        alice = await Api.register(a)
+        space = await alice.ok("POST", "/spaces", 201, json={"name": "Guild", "open": True})
+        room = space["system_room_id"]
+        bob = await Api.register(b)
+        await bob.ok("POST", f"/spaces/{space['id']}/join")
+        gw = await Gateway.connect(b, bob.token)
+        await alice.send(room, "before")
+        assert (await gw.event("message.created"))["data"]["message"]["content"] == "before"
+        await alice.ok("PUT", f"/rooms/{room}/overrides/everyone/0", json={"deny": 1})
+        assert (await gw.event("room.deleted"))["data"]["reason"] == "access_lost"
+        await alice.send(room, "hidden")
+        await alice.ok("DELETE", f"/rooms/{room}/overrides/everyone/0")
+        assert (await gw.event("room.created"))["data"]["reason"] == "access_gained"
+        await alice.send(room, "after")
+        # Node B never delivered the message sent while bob could not see the room.
+        frame = await gw.event("message.created")
+        assert frame["data"]["message"]["content"] == "after"
