@@ -157,6 +157,12 @@ def test_registry_is_one_to_one() -> None:
         "read_state.updated",
         # commands (protocol/events_commands.py)
         "command.completed",
+        # extras (protocol/events_extras.py)
+        "emoji.created",
+        "emoji.deleted",
+        "webhook.created",
+        "webhook.updated",
+        "webhook.deleted",
         # spaces (protocol/events_spaces.py)
         "space.created",
         "space.updated",

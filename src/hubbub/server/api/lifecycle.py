@@ -14,6 +14,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from hubbub.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from hubbub.protocol.models import Attachment, Message
+from hubbub.server.api import emojis
 from hubbub.server.api.bodies import Body
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.api.responses import JSON
@@ -108,7 +109,9 @@ def body_limit(settings: Settings) -> Callable[[str], tuple[int, str] | None]:
     limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
 
     def for_path(path: str) -> tuple[int, str] | None:
-        return (limit, "file_too_large") if UPLOAD_PATH.match(path) else None
+        if UPLOAD_PATH.match(path):
+            return (limit, "file_too_large")
+        return emojis.body_limit(path)
 
     return for_path
 

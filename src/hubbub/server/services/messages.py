@@ -6,6 +6,8 @@ Only members post; only the author or the room's owners and moderators edit or d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -15,7 +17,7 @@ from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.render import render_full
-from hubbub.server.services import attachments, notifications
+from hubbub.server.services import attachments, emojis, notifications
 from hubbub.server.services import content as content_rules
 from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
@@ -28,6 +30,17 @@ from hubbub.server.store.rooms import RoomRow
 
 MAX_NONCE = 64
 MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookPost:
+    """A send through a webhook (services.webhooks). Its bot user authors the message but
+    is no member of the room: `access` re-checks the webhook inside the transaction and
+    stands in for the membership check."""
+
+    webhook_id: int
+    author_override: str  # JSON {name, avatar_url}: the identity shown on the message
+    access: Callable[[Connection], RoomAccess]
 
 
 def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, RoomAccess]:
@@ -58,6 +71,7 @@ async def send(
     nonce: str | None = None,
     reply_to: int | None = None,
     extras: content_rules.Extras | None = None,
+    webhook: WebhookPost | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """(message, created). A nonce already used by this user returns the original message.
 
@@ -79,8 +93,11 @@ async def send(
     rendered = draft.rendered
 
     def job(tx: Tx) -> tuple[dict[str, Any], bool]:
-        role = room_role(tx.conn, ctx, room_id)
-        may_post(role)
+        if webhook is None:
+            role = room_role(tx.conn, ctx, room_id)
+            may_post(role)
+        else:
+            role = webhook.access(tx.conn)
         if nonce is not None:  # a concurrent retry may have committed since the check above
             existing = store.find_by_nonce(tx.conn, ctx.user_id, nonce)
             if existing is not None:
@@ -113,7 +130,7 @@ async def send(
             author_id=ctx.user_id,
             type=draft.type,
             content=draft.content,
-            content_html=rendered.html,
+            content_html=emojis.render_txn(tx.conn, rendered.html),
             content_text=rendered.text,
             reply_to_id=reply_to,
             nonce=nonce,
@@ -128,6 +145,11 @@ async def send(
             ad=draft.ad,
             parent_id=parent_id,
             edited_by_moderator=False,
+            **(
+                {}
+                if webhook is None
+                else {"webhook_id": webhook.webhook_id, "author_override": webhook.author_override}
+            ),
         )
         if mentioned:
             content_store.set_mentions_txn(tx.conn, message["id"], room_id, mentioned, new=True)
@@ -284,7 +306,7 @@ async def edit(
         }
         new_mentions: list[int] = []
         if rendered is not None:
-            html, text = rendered.html, rendered.text
+            html, text = emojis.render_txn(tx.conn, rendered.html), rendered.text
             values.update(content=content, content_html=html, content_text=text)
             changes.update(content=content, content_html=html, content_text=text)
             before = content_store.mentioned_ids(tx.conn, message_id)

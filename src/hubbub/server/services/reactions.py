@@ -17,6 +17,7 @@ from sqlalchemy.engine import RowMapping
 from hubbub.errors import Conflict, Forbidden, NotFound
 from hubbub.server.events import room_event
 from hubbub.server.permissions import Perm
+from hubbub.server.services import emojis
 from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.emoji import normalize
@@ -57,17 +58,25 @@ def viewed(conn: Connection, ctx: Ctx, message_id: int) -> dict[str, Any]:
     return message
 
 
+def _key(emoji: str) -> str:
+    """A Unicode emoji's canonical key, or a custom emoji's decimal id (D.34). Removing
+    takes any id: a reaction outlives its emoji's deletion."""
+    return emoji if emojis.is_custom_key(emoji) else normalize(emoji)
+
+
 def _rate(core: Core, ctx: Ctx) -> None:
     core.rate_limiter.hit(("reaction", ctx.user_id), "reactions")
 
 
 async def add(core: Core, ctx: Ctx, message_id: int, emoji: str) -> dict[str, Any]:
     """Add the caller's reaction; adding it again changes nothing (no second event)."""
-    key = normalize(emoji)
+    key = _key(emoji)
     _rate(core, ctx)
 
     def job(tx: Tx) -> dict[str, Any]:
-        row, _role = reactable_txn(tx.conn, ctx, message_id)
+        row, role = reactable_txn(tx.conn, ctx, message_id)
+        if emojis.is_custom_key(key):
+            emojis.check_usable_txn(tx.conn, ctx.user_id, role.room, int(key))
         if not store.has_reaction(tx.conn, message_id, key, ctx.user_id):
             if store.emoji_count(tx.conn, message_id, key) == 0 and (
                 store.distinct_emojis(tx.conn, message_id) >= MAX_EMOJIS_PER_MESSAGE
@@ -86,7 +95,7 @@ async def add(core: Core, ctx: Ctx, message_id: int, emoji: str) -> dict[str, An
 
 async def remove(core: Core, ctx: Ctx, message_id: int, emoji: str) -> dict[str, Any]:
     """Remove the caller's own reaction; removing one that is not there changes nothing."""
-    key = normalize(emoji)
+    key = _key(emoji)
 
     def job(tx: Tx) -> dict[str, Any]:
         row, _role = reactable_txn(tx.conn, ctx, message_id)
@@ -99,7 +108,7 @@ async def remove(core: Core, ctx: Ctx, message_id: int, emoji: str) -> dict[str,
 
 async def clear(core: Core, ctx: Ctx, message_id: int, emoji: str | None) -> dict[str, Any]:
     """Moderators remove every reaction of one emoji (or, with None, all of them)."""
-    key = None if emoji is None else normalize(emoji)
+    key = None if emoji is None else _key(emoji)
 
     def job(tx: Tx) -> dict[str, Any]:
         row, role = reactable_txn(tx.conn, ctx, message_id)

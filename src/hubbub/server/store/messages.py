@@ -51,6 +51,7 @@ def message_wire(
         "content_html": "" if deleted else r["content_html"],
         "content_text": "" if deleted else r["content_text"],
         "reply_to": reply_to,
+        "webhook": _webhook_ref(r),
         "parent_id": r.get("parent_id"),
         "show_parent": r["reply_to_id"] is not None,  # D.10: only explicit replies
         "quote_of": None if deleted else _json(r.get("quote_of")),
@@ -77,6 +78,15 @@ def message_wire(
         "modified_at": edited_at,
         "edited_by_moderator": bool(r.get("edited_by_moderator") or False),
     }
+
+
+def _webhook_ref(r: RowMapping | dict[str, Any]) -> dict[str, Any] | None:
+    """Who a webhook's message shows as: the identity stored when it was posted."""
+    webhook_id = r.get("webhook_id")
+    if webhook_id is None:
+        return None
+    shown = _json(r.get("author_override")) or {}
+    return {"id": webhook_id, "name": shown.get("name"), "avatar_url": shown.get("avatar_url")}
 
 
 def _reply_ref(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
