@@ -39,7 +39,9 @@ async def test_create_gives_the_owner_the_whole_space(server: TestServer) -> Non
     # The owner receives the new room's messages right away.
     general = space["system_room_id"]
     await alice.send(general, "hello space")
-    assert (await gw.event("message.created"))["data"]["message"]["content"] == "hello space"
+    posted = await gw.event("message.created")
+    assert posted["data"]["message"]["content"] == "hello space"
+    assert posted["space_id"] == space["id"]  # every room event's envelope names its space
 
 
 async def test_update_and_categories(server: TestServer) -> None:

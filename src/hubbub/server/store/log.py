@@ -28,7 +28,7 @@ from hubbub.errors import HubbubError, ServiceUnavailable
 from hubbub.server.clock import Clock
 from hubbub.server.events import LogEvent
 from hubbub.server.store.engine import Database
-from hubbub.server.store.schema import events
+from hubbub.server.store.schema import events, rooms
 
 log = logging.getLogger("hubbub.log")
 
@@ -117,6 +117,7 @@ class LogWriter:
             return
         self.batches += 1
         if committed:
+            _remember_spaces(committed)
             try:
                 self._on_commit(committed)
             except Exception:
@@ -163,11 +164,37 @@ def _batch_txn(
         for ev in tx._events:
             seq += 1
             ev.seq = seq
+            if ev.space_id is None and ev.room_id is not None:
+                ev.space_id = _space_of(conn, ev.room_id)
         committed.extend(tx._events)
         outcomes.append((fut, True, result))
     if committed:
         conn.execute(insert(events), [_row(ev) for ev in committed])
     return outcomes, committed
+
+
+# room → its space. A room never moves between spaces, so the answer never goes stale;
+# the bound only keeps memory flat on a very long-lived node.
+_SPACES: dict[int, int | None] = {}
+_SPACES_MAX = 200_000
+
+
+def _space_of(conn: Connection, room_id: int) -> int | None:
+    """The space of an event's room, for the envelope's `space_id`: services emitting
+    room events need not look it up themselves."""
+    if room_id in _SPACES:
+        return _SPACES[room_id]
+    found = conn.execute(select(rooms.c.space_id).where(rooms.c.id == room_id)).first()
+    return None if found is None else found[0]
+
+
+def _remember_spaces(committed: list[LogEvent]) -> None:
+    """Cache only what committed: a rolled-back room's id may be reused (SQLite)."""
+    if len(_SPACES) >= _SPACES_MAX:
+        _SPACES.clear()
+    for ev in committed:
+        if ev.room_id is not None:
+            _SPACES[ev.room_id] = ev.space_id
 
 
 def _row(ev: LogEvent) -> dict[str, Any]:
