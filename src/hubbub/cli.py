@@ -174,6 +174,28 @@ async def _admin_create(
         await db.dispose()
 
 
+async def _admin_set_moderator(database: str | None, username: str, value: bool) -> int:
+    from hubbub.errors import NotFound
+    from hubbub.server.store import users
+    from hubbub.server.store.engine import Database
+
+    settings = _load_settings({"database": database})
+    db = Database(settings.database)
+    try:
+        await db.migrate()
+
+        def job(conn: Any) -> int:
+            user = users.get_user_by_handle(conn, username)
+            if user is None:
+                raise NotFound(f"no user {username!r}", code="user_not_found")
+            users.set_moderator_txn(conn, user.id, value)
+            return user.id
+
+        return await db.write(job)
+    finally:
+        await db.dispose()
+
+
 def _run_admin(coro: Coroutine[Any, Any, T]) -> T:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -208,6 +230,20 @@ def create_user(
     )
     err.print(f"created user {escape(str(user['handle']))} (id {user['id']})")
     print(token, flush=True)
+
+
+@admin.command("set-moderator")
+def set_moderator(
+    username: str,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Take the role away.")] = False,
+    database: DbOpt = None,
+) -> None:
+    """Make a user a global moderator (staff: moderates everywhere, creates private rooms),
+    or stop them being one. Running servers notice within seconds; the user's open
+    gateway connections on their next reconnect."""
+    user_id = _run_admin(_admin_set_moderator(database, username, not revoke))
+    state = "no longer a" if revoke else "now a"
+    err.print(f"{escape(username)} (id {user_id}) is {state} global moderator")
 
 
 @admin.command("create-bot")

@@ -84,10 +84,11 @@ async def _stop(proc: asyncio.subprocess.Process) -> tuple[bytes, bytes]:
 async def test_help_of_every_command_names_its_options() -> None:
     expected = {
         (): ["serve", "admin", "send", "tail"],
-        ("admin",): ["create-user", "create-bot"],
+        ("admin",): ["create-user", "create-bot", "set-moderator"],
         ("serve",): ["--host", "--port", "--database", "--bus", "--workers", "HUBBUB_DATABASE"],
         ("admin", "create-user"): ["USERNAME", "--password", "--display-name", "--database"],
         ("admin", "create-bot"): ["USERNAME", "--display-name", "--database"],
+        ("admin", "set-moderator"): ["USERNAME", "--revoke", "--database"],
         ("send",): ["ROOM", "TEXT", "--url", "--token", "HUBBUB_URL", "HUBBUB_TOKEN", "room name"],
         ("tail",): ["ROOM", "--url", "--token", "--cursor", "HUBBUB_TOKEN"],
     }
@@ -132,6 +133,22 @@ async def test_admin_tokens_work_against_a_server_on_the_same_database(tmp_path:
                 "/api/v1/auth/login", json={"username": alice, "password": PASSWORD}
             )
             assert resp.status_code == 200, resp.text
+
+
+async def test_admin_set_moderator_grants_staff_rights(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hubbub.db'}"
+    alice = name("alice")
+    made = await hubbub("admin", "create-user", alice, "--password", PASSWORD, "--database", db)
+    granted = await hubbub("admin", "set-moderator", alice, "--database", db)
+    assert granted.code == 0 and "now a global moderator" in granted.err, granted
+    async with TestServer(database=db) as server:
+        api = Api(server.url, made.out.strip(), {})
+        assert (await api.ok("GET", "/users/me"))["is_moderator"] is True
+        await api.ok("POST", "/rooms", 201, json={"name": "staff", "access_mode": "private"})
+    revoked = await hubbub("admin", "set-moderator", alice, "--revoke", "--database", db)
+    assert revoked.code == 0 and "no longer" in revoked.err, revoked
+    missing = await hubbub("admin", "set-moderator", "nobody-here", "--database", db)
+    missing.readable_failure("user_not_found")
 
 
 async def test_admin_with_an_unusable_database_fails_readably(tmp_path: Path) -> None:

@@ -38,6 +38,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# `@everyone` and `@here` address a whole room; no account may answer to them.
+RESERVED_HANDLES = frozenset({"everyone", "here"})
+
+
 def _check_handle(handle: str) -> None:
     if not HANDLE.match(handle):
         raise ValidationError(
@@ -45,6 +49,8 @@ def _check_handle(handle: str) -> None:
             "(not starting with '.' or '-')",
             code="invalid_username",
         )
+    if handle.lower() in RESERVED_HANDLES:
+        raise ValidationError(f"the username {handle!r} is reserved", code="username_reserved")
 
 
 def _check_display_name(name: str) -> str:
