@@ -12,7 +12,7 @@ import websockets
 from hubbub.server.clock import ManualClock
 from hubbub.server.services import retention
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 ENVELOPE = {"op", "seq", "type", "ts", "at", "space_id", "room_id", "actor", "data"}
 
@@ -64,7 +64,7 @@ async def test_events_respect_the_audience(server: TestServer) -> None:
     alice = await Api.register(server)
     bob = await Api.register(server)
     eve = await Api.register(server)
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     public = await alice.room()
     eve_gw = await Gateway.connect(server, eve.token)
     await alice.send(secret["id"], "for members only")

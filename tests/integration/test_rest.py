@@ -7,7 +7,7 @@ import re
 import httpx
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway, name
+from tests.integration.wire import Api, Gateway, name, private_room
 
 
 async def test_register_login_logout_and_me(server: TestServer) -> None:
@@ -88,7 +88,7 @@ async def test_room_lifecycle_and_membership(server: TestServer) -> None:
 
 async def test_private_rooms_are_invisible_to_outsiders(server: TestServer) -> None:
     alice, bob = await Api.register(server), await Api.register(server)
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     public = await alice.room()
     await bob.error("GET", f"/rooms/{secret['id']}", 404, "room_not_found")
     await bob.error("POST", f"/rooms/{secret['id']}/join", 404, "room_not_found")

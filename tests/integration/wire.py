@@ -84,6 +84,27 @@ class Api:
         await self.http.aclose()
 
 
+async def staff(server: TestServer) -> Api:
+    """A new global moderator (D.105), set before its token is first used (and cached)."""
+    from hubbub.server.store.users import set_moderator_txn
+
+    api = await Api.register(server)
+    await server.core.db.write(lambda c: set_moderator_txn(c, api.id, True))
+    return api
+
+
+async def private_room(server: TestServer, owner: Api, **fields: Any) -> dict[str, Any]:
+    """A private room owned by `owner`: only staff create private rooms (RM-03), so a
+    moderator creates it, makes `owner` its owner and steps out."""
+    boss = await staff(server)
+    room = await boss.room(access_mode="private", **fields)
+    path = f"/rooms/{room['id']}/access"
+    await boss.ok("PUT", f"{path}/{owner.id}", json={"level": "owner"})
+    await boss.ok("PUT", f"{path}/{boss.id}", json={"level": "none"})
+    found: dict[str, Any] = await owner.ok("GET", f"/rooms/{room['id']}")
+    return found
+
+
 class Gateway:
     """A raw gateway connection."""
 

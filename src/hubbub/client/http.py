@@ -18,6 +18,8 @@ from hubbub.client.http_extras import ExtrasAPI
 from hubbub.client.http_spaces import SpacesAPI
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
+    AccessLevel,
+    AccessMode,
     Attachment,
     AuthResult,
     CommandResult,
@@ -30,9 +32,11 @@ from hubbub.protocol.models import (
     ReadState,
     RevisionList,
     Room,
+    RoomKind,
     SearchPage,
     User,
 )
+from hubbub.protocol.models_rooms import AccessRequest, AccessState
 
 __all__ = ["API_PREFIX", "HTTPClient", "RoomPage"]
 
@@ -163,15 +167,45 @@ class HTTPClient(SpacesAPI, ExtrasAPI):
         *,
         description: str | None = None,
         topic: str | None = None,
-        access_mode: Literal["public", "private"] | None = None,
+        access_mode: AccessMode | None = None,
+        kind: RoomKind | None = None,
+        space_id: int | None = None,
+        tags: list[str] | None = None,
+        custom_id: str | None = None,
+        allow_entry: bool | None = None,
+        is_open: bool | None = None,
+        max_reports: int | None = None,
+        position: int | None = None,
+        allow_actions: bool | None = None,
+        edit_window_s: int | None = None,
     ) -> Room:
-        body = _body(name=name, description=description, topic=topic, access_mode=access_mode)
+        body = _body(
+            name=name,
+            description=description,
+            topic=topic,
+            access_mode=access_mode,
+            kind=kind,
+            space_id=space_id,
+            tags=tags,
+            custom_id=custom_id,
+            allow_entry=allow_entry,
+            is_open=is_open,
+            max_reports=max_reports,
+            position=position,
+            allow_actions=allow_actions,
+            edit_window_s=edit_window_s,
+        )
         return Room.model_validate(await self.request("POST", "/rooms", json=body))
 
     async def list_rooms(
-        self, *, joined: bool | None = None, limit: int | None = None, after: int | None = None
+        self,
+        *,
+        joined: bool | None = None,
+        limit: int | None = None,
+        after: int | None = None,
+        tag: str | None = None,
     ) -> RoomPage:
-        params = {"joined": joined, "limit": limit, "after": after}
+        params = {"joined": joined, "limit": limit, "after": after, "tag": tag}
         data = await self.request("GET", "/rooms", params=params)
         rooms = [Room.model_validate(r) for r in data["rooms"]]
         return RoomPage(rooms, bool(data.get("has_more", False)))
@@ -179,21 +213,40 @@ class HTTPClient(SpacesAPI, ExtrasAPI):
     async def get_room(self, room_id: int) -> Room:
         return Room.model_validate(await self.request("GET", f"/rooms/{room_id}"))
 
+    async def get_room_by_custom_id(self, custom_id: str) -> Room:
+        path = f"/rooms/by-custom-id/{quote(custom_id, safe='')}"
+        return Room.model_validate(await self.request("GET", path))
+
     async def edit_room(
         self,
         room_id: int,
         *,
         name: str = _UNSET,
-        description: str = _UNSET,
-        topic: str = _UNSET,
+        description: str | None = _UNSET,
+        topic: str | None = _UNSET,
+        tags: list[str] | None = _UNSET,
+        custom_id: str | None = _UNSET,
+        access_mode: AccessMode = _UNSET,
+        allow_entry: bool = _UNSET,
+        is_open: bool = _UNSET,
+        max_reports: int = _UNSET,
+        position: int = _UNSET,
         allow_actions: bool = _UNSET,
         edit_window_s: int = _UNSET,
     ) -> Room:
-        # Only the fields the caller named are sent: PATCH semantics.
+        # Only the fields the caller named are sent: PATCH semantics. None clears the
+        # clearable ones (description, topic, tags, custom_id).
         fields = {
             "name": name,
             "description": description,
             "topic": topic,
+            "tags": tags,
+            "custom_id": custom_id,
+            "access_mode": access_mode,
+            "allow_entry": allow_entry,
+            "is_open": is_open,
+            "max_reports": max_reports,
+            "position": position,
             "allow_actions": allow_actions,
             "edit_window_s": edit_window_s,
         }
@@ -206,12 +259,37 @@ class HTTPClient(SpacesAPI, ExtrasAPI):
     async def join_room(self, room_id: int) -> Member:
         return Member.model_validate(await self.request("POST", f"/rooms/{room_id}/join"))
 
+    async def join_room_by_custom_id(self, custom_id: str) -> Member:
+        path = f"/rooms/by-custom-id/{quote(custom_id, safe='')}/join"
+        return Member.model_validate(await self.request("POST", path))
+
     async def leave_room(self, room_id: int) -> None:
         await self.request("POST", f"/rooms/{room_id}/leave")
 
     async def list_members(self, room_id: int) -> list[Member]:
         data = await self.request("GET", f"/rooms/{room_id}/members")
         return [Member.model_validate(m) for m in data["members"]]
+
+    # -- room access levels (standalone rooms) -----------------------------------------
+
+    async def set_access(self, room_id: int, user_id: int, level: AccessLevel) -> AccessState:
+        """Owners: `read_only`/`read_write` grant (and answer a request), `owner` adds an
+        owner, `none` removes the user (and denies a request)."""
+        path = f"/rooms/{room_id}/access/{user_id}"
+        return AccessState.model_validate(await self.request("PUT", path, json={"level": level}))
+
+    async def request_access(self, room_id: int) -> AccessState:
+        """Ask a gallery room's owners for write access."""
+        path = f"/rooms/{room_id}/access-requests"
+        return AccessState.model_validate(await self.request("POST", path))
+
+    async def list_access_requests(self, room_id: int) -> list[AccessRequest]:
+        data = await self.request("GET", f"/rooms/{room_id}/access-requests")
+        return [AccessRequest.model_validate(r) for r in data["requests"]]
+
+    async def list_owners(self, room_id: int) -> list[Member]:
+        data = await self.request("GET", f"/rooms/{room_id}/owners")
+        return [Member.model_validate(m) for m in data["owners"]]
 
     # -- messages --------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from hubbub.server.clock import ManualClock
 from hubbub.server.services import attachments
 from hubbub.testing import TestServer
 from tests.conftest import database_for
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 LIMIT = 4096
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 56
@@ -124,7 +124,7 @@ async def test_size_and_type_refusals_store_nothing(srv: TestServer) -> None:
 
 async def test_only_the_rooms_readers_download_and_messages_carry_them(srv: TestServer) -> None:
     alice, bob, stranger = [await Api.register(srv) for _ in range(3)]
-    private = int((await alice.room(access_mode="private"))["id"])
+    private = int((await private_room(srv, alice))["id"])
     public = int((await alice.room())["id"])
     await bob.ok("POST", f"/rooms/{public}/join")
     up = await _uploaded(alice, public, PNG, "p.png", "image/png")

@@ -15,7 +15,7 @@ import hubbub
 from hubbub.protocol.events import parse_event
 from hubbub.testing import TestServer
 from tests.conftest import database_for
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 SHRUG_TEXT = "¯\\_(ツ)_/¯"
 
@@ -91,7 +91,7 @@ async def test_help_lists_only_what_the_caller_may_run(srv: TestServer) -> None:
     await _refused(member, rid, "//help", 422, "invalid_command")
     err = await _refused(member, rid, "/help me", 422, "invalid_command_arguments")
     assert err["details"] == {"command": "help", "usage": "/help"}
-    private = await _room_with(owner, access_mode="private")
+    private = int((await private_room(srv, owner))["id"])
     await _refused(outsider, private, "/help", 404, "room_not_found")
     await _refused(outsider, private, "/nope", 404, "room_not_found")
 

@@ -9,7 +9,7 @@ from typing import Any
 from hubbub.server.services.auth import hash_token
 from hubbub.server.store.content import IMPORT, grant_txn
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway, name
+from tests.integration.wire import Api, Gateway, name, private_room
 
 
 async def _room_with(owner: Api, *others: Api, **fields: Any) -> dict[str, Any]:
@@ -231,7 +231,7 @@ async def test_quotes_embed_a_readable_message(server: TestServer) -> None:
         assert note["data"]["notification"]["data"]["quote"] is True
     path = f"/rooms/{room['id']}/messages"
     await alice.error("POST", path, 422, "invalid_quote_of", json={"quote_of": {"id": 999999}})
-    secret_room = await bob.room(access_mode="private")
+    secret_room = await private_room(server, bob)
     secret = await bob.send(secret_room["id"], "psst")
     await alice.error(
         "POST", path, 422, "invalid_quote_of", json={"quote_of": {"id": secret["id"]}}

@@ -12,7 +12,7 @@ import pytest_asyncio
 from hubbub.server.clock import ManualClock
 from hubbub.testing import TestServer
 from tests.conftest import database_for
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, staff
 
 
 async def _room_with(owner: Api, *others: Api, **fields: Any) -> dict[str, Any]:
@@ -58,7 +58,9 @@ async def test_edits_keep_every_revision(server: TestServer) -> None:
     await stranger.error("PATCH", path, 403, "not_message_author", json={"content": "mine"})
     outsider = await Api.register(server)
     secret = await owner.room()
-    await owner.ok("PATCH", f"/rooms/{secret['id']}", json={"access_mode": "private"})
+    await (await staff(server)).ok(
+        "PATCH", f"/rooms/{secret['id']}", json={"access_mode": "private"}
+    )
     hidden = await owner.send(secret["id"], "hidden")
     await outsider.error("GET", f"/messages/{hidden['id']}/revisions", 404, "message_not_found")
     await author.error("GET", "/messages/999999/revisions", 404, "message_not_found")

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, staff
 
 NOTE_FIELDS = {
     "id",
@@ -93,7 +93,9 @@ async def test_a_reply_notifies_the_replied_to_author(server: TestServer) -> Non
 async def test_only_readers_of_the_room_are_notified(server: TestServer) -> None:
     alice, bob, dave = [await Api.register(server) for _ in range(3)]
     private = await _room_with(alice, bob)
-    await alice.ok("PATCH", f"/rooms/{private['id']}", json={"access_mode": "private"})
+    await (await staff(server)).ok(
+        "PATCH", f"/rooms/{private['id']}", json={"access_mode": "private"}
+    )
     sent = await alice.send(private["id"], f"{_mention(bob)} {_mention(dave)}")
     assert sent["mentions"] == sorted([bob.id, dave.id])
     assert len((await bob.ok("GET", "/notifications"))["notifications"]) == 1

@@ -10,7 +10,7 @@ import pytest
 
 import hubbub
 from hubbub.testing import TestServer
-from tests.integration.wire import Api
+from tests.integration.wire import Api, private_room
 
 
 async def _room_with(api: Api, n: int, **fields: Any) -> tuple[dict[str, Any], list[int]]:
@@ -108,7 +108,7 @@ async def test_bad_paging_is_a_typed_422(server: TestServer) -> None:
     await alice.error("GET", path, 422, "validation_failed", params={"limit": 0})
 
     outsider = await Api.register(server)
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     await outsider.error(
         "GET", f"/rooms/{secret['id']}/messages", 404, "room_not_found", params={"around": 1}
     )
@@ -117,7 +117,8 @@ async def test_bad_paging_is_a_typed_422(server: TestServer) -> None:
 async def test_one_message_by_id_follows_visibility(server: TestServer) -> None:
     alice, bob = await Api.register(server), await Api.register(server)
     public, (pub_msg,) = await _room_with(alice, 1)
-    private, (priv_msg,) = await _room_with(alice, 1, access_mode="private")
+    private = await private_room(server, alice)
+    priv_msg = (await alice.send(private["id"], "m1"))["id"]
 
     # A public room's message is readable without joining (as its history is).
     assert (await bob.ok("GET", f"/messages/{pub_msg}"))["id"] == pub_msg
@@ -147,7 +148,7 @@ async def test_sdk_pages_around_a_message(server: TestServer) -> None:
 async def test_a_moved_message_follows_its_new_room(server: TestServer) -> None:
     alice, bob = await Api.register(server), await Api.register(server)
     source, (keep, moved) = await _room_with(alice, 2)
-    dest = await alice.room(access_mode="private")
+    dest = await private_room(server, alice)
     await alice.send(dest["id"], "already here")
     await bob.ok("POST", f"/rooms/{source['id']}/join")
     assert (await bob.ok("GET", f"/messages/{moved}"))["room_id"] == source["id"]

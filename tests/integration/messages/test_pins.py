@@ -4,7 +4,7 @@ reads, the room's pinned list, events live and on long-poll, bad input."""
 from __future__ import annotations
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 
 async def test_pin_unpin_list_and_events(server: TestServer) -> None:
@@ -63,7 +63,7 @@ async def test_pinning_needs_rights(server: TestServer) -> None:
     assert (await carol.ok("PUT", f"/messages/{msg['id']}/pin"))["pinned"] is True
     await alice.ok("DELETE", f"/messages/{msg['id']}", 204)
     await carol.error("DELETE", f"/messages/{msg['id']}/pin", 409, "message_deleted")
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     await bob.error("GET", f"/rooms/{secret['id']}/pins", 404, "room_not_found")
     await bob.error(
         "GET", f"/rooms/{room['id']}/pins", 422, "validation_failed", params={"limit": 500}

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from hubbub.testing import TestServer
 from tests.conftest import database_for
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 FAMILY = "👨\u200d👩\u200d👧"
 SCOTLAND = "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
@@ -103,7 +103,7 @@ async def test_permissions_and_deleted_messages(server: TestServer) -> None:
     mid = msg["id"]
     # A reader of a public room who has not joined cannot react.
     await eve.error("PUT", rx(mid, "👍"), 403, "not_a_member")
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     hidden = await alice.send(secret["id"], "members only")
     await eve.error("PUT", rx(hidden["id"], "👍"), 404, "message_not_found")
     await eve.error("PUT", rx(999_999, "👍"), 404, "message_not_found")

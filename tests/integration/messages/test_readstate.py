@@ -4,7 +4,7 @@ counts, `read_state.updated` to all the user's sessions and nobody else's, bad i
 from __future__ import annotations
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 
 async def test_ack_counts_and_sync_across_sessions(server: TestServer) -> None:
@@ -99,7 +99,7 @@ async def test_ack_bad_input(server: TestServer) -> None:
         "POST", f"/rooms/{elsewhere['id']}/ack", 403, "not_a_member", json={"message_id": msg["id"]}
     )
     await bob.error("GET", f"/rooms/{elsewhere['id']}/read-state", 403, "not_a_member")
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     await bob.error("GET", f"/rooms/{secret['id']}/read-state", 404, "room_not_found")
     assert (await alice.ok("GET", f"/rooms/{room['id']}/read-state"))[
         "last_read_message_id"

@@ -10,7 +10,7 @@ import pytest
 import hubbub
 from hubbub.client.objects import SearchHit
 from hubbub.testing import TestServer
-from tests.integration.wire import Api
+from tests.integration.wire import Api, private_room
 
 
 async def _search(api: Api, q: str, **params: Any) -> dict[str, Any]:
@@ -64,7 +64,7 @@ async def test_highlight_escapes_the_text(server: TestServer) -> None:
 async def test_only_readable_messages_are_found(server: TestServer) -> None:
     alice, bob = await Api.register(server), await Api.register(server)
     public = await alice.room()
-    private = await alice.room(access_mode="private")
+    private = await private_room(server, alice)
     other_public = await alice.room()
     in_public = await alice.send(public["id"], "zebra crossing in the public room")
     await alice.send(private["id"], "zebra secrets in the private room")

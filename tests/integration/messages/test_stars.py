@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hubbub.testing import TestServer
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, private_room
 
 STARS = "message.stars.updated"
 
@@ -129,5 +129,5 @@ async def test_starboard(server: TestServer) -> None:
     await bob.error(
         "GET", f"/rooms/{room['id']}/starboard", 422, "validation_failed", params={"limit": 0}
     )
-    secret = await alice.room(access_mode="private")
+    secret = await private_room(server, alice)
     await bob.error("GET", f"/rooms/{secret['id']}/starboard", 404, "room_not_found")

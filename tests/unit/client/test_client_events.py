@@ -157,6 +157,10 @@ def test_registry_is_one_to_one() -> None:
         "read_state.updated",
         # commands (protocol/events_commands.py)
         "command.completed",
+        # rooms (protocol/events_rooms.py)
+        "room.opened",
+        "room.closed",
+        "room.member.access_updated",
         # extras (protocol/events_extras.py)
         "emoji.created",
         "emoji.deleted",

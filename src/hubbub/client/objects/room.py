@@ -16,6 +16,7 @@ from hubbub.client.objects.message import Message, SearchHit, _send
 from hubbub.client.objects.user import User
 from hubbub.protocol import models
 from hubbub.protocol.events import MessageCreated, RoomEvent
+from hubbub.protocol.models_rooms import AccessRequest, AccessState
 
 if TYPE_CHECKING:
     from hubbub.client.dispatch import EventStream
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Room"]
 
 E = TypeVar("E", bound=RoomEvent)
+_KEEP: Any = object()  # "not given" for PATCH fields whose None means "clear"
 
 
 class Room(_Entity[models.Room]):
@@ -76,6 +78,37 @@ class Room(_Entity[models.Room]):
     def edit_window_s(self) -> int:
         """Seconds authors may edit their messages after posting; 0 = no limit."""
         return self._data.edit_window_s
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self._data.tags)
+
+    @property
+    def custom_id(self) -> str | None:
+        """An external id, unique case-insensitively (`slug` is the same field)."""
+        return self._data.custom_id
+
+    @property
+    def slug(self) -> str | None:
+        return self._data.custom_id
+
+    @property
+    def allow_entry(self) -> bool:
+        """False: new users cannot join, members still chat (RM-07)."""
+        return self._data.allow_entry
+
+    @property
+    def is_open(self) -> bool:
+        """False: only moderators may post (RM-06)."""
+        return self._data.is_open
+
+    @property
+    def max_reports(self) -> int:
+        return self._data.max_reports
+
+    @property
+    def position(self) -> int:
+        return self._data.position
 
     # -- actions ---------------------------------------------------------------------
 
@@ -187,26 +220,66 @@ class Room(_Entity[models.Room]):
     async def members(self) -> list[models.Member]:
         return await self._client.http.list_members(self.id)
 
+    # -- access levels (standalone rooms; AC-01, AC-02, AC-04) -----------------------
+
+    async def owners(self) -> list[models.Member]:
+        return await self._client.http.list_owners(self.id)
+
+    async def set_access(self, user: int | User, level: models.AccessLevel) -> AccessState:
+        """Owners: grant `read_only` / `read_write`, make `owner`, or remove (`none`)."""
+        user_id = user.id if isinstance(user, User) else user
+        return await self._client.http.set_access(self.id, user_id, level)
+
+    async def request_access(self) -> AccessState:
+        """Ask this gallery room's owners for write access; they are notified."""
+        return await self._client.http.request_access(self.id)
+
+    async def access_requests(self) -> list[AccessRequest]:
+        """Pending requests (owners)."""
+        return await self._client.http.list_access_requests(self.id)
+
     async def edit(
         self,
         *,
-        name: str | None = None,
-        description: str | None = None,
-        topic: str | None = None,
-        allow_actions: bool | None = None,
-        edit_window_s: int | None = None,
+        name: str = _KEEP,
+        description: str | None = _KEEP,
+        topic: str | None = _KEEP,
+        tags: list[str] | None = _KEEP,
+        custom_id: str | None = _KEEP,
+        access_mode: models.AccessMode = _KEEP,
+        allow_entry: bool = _KEEP,
+        is_open: bool = _KEEP,
+        max_reports: int = _KEEP,
+        position: int = _KEEP,
+        allow_actions: bool = _KEEP,
+        edit_window_s: int = _KEEP,
     ) -> Room:
-        """Change the named fields only (PATCH); `""` clears a description or topic."""
+        """Change the named settings only (PATCH); `None` clears description, topic,
+        tags or custom_id. Refusals raise typed errors (`custom_id_taken`, …)."""
         fields: dict[str, Any] = {
             "name": name,
             "description": description,
             "topic": topic,
+            "tags": tags,
+            "custom_id": custom_id,
+            "access_mode": access_mode,
+            "allow_entry": allow_entry,
+            "is_open": is_open,
+            "max_reports": max_reports,
+            "position": position,
             "allow_actions": allow_actions,
             "edit_window_s": edit_window_s,
         }
-        changed = {k: v for k, v in fields.items() if v is not None}
+        changed = {k: v for k, v in fields.items() if v is not _KEEP}
         data = await self._client.http.edit_room(self.id, **changed)
         return self._client.cache.store_room(data)
+
+    async def open(self) -> Room:
+        return await self.edit(is_open=True)
+
+    async def close(self) -> Room:
+        """Close the room: only its moderators may post until it is opened again."""
+        return await self.edit(is_open=False)
 
     async def delete(self) -> None:
         await self._client.http.delete_room(self.id)

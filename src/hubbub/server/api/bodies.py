@@ -41,22 +41,32 @@ class BotCreate(Body):
     display_name: str | None = Field(default=None, max_length=256)
 
 
-class RoomCreate(Body):
+class RoomSettings(Body):
+    """Settings shared by create and update; the service checks values and gives each
+    refusal its own code (invalid_tag, invalid_custom_id, invalid_kind, …)."""
+
+    description: str | None = Field(default=None, max_length=10_000)
+    topic: str | None = Field(default=None, max_length=10_000)
+    tags: list[str] | None = Field(default=None, max_length=100)
+    custom_id: str | None = Field(default=None, max_length=1000)
+    slug: str | None = Field(default=None, max_length=1000)  # alias of custom_id (D.82)
+    access_mode: Literal["public", "gallery", "private"] | None = None
+    allow_entry: bool | None = None
+    is_open: bool | None = None
+    max_reports: int | None = None
+    position: int | None = None
+    allow_actions: bool | None = None
+    edit_window_s: int | None = Field(default=None, ge=0)
+
+
+class RoomCreate(RoomSettings):
     name: str = Field(max_length=1000)
-    description: str | None = Field(default=None, max_length=10_000)
-    topic: str | None = Field(default=None, max_length=10_000)
-    access_mode: Literal["public", "private"] | None = None
-    allow_actions: bool | None = None
-    edit_window_s: int | None = Field(default=None, ge=0)
+    kind: str | None = Field(default=None, max_length=32)
+    space_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
-class RoomUpdate(Body):
+class RoomUpdate(RoomSettings):
     name: str | None = Field(default=None, max_length=1000)
-    description: str | None = Field(default=None, max_length=10_000)
-    topic: str | None = Field(default=None, max_length=10_000)
-    access_mode: Literal["public", "private"] | None = None
-    allow_actions: bool | None = None
-    edit_window_s: int | None = Field(default=None, ge=0)
 
 
 class QuoteOf(Body):

@@ -1,4 +1,4 @@
-"""Rooms and membership."""
+"""Rooms, membership and access levels."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from hubbub.protocol.models import Member, Room
+from hubbub.protocol.models_rooms import AccessRequest, AccessState
 from hubbub.server.api.bodies import Body, RoomCreate, RoomUpdate
 from hubbub.server.api.deps import CoreDep, CtxDep
-from hubbub.server.services import rooms
+from hubbub.server.services import access_levels, rooms
 
 router = APIRouter(prefix="/rooms", tags=["rooms"])
 RoomId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+CustomId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 class RoomPage(BaseModel):
@@ -25,9 +27,22 @@ class MemberList(BaseModel):
     members: list[Member]
 
 
+class OwnerList(BaseModel):
+    owners: list[Member]
+
+
+class AccessRequestList(BaseModel):
+    requests: list[AccessRequest]
+
+
+class LevelChange(Body):
+    # Checked by the service, so an unknown level has its own code (invalid_level).
+    level: str
+
+
 @router.post("", status_code=201, response_model=Room)
 async def create_room(body: RoomCreate, core: CoreDep, ctx: CtxDep) -> dict[str, Any]:
-    return await rooms.create(core, ctx, body.model_dump())
+    return await rooms.create(core, ctx, body.model_dump(exclude_unset=True))
 
 
 @router.get("", response_model=RoomPage)
@@ -35,11 +50,24 @@ async def list_rooms(
     core: CoreDep,
     ctx: CtxDep,
     joined: bool = False,
+    tag: str | None = Query(default=None, max_length=100),
     after: int | None = Query(default=None, ge=0, le=2**63 - 1),
     limit: int = Query(default=50, ge=1, le=100),
 ) -> dict[str, Any]:
-    page, more = await rooms.list_rooms(core, ctx, joined_only=joined, after=after, limit=limit)
+    page, more = await rooms.list_rooms(
+        core, ctx, joined_only=joined, after=after, limit=limit, tag=tag
+    )
     return {"rooms": page, "has_more": more}
+
+
+@router.get("/by-custom-id/{custom_id}", response_model=Room)
+async def get_room_by_custom_id(core: CoreDep, ctx: CtxDep, custom_id: CustomId) -> dict[str, Any]:
+    return await rooms.get_by_custom_id(core, ctx, custom_id)
+
+
+@router.post("/by-custom-id/{custom_id}/join", response_model=Member)
+async def join_room_by_custom_id(core: CoreDep, ctx: CtxDep, custom_id: CustomId) -> dict[str, Any]:
+    return await rooms.join_by_custom_id(core, ctx, custom_id)
 
 
 @router.get("/{room_id}", response_model=Room)
@@ -86,3 +114,27 @@ async def set_member_role(
 ) -> dict[str, Any]:
     """The owner makes a member a moderator, or a moderator a member again."""
     return await rooms.set_member_role(core, ctx, room_id, user_id, body.role)
+
+
+@router.get("/{room_id}/owners", response_model=OwnerList)
+async def room_owners(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
+    return {"owners": await access_levels.list_owners(core, ctx, room_id)}
+
+
+@router.put("/{room_id}/access/{user_id}", response_model=AccessState)
+async def set_access(
+    body: LevelChange, core: CoreDep, ctx: CtxDep, room_id: RoomId, user_id: RoomId
+) -> dict[str, Any]:
+    """A room owner sets a user's access level (standalone rooms): read_only or
+    read_write grants (and answers a request), owner adds an owner, none removes."""
+    return await access_levels.set_level(core, ctx, room_id, user_id, body.level)
+
+
+@router.post("/{room_id}/access-requests", status_code=201, response_model=AccessState)
+async def request_access(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
+    return await access_levels.request_access(core, ctx, room_id)
+
+
+@router.get("/{room_id}/access-requests", response_model=AccessRequestList)
+async def access_requests(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
+    return {"requests": await access_levels.list_requests(core, ctx, room_id)}

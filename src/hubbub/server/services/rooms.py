@@ -1,27 +1,33 @@
-"""Rooms: create, read, update, delete, join, leave, members.
+"""Rooms: create, read, update, delete, list, join, leave, members (RM-01…RM-13).
 
-Permissions for now: any authenticated user creates rooms and lists public ones; only
-members see a private room (to anyone else it does not exist); only the owner changes or
-deletes a room.
+Standalone rooms: the creator owns them; public rooms are joined read-write, gallery
+rooms read-only (AC-01, access levels in services.access_levels), private ones exist only
+for their members. Rooms of a space: whoever may view one is materialised as its member
+(services.viewers), so they are neither joined nor left one by one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
-from hubbub.errors import Forbidden, NotFound, ValidationError, reject_nul
+from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.permissions import Perm
-from hubbub.server.services.access import RoomAccess, room_access
+from hubbub.server.services import audit, viewers
+from hubbub.server.services import room_settings as settings
+from hubbub.server.services.access import RoomAccess, room_access, room_not_found, space_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.messages import count_in_room
 from hubbub.server.store.rooms import RoomRow
 
-EDITABLE = ("name", "description", "topic", "access_mode", "allow_actions", "edit_window_s")
+EDITABLE = settings.EDITABLE
+CREATABLE = (*settings.EDITABLE, "kind")
 
 
 def is_moderator(access: RoomAccess) -> bool:
@@ -48,47 +54,6 @@ def may_post(access: RoomAccess) -> None:
         raise Forbidden("the room is closed", code="room_closed")
 
 
-ACCESS_MODES = ("public", "private")
-LIMITS = {"name": 100, "description": 2000, "topic": 500}
-MAX_EDIT_WINDOW_S = 366 * 24 * 3600
-
-
-def _clean(field: str, value: Any) -> Any:
-    if isinstance(value, str):
-        reject_nul(value, field)
-    if field == "allow_actions":  # content area: `/me` actions (D.77)
-        if not isinstance(value, bool):
-            raise ValidationError("allow_actions must be true or false", code="invalid_setting")
-        return value
-    if field == "edit_window_s":  # content area: 0 = authors may edit any time
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError("edit_window_s must be an integer", code="invalid_setting")
-        if not 0 <= value <= MAX_EDIT_WINDOW_S:
-            raise ValidationError(
-                f"edit_window_s must be 0–{MAX_EDIT_WINDOW_S}", code="invalid_edit_window"
-            )
-        return value
-    if field == "access_mode":
-        if value not in ACCESS_MODES:
-            raise ValidationError(
-                f"access_mode must be one of {', '.join(ACCESS_MODES)}", code="invalid_access_mode"
-            )
-        return value
-    value = str(value).strip()
-    if field == "name" and not value:
-        raise ValidationError("room name must not be empty", code="invalid_room_name")
-    if len(value) > LIMITS[field]:
-        raise ValidationError(
-            f"{field} must be at most {LIMITS[field]} characters", code=f"{field}_too_long"
-        )
-    return value
-
-
-def _directory_audience(room: RoomRow) -> Audience:
-    # Public rooms are in everyone's room directory; private ones only in their members'.
-    return Audience.GLOBAL if room.public else Audience.ROOM
-
-
 def visible_room(conn: Connection, ctx: Ctx, room_id: int) -> tuple[RoomRow, RoomAccess]:
     """The room and the caller's access to it; NotFound if it does not exist *for them*."""
     access = room_role(conn, ctx, room_id)
@@ -107,8 +72,49 @@ def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
     return room
 
 
-def _joined_event(ctx: Ctx, room: RoomRow, role: str, now_ms: int, via: str) -> LogEvent:
-    member = store.member_wire(room.id, {**ctx.user.snapshot(), "role": role, "joined_at": now_ms})
+def space_room_conflict() -> Conflict:
+    return Conflict(
+        "rooms of a space follow the space's membership; join or leave the space instead",
+        code="space_room",
+    )
+
+
+def _directory_audience(*rooms: RoomRow) -> Audience:
+    # A room in everyone's directory (before or after a change) tells everyone; any
+    # other room only the people in it.
+    return Audience.GLOBAL if any(r.listed for r in rooms) else Audience.ROOM
+
+
+def _check_private(ctx: Ctx, kind: str, mode: str, space_id: int | None) -> None:
+    # Only staff make standalone private rooms (RM-03); a group is private by nature.
+    if mode == "private" and kind != "group" and space_id is None and not ctx.user.is_moderator:
+        raise Forbidden(
+            "only global moderators can make a room private", code="private_requires_moderator"
+        )
+
+
+def _custom_id_free_txn(tx: Tx, custom_id: str, room_id: int | None) -> None:
+    if store.custom_id_taken(tx.conn, custom_id, room_id):
+        raise Conflict(f"custom_id {custom_id!r} is taken", code="custom_id_taken")
+
+
+def _row_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Setting values as stored: tags as JSON text, custom_id with its lookup key."""
+    out = dict(values)
+    if "tags" in out:
+        out["tags"] = orjson.dumps(out["tags"]).decode()
+    if "custom_id" in out:
+        cid = out["custom_id"]
+        out["custom_id_key"] = None if cid is None else cid.casefold()
+    return out
+
+
+def _joined_event(
+    ctx: Ctx, room: RoomRow, role: str, now_ms: int, via: str, level: str = "read_write"
+) -> LogEvent:
+    member = store.member_wire(
+        room.id, {**ctx.user.snapshot(), "role": role, "level": level, "joined_at": now_ms}
+    )
     return room_event(
         "room.member.joined",
         room.id,
@@ -119,79 +125,175 @@ def _joined_event(ctx: Ctx, room: RoomRow, role: str, now_ms: int, via: str) -> 
 
 
 async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]:
-    values = {k: _clean(k, v) for k, v in fields.items() if v is not None}
-    values.setdefault("access_mode", "public")
+    space_id = fields.get("space_id")
+    values, _reset = settings.clean_all(fields, CREATABLE)
+    kind = values.pop("kind", "text")
+    values.setdefault("access_mode", "private" if kind == "group" else "public")
+    if kind == "group" and values["access_mode"] != "private":
+        raise ValidationError("group rooms are private", code="invalid_access_mode")
+    _check_private(ctx, kind, values["access_mode"], space_id)
 
     def job(tx: Tx) -> dict[str, Any]:
+        space = None
+        if space_id is not None:
+            found = space_access(tx.conn, ctx.user, space_id)
+            found.require_member()
+            found.require(Perm.MANAGE_ROOM)
+            space = found.space
+        if "custom_id" in values:
+            _custom_id_free_txn(tx, values["custom_id"], None)
         room = store.insert_room_txn(
             tx.conn,
-            name=values["name"],
-            description=values.get("description", ""),
-            topic=values.get("topic", ""),
-            kind="text",
-            access_mode=values["access_mode"],
+            **_row_values(values),
+            kind=kind,
             owner_id=ctx.user_id,
+            space_id=space_id,
             created_at=tx.now_ms,
-            allow_actions=values.get("allow_actions", True),
-            edit_window_s=values.get("edit_window_s", 0),
         )
-        store.add_member_txn(
-            tx.conn, room_id=room.id, user_id=ctx.user_id, role="owner", now_ms=tx.now_ms
-        )
-        wire = {**room.wire(), "member_count": 1}
-        tx.emit(
-            LogEvent(
-                type="room.created",
-                audience=Audience.GLOBAL if room.public else Audience.USER,
-                room_id=room.id,
-                actor=ctx.user.snapshot(),
-                target_user_id=ctx.user_id,
-                data={"room": wire, "reason": "created"},
+        actor = ctx.user.snapshot()
+        if space is not None:
+            viewers.open_room_txn(tx, space, room, actor)
+        else:
+            store.add_member_txn(
+                tx.conn, room_id=room.id, user_id=ctx.user_id, role="owner", now_ms=tx.now_ms
             )
+            tx.emit(
+                LogEvent(
+                    type="room.created",
+                    audience=Audience.GLOBAL if room.listed else Audience.USER,
+                    room_id=room.id,
+                    actor=actor,
+                    target_user_id=ctx.user_id,
+                    data={"room": {**room.wire(), "member_count": 1}, "reason": "created"},
+                )
+            )
+            tx.emit(_joined_event(ctx, room, "owner", tx.now_ms, "self"))
+        wire = _fresh(tx.conn, room.id)
+        audit.record_txn(
+            tx,
+            action="room.created",
+            actor=actor,
+            room_id=room.id,
+            space_id=space_id,
+            target_type="room",
+            target_id=room.id,
+            after=wire,
         )
-        tx.emit(_joined_event(ctx, room, "owner", tx.now_ms, "self"))
         return wire
 
     return await core.log.run(job)
 
 
-async def get(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
-    room, _role = await core.db.read(lambda c: visible_room(c, ctx, room_id))
+def _fresh(conn: Connection, room_id: int) -> dict[str, Any]:
+    room = store.get_room(conn, room_id)
+    if room is None:
+        raise room_not_found(room_id)
     return room.wire()
 
 
+async def get(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
+    def read(conn: Connection) -> dict[str, Any]:
+        visible_room(conn, ctx, room_id)
+        return _fresh(conn, room_id)
+
+    return await core.db.read(read)
+
+
+def _by_custom_id(conn: Connection, ctx: Ctx, custom_id: str) -> RoomRow:
+    """The room with that custom id (case-insensitively) if the caller can see it."""
+    settings.custom_id(custom_id)
+    room = store.get_room_by_custom_id(conn, custom_id)
+    if room is None:
+        raise NotFound(f"no room has custom_id {custom_id!r}", code="room_not_found")
+    visible_room(conn, ctx, room.id)
+    return room
+
+
+async def get_by_custom_id(core: Core, ctx: Ctx, custom_id: str) -> dict[str, Any]:
+    return (await core.db.read(lambda c: _by_custom_id(c, ctx, custom_id))).wire()
+
+
+async def join_by_custom_id(core: Core, ctx: Ctx, custom_id: str) -> dict[str, Any]:
+    room = await core.db.read(lambda c: _by_custom_id(c, ctx, custom_id))
+    return await join(core, ctx, room.id)
+
+
 async def list_rooms(
-    core: Core, ctx: Ctx, *, joined_only: bool, after: int | None, limit: int
+    core: Core,
+    ctx: Ctx,
+    *,
+    joined_only: bool,
+    after: int | None,
+    limit: int,
+    tag: str | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
+    wanted = None if tag is None else settings.tags([tag])[0]
     rows = await core.db.read(
         lambda c: store.list_rooms(
-            c, user_id=ctx.user_id, joined_only=joined_only, after=after, limit=limit + 1
+            c,
+            user_id=ctx.user_id,
+            joined_only=joined_only,
+            after=after,
+            limit=limit + 1,
+            tag=wanted,
         )
     )
     return [r.wire() for r in rows[:limit]], len(rows) > limit
 
 
 async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> dict[str, Any]:
-    requested = {k: _clean(k, v) for k, v in fields.items() if k in EDITABLE and v is not None}
+    values, reset = settings.clean_all(fields, EDITABLE)
 
     def job(tx: Tx) -> dict[str, Any]:
         room = _owned_room_txn(tx, ctx, room_id)
         before = room.wire()
-        changes = {k: v for k, v in requested.items() if before[k] != v}
-        if changes:
-            store.update_room_txn(tx.conn, room_id, changes)
-            # A room going private must still tell the directory it changed, and vice versa.
-            public = room.public or changes.get("access_mode") == "public"
+        changes = {k: v for k, v in values.items() if before[k] != v}
+        cleared = sorted(k for k in reset if before[k] != settings.CLEARABLE[k])
+        if not changes and not cleared:
+            return _fresh(tx.conn, room_id)
+        mode = changes.get("access_mode")
+        if mode is not None:
+            if room.kind == "group":
+                raise ValidationError("group rooms are private", code="invalid_access_mode")
+            _check_private(ctx, room.kind, mode, room.space_id)
+        if changes.get("custom_id") is not None:
+            _custom_id_free_txn(tx, changes["custom_id"], room_id)
+        stored = {**changes, **{k: settings.CLEARABLE[k] for k in cleared}}
+        store.update_room_txn(tx.conn, room_id, _row_values(stored))
+        after = dataclasses.replace(room, **stored)
+        actor = ctx.user.snapshot()
+        tx.emit(
+            room_event(
+                "room.updated",
+                room_id,
+                actor,
+                {"changes": changes, "cleared": cleared, "actor_id": ctx.user_id},
+                audience=_directory_audience(room, after),
+                space_id=room.space_id,
+            )
+        )
+        if "is_open" in changes:  # RM-06: the room is told it opened or closed
             tx.emit(
                 room_event(
-                    "room.updated",
+                    "room.opened" if changes["is_open"] else "room.closed",
                     room_id,
-                    ctx.user.snapshot(),
-                    {"changes": changes, "cleared": [], "actor_id": ctx.user_id},
-                    audience=Audience.GLOBAL if public else Audience.ROOM,
+                    actor,
+                    {"actor_id": ctx.user_id},
+                    space_id=room.space_id,
                 )
             )
-        return {**before, **changes}
+        audit.record_txn(
+            tx,
+            action="room.updated",
+            actor=actor,
+            room_id=room_id,
+            space_id=room.space_id,
+            target_type="room",
+            target_id=room_id,
+            before={k: before[k] for k in stored},
+            after=stored,
+        )
+        return _fresh(tx.conn, room_id)
 
     return await core.log.run(job)
 
@@ -199,16 +301,31 @@ async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> 
 async def delete(core: Core, ctx: Ctx, room_id: int) -> None:
     def job(tx: Tx) -> None:
         room = _owned_room_txn(tx, ctx, room_id)
+        # The room's live messages are what goes (RM-11); its log events age out with
+        # retention like any other.
         deleted = count_in_room(tx.conn, room_id)
         store.soft_delete_room_txn(tx.conn, room_id, tx.now_ms)
+        actor = ctx.user.snapshot()
         tx.emit(
             room_event(
                 "room.deleted",
                 room_id,
-                ctx.user.snapshot(),
+                actor,
                 {"reason": "deleted", "deleted_events_count": deleted},
                 audience=_directory_audience(room),
+                space_id=room.space_id,
             )
+        )
+        audit.record_txn(
+            tx,
+            action="room.deleted",
+            actor=actor,
+            room_id=room_id,
+            space_id=room.space_id,
+            target_type="room",
+            target_id=room_id,
+            before=room.wire(),
+            after={"deleted_events_count": deleted},
         )
 
     await core.log.run(job)
@@ -218,11 +335,21 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     def job(tx: Tx) -> dict[str, Any]:
         room, access = visible_room(tx.conn, ctx, room_id)
         if access.member:  # already a member: joining again changes nothing
-            return _member(tx.conn, room_id, ctx.user_id)
+            return member_of(tx.conn, room_id, ctx.user_id)
+        if room.space_id is not None:
+            raise space_room_conflict()
+        if not room.allow_entry and not ctx.user.is_moderator:
+            raise Forbidden("this room is not accepting new members", code="entry_closed")
+        level = "read_only" if room.access_mode == "gallery" else "read_write"
         store.add_member_txn(
-            tx.conn, room_id=room_id, user_id=ctx.user_id, role="member", now_ms=tx.now_ms
+            tx.conn,
+            room_id=room_id,
+            user_id=ctx.user_id,
+            role="member",
+            now_ms=tx.now_ms,
+            level=level,
         )
-        event = _joined_event(ctx, room, "member", tx.now_ms, "self")
+        event = _joined_event(ctx, room, "member", tx.now_ms, "self", level)
         tx.emit(event)
         member: dict[str, Any] = event.payload["member"]
         return member
@@ -230,7 +357,7 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     return await core.log.run(job)
 
 
-def _member(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
+def member_of(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
     for m in store.list_members(conn, room_id):
         if m["user"]["id"] == user_id:
             return m
@@ -239,7 +366,9 @@ def _member(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
 
 async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
     def job(tx: Tx) -> None:
-        _room, access = visible_room(tx.conn, ctx, room_id)
+        room, access = visible_room(tx.conn, ctx, room_id)
+        if room.space_id is not None:
+            raise space_room_conflict()
         if not access.member:  # leaving a room one is not in is already done
             return
         store.remove_member_txn(tx.conn, room_id, ctx.user_id)
@@ -248,7 +377,8 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
                 "room.member.left",
                 room_id,
                 ctx.user.snapshot(),
-                {"user_id": ctx.user_id, "reason": "left", "actor_id": None},
+                # The leaver's role rides along so that a replay knows what they held.
+                {"user_id": ctx.user_id, "reason": "left", "actor_id": None, "role": access.role},
                 target_user_id=ctx.user_id,
             )
         )
@@ -277,7 +407,7 @@ async def set_member_role(
         raise ValidationError("role must be moderator or member", code="invalid_role")
 
     def job(tx: Tx) -> dict[str, Any]:
-        _owned_room_txn(tx, ctx, room_id)
+        room = _owned_room_txn(tx, ctx, room_id)
         current = store.member_role(tx.conn, room_id, user_id)
         if current is None:
             raise NotFound(f"user {user_id} is not a member of this room", code="member_not_found")
@@ -294,6 +424,17 @@ async def set_member_role(
                     target_user_id=user_id,
                 )
             )
-        return _member(tx.conn, room_id, user_id)
+            audit.record_txn(
+                tx,
+                action="room.member.role_updated",
+                actor=ctx.user.snapshot(),
+                room_id=room_id,
+                space_id=room.space_id,
+                target_type="user",
+                target_id=user_id,
+                before={"role": current},
+                after={"role": role},
+            )
+        return member_of(tx.conn, room_id, user_id)
 
     return await core.log.run(job)
