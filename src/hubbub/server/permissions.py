@@ -51,6 +51,7 @@ DEFAULT = Perm.VIEW | Perm.SEND | Perm.REACT | Perm.ATTACH | Perm.INVITE | Perm.
 # Holding any of these makes someone a moderator (audience MODS) of the room or space.
 MODERATION = (
     Perm.MANAGE_MESSAGES
+    | Perm.MANAGE_WEBHOOKS
     | Perm.MANAGE_ROOM
     | Perm.MANAGE_ROLES
     | Perm.KICK

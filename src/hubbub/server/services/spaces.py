@@ -20,12 +20,12 @@ from hubbub.server.permissions import ALL_BITS, Perm, is_moderation
 from hubbub.server.services import audit, viewers
 from hubbub.server.services.access import SpaceAccess, outranks, space_access, space_not_found
 from hubbub.server.services.core import Core, Ctx
+from hubbub.server.store import emojis as emojis_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as store
 from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.schema import room_members, rooms
-from hubbub.server.store.schema_spaces import emojis
 from hubbub.server.store.spaces import SpaceRow
 
 LIMITS = {"name": 100, "description": 2000, "icon_url": 2000}
@@ -75,25 +75,6 @@ def no_escalation(held: int, granted: int) -> None:
 # -- state ------------------------------------------------------------------------------
 
 
-def emojis_of(conn: Connection, space_id: int) -> list[dict[str, Any]]:
-    q = (
-        select(emojis)
-        .where(emojis.c.space_id == space_id, emojis.c.deleted_at.is_(None))
-        .order_by(emojis.c.id)
-    )
-    return [
-        {
-            "id": r["id"],
-            "name": r["name"],
-            "space_id": r["space_id"],
-            "creator_id": r["creator_id"],
-            "animated": bool(r["animated"]),
-            "url": f"/api/v1/emojis/{r['id']}/image",
-        }
-        for r in conn.execute(q).mappings()
-    ]
-
-
 def state(conn: Connection, space: SpaceRow, user_id: int, staff: bool) -> dict[str, Any]:
     """The space as one member sees it: `space.created`'s payload (EVENTS.md #20)."""
     member = store.get_member(conn, space.id, user_id)
@@ -104,7 +85,7 @@ def state(conn: Connection, space: SpaceRow, user_id: int, staff: bool) -> dict[
         "member": member,
         "rooms": viewers.visible_rooms(conn, space, user_id),
         "roles": store.list_roles(conn, space.id),
-        "emojis": emojis_of(conn, space.id),
+        "emojis": emojis_store.list_in_space(conn, space.id),
         "voice_states": [],
         "joined_at": member["joined_at"],
         "moderator": is_moderation(bits),

@@ -4,12 +4,12 @@ Each webhook is backed by a bot user (no login, no token of its own) that author
 posted through it; the message also carries `webhook {id, name, avatar_url}`, the identity
 shown at posting time (the webhook's name and avatar, or the per-post override).
 
-The secret token is random (256 bits) and stored as its sha256 only. It appears in the
-create response and in the creator's own copy of `webhook.created` (audience USER, D.47);
-the moderators' copy (audience MODS) has no token. A creator who is also one of the
-room's moderators therefore receives `webhook.created` twice, once with the token:
-clients key webhooks by id, so the second copy only adds the token. (The creator's copy
-is in the event log like every event, and ages out with it.)
+The secret token is random (256 bits) and stored as its sha256 only: never in a table,
+never in the event log. It appears in the create response and in the creator's own copy
+of `webhook.created` (D.47), which is sent live to the creator's sessions and not
+persisted (no `seq`); the moderators' logged copy (audience MODS) has no token. A creator
+who is also one of the room's moderators therefore receives `webhook.created` twice:
+clients key webhooks by id, so the live copy only adds the token.
 
 Executing a webhook needs no account: the token is the credential. A wrong token, or a
 deleted webhook, answers 401 `invalid_webhook_token` alike, so the URL reveals nothing.
@@ -113,6 +113,7 @@ async def create(
     if avatar_url is not None:
         check_avatar_url(avatar_url)
     token = secrets.token_urlsafe(32)
+    space_of: list[int | None] = []  # the room's space, for the live copy's envelope
 
     def job(tx: Tx) -> dict[str, Any]:
         access = _managed_txn(tx.conn, ctx, room_id)
@@ -138,17 +139,7 @@ async def create(
         )
         webhook = store.webhook_wire(row)
         tx.emit(_mods_event("webhook.created", access, ctx, {"webhook": webhook}))
-        tx.emit(
-            LogEvent(
-                type="webhook.created",
-                audience=Audience.USER,
-                room_id=room_id,
-                space_id=access.room.space_id,
-                actor=ctx.user.snapshot(),
-                target_user_id=ctx.user_id,
-                data={"webhook": {**webhook, "token": token}},
-            )
-        )
+        space_of.append(access.room.space_id)
         audit.record_txn(
             tx,
             action="webhook.created",
@@ -161,7 +152,19 @@ async def create(
         )
         return {**webhook, "token": token}
 
-    return await core.log.run(job)
+    created = await core.log.run(job)
+    core.publish_ephemeral(
+        LogEvent(
+            type="webhook.created",
+            audience=Audience.USER,
+            room_id=room_id,
+            space_id=space_of[0] if space_of else None,
+            actor=ctx.user.snapshot(),
+            target_user_id=ctx.user_id,
+            data={"room_id": room_id, "webhook": created},
+        )
+    )
+    return created
 
 
 async def list_room(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]]:

@@ -64,6 +64,7 @@ class LogWriter:
         self._on_commit = on_commit
         self._queue: asyncio.Queue[tuple[Job, asyncio.Future[Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._spaces = RoomSpaces()
         self.batches = 0
 
     def start(self) -> None:
@@ -104,7 +105,9 @@ class LogWriter:
     async def _commit(self, batch: list[tuple[Job, asyncio.Future[Any]]]) -> None:
         now = self._clock.now_ms()
         try:
-            outcomes, committed = await self._db.write(lambda conn: _batch_txn(conn, batch, now))
+            outcomes, committed = await self._db.write(
+                lambda conn: _batch_txn(conn, batch, now, self._spaces)
+            )
         except _JobFailed as failed:  # a lone job raised: its transaction is rolled back
             outcomes, committed = [(batch[0][1], False, failed.error)], []
         except Exception as exc:
@@ -117,7 +120,7 @@ class LogWriter:
             return
         self.batches += 1
         if committed:
-            _remember_spaces(committed)
+            self._spaces.remember(committed)
             try:
                 self._on_commit(committed)
             except Exception:
@@ -140,7 +143,10 @@ class _JobFailed(Exception):
 
 
 def _batch_txn(
-    conn: Connection, batch: list[tuple[Job, asyncio.Future[Any]]], now: int
+    conn: Connection,
+    batch: list[tuple[Job, asyncio.Future[Any]]],
+    now: int,
+    spaces: RoomSpaces,
 ) -> tuple[list[Outcome], list[LogEvent]]:
     """Every job of the batch, each in its own savepoint, then the batch's events with
     consecutive seqs after the current head (read under the write lock)."""
@@ -165,7 +171,7 @@ def _batch_txn(
             seq += 1
             ev.seq = seq
             if ev.space_id is None and ev.room_id is not None:
-                ev.space_id = _space_of(conn, ev.room_id)
+                ev.space_id = spaces.lookup(conn, ev.room_id)
         committed.extend(tx._events)
         outcomes.append((fut, True, result))
     if committed:
@@ -173,28 +179,29 @@ def _batch_txn(
     return outcomes, committed
 
 
-# room → its space. A room never moves between spaces, so the answer never goes stale;
-# the bound only keeps memory flat on a very long-lived node.
-_SPACES: dict[int, int | None] = {}
-_SPACES_MAX = 200_000
+class RoomSpaces:
+    """room → its space, for the envelope's `space_id`, so that services emitting room
+    events need not look it up. A room never moves between spaces, so an answer never
+    goes stale; the bound only keeps memory flat on a long-lived node. One per database."""
 
+    MAX = 200_000
 
-def _space_of(conn: Connection, room_id: int) -> int | None:
-    """The space of an event's room, for the envelope's `space_id`: services emitting
-    room events need not look it up themselves."""
-    if room_id in _SPACES:
-        return _SPACES[room_id]
-    found = conn.execute(select(rooms.c.space_id).where(rooms.c.id == room_id)).first()
-    return None if found is None else found[0]
+    def __init__(self) -> None:
+        self._known: dict[int, int | None] = {}
 
+    def lookup(self, conn: Connection, room_id: int) -> int | None:
+        if room_id in self._known:
+            return self._known[room_id]
+        found = conn.execute(select(rooms.c.space_id).where(rooms.c.id == room_id)).first()
+        return None if found is None else found[0]
 
-def _remember_spaces(committed: list[LogEvent]) -> None:
-    """Cache only what committed: a rolled-back room's id may be reused (SQLite)."""
-    if len(_SPACES) >= _SPACES_MAX:
-        _SPACES.clear()
-    for ev in committed:
-        if ev.room_id is not None:
-            _SPACES[ev.room_id] = ev.space_id
+    def remember(self, committed: list[LogEvent]) -> None:
+        """Learn only from what committed: a rolled-back room's id may be reused (SQLite)."""
+        if len(self._known) >= self.MAX:
+            self._known.clear()
+        for ev in committed:
+            if ev.room_id is not None:
+                self._known[ev.room_id] = ev.space_id
 
 
 def _row(ev: LogEvent) -> dict[str, Any]:
