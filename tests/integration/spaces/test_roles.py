@@ -255,3 +255,20 @@ async def test_override_bad_input(server: TestServer) -> None:
     )
     listed = await bob.ok("GET", f"/rooms/{room}/overrides")
     assert listed["overrides"] == []
+
+
+async def test_everyone_mentions_need_the_permission(server: TestServer) -> None:
+    alice, bob, space = await setup(server)
+    carol = await Api.register(server)
+    await carol.ok("POST", f"/spaces/{space['id']}/join")
+    room = space["system_room_id"]
+    gw = await Gateway.connect(server, carol.token)
+    await bob.send(room, "hey @everyone")  # members lack mention_everyone by default
+    await gw.event("message.created")
+    await gw.no_event()
+    await alice.send(room, "hey @everyone, meeting")  # the owner holds every bit
+    await gw.event("message.created")
+    note = await gw.event("notification.created")
+    assert note["data"]["notification"]["kind"] == "mention"
+    inbox = await bob.ok("GET", "/notifications")
+    assert [n["kind"] for n in inbox["notifications"]] == ["mention"]

@@ -41,6 +41,7 @@ from hubbub.server.services.notifications import Recipient
 from hubbub.server.services.rooms import is_moderator, visible_room
 from hubbub.server.store import content as store
 from hubbub.server.store import messages as messages_store
+from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store.content import IMPORT
 from hubbub.server.store.rooms import RoomRow
 
@@ -345,6 +346,27 @@ def parent_id_txn(
     if len(others) != 1:
         return None
     return store.latest_by_author(conn, room_id, others[0], before_id)
+
+
+EVERYONE = "everyone"
+# One `@everyone` notifies at most this many members: past it a room is an audience, not a
+# conversation, and a ping would be a flood (the message itself still reaches everyone).
+MAX_EVERYONE = 1000
+
+
+def mentions_everyone(rendered: Rendered) -> bool:
+    """`@everyone` (a reserved handle, services.auth) appears in the content."""
+    return any(EVERYONE in group for group in rendered.handles)
+
+
+def everyone_txn(
+    conn: Connection, room_id: int, author_id: int, already: list[Recipient]
+) -> list[Recipient]:
+    """A `mention` notification for each room member not otherwise notified (the caller
+    checked `mention_everyone`)."""
+    skip = {r.user_id for r in already} | {author_id}
+    members = sorted(rooms_store.member_ids(conn, room_id) - skip)[:MAX_EVERYONE]
+    return [Recipient(uid, "mention", {"everyone": True}) for uid in members]
 
 
 def recipients(

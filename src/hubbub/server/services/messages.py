@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.permissions import Perm
 from hubbub.server.render import render_full
 from hubbub.server.services import attachments, emojis, notifications
 from hubbub.server.services import content as content_rules
@@ -173,6 +174,8 @@ async def send(
             replied_author=None if parent is None else parent["author_id"],
             quoted_author=None if quoted is None else quoted["author"]["id"],
         )
+        if content_rules.mentions_everyone(rendered) and role.can(Perm.MENTION_EVERYONE):
+            rcpts += content_rules.everyone_txn(tx.conn, room_id, ctx.user_id, rcpts)
         if rcpts:
             notifications.notify_message_txn(
                 tx,
