@@ -24,7 +24,8 @@ from hubbub.client.lifecycle import (
     Resumed,
 )
 from hubbub.client.notifications import Notification
-from hubbub.client.objects import Message, Room, SearchHit, User
+from hubbub.client.objects import Message, Role, Room, SearchHit, Space, SpaceMember, User
+from hubbub.client.objects.extras import Emoji, Webhook
 from hubbub.client.session import Backoff
 from hubbub.errors import (
     BadRequest,
@@ -67,6 +68,15 @@ from hubbub.protocol.events_content import (
     NotificationEvent,
     NotificationRead,
 )
+from hubbub.protocol.events_extras import (
+    EmojiCreated,
+    EmojiDeleted,
+    EmojiEvent,
+    WebhookCreated,
+    WebhookDeleted,
+    WebhookEvent,
+    WebhookUpdated,
+)
 from hubbub.protocol.events_lifecycle import (
     MessageAppended,
     MessagesBulkDeleted,
@@ -87,6 +97,28 @@ from hubbub.protocol.events_reactions import (
     ReadStateUpdated,
     StarsUpdated,
 )
+from hubbub.protocol.events_rooms import (
+    MemberAccessUpdated,
+    RoomClosed,
+    RoomOpened,
+    RoomStateEvent,
+)
+from hubbub.protocol.events_spaces import (
+    AuditEntryCreated,
+    RoleCreated,
+    RoleDeleted,
+    RoleEvent,
+    RoleRanksUpdated,
+    RoleUpdated,
+    SpaceCreated,
+    SpaceDeleted,
+    SpaceEvent,
+    SpaceMemberEvent,
+    SpaceMemberJoined,
+    SpaceMemberRemoved,
+    SpaceMemberUpdated,
+    SpaceUpdated,
+)
 from hubbub.protocol.models import (
     Attachment,
     CommandResult,
@@ -100,6 +132,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Attachment",
+    "AuditEntryCreated",
     "Backoff",
     "BadRequest",
     "Client",
@@ -115,6 +148,10 @@ __all__ = [
     "EditingStopped",
     "Embed",
     "EmbedField",
+    "Emoji",
+    "EmojiCreated",
+    "EmojiDeleted",
+    "EmojiEvent",
     "Event",
     "EventStream",
     "EventsMissed",
@@ -122,6 +159,7 @@ __all__ = [
     "HubbubError",
     "InvalidCursor",
     "LifecycleEvent",
+    "MemberAccessUpdated",
     "MemberEvent",
     "MemberJoined",
     "MemberLeft",
@@ -154,14 +192,33 @@ __all__ = [
     "ReadStateUpdated",
     "Ready",
     "Resumed",
+    "Role",
+    "RoleCreated",
+    "RoleDeleted",
+    "RoleEvent",
+    "RoleRanksUpdated",
+    "RoleUpdated",
     "Room",
+    "RoomClosed",
     "RoomCreated",
     "RoomDeleted",
     "RoomEvent",
+    "RoomOpened",
+    "RoomStateEvent",
     "RoomUpdated",
     "SearchHit",
     "ServerEvent",
     "ServiceUnavailable",
+    "Space",
+    "SpaceCreated",
+    "SpaceDeleted",
+    "SpaceEvent",
+    "SpaceMember",
+    "SpaceMemberEvent",
+    "SpaceMemberJoined",
+    "SpaceMemberRemoved",
+    "SpaceMemberUpdated",
+    "SpaceUpdated",
     "StarsUpdated",
     "TypingEvent",
     "TypingStarted",
@@ -171,5 +228,10 @@ __all__ = [
     "UnsupportedMediaType",
     "User",
     "ValidationError",
+    "Webhook",
+    "WebhookCreated",
+    "WebhookDeleted",
+    "WebhookEvent",
+    "WebhookUpdated",
     "__version__",
 ]
