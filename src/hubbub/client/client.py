@@ -41,6 +41,7 @@ from hubbub.protocol.events import (
 )
 from hubbub.protocol.events_content import NotificationCreated
 from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
+from hubbub.protocol.models import AccessMode, RoomKind
 
 __all__ = ["Client"]
 
@@ -237,12 +238,13 @@ class Client:
             cursor = page.cursor
 
     async def fetch_rooms(
-        self, *, joined: bool | None = None, page_size: int = 100
+        self, *, joined: bool | None = None, tag: str | None = None, page_size: int = 100
     ) -> AsyncIterator[Room]:
-        """Every room visible to this user (or only joined / not joined), paging by id."""
+        """Every room visible to this user (or only joined ones; or those with a tag),
+        paging by id."""
         after: int | None = None
         while True:
-            page = await self.http.list_rooms(joined=joined, limit=page_size, after=after)
+            page = await self.http.list_rooms(joined=joined, limit=page_size, after=after, tag=tag)
             for data in page.rooms:
                 yield self.cache.store_room(data)
             if not page.has_more or not page.rooms:
@@ -253,14 +255,42 @@ class Client:
         self,
         name: str,
         *,
+        space_id: int | None = None,
+        kind: RoomKind | None = None,
+        access_mode: AccessMode | None = None,
         description: str | None = None,
         topic: str | None = None,
-        access_mode: Literal["public", "private"] | None = None,
+        tags: list[str] | None = None,
+        custom_id: str | None = None,
+        allow_entry: bool | None = None,
+        is_open: bool | None = None,
+        max_reports: int | None = None,
+        position: int | None = None,
+        allow_actions: bool | None = None,
+        edit_window_s: int | None = None,
     ) -> Room:
+        """Create a room: standalone, or in a space with `space_id` (manage_room there)."""
         data = await self.http.create_room(
-            name, description=description, topic=topic, access_mode=access_mode
+            name,
+            space_id=space_id,
+            kind=kind,
+            access_mode=access_mode,
+            description=description,
+            topic=topic,
+            tags=tags,
+            custom_id=custom_id,
+            allow_entry=allow_entry,
+            is_open=is_open,
+            max_reports=max_reports,
+            position=position,
+            allow_actions=allow_actions,
+            edit_window_s=edit_window_s,
         )
         return self.cache.store_room(data)
+
+    async def get_room_by_custom_id(self, custom_id: str) -> Room:
+        """Look a room up by its external id (`custom_id`, alias `slug`)."""
+        return self.cache.store_room(await self.http.get_room_by_custom_id(custom_id))
 
     async def create_bot(
         self, username: str, *, display_name: str | None = None

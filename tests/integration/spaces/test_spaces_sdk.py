@@ -220,3 +220,26 @@ async def test_events_are_typed_on_every_space_event(server: TestServer) -> None
         assert {SpaceCreated, SpaceUpdated, RoleCreated} <= kinds
         assert all(e.space_id == space.id for e in got)
         assert space.name == "Typed 2"
+
+
+async def test_rooms_in_a_space_through_the_client(server: TestServer) -> None:
+    alice, bob = await Api.register(server), await Api.register(server)
+    async with (
+        hubbub.Client(server.url, token=alice.token) as owner,
+        hubbub.Client(server.url, token=bob.token) as member,
+    ):
+        space = await owner.create_space("Guild", open=True)
+        await member.join_space(space.id)
+        room, seen = await expect(
+            member,
+            hubbub.RoomCreated,
+            owner.create_room("news", space_id=space.id, tags=["Updates"], custom_id="news-1"),
+        )
+        assert room.space_id == space.id and seen.room_id == room.id
+        assert (await member.get_room_by_custom_id("NEWS-1")).id == room.id
+        tagged = [r.id async for r in owner.fetch_rooms(tag="updates")]
+        assert tagged == [room.id]  # tags are normalised to lower case
+        mine = [r.id async for r in member.fetch_rooms(joined=True)]
+        assert room.id in mine and space.system_room_id in mine
+        with pytest.raises(Forbidden):
+            await member.create_room("not mine", space_id=space.id)
