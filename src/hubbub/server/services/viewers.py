@@ -49,7 +49,7 @@ class SpaceState:
         members = store.member_ids(conn, space.id)
         held: dict[int, list[int]] = {m: [] for m in members}
         held.update(store.roles_by_user(conn, space.id))
-        staff = {m for m in members if _is_staff(conn, m)}
+        staff = users_store.staff_among(conn, members)
         return cls(space, store.role_table(conn, space.id), held, staff)
 
     def facts(self, user_id: int) -> SpaceFacts:
@@ -72,11 +72,6 @@ class SpaceState:
         if user_id == self.space.owner_id:
             return "owner"
         return "moderator" if is_moderation(bits) else "member"
-
-
-def _is_staff(conn: Connection, user_id: int) -> bool:
-    user = users_store.get_user(conn, user_id)
-    return user is not None and user.is_moderator
 
 
 def desired_roles(
