@@ -441,14 +441,20 @@ async def one_run(
     rate: float,
 ) -> dict[str, Any]:
     http = Http(host, port)
-    room = await api(
-        http,
-        "POST",
-        "/rooms",
-        {"name": f"fanout-{s}-{secrets.token_hex(3)}"},
-        users["sender"]["token"],
-    )
-    await api(http, "POST", f"/rooms/{room['id']}/join", None, users["sub"]["token"])
+    name = f"fanout-{s}-{secrets.token_hex(3)}"
+    if args.space:
+        # A room of a space, the sender a member holding a role: every send goes through
+        # the permission function (roles by rank, overrides), not the owner's shortcut.
+        sender, sub = users["sender"]["token"], users["sub"]["token"]
+        space = await api(http, "POST", "/spaces", {"name": name, "open": True}, sub)
+        await api(http, "POST", f"/spaces/{space['id']}/join", None, sender)
+        role = await api(http, "POST", f"/spaces/{space['id']}/roles", {"name": "r"}, sub)
+        member = f"/spaces/{space['id']}/members/{users['sender']['user']['id']}"
+        await api(http, "PUT", f"{member}/roles/{role['id']}", None, sub)
+        room = {"id": space["system_room_id"]}
+    else:
+        room = await api(http, "POST", "/rooms", {"name": name}, users["sender"]["token"])
+        await api(http, "POST", f"/rooms/{room['id']}/join", None, users["sub"]["token"])
     http.close()
 
     procs = max(1, min(args.subscriber_procs, s))
@@ -649,6 +655,11 @@ def main() -> int:
         type=float,
         default=30.0,
         help="seconds to wait for stragglers after the last send [30]",
+    )
+    p.add_argument(
+        "--space",
+        action="store_true",
+        help="post in a room of a space (permissions from roles and overrides) [off]",
     )
     p.add_argument("--url", help="benchmark this running server instead of starting one")
     p.add_argument(
