@@ -363,7 +363,8 @@ def join_txn(tx: Tx, ctx: Ctx, space: SpaceRow, via: str) -> dict[str, Any]:
         return state(tx.conn, space, ctx.user_id, ctx.user.is_moderator)
     store.add_member_txn(tx.conn, space.id, ctx.user_id, tx.now_ms)
     # The joiner's rooms arrive inside space.created, not one room.created each.
-    viewers.reconcile_txn(tx, space, ctx.user.snapshot(), quiet=frozenset({ctx.user_id}))
+    joiner = frozenset({ctx.user_id})
+    viewers.reconcile_txn(tx, space, ctx.user.snapshot(), users=joiner, quiet=joiner)
     created = _created_event(tx, ctx, space, ctx.user_id, ctx.user.is_moderator)
     tx.emit(created)
     member = store.get_member(tx.conn, space.id, ctx.user_id)

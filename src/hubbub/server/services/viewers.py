@@ -105,10 +105,12 @@ def reconcile_txn(
     *,
     before_bits: dict[int, int] | None = None,
     rooms: list[RoomRow] | None = None,
+    users: frozenset[int] | None = None,
     quiet: frozenset[int] = frozenset(),
 ) -> None:
     """Bring the materialised room membership of a space in line with its permissions and
-    log what changed for whom. `quiet` users get no room.created/deleted (the caller
+    log what changed for whom (for `users` only, when the change concerns no one else).
+    `quiet` users get no room.created/deleted (the caller
     announces their whole space instead: space.created, space.member.removed)."""
     conn = tx.conn
     state = SpaceState.load(conn, space)
@@ -138,7 +140,9 @@ def reconcile_txn(
             )
     for room in rooms if rooms is not None else rooms_store.space_rooms(conn, space.id):
         current = _current(conn, room.id)
-        wanted = desired_roles(conn, state, room, state.held)
+        wanted = desired_roles(conn, state, room, state.held if users is None else users)
+        if users is not None:  # only these users' rows are in question
+            current = {u: r for u, r in current.items() if u in users}
         for user_id in sorted(set(current) | set(wanted)):
             old, new = current.get(user_id), wanted.get(user_id)
             if old == new:
@@ -164,7 +168,8 @@ def reconcile_txn(
                     conn, room_id=room.id, user_id=user_id, role=new, now_ms=tx.now_ms
                 )
                 if user_id not in quiet:
-                    wire = {**room.wire(), "member_count": len(wanted)}
+                    fresh = rooms_store.get_room(conn, room.id) or room
+                    wire = fresh.wire()
                     tx.emit(
                         _access_event(
                             "room.created",
