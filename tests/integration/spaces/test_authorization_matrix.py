@@ -43,6 +43,10 @@ NO_SPACE: Outcome = (404, "space_not_found")
 NO_ROOM: Outcome = (404, "room_not_found")
 NO_PERM: Outcome = (403, "missing_permission")
 NOT_MOD: Outcome = (403, "not_moderator")
+NO_MESSAGE: Outcome = (404, "message_not_found")
+NO_WEBHOOK: Outcome = (404, "webhook_not_found")
+NO_EMOJI: Outcome = (404, "emoji_not_found")
+SPACE_ROOM: Outcome = (409, "space_room")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,11 @@ class Row:
     expect: dict[str, Outcome]
     json: dict[str, Any] | None = None
     upload: bool = False  # send a small PNG as multipart `file` (+ `name`)
+
+
+def everyone(ok: int) -> dict[str, Outcome]:
+    """Any signed-in user gets `ok`; anonymous callers 401."""
+    return {p: (NO_AUTH if p == "anonymous" else ok) for p in PERSONAS}
 
 
 def outsiders(anonymous: Outcome = NO_AUTH, hidden: Outcome = NO_SPACE) -> dict[str, Outcome]:
@@ -114,6 +123,14 @@ TABLE: list[Row] = [
         },
     ),
     # -- roles and overrides ---------------------------------------------------------
+    row(
+        "PUT",
+        "/spaces/{space}/roles/ranks",
+        NO_PERM,
+        200,
+        200,
+        json={"role_ids": ["{mods}", "{low}"]},
+    ),
     row("POST", "/spaces/{space}/roles", NO_PERM, 201, 201, json={"name": "New"}),
     row("PATCH", "/spaces/{space}/roles/{low}", NO_PERM, 200, 200, json={"hoist": True}),
     row(
@@ -155,6 +172,48 @@ TABLE: list[Row] = [
     row("POST", "/rooms/{room}/webhooks", NO_PERM, 201, 201, json={"name": "hook"}, hidden=NO_ROOM),
     row("GET", "/rooms/{room}/webhooks", NO_PERM, 200, 200, hidden=NO_ROOM),
     row("POST", "/spaces/{space}/emojis", NO_PERM, 201, 201, upload=True),
+    # -- everything else a member of a space's room does ----------------------------
+    Row("GET", "/spaces", everyone(200)),
+    Row("GET", "/permissions", {p: 200 for p in PERSONAS}),
+    viewer("PUT", "/messages/{message}/reactions/%F0%9F%91%8D", hidden=NO_MESSAGE),
+    viewer("PUT", "/messages/{victim_message}/star", hidden=NO_MESSAGE),
+    viewer("POST", "/rooms/{room}/ack", json={"message_id": "{message}"}, hidden=NO_ROOM),
+    viewer("GET", "/rooms/{room}/pins", hidden=NO_ROOM),
+    viewer("GET", "/rooms/{room}/starboard", hidden=NO_ROOM),
+    viewer("POST", "/rooms/{room}/commands", json={"command": "/help"}, hidden=NO_ROOM),
+    viewer("GET", "/search?q=message&room_id={room}", hidden=NO_ROOM),
+    viewer("POST", "/rooms/{room}/join", hidden=NO_ROOM),
+    row("POST", "/rooms/{room}/leave", SPACE_ROOM, SPACE_ROOM, SPACE_ROOM, hidden=NO_ROOM),
+    row(
+        "POST",
+        "/rooms/{room}/messages/bulk-delete",
+        NOT_MOD,
+        200,
+        200,
+        json={"message_ids": ["{victim_message2}"]},
+        hidden=NO_ROOM,
+    ),
+    row("POST", "/rooms", NO_PERM, 201, 201, json={"name": "more", "space_id": "{space}"}),
+    row("DELETE", "/spaces/{space}/members/{victim}/roles/{low}", NO_PERM, 200, 200),
+    row("DELETE", "/rooms/{room}/overrides/role/{low}", NO_PERM, 200, 200, hidden=NO_ROOM),
+    row("GET", "/webhooks/{webhook}", NO_PERM, 200, 200, hidden=NO_WEBHOOK),
+    row(
+        "PATCH",
+        "/webhooks/{webhook}",
+        NO_PERM,
+        200,
+        200,
+        json={"name": "renamed"},
+        hidden=NO_WEBHOOK,
+    ),
+    Row(
+        "POST",
+        "/webhooks/{webhook}/{webhook_token}",
+        {p: 201 for p in PERSONAS},
+        json={"content": "from the hook"},
+    ),
+    Row("GET", "/emojis/{emoji}", everyone(200)),
+    Row("GET", "/emojis/{emoji}/image", {p: 200 for p in PERSONAS}),
     # -- destructive, last -----------------------------------------------------------
     row(
         "DELETE",
@@ -175,7 +234,43 @@ TABLE: list[Row] = [
     row("DELETE", "/spaces/{space}/members/{victim}", NO_PERM, 204, 204),
     row("PUT", "/spaces/{space}/bans/{victim2}", NO_PERM, 204, 204),
     row("DELETE", "/spaces/{space}/bans/{victim2}", NO_PERM, 204, 204),
-    row("DELETE", "/spaces/{space}", (403, "not_space_owner"), (403, "not_space_owner"), 204),
+    row(
+        "POST",
+        "/rooms/{room}/purge",
+        NOT_MOD,
+        200,
+        200,
+        json={"user_id": "{victim}"},
+        hidden=NO_ROOM,
+    ),
+    row("DELETE", "/webhooks/{webhook}", NO_PERM, 204, 204, hidden=NO_WEBHOOK),
+    row("DELETE", "/emojis/{emoji}", NO_PERM, 204, 204, hidden=NO_EMOJI),
+    row("DELETE", "/invites/{invite}", NO_PERM, NO_PERM, 204, hidden=(404, "invite_not_found")),
+    row("POST", "/spaces/{space}/leave", 204, 204, (409, "owner_cannot_leave")),
+    Row(
+        "POST",
+        "/invites/{invite2}",
+        {
+            "anonymous": NO_AUTH,
+            "non_member": 200,
+            "banned": (403, "banned_from_space"),
+            "member": 200,
+            "moderator": 200,
+            "owner": 200,
+        },
+    ),
+    # Everyone but the banned user (re)joined through the invite just above.
+    Row(
+        "DELETE",
+        "/spaces/{space}",
+        {
+            **outsiders(),
+            "non_member": (403, "not_space_owner"),
+            "member": (403, "not_space_owner"),
+            "moderator": (403, "not_space_owner"),
+            "owner": 204,
+        },
+    ),
 ]
 
 
@@ -200,6 +295,13 @@ async def build_world(server: TestServer, owner: Api) -> tuple[dict[str, Any], d
     message = await owner.send(room, "owner's message")
     victim_message = await cast["victim"].send(room, "victim's message")
     fresh_invite = await owner.ok("POST", f"/spaces/{sid}/invites", 201)
+    second_invite = await owner.ok("POST", f"/spaces/{sid}/invites", 201)
+    victim_message2 = await cast["victim"].send(room, "victim's other message")
+    hook = await owner.ok("POST", f"/rooms/{room}/webhooks", 201, json={"name": "hook"})
+    upload = {"file": ("w.png", PNG, "image/png")}
+    emoji = await owner.ok(
+        "POST", f"/spaces/{sid}/emojis", 201, files=upload, data={"name": "world"}
+    )
     ids = {
         "space": sid,
         "room": room,
@@ -211,6 +313,11 @@ async def build_world(server: TestServer, owner: Api) -> tuple[dict[str, Any], d
         "victim2": cast["victim2"].id,
         "owner": owner.id,
         "invite": fresh_invite["code"],
+        "invite2": second_invite["code"],
+        "victim_message2": victim_message2["id"],
+        "webhook": hook["id"],
+        "webhook_token": hook["token"],
+        "emoji": emoji["id"],
     }
     return ids, cast
 
@@ -222,7 +329,18 @@ async def call(server: TestServer, api: Api | None, r: Row, ids: dict[str, Any])
         if r.upload:
             files = {"file": ("e.png", PNG, "image/png")}
             return await http.request(r.method, path, files=files, data={"name": "blob"})
-        return await http.request(r.method, path, json=r.json)
+        return await http.request(r.method, path, json=_fill(r.json, ids))
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    """The body with "{name}" strings replaced by the world's ids (as integers)."""
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    return value
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
