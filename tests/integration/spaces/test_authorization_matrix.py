@@ -17,7 +17,7 @@ import pytest
 
 from hubbub.server.permissions import Perm
 from hubbub.testing import TestServer
-from tests.integration.wire import Api
+from tests.integration.wire import Api, private_room
 
 PERSONAS = ("anonymous", "non_member", "member", "moderator", "owner", "banned")
 MOD_BITS = int(
@@ -322,6 +322,20 @@ async def build_world(server: TestServer, owner: Api) -> tuple[dict[str, Any], d
     return ids, cast
 
 
+async def check(
+    server: TestServer, actor: Api | None, r: Row, ids: dict[str, Any], expected: Outcome
+) -> str | None:
+    """None when the call had the expected outcome, else what went wrong."""
+    resp = await call(server, actor, r, ids)
+    status, code = (expected, None) if isinstance(expected, int) else expected
+    got_code = None
+    if resp.status_code >= 400:
+        got_code = resp.json().get("error", {}).get("code")
+    if resp.status_code != status or (code is not None and got_code != code):
+        return f"{r.method} {r.path}: expected {expected}, got {resp.status_code} {got_code or ''}"
+    return None
+
+
 async def call(server: TestServer, api: Api | None, r: Row, ids: dict[str, Any]) -> httpx.Response:
     path = "/api/v1" + r.path.format(**ids)
     headers = {} if api is None else {"Authorization": f"Bearer {api.token}"}
@@ -350,14 +364,113 @@ async def test_authorization_matrix(server: TestServer, persona: str) -> None:
     actor = {"anonymous": None, "owner": owner}.get(persona, cast.get(persona))
     failures = []
     for r in TABLE:
-        expected = r.expect[persona]
-        resp = await call(server, actor, r, ids)
-        status, code = (expected, None) if isinstance(expected, int) else expected
-        got_code = None
-        if resp.status_code >= 400:
-            got_code = resp.json().get("error", {}).get("code")
-        if resp.status_code != status or (code is not None and got_code != code):
-            failures.append(
-                f"{r.method} {r.path}: expected {expected}, got {resp.status_code} {got_code or ''}"
-            )
+        failure = await check(server, actor, r, ids, r.expect[persona])
+        if failure:
+            failures.append(failure)
+    assert not failures, f"{persona}:\n" + "\n".join(failures)
+
+
+# -- standalone rooms: a private room and its access levels (AC-01) ---------------------
+# Here the moderator is the room's `moderator` role, and the banned user is one whose
+# access an owner set to `none`: to both outsiders, the room does not exist.
+
+
+def room_row(
+    method: str,
+    path: str,
+    member: Outcome,
+    moderator: Outcome,
+    owner: Outcome,
+    *,
+    hidden: Outcome = NO_ROOM,
+    **kw: Any,
+) -> Row:
+    return row(method, path, member, moderator, owner, hidden=hidden, **kw)
+
+
+NOT_OWNER: Outcome = (403, "not_room_owner")
+ROOM_TABLE: list[Row] = [
+    room_row("GET", "/rooms/{room}", 200, 200, 200),
+    room_row("GET", "/rooms/{room}/members", 200, 200, 200),
+    room_row("GET", "/rooms/{room}/owners", 200, 200, 200),
+    room_row("GET", "/rooms/{room}/messages", 200, 200, 200),
+    room_row("POST", "/rooms/{room}/messages", 201, 201, 201, json={"content": "hi"}),
+    room_row("PUT", "/messages/{message}/reactions/%F0%9F%91%8D", 200, 200, 200, hidden=NO_MESSAGE),
+    room_row("PATCH", "/rooms/{room}", NOT_OWNER, NOT_OWNER, 200, json={"topic": "t"}),
+    room_row("GET", "/rooms/{room}/audit", NOT_MOD, 200, 200),
+    room_row("PUT", "/messages/{message}/pin", NOT_MOD, 200, 200, hidden=NO_MESSAGE),
+    room_row("POST", "/rooms/{room}/webhooks", NO_PERM, 201, 201, json={"name": "hook"}),
+    room_row("GET", "/rooms/{room}/access-requests", NOT_OWNER, NOT_OWNER, 200),
+    room_row(
+        "PUT",
+        "/rooms/{room}/access/{victim}",
+        NOT_OWNER,
+        NOT_OWNER,
+        200,
+        json={"level": "read_only"},
+    ),
+    room_row(
+        "PATCH",
+        "/rooms/{room}/members/{victim}",
+        NOT_OWNER,
+        NOT_OWNER,
+        200,
+        json={"role": "moderator"},
+    ),
+    room_row(
+        "POST",
+        "/rooms/{room}/messages/bulk-delete",
+        NOT_MOD,
+        200,
+        200,
+        json={"message_ids": ["{victim_message2}"]},
+    ),
+    room_row(
+        "DELETE",
+        "/messages/{victim_message}",
+        (403, "not_message_author"),
+        204,
+        204,
+        hidden=NO_MESSAGE,
+    ),
+    room_row("DELETE", "/rooms/{room}", NOT_OWNER, NOT_OWNER, 204),
+]
+
+
+async def build_room_world(server: TestServer, owner: Api) -> tuple[dict[str, Any], dict[str, Api]]:
+    cast = {
+        name: await Api.register(server)
+        for name in ("member", "moderator", "victim", "banned", "non_member")
+    }
+    room = await private_room(server, owner)
+    rid = room["id"]
+    for name in ("member", "moderator", "victim", "banned"):
+        await owner.ok("PUT", f"/rooms/{rid}/access/{cast[name].id}", json={"level": "read_write"})
+    await owner.ok(
+        "PATCH", f"/rooms/{rid}/members/{cast['moderator'].id}", json={"role": "moderator"}
+    )
+    await owner.ok("PUT", f"/rooms/{rid}/access/{cast['banned'].id}", json={"level": "none"})
+    message = await owner.send(rid, "owner's message")
+    victim_message = await cast["victim"].send(rid, "victim's message")
+    victim_message2 = await cast["victim"].send(rid, "victim's other message")
+    ids = {
+        "room": rid,
+        "message": message["id"],
+        "victim": cast["victim"].id,
+        "victim_message": victim_message["id"],
+        "victim_message2": victim_message2["id"],
+    }
+    return ids, cast
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+async def test_standalone_room_matrix(server: TestServer, persona: str) -> None:
+    owner = await Api.register(server)
+    ids, cast = await build_room_world(server, owner)
+    actor = {"anonymous": None, "owner": owner}.get(persona, cast.get(persona))
+    failures = []
+    for r in ROOM_TABLE:
+        failure = await check(server, actor, r, ids, r.expect[persona])
+        if failure:
+            failures.append(failure)
     assert not failures, f"{persona}:\n" + "\n".join(failures)
