@@ -21,6 +21,7 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from hubbub.client.http import default_tls
 from hubbub.errors import (
     BadRequest,
     CursorExpired,
@@ -110,7 +111,10 @@ async def _client(url: str, token: str) -> AsyncIterator[httpx.AsyncClient]:
     base = _validate_url(url)
     with _transport_errors(base):
         async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            verify=default_tls(),
+            base_url=base,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
         ) as http:
             yield http
 

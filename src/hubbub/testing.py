@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.server.clock import Clock
 from hubbub.server.gateway.transport import PROTOCOL_PATH
 from hubbub.server.services.core import Core
@@ -60,6 +61,7 @@ class TestServer:
                 "bus": bus,
                 "port": self.port,
                 "log_level": "warning",
+                "password_hashing": "fast",
                 **settings,
             },
             toml_path="/nonexistent",
@@ -124,7 +126,7 @@ class TestServer:
     async def register(
         self, username: str, password: str = "correct horse battery"
     ) -> dict[str, Any]:
-        async with httpx.AsyncClient(base_url=self.url) as http:
+        async with httpx.AsyncClient(verify=default_tls(), base_url=self.url) as http:
             resp = await http.post(
                 "/api/v1/auth/register", json={"username": username, "password": password}
             )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.testing import free_port
 
 
@@ -48,7 +49,7 @@ class ServeProcess:
     async def start(self) -> None:
         self.proc = self._spawn()
         deadline = time.monotonic() + 30
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(verify=default_tls()) as http:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")

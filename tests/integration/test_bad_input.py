@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 from tests.integration.wire import Api
 
@@ -78,7 +79,7 @@ async def test_missing_and_invalid_tokens_are_401(
     setup: tuple[TestServer, Api, dict[str, str]],
 ) -> None:
     server, _alice, ids = setup
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
         for (method, template, body), headers in itertools.product(
             ENDPOINTS,
             [
@@ -181,7 +182,7 @@ async def test_content_rules(setup: tuple[TestServer, Api, dict[str, str]]) -> N
 
 
 async def test_account_rules(server: TestServer) -> None:
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as http:
         for body, code in [
             ({"username": "a", "password": "long enough"}, "invalid_username"),
             ({"username": "-dash", "password": "long enough"}, "invalid_username"),

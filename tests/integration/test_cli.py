@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer, free_port
 from tests.integration.wire import Api, name
 
@@ -128,7 +129,7 @@ async def test_admin_tokens_work_against_a_server_on_the_same_database(tmp_path:
             me = await api.ok("GET", "/users/me")
             assert me["handle"] == handle and me["bot"] is is_bot
         # ... and the user's password logs in.
-        async with httpx.AsyncClient(base_url=server.url) as http:
+        async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
             resp = await http.post(
                 "/api/v1/auth/login", json={"username": alice, "password": PASSWORD}
             )
@@ -351,7 +352,9 @@ async def test_python_m_hubbub_serve_serves_healthz(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 20
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=2) as http:
+        async with httpx.AsyncClient(
+            verify=default_tls(), base_url=f"http://127.0.0.1:{port}", timeout=2
+        ) as http:
             while True:
                 assert proc.returncode is None, await _stop(proc)
                 assert time.monotonic() < deadline, "serve did not answer /healthz"

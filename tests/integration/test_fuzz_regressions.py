@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, name
 
@@ -50,7 +51,7 @@ async def test_nul_in_text_is_a_422_not_a_database_error(server: TestServer) -> 
         resp = await alice.http.request(method, path, json=body)
         error = _refused(resp, 422, "validation_failed")
         assert "NUL" in error["message"], error
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as anon:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as anon:
         handle = name()
         resp = await anon.post(
             "/auth/register",
@@ -105,7 +106,7 @@ async def test_nul_in_an_upload_nonce_is_a_422(server: TestServer) -> None:
 async def test_openapi_documents_the_error_envelope(server: TestServer) -> None:
     """Every API operation may answer with a typed 4xx in `{"error": {...}}`; the spec
     says so (it used to list only FastAPI's own 422 body, which is never sent)."""
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
         spec = (await http.get("/openapi.json")).json()
     schemas = spec["components"]["schemas"]
     assert "HTTPValidationError" not in schemas

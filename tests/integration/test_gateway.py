@@ -9,6 +9,7 @@ import orjson
 import pytest
 import websockets
 
+from hubbub.client.http import default_tls
 from hubbub.server.clock import ManualClock
 from hubbub.server.services import retention
 from hubbub.testing import TestServer
@@ -322,7 +323,7 @@ async def test_a_connection_per_device_each_gets_everything(server: TestServer) 
 async def test_logout_closes_that_sessions_connections_only(server: TestServer) -> None:
     alice = await Api.register(server)
     await alice.ok("GET", "/users/me")  # the token is now cached on this node
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as http:
         resp = await http.post(
             "/auth/login",
             json={"username": alice.user["handle"], "password": "correct horse battery"},

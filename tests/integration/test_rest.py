@@ -6,6 +6,7 @@ import re
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, name, private_room
 
@@ -17,7 +18,7 @@ async def test_register_login_logout_and_me(server: TestServer) -> None:
     assert alice.token.startswith("hbb_") and len(alice.token) >= 43
     me = await alice.ok("GET", "/users/me")
     assert me["id"] == alice.id and me["created_at"].endswith("Z")
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as http:
         resp = await http.post(
             "/auth/login", json={"username": handle.upper(), "password": "correct horse battery"}
         )
@@ -42,7 +43,7 @@ async def test_register_login_logout_and_me(server: TestServer) -> None:
 async def test_handles_are_unique_case_insensitively(server: TestServer) -> None:
     handle = name("Bob")
     await Api.register(server, handle)
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as http:
         resp = await http.post(
             "/auth/register", json={"username": handle.lower(), "password": "x" * 10}
         )
@@ -217,7 +218,7 @@ async def test_rate_limit_answers_429_with_retry_after(server: TestServer) -> No
 
 
 async def test_openapi_and_docs(server: TestServer) -> None:
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
         spec = (await http.get("/openapi.json")).json()
         docs = await http.get("/docs")
         health = (await http.get("/healthz")).json()
@@ -247,7 +248,7 @@ async def test_openapi_and_docs(server: TestServer) -> None:
     # Every asset the page loads comes from this server: no CDN.
     assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
     assert assets and all(a.startswith("/docs/assets/") for a in assets), assets
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
         for asset in assets:
             resp = await http.get(asset)
             assert resp.status_code == 200 and len(resp.content) > 1000, asset

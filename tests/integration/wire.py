@@ -13,6 +13,7 @@ import orjson
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 
 _names = itertools.count(1)
@@ -32,6 +33,7 @@ class Api:
         self.token = token
         self.user = user
         self.http = httpx.AsyncClient(
+            verify=default_tls(),
             base_url=base_url + "/api/v1",
             headers={"Authorization": f"Bearer {token}"},
             timeout=30,
@@ -41,7 +43,7 @@ class Api:
     @classmethod
     async def register(cls, server: TestServer | str, username: str | None = None) -> Api:
         base = server if isinstance(server, str) else server.url
-        async with httpx.AsyncClient(base_url=base) as http:
+        async with httpx.AsyncClient(verify=default_tls(), base_url=base) as http:
             resp = await http.post(
                 "/api/v1/auth/register",
                 json={"username": username or name(), "password": "correct horse battery"},

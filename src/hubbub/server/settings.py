@@ -44,6 +44,9 @@ class Settings:
     # A connection whose unsent frames exceed this is closed; it resumes from its cursor.
     max_send_queue: int = 20_000
     log_level: str = "info"
+    # argon2id cost: "standard" (the library's recommended parameters, ~0.2 s per hash
+    # here) or "fast" (minimal cost, for throwaway test servers only: hubbub.testing).
+    password_hashing: str = "standard"
     # "text" (key=value lines for people) or "json" (one object per line for collectors).
     log_format: str = "text"
 
@@ -61,7 +64,17 @@ class Settings:
             if env is not None:
                 values[f.name] = env
         values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-        return replace(cls(), **_coerce(values))
+        settings = replace(cls(), **_coerce(values))
+        for key, allowed in CHOICES.items():
+            if getattr(settings, key) not in allowed:
+                raise ValidationError(
+                    f"setting {key!r} must be one of {', '.join(allowed)}", code="invalid_setting"
+                )
+        return settings
+
+
+# Settings whose value is one of a few words.
+CHOICES = {"password_hashing": ("standard", "fast"), "log_format": ("text", "json")}
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, staff
 
@@ -175,7 +176,7 @@ async def test_inbox_pages_and_read_flags(server: TestServer) -> None:
 
 
 async def test_notifications_need_a_token(server: TestServer) -> None:
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as http:
         for method, path in (
             ("GET", "/notifications"),
             ("POST", "/notifications/1/read"),

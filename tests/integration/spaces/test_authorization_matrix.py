@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from hubbub.client.http import default_tls
 from hubbub.server.permissions import Perm
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, private_room
@@ -339,7 +340,9 @@ async def check(
 async def call(server: TestServer, api: Api | None, r: Row, ids: dict[str, Any]) -> httpx.Response:
     path = "/api/v1" + r.path.format(**ids)
     headers = {} if api is None else {"Authorization": f"Bearer {api.token}"}
-    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
+    async with httpx.AsyncClient(
+        verify=default_tls(), base_url=server.url, headers=headers, timeout=30
+    ) as http:
         if r.upload:
             files = {"file": ("e.png", PNG, "image/png")}
             return await http.request(r.method, path, files=files, data={"name": "blob"})

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from hubbub.client.http import default_tls
 from hubbub.server.services import emojis as emoji_service
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway
@@ -49,7 +50,7 @@ async def _create(api: Api, space_id: int, name: str, data: bytes = PNG) -> dict
 
 
 async def _anonymous_get(server: TestServer, url: str) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
         return await http.get(url)
 
 

@@ -243,3 +243,14 @@ async def test_rooms_in_a_space_through_the_client(server: TestServer) -> None:
         assert room.id in mine and space.system_room_id in mine
         with pytest.raises(Forbidden):
             await member.create_room("not mine", space_id=space.id)
+
+
+async def test_ready_fills_the_cache_with_every_space(server: TestServer) -> None:
+    alice = await Api.register(server)
+    space = await alice.ok("POST", "/spaces", 201, json={"name": "Guild"})
+    role = await alice.ok("POST", f"/spaces/{space['id']}/roles", 201, json={"name": "Mods"})
+    async with hubbub.Client(server.url, token=alice.token) as client:
+        cached = client.get_space(space["id"])  # no request: it came with ready
+        assert cached is not None and cached.name == "Guild"
+        assert [r.id for r in client.cache.roles_of(space["id"])] == [role["id"]]
+        assert client.get_room(space["system_room_id"]) is not None

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway
 
@@ -24,7 +25,7 @@ async def _room_with_mod(server: TestServer) -> tuple[Api, Api, Api, dict[str, A
 
 async def _execute(server: TestServer, path: str, status: int, **body: Any) -> dict[str, Any]:
     """POST to the webhook URL with no Authorization header at all."""
-    async with httpx.AsyncClient(base_url=server.url + "/api/v1") as http:
+    async with httpx.AsyncClient(verify=default_tls(), base_url=server.url + "/api/v1") as http:
         resp = await http.post(path, json=body)
     assert resp.status_code == status, resp.text
     out: dict[str, Any] = resp.json()

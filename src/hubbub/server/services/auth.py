@@ -23,7 +23,23 @@ HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 TOKEN_PREFIX = "hbb_"
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_HASHERS = {
+    "standard": PasswordHasher(),  # argon2id with the library's recommended parameters
+    # Test servers register thousands of throwaway accounts; the hash stays argon2id.
+    "fast": PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+}
+_hasher = _HASHERS["standard"]
+
+
+def hasher(core: Core) -> PasswordHasher:
+    found = _HASHERS.get(core.settings.password_hashing)
+    if found is None:
+        raise ValidationError(
+            f"password_hashing must be one of {', '.join(_HASHERS)}", code="invalid_setting"
+        )
+    return found
+
+
 # Verified against when the user does not exist, so timing does not reveal valid handles.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
@@ -116,7 +132,7 @@ async def register(
     _check_handle(username)
     _check_password(password)
     # argon2 is deliberately slow: keep it off the event loop.
-    pw_hash = await asyncio.to_thread(_hasher.hash, password)
+    pw_hash = await asyncio.to_thread(hasher(core).hash, password)
     return await _create_user(
         core,
         handle=username,
@@ -132,7 +148,8 @@ async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]
     user = await core.db.read(lambda c: store.get_user_by_handle(c, username))
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
-        await asyncio.to_thread(_hasher.verify, stored, password)
+        # Any profile verifies any hash: the parameters are inside the hash.
+        await asyncio.to_thread(hasher(core).verify, stored, password)
         ok = user is not None and user.password_hash is not None
     except (VerificationError, InvalidHashError):
         ok = False
