@@ -75,8 +75,21 @@ def room_not_found(room_id: int) -> NotFound:
 
 
 def room_permissions(
-    conn: Connection, user: UserRow, room: RoomRow, role: str | None, level: str | None
+    conn: Connection,
+    user: UserRow,
+    room: RoomRow,
+    role: str | None,
+    level: str | None,
+    materialised: int | None = None,
 ) -> int:
+    """The bits a user holds in a room. In a space's room, a member's row carries the bits
+    services.viewers computed at the last permission change: one query on the hot path
+    (sending, reacting) instead of loading roles and overrides each time."""
+    if room.space_id is not None and not user.is_moderator:
+        if role is None:
+            return 0  # a space room's viewers are exactly its (materialised) members
+        if materialised is not None:
+            return materialised
     if room.space_id is None:
         return standalone_room_permissions(
             staff=user.is_moderator,
@@ -99,8 +112,8 @@ def room_access(conn: Connection, user: UserRow, room_id: int) -> RoomAccess:
     found = rooms_store.membership(conn, room_id, user.id)
     if found is None:
         raise room_not_found(room_id)
-    room, role, level = found
-    perms = room_permissions(conn, user, room, role, level)
+    room, role, level, materialised = found
+    perms = room_permissions(conn, user, room, role, level, materialised)
     if not perms & Perm.VIEW:
         raise room_not_found(room_id)
     return RoomAccess(room=room, role=role, level=level, perms=perms)

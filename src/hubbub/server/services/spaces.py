@@ -142,7 +142,12 @@ async def create(core: Core, ctx: Ctx, fields: dict[str, Any]) -> dict[str, Any]
         )
         store.update_space_txn(tx.conn, space.id, {"system_room_id": general.id})
         rooms_store.add_member_txn(
-            tx.conn, room_id=general.id, user_id=ctx.user_id, role="owner", now_ms=tx.now_ms
+            tx.conn,
+            room_id=general.id,
+            user_id=ctx.user_id,
+            role="owner",
+            now_ms=tx.now_ms,
+            perms=ALL_BITS,
         )
         space = store.get_space(tx.conn, space.id) or space
         tx.emit(_created_event(tx, ctx, space, ctx.user_id, ctx.user.is_moderator))

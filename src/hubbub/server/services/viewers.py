@@ -28,29 +28,32 @@ from hubbub.server.permissions import (
 )
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as store
-from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
 from hubbub.server.store.schema import room_members
 from hubbub.server.store.spaces import SpaceRow
 
+# A viewer's room role and permission bits.
+Grant = tuple[str, int]
+
 
 @dataclass(slots=True)
 class SpaceState:
-    """Everything permission evaluation needs for a whole space, loaded in a few queries."""
+    """Everything permission evaluation needs for a whole space, loaded in a few queries.
+    Global staff are not special here: what is materialised (rows, bits) must not depend
+    on a flag that changes outside the space; staff rights apply at request time
+    (services.access) and staff receive moderator events anyway (services.visibility)."""
 
     space: SpaceRow
     roles: dict[int, tuple[int, int]]
     held: dict[int, list[int]]  # member → role ids
-    staff: set[int]
 
     @classmethod
     def load(cls, conn: Connection, space: SpaceRow) -> SpaceState:
         members = store.member_ids(conn, space.id)
         held: dict[int, list[int]] = {m: [] for m in members}
         held.update(store.roles_by_user(conn, space.id))
-        staff = users_store.staff_among(conn, members)
-        return cls(space, store.role_table(conn, space.id), held, staff)
+        return cls(space, store.role_table(conn, space.id), held)
 
     def facts(self, user_id: int) -> SpaceFacts:
         return SpaceFacts(
@@ -61,35 +64,35 @@ class SpaceState:
         )
 
     def space_bits(self, user_id: int) -> int:
-        return space_permissions(user_id, user_id in self.staff, self.facts(user_id))
+        return space_permissions(user_id, False, self.facts(user_id))
 
-    def room_role(self, user_id: int, overrides: RoomOverrides) -> str | None:
-        bits = space_room_permissions(
-            user_id, user_id in self.staff, self.facts(user_id), overrides
-        )
+    def room_access(self, user_id: int, overrides: RoomOverrides) -> Grant | None:
+        """(room role, bits) of a member who can view the room; None if they cannot."""
+        bits = space_room_permissions(user_id, False, self.facts(user_id), overrides)
         if not bits:
             return None
         if user_id == self.space.owner_id:
-            return "owner"
-        return "moderator" if is_moderation(bits) else "member"
+            return "owner", bits
+        return ("moderator" if is_moderation(bits) else "member"), bits
 
 
 def desired_roles(
     conn: Connection, state: SpaceState, room: RoomRow, users: Iterable[int]
-) -> dict[int, str]:
-    """user → room role, for the given users who can view the room."""
+) -> dict[int, Grant]:
+    """user → (room role, bits), for the given users who can view the room."""
     overrides = store.overrides(conn, room.id)
     out = {}
     for user_id in users:
-        role = state.room_role(user_id, overrides)
-        if role is not None:
-            out[user_id] = role
+        grant = state.room_access(user_id, overrides)
+        if grant is not None:
+            out[user_id] = grant
     return out
 
 
-def _current(conn: Connection, room_id: int) -> dict[int, str]:
-    q = select(room_members.c.user_id, room_members.c.role).where(room_members.c.room_id == room_id)
-    return {int(u): str(r) for u, r in conn.execute(q).all()}
+def _current(conn: Connection, room_id: int) -> dict[int, Grant]:
+    q = select(room_members.c.user_id, room_members.c.role, room_members.c.perms)
+    q = q.where(room_members.c.room_id == room_id)
+    return {int(u): (str(r), -1 if p is None else int(p)) for u, r, p in conn.execute(q).all()}
 
 
 def capture_bits(conn: Connection, space: SpaceRow) -> dict[int, int]:
@@ -144,10 +147,11 @@ def reconcile_txn(
         if users is not None:  # only these users' rows are in question
             current = {u: r for u, r in current.items() if u in users}
         for user_id in sorted(set(current) | set(wanted)):
-            old, new = current.get(user_id), wanted.get(user_id)
-            if old == new:
+            held, grant = current.get(user_id), wanted.get(user_id)
+            if held == grant:
                 continue
-            if new is None:
+            old = None if held is None else held[0]
+            if grant is None:
                 conn.execute(
                     delete(room_members).where(
                         room_members.c.room_id == room.id, room_members.c.user_id == user_id
@@ -163,9 +167,14 @@ def reconcile_txn(
                             {"reason": "access_lost", "role": old},
                         )
                     )
-            elif old is None:
+            elif held is None:
                 rooms_store.add_member_txn(
-                    conn, room_id=room.id, user_id=user_id, role=new, now_ms=tx.now_ms
+                    conn,
+                    room_id=room.id,
+                    user_id=user_id,
+                    role=grant[0],
+                    now_ms=tx.now_ms,
+                    perms=grant[1],
                 )
                 if user_id not in quiet:
                     fresh = rooms_store.get_room(conn, room.id) or room
@@ -176,11 +185,13 @@ def reconcile_txn(
                             room,
                             user_id,
                             actor,
-                            {"room": wire, "reason": "access_gained", "role": new},
+                            {"room": wire, "reason": "access_gained", "role": grant[0]},
                         )
                     )
             else:
-                rooms_store.set_role_txn(conn, room.id, user_id, new)
+                rooms_store.set_access_txn(conn, room.id, user_id, grant[0], grant[1])
+                if old == grant[0]:
+                    continue  # only the bits moved: nothing anyone needs to be told
                 tx.emit(
                     room_event(
                         "room.member.updated",
@@ -188,7 +199,7 @@ def reconcile_txn(
                         actor,
                         {
                             "user_id": user_id,
-                            "changes": {"role": new},
+                            "changes": {"role": grant[0]},
                             "cleared": [],
                             "previous_role": old,
                         },
@@ -217,9 +228,9 @@ def open_room_txn(tx: Tx, space: SpaceRow, room: RoomRow, actor: dict[str, Any])
     space when every member can see it, else one to each member who can."""
     state = SpaceState.load(tx.conn, space)
     wanted = desired_roles(tx.conn, state, room, state.held)
-    for user_id, role in sorted(wanted.items()):
+    for user_id, (role, bits) in sorted(wanted.items()):
         rooms_store.add_member_txn(
-            tx.conn, room_id=room.id, user_id=user_id, role=role, now_ms=tx.now_ms
+            tx.conn, room_id=room.id, user_id=user_id, role=role, now_ms=tx.now_ms, perms=bits
         )
     wire = {**room.wire(), "member_count": len(wanted)}
     if set(wanted) == set(state.held):
@@ -234,7 +245,7 @@ def open_room_txn(tx: Tx, space: SpaceRow, room: RoomRow, actor: dict[str, Any])
             )
         )
         return
-    for user_id, role in sorted(wanted.items()):
+    for user_id, (role, _bits) in sorted(wanted.items()):
         tx.emit(
             _access_event(
                 "room.created",
@@ -251,7 +262,7 @@ def visible_rooms(conn: Connection, space: SpaceRow, user_id: int) -> list[dict[
     state = SpaceState.load(conn, space)
     out = []
     for room in rooms_store.space_rooms(conn, space.id):
-        role = desired_roles(conn, state, room, [user_id]).get(user_id)
-        if role is not None:
-            out.append({**room.wire(), "role": role})
+        grant = desired_roles(conn, state, room, [user_id]).get(user_id)
+        if grant is not None:
+            out.append({**room.wire(), "role": grant[0]})
     return out

@@ -179,11 +179,16 @@ def soft_delete_room_txn(conn: Connection, room_id: int, now_ms: int) -> None:
 
 def membership(
     conn: Connection, room_id: int, user_id: int
-) -> tuple[RoomRow, str | None, str | None] | None:
-    """(room, the user's role or None, their access level or None) for a live room, in one
-    query; None if there is no such room."""
+) -> tuple[RoomRow, str | None, str | None, int | None] | None:
+    """(room, the user's role, access level and materialised bits, each None for a
+    non-member) for a live room, in one query; None if there is no such room."""
     q = (
-        select(rooms, room_members.c.role.label("m_role"), room_members.c.level.label("m_level"))
+        select(
+            rooms,
+            room_members.c.role.label("m_role"),
+            room_members.c.level.label("m_level"),
+            room_members.c.perms.label("m_perms"),
+        )
         .select_from(
             rooms.outerjoin(
                 room_members,
@@ -195,7 +200,8 @@ def membership(
     row = (conn.execute(q)).mappings().first()
     if row is None:
         return None
-    return RoomRow.of(row), row["m_role"], row["m_level"]
+    perms = row["m_perms"]
+    return RoomRow.of(row), row["m_role"], row["m_level"], None if perms is None else int(perms)
 
 
 def member_role(conn: Connection, room_id: int, user_id: int) -> str | None:
@@ -213,11 +219,26 @@ def add_member_txn(
     role: str,
     now_ms: int,
     level: str = "read_write",
+    perms: int | None = None,
 ) -> None:
     conn.execute(
         insert(room_members).values(
-            room_id=room_id, user_id=user_id, role=role, joined_at=now_ms, level=level
+            room_id=room_id,
+            user_id=user_id,
+            role=role,
+            joined_at=now_ms,
+            level=level,
+            perms=perms,
         )
+    )
+
+
+def set_access_txn(conn: Connection, room_id: int, user_id: int, role: str, perms: int) -> None:
+    """A space room member's role and materialised permission bits (services.viewers)."""
+    conn.execute(
+        update(room_members)
+        .where(room_members.c.room_id == room_id, room_members.c.user_id == user_id)
+        .values(role=role, perms=perms)
     )
 
 

@@ -106,6 +106,9 @@ room_members = Table(
     Column("joined_at", BigInteger, nullable=False),
     # Standalone rooms' access level of a plain member: read_write or read_only (AC-01).
     Column("level", String(16), nullable=False, server_default="read_write", default="read_write"),
+    # A space room's member: the permission bits their roles and the room's overrides give
+    # them, kept current by services.viewers (NULL in standalone rooms: derived from role).
+    Column("perms", BigInteger, nullable=True),
     Index("ix_room_members_user", "user_id"),
 )
 

@@ -130,11 +130,3 @@ def delete_token_txn(conn: Connection, token_hash: str) -> int | None:
 
 def set_moderator_txn(conn: Connection, user_id: int, value: bool) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(is_moderator=value))
-
-
-def staff_among(conn: Connection, user_ids: list[int]) -> set[int]:
-    """The global moderators among `user_ids`, in one query."""
-    if not user_ids:
-        return set()
-    q = select(users.c.id).where(users.c.id.in_(user_ids), users.c.is_moderator.is_(True))
-    return {int(u) for u in conn.execute(q).scalars()}

@@ -44,6 +44,7 @@ def upgrade() -> None:
         "room_members",
         sa.Column("level", sa.String(16), nullable=False, server_default="read_write"),
     )
+    op.add_column("room_members", sa.Column("perms", sa.BigInteger, nullable=True))
     op.create_index("ix_events_space_seq", "events", ["space_id", "seq"])
     op.add_column("messages", sa.Column("webhook_id", sa.BigInteger, nullable=True))
     op.add_column("messages", sa.Column("author_override", sa.Text, nullable=True))
@@ -191,6 +192,7 @@ def downgrade() -> None:
         batch.drop_column("author_override")
         batch.drop_column("webhook_id")
     with op.batch_alter_table("room_members") as batch:
+        batch.drop_column("perms")
         batch.drop_column("level")
     op.drop_index("uq_rooms_custom_id_key", "rooms")
     op.drop_index("ix_rooms_space", "rooms")
