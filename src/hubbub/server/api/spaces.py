@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from hubbub.protocol.models_spaces import Ban, Invite, Space, SpaceMember, SpaceState
 from hubbub.server.api.bodies import Body
 from hubbub.server.api.deps import CoreDep, CtxDep
-from hubbub.server.services import invites, spaces
+from hubbub.server.services import invites, space_members, spaces
 
 router = APIRouter(tags=["spaces"])
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -122,37 +122,37 @@ async def delete_space(core: CoreDep, ctx: CtxDep, space_id: Id) -> Response:
 
 @router.post("/spaces/{space_id}/join", response_model=SpaceState)
 async def join_space(core: CoreDep, ctx: CtxDep, space_id: Id) -> dict[str, Any]:
-    return await spaces.join(core, ctx, space_id)
+    return await space_members.join(core, ctx, space_id)
 
 
 @router.post("/spaces/{space_id}/leave", **_NO_CONTENT)
 async def leave_space(core: CoreDep, ctx: CtxDep, space_id: Id) -> Response:
-    await spaces.leave(core, ctx, space_id)
+    await space_members.leave(core, ctx, space_id)
     return Response(status_code=204)
 
 
 @router.get("/spaces/{space_id}/members", response_model=MemberPage)
-async def space_members(
+async def list_space_members(
     core: CoreDep,
     ctx: CtxDep,
     space_id: Id,
     after: int | None = Query(default=None, ge=0, le=2**63 - 1),
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> dict[str, Any]:
-    page, more = await spaces.members(core, ctx, space_id, after=after, limit=limit)
+    page, more = await space_members.members(core, ctx, space_id, after=after, limit=limit)
     return {"members": page, "has_more": more}
 
 
 @router.get("/spaces/{space_id}/members/{user_id}", response_model=SpaceMember)
 async def space_member(core: CoreDep, ctx: CtxDep, space_id: Id, user_id: Id) -> dict[str, Any]:
-    return await spaces.member(core, ctx, space_id, user_id)
+    return await space_members.member(core, ctx, space_id, user_id)
 
 
 @router.patch("/spaces/{space_id}/members/{user_id}", response_model=SpaceMember)
 async def update_space_member(
     body: MemberUpdate, core: CoreDep, ctx: CtxDep, space_id: Id, user_id: Id
 ) -> dict[str, Any]:
-    return await spaces.update_member(
+    return await space_members.update_member(
         core, ctx, space_id, user_id, body.model_dump(exclude_unset=True)
     )
 
@@ -165,26 +165,26 @@ async def kick_member(
     user_id: Id,
     reason: str | None = Query(default=None, max_length=10_000),
 ) -> Response:
-    await spaces.kick(core, ctx, space_id, user_id, reason)
+    await space_members.kick(core, ctx, space_id, user_id, reason)
     return Response(status_code=204)
 
 
 @router.get("/spaces/{space_id}/bans", response_model=BanList)
 async def list_bans(core: CoreDep, ctx: CtxDep, space_id: Id) -> dict[str, Any]:
-    return {"bans": await spaces.bans(core, ctx, space_id)}
+    return {"bans": await space_members.bans(core, ctx, space_id)}
 
 
 @router.put("/spaces/{space_id}/bans/{user_id}", **_NO_CONTENT)
 async def ban_member(
     core: CoreDep, ctx: CtxDep, space_id: Id, user_id: Id, body: BanBody | None = None
 ) -> Response:
-    await spaces.ban(core, ctx, space_id, user_id, None if body is None else body.reason)
+    await space_members.ban(core, ctx, space_id, user_id, None if body is None else body.reason)
     return Response(status_code=204)
 
 
 @router.delete("/spaces/{space_id}/bans/{user_id}", **_NO_CONTENT)
 async def unban_member(core: CoreDep, ctx: CtxDep, space_id: Id, user_id: Id) -> Response:
-    await spaces.unban(core, ctx, space_id, user_id)
+    await space_members.unban(core, ctx, space_id, user_id)
     return Response(status_code=204)
 
 

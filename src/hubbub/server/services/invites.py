@@ -20,7 +20,7 @@ from hubbub.server.permissions import Perm
 from hubbub.server.services import audit
 from hubbub.server.services.access import space_access
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.spaces import join_txn
+from hubbub.server.services.space_members import join_txn
 from hubbub.server.store import invites as store
 from hubbub.server.store import spaces as spaces_store
 from hubbub.server.store.log import Tx
