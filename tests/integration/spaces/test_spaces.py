@@ -233,3 +233,27 @@ async def test_mentions_never_reach_outsiders(server: TestServer) -> None:
     await gw.no_event(0.5)
     inbox = await outsider.ok("GET", "/notifications")
     assert inbox["notifications"] == []
+
+
+async def test_owner_transfers_the_space(server: TestServer) -> None:
+    alice, bob, carol = [await Api.register(server) for _ in range(3)]
+    space = await make_space(alice)
+    sid, room = space["id"], space["system_room_id"]
+    await bob.ok("POST", f"/spaces/{sid}/join")
+    gw = await Gateway.connect(server, bob.token)
+    await bob.error("PATCH", f"/spaces/{sid}", 403, "missing_permission", json={"owner_id": bob.id})
+    await alice.error("PATCH", f"/spaces/{sid}", 422, "invalid_owner", json={"owner_id": carol.id})
+    moved = await alice.ok("PATCH", f"/spaces/{sid}", json={"owner_id": bob.id})
+    assert moved["owner_id"] == bob.id
+    assert (await gw.event("space.updated"))["data"]["changes"] == {"owner_id": bob.id}
+    roles = [await gw.event("room.member.updated") for _ in range(2)]
+    assert {e["data"]["user_id"]: e["data"]["changes"]["role"] for e in roles} == {
+        alice.id: "member",
+        bob.id: "owner",
+    }
+    assert {e["room_id"] for e in roles} == {room}
+    # The new owner holds every right; the old one is a member who may now leave.
+    await bob.ok("PATCH", f"/spaces/{sid}", json={"description": "mine now"})
+    await alice.error("PATCH", f"/spaces/{sid}", 403, "missing_permission", json={"name": "x"})
+    await alice.ok("POST", f"/spaces/{sid}/leave", 204)
+    await bob.error("POST", f"/spaces/{sid}/leave", 409, "owner_cannot_leave")

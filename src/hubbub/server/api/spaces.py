@@ -40,6 +40,8 @@ class SpaceUpdate(Body):
     open: bool | None = None
     default_permissions: int | None = None
     categories: list[CategoryBody] | None = Field(default=None, max_length=1000)
+    # Transfer the space (its owner only) to one of its members.
+    owner_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
 
 
 class MemberUpdate(Body):

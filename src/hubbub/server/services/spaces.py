@@ -244,6 +244,7 @@ EDITABLE = (
     "open",
     "default_permissions",
     "categories",
+    "owner_id",
 )
 
 
@@ -269,6 +270,10 @@ async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) ->
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise ValidationError("system_room_id must be a room id", code="invalid_room_id")
             cleaned[key] = value
+        elif key == "owner_id":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValidationError("owner_id must be a user id", code="invalid_owner")
+            cleaned[key] = value
         else:
             cleaned[key] = value
 
@@ -284,6 +289,15 @@ async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) ->
             if room is None or room.space_id != space_id:
                 raise ValidationError(
                     f"room {room_id} is not a room of this space", code="invalid_room_id"
+                )
+        new_owner = cleaned.get("owner_id", space.owner_id)
+        if new_owner != space.owner_id:
+            # Handing the space over is the owner's alone, to a member in good standing.
+            if ctx.user_id != space.owner_id and not ctx.user.is_moderator:
+                raise Forbidden("only the space's owner can transfer it", code="not_space_owner")
+            if not store.is_member(tx.conn, space_id, new_owner):
+                raise ValidationError(
+                    f"user {new_owner} is not a member of this space", code="invalid_owner"
                 )
         if "default_permissions" in cleaned and not access.owner:
             changed = cleaned["default_permissions"] ^ space.default_permissions
@@ -315,7 +329,7 @@ async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) ->
         )
         updated = store.get_space(tx.conn, space_id)
         assert updated is not None
-        if "default_permissions" in changes:
+        if "default_permissions" in changes or "owner_id" in changes:
             viewers.reconcile_txn(tx, updated, ctx.user.snapshot(), before_bits=bits_before)
         return updated.wire(store.member_count(tx.conn, space_id))
 
