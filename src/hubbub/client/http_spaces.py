@@ -115,8 +115,10 @@ class SpacesAPI(Requester):
         default_permissions: int = _UNSET,
         flags: int = _UNSET,
         categories: list[dict[str, Any]] = _UNSET,
+        owner_id: int = _UNSET,
     ) -> Space:
         body = _given(
+            owner_id=owner_id,
             name=name,
             description=description,
             icon_url=icon_url,

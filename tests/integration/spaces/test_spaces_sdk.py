@@ -254,3 +254,17 @@ async def test_ready_fills_the_cache_with_every_space(server: TestServer) -> Non
         assert cached is not None and cached.name == "Guild"
         assert [r.id for r in client.cache.roles_of(space["id"])] == [role["id"]]
         assert client.get_room(space["system_room_id"]) is not None
+
+
+async def test_transfer_through_the_sdk(server: TestServer) -> None:
+    alice, bob = await Api.register(server), await Api.register(server)
+    async with (
+        hubbub.Client(server.url, token=alice.token) as owner,
+        hubbub.Client(server.url, token=bob.token) as member,
+    ):
+        space = await owner.create_space("Guild", open=True)
+        await member.join_space(space.id)
+        moved = await space.transfer(bob.id)
+        assert moved is space and space.owner_id == bob.id
+        with pytest.raises(Forbidden):
+            await space.transfer(alice.id)  # no longer alice's to give

@@ -112,6 +112,11 @@ class Space(_Entity[wire.Space]):
         data = await self._client.http.edit_space(self.id, **fields)
         return self._client.cache.store_space(data)
 
+    async def transfer(self, user_id: int) -> Space:
+        """Hand the space to one of its members (the owner only)."""
+        data = await self._client.http.edit_space(self.id, owner_id=user_id)
+        return self._client.cache.store_space(data)
+
     async def delete(self) -> None:
         await self._client.http.delete_space(self.id)
         self._client.cache.forget_space(self.id)
