@@ -209,3 +209,15 @@ async def test_bad_filters(server: TestServer) -> None:
     room_path = f"/rooms/{space['system_room_id']}/audit"
     await alice.error("GET", room_path, 422, "validation_failed", params={"limit": 500})
     await alice.error("GET", room_path, 422, "invalid_action_filter", params={"action": "%"})
+
+
+async def test_joining_and_leaving_a_room_are_audited(server: TestServer) -> None:
+    alice, bob = await Api.register(server), await Api.register(server)
+    room = await alice.room()
+    await bob.ok("POST", f"/rooms/{room['id']}/join")
+    await bob.ok("POST", f"/rooms/{room['id']}/leave", 204)
+    page = await alice.ok("GET", f"/rooms/{room['id']}/audit", params={"action": "room.member."})
+    assert [(e["action"], e["target"]["id"]) for e in page["entries"]] == [
+        ("room.member.left", bob.id),
+        ("room.member.joined", bob.id),
+    ]

@@ -351,6 +351,15 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
         )
         event = _joined_event(ctx, room, "member", tx.now_ms, "self", level)
         tx.emit(event)
+        audit.record_txn(
+            tx,
+            action="room.member.joined",
+            actor=ctx.user.snapshot(),
+            room_id=room_id,
+            target_type="user",
+            target_id=ctx.user_id,
+            after={"level": level},
+        )
         member: dict[str, Any] = event.payload["member"]
         return member
 
@@ -381,6 +390,15 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
                 {"user_id": ctx.user_id, "reason": "left", "actor_id": None, "role": access.role},
                 target_user_id=ctx.user_id,
             )
+        )
+        audit.record_txn(
+            tx,
+            action="room.member.left",
+            actor=ctx.user.snapshot(),
+            room_id=room_id,
+            target_type="user",
+            target_id=ctx.user_id,
+            before={"role": access.role, "level": access.level},
         )
 
     await core.log.run(job)
