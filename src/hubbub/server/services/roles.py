@@ -165,7 +165,9 @@ async def update(
             no_escalation(access.perms, changes["permissions"] ^ role["permissions"])
         if not changes:
             return role
-        before = viewers.capture_bits(tx.conn, access.space)
+        # Only the role's holders can see their rights move.
+        holders = frozenset(store.role_holders(tx.conn, role_id))
+        before = viewers.capture_bits(tx.conn, access.space, holders)
         store.update_role_txn(tx.conn, role_id, changes)
         cleared = ["colour"] if "colour" in changes and changes["colour"] is None else []
         shown = {k: v for k, v in changes.items() if k not in cleared}
@@ -188,7 +190,9 @@ async def update(
             after=changes,
         )
         if "permissions" in changes:
-            viewers.reconcile_txn(tx, access.space, ctx.user.snapshot(), before_bits=before)
+            viewers.reconcile_txn(
+                tx, access.space, ctx.user.snapshot(), before_bits=before, users=holders
+            )
         return _get_role(tx.conn, space_id, role_id)
 
     return await core.log.run(job)
@@ -199,7 +203,8 @@ async def delete(core: Core, ctx: Ctx, space_id: int, role_id: int) -> None:
         access = _managing(tx.conn, ctx, space_id)
         role = _get_role(tx.conn, space_id, role_id)
         _role_below_me(tx.conn, ctx, access.space, role)
-        before = viewers.capture_bits(tx.conn, access.space)
+        holders = frozenset(store.role_holders(tx.conn, role_id))
+        before = viewers.capture_bits(tx.conn, access.space, holders)
         store.delete_role_txn(tx.conn, role_id)
         remaining = [r["id"] for r in store.list_roles(tx.conn, space_id)]
         store.set_ranks_txn(tx.conn, remaining)
@@ -213,7 +218,9 @@ async def delete(core: Core, ctx: Ctx, space_id: int, role_id: int) -> None:
             target_id=role_id,
             before=role,
         )
-        viewers.reconcile_txn(tx, access.space, ctx.user.snapshot(), before_bits=before)
+        viewers.reconcile_txn(
+            tx, access.space, ctx.user.snapshot(), before_bits=before, users=holders
+        )
 
     await core.log.run(job)
 
@@ -254,8 +261,12 @@ async def set_ranks(
             before=ids,
             after=role_ids,
         )
-        # Ranks order the overrides, so who sees which room may change.
-        viewers.reconcile_txn(tx, access.space, ctx.user.snapshot())
+        # Ranks order the overrides of the roles one member holds together: only members
+        # with two roles or more can be affected.
+        several = frozenset(
+            u for u, held in store.roles_by_user(tx.conn, space_id).items() if len(held) > 1
+        )
+        viewers.reconcile_txn(tx, access.space, ctx.user.snapshot(), users=several)
         return store.list_roles(tx.conn, space_id)
 
     return await core.log.run(job)
@@ -280,7 +291,7 @@ async def assign(
         held = set(member["roles"])
         if (role_id in held) == on:
             return member
-        before = viewers.capture_bits(tx.conn, access.space)
+        before = viewers.capture_bits(tx.conn, access.space, frozenset({user_id}))
         if on:
             store.assign_role_txn(tx.conn, space_id, user_id, role_id)
         else:
@@ -311,7 +322,9 @@ async def assign(
             before=sorted(held),
             after=roles_now,
         )
-        viewers.reconcile_txn(tx, access.space, ctx.user.snapshot(), before_bits=before)
+        viewers.reconcile_txn(
+            tx, access.space, ctx.user.snapshot(), before_bits=before, users=frozenset({user_id})
+        )
         found = store.get_member(tx.conn, space_id, user_id)
         assert found is not None
         return found
@@ -405,8 +418,13 @@ async def set_override(
             before=before,
             after=after,
         )
-        room = access.room
-        viewers.reconcile_txn(tx, space, ctx.user.snapshot(), rooms=[room])
+        # Who the override can move: its member, its role's holders, or everyone.
+        affected: frozenset[int] | None = None
+        if target_type == "member":
+            affected = frozenset({target_id})
+        elif target_type == "role":
+            affected = frozenset(store.role_holders(tx.conn, target_id))
+        viewers.reconcile_txn(tx, space, ctx.user.snapshot(), rooms=[access.room], users=affected)
         return after
 
     return await core.log.run(job)

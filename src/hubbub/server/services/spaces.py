@@ -306,7 +306,11 @@ async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) ->
         changes = {k: v for k, v in cleaned.items() if before[k] != v}
         if not changes:
             return space.wire(store.member_count(tx.conn, space_id))
-        bits_before = viewers.capture_bits(tx.conn, space)
+        # Default permissions move everyone; a transfer only the two owners.
+        moved = None
+        if "owner_id" in changes and "default_permissions" not in changes:
+            moved = frozenset({space.owner_id, changes["owner_id"]})
+        bits_before = viewers.capture_bits(tx.conn, space, moved)
         store.update_space_txn(tx.conn, space_id, changes)
         tx.emit(
             LogEvent(
@@ -330,7 +334,9 @@ async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) ->
         updated = store.get_space(tx.conn, space_id)
         assert updated is not None
         if "default_permissions" in changes or "owner_id" in changes:
-            viewers.reconcile_txn(tx, updated, ctx.user.snapshot(), before_bits=bits_before)
+            viewers.reconcile_txn(
+                tx, updated, ctx.user.snapshot(), before_bits=bits_before, users=moved
+            )
         return updated.wire(store.member_count(tx.conn, space_id))
 
     return await core.log.run(job)

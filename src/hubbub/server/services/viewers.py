@@ -95,10 +95,14 @@ def _current(conn: Connection, room_id: int) -> dict[int, Grant]:
     return {int(u): (str(r), -1 if p is None else int(p)) for u, r, p in conn.execute(q).all()}
 
 
-def capture_bits(conn: Connection, space: SpaceRow) -> dict[int, int]:
-    """Every member's space-wide bits, to compare after a change (`reconcile_txn`)."""
+def capture_bits(
+    conn: Connection, space: SpaceRow, users: frozenset[int] | None = None
+) -> dict[int, int]:
+    """The space-wide bits of the members a change may affect (all, by default), to
+    compare after it (`reconcile_txn`)."""
     state = SpaceState.load(conn, space)
-    return {user_id: state.space_bits(user_id) for user_id in state.held}
+    who = state.held if users is None else [u for u in users if u in state.held]
+    return {user_id: state.space_bits(user_id) for user_id in who}
 
 
 def reconcile_txn(
@@ -118,7 +122,7 @@ def reconcile_txn(
     conn = tx.conn
     state = SpaceState.load(conn, space)
     if before_bits is not None:
-        for user_id in sorted(state.held):
+        for user_id in sorted(u for u in before_bits if u in state.held):
             now = state.space_bits(user_id)
             was = before_bits.get(user_id)
             if was is None or was == now:
