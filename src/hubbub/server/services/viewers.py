@@ -127,9 +127,11 @@ def reconcile_txn(
             was = before_bits.get(user_id)
             if was is None or was == now:
                 continue
-            changes: dict[str, Any] = {"permissions": now}
-            if is_moderation(was) != is_moderation(now):
-                changes["moderator"] = is_moderation(now)
+            if is_moderation(was) == is_moderation(now):
+                # Members recompute their bits from roles and defaults they already
+                # hold; only a change of audience (MODS) needs telling.
+                continue
+            changes: dict[str, Any] = {"permissions": now, "moderator": is_moderation(now)}
             tx.emit(
                 LogEvent(
                     type="space.member.updated",
@@ -150,67 +152,62 @@ def reconcile_txn(
         wanted = desired_roles(conn, state, room, state.held if users is None else users)
         if users is not None:  # only these users' rows are in question
             current = {u: r for u, r in current.items() if u in users}
-        for user_id in sorted(set(current) | set(wanted)):
-            held, grant = current.get(user_id), wanted.get(user_id)
-            if held == grant:
-                continue
-            old = None if held is None else held[0]
-            if grant is None:
-                conn.execute(
-                    delete(room_members).where(
-                        room_members.c.room_id == room.id, room_members.c.user_id == user_id
-                    )
-                )
-                if user_id not in quiet:
-                    tx.emit(
-                        _access_event(
-                            "room.deleted",
-                            room,
-                            user_id,
-                            actor,
-                            {"reason": "access_lost", "role": old},
-                        )
-                    )
-            elif held is None:
-                rooms_store.add_member_txn(
-                    conn,
-                    room_id=room.id,
-                    user_id=user_id,
-                    role=grant[0],
-                    now_ms=tx.now_ms,
-                    perms=grant[1],
-                )
-                if user_id not in quiet:
-                    fresh = rooms_store.get_room(conn, room.id) or room
-                    wire = fresh.wire()
-                    tx.emit(
-                        _access_event(
-                            "room.created",
-                            room,
-                            user_id,
-                            actor,
-                            {"room": wire, "reason": "access_gained", "role": grant[0]},
-                        )
-                    )
-            else:
-                rooms_store.set_access_txn(conn, room.id, user_id, grant[0], grant[1])
-                if old == grant[0]:
-                    continue  # only the bits moved: nothing anyone needs to be told
-                tx.emit(
-                    room_event(
-                        "room.member.updated",
-                        room.id,
-                        actor,
-                        {
-                            "user_id": user_id,
-                            "changes": {"role": grant[0]},
-                            "cleared": [],
-                            "previous_role": old,
-                        },
-                        target_user_id=user_id,
-                        space_id=space.id,
-                    )
-                )
+        _apply_room(tx, space, room, current, wanted, actor, quiet)
+
+
+def _apply_room(
+    tx: Tx,
+    space: SpaceRow,
+    room: RoomRow,
+    current: dict[int, Grant],
+    wanted: dict[int, Grant],
+    actor: dict[str, Any] | None,
+    quiet: frozenset[int],
+) -> None:
+    """Write one room's differences in three batched statements (a default-permission
+    change can touch every member), then log them."""
+    gone = sorted(u for u in current if u not in wanted)
+    added = sorted(u for u in wanted if u not in current)
+    moved = sorted(u for u in wanted if u in current and current[u] != wanted[u])
+    conn = tx.conn
+    if gone:
+        conn.execute(
+            delete(room_members).where(
+                room_members.c.room_id == room.id, room_members.c.user_id.in_(gone)
+            )
+        )
+    if added:
+        rooms_store.add_members_txn(
+            conn, room.id, [(u, wanted[u][0], wanted[u][1]) for u in added], tx.now_ms
+        )
+    if moved:
+        rooms_store.set_access_many_txn(
+            conn, room.id, [(u, wanted[u][0], wanted[u][1]) for u in moved]
+        )
+    for user_id in gone:
+        if user_id not in quiet:
+            lost = {"reason": "access_lost", "role": current[user_id][0]}
+            tx.emit(_access_event("room.deleted", room, user_id, actor, lost))
+    if added and not quiet.issuperset(added):
+        wire = (rooms_store.get_room(conn, room.id) or room).wire()
+        for user_id in added:
+            if user_id not in quiet:
+                gained = {"room": wire, "reason": "access_gained", "role": wanted[user_id][0]}
+                tx.emit(_access_event("room.created", room, user_id, actor, gained))
+    for user_id in moved:
+        old, new = current[user_id][0], wanted[user_id][0]
+        if old == new:
+            continue  # only the bits moved: nothing anyone needs to be told
+        tx.emit(
+            room_event(
+                "room.member.updated",
+                room.id,
+                actor,
+                {"user_id": user_id, "changes": {"role": new}, "cleared": [], "previous_role": old},
+                target_user_id=user_id,
+                space_id=space.id,
+            )
+        )
 
 
 def _access_event(
@@ -232,10 +229,9 @@ def open_room_txn(tx: Tx, space: SpaceRow, room: RoomRow, actor: dict[str, Any])
     space when every member can see it, else one to each member who can."""
     state = SpaceState.load(tx.conn, space)
     wanted = desired_roles(tx.conn, state, room, state.held)
-    for user_id, (role, bits) in sorted(wanted.items()):
-        rooms_store.add_member_txn(
-            tx.conn, room_id=room.id, user_id=user_id, role=role, now_ms=tx.now_ms, perms=bits
-        )
+    rooms_store.add_members_txn(
+        tx.conn, room.id, [(u, role, bits) for u, (role, bits) in sorted(wanted.items())], tx.now_ms
+    )
     wire = {**room.wire(), "member_count": len(wanted)}
     if set(wanted) == set(state.held):
         tx.emit(

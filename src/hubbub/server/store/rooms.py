@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
@@ -233,13 +233,29 @@ def add_member_txn(
     )
 
 
-def set_access_txn(conn: Connection, room_id: int, user_id: int, role: str, perms: int) -> None:
-    """A space room member's role and materialised permission bits (services.viewers)."""
-    conn.execute(
+def add_members_txn(
+    conn: Connection, room_id: int, grants: list[tuple[int, str, int]], now_ms: int
+) -> None:
+    """Many space room members at once: (user, role, materialised bits) each."""
+    if grants:
+        conn.execute(
+            insert(room_members),
+            [
+                {"room_id": room_id, "user_id": u, "role": r, "perms": p, "joined_at": now_ms}
+                for u, r, p in grants
+            ],
+        )
+
+
+def set_access_many_txn(conn: Connection, room_id: int, grants: list[tuple[int, str, int]]) -> None:
+    """Space room members' roles and materialised bits (services.viewers), one
+    executemany."""
+    q = (
         update(room_members)
-        .where(room_members.c.room_id == room_id, room_members.c.user_id == user_id)
-        .values(role=role, perms=perms)
+        .where(room_members.c.room_id == room_id, room_members.c.user_id == bindparam("uid"))
+        .values(role=bindparam("new_role"), perms=bindparam("new_perms"))
     )
+    conn.execute(q, [{"uid": u, "new_role": r, "new_perms": p} for u, r, p in grants])
 
 
 def set_level_txn(conn: Connection, room_id: int, user_id: int, level: str) -> None:
