@@ -89,9 +89,11 @@ def desired_roles(
     return out
 
 
-def _current(conn: Connection, room_id: int) -> dict[int, Grant]:
+def _current(conn: Connection, room_id: int, users: frozenset[int] | None) -> dict[int, Grant]:
     q = select(room_members.c.user_id, room_members.c.role, room_members.c.perms)
     q = q.where(room_members.c.room_id == room_id)
+    if users is not None:
+        q = q.where(room_members.c.user_id.in_(sorted(users)))
     return {int(u): (str(r), -1 if p is None else int(p)) for u, r, p in conn.execute(q).all()}
 
 
@@ -148,10 +150,9 @@ def reconcile_txn(
                 )
             )
     for room in rooms if rooms is not None else rooms_store.space_rooms(conn, space.id):
-        current = _current(conn, room.id)
+        # Only these users' rows are in question (all, by default).
+        current = _current(conn, room.id, users)
         wanted = desired_roles(conn, state, room, state.held if users is None else users)
-        if users is not None:  # only these users' rows are in question
-            current = {u: r for u, r in current.items() if u in users}
         _apply_room(tx, space, room, current, wanted, actor, quiet)
 
 
