@@ -146,3 +146,35 @@ def room_event(
         target_user_id=target_user_id,
         data={"room_id": room_id, **data},
     )
+
+
+def space_event(
+    type_: str,
+    space_id: int,
+    actor: dict[str, Any] | None,
+    data: dict[str, Any],
+    *,
+    audience: Audience = Audience.SPACE,
+    target_user_id: int | None = None,
+) -> LogEvent:
+    """An event about one space; `data` carries `space_id` too, as EVENTS.md's payloads do."""
+    return LogEvent(
+        type=type_,
+        audience=audience,
+        space_id=space_id,
+        actor=actor,
+        target_user_id=target_user_id,
+        data={"space_id": space_id, **data},
+    )
+
+
+def member_updated(
+    space_id: int,
+    user_id: int,
+    actor: dict[str, Any] | None,
+    changes: dict[str, Any],
+    cleared: list[str] | None = None,
+) -> LogEvent:
+    """`space.member.updated` (EVENTS.md #24), naming the member it is about."""
+    data = {"user_id": user_id, "changes": changes, "cleared": cleared or []}
+    return space_event("space.member.updated", space_id, actor, data, target_user_id=user_id)

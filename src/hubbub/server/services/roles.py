@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, NotFound, ValidationError, reject_nul
-from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.events import LogEvent, member_updated, room_event, space_event
 from hubbub.server.permissions import SPACE_ONLY, Perm, names
 from hubbub.server.services import audit, viewers
 from hubbub.server.services.access import (
@@ -96,13 +96,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _space_event(type_: str, ctx: Ctx, space_id: int, data: dict[str, Any]) -> LogEvent:
-    return LogEvent(
-        type=type_,
-        audience=Audience.SPACE,
-        space_id=space_id,
-        actor=ctx.user.snapshot(),
-        data={"space_id": space_id, **data},
-    )
+    return space_event(type_, space_id, ctx.user.snapshot(), data)
 
 
 async def list_roles(core: Core, ctx: Ctx, space_id: int) -> list[dict[str, Any]]:
@@ -297,21 +291,7 @@ async def assign(
         else:
             store.unassign_role_txn(tx.conn, space_id, user_id, role_id)
         roles_now = store.member_roles(tx.conn, space_id, user_id)
-        tx.emit(
-            LogEvent(
-                type="space.member.updated",
-                audience=Audience.SPACE,
-                space_id=space_id,
-                actor=ctx.user.snapshot(),
-                target_user_id=user_id,
-                data={
-                    "space_id": space_id,
-                    "user_id": user_id,
-                    "changes": {"roles": roles_now},
-                    "cleared": [],
-                },
-            )
-        )
+        tx.emit(member_updated(space_id, user_id, ctx.user.snapshot(), {"roles": roles_now}))
         audit.record_txn(
             tx,
             action="role.assigned" if on else "role.removed",

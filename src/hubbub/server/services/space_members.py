@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server import permissions as perms
-from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.events import Audience, member_updated, room_event, space_event
 from hubbub.server.permissions import Perm, is_moderation
 from hubbub.server.services import audit, viewers
 from hubbub.server.services.access import SpaceAccess, outranks, space_access, space_not_found
@@ -41,14 +41,10 @@ def join_txn(tx: Tx, ctx: Ctx, space: SpaceRow, via: str) -> dict[str, Any]:
     created = created_event(tx, ctx, space, ctx.user_id, ctx.user.is_moderator)
     tx.emit(created)
     member = store.get_member(tx.conn, space.id, ctx.user_id)
+    joined = {"member": member, "user": ctx.user.snapshot(), "via": via}
     tx.emit(
-        LogEvent(
-            type="space.member.joined",
-            audience=Audience.SPACE,
-            space_id=space.id,
-            actor=ctx.user.snapshot(),
-            target_user_id=ctx.user_id,
-            data={"space_id": space.id, "member": member, "user": ctx.user.snapshot(), "via": via},
+        space_event(
+            "space.member.joined", space.id, ctx.user.snapshot(), joined, target_user_id=ctx.user_id
         )
     )
     audit.record_txn(
@@ -113,22 +109,13 @@ def remove_member_txn(
             )
         )
     store.remove_member_txn(conn, space.id, user_id)
-    tx.emit(
-        LogEvent(
-            type="space.member.removed",
-            audience=Audience.SPACE,
-            space_id=space.id,
-            actor=actor,
-            target_user_id=user_id,
-            data={
-                "space_id": space.id,
-                "user_id": user_id,
-                "reason": reason,
-                "actor_id": None if actor is None or reason == "leave" else actor["id"],
-                "moderator": is_moderation(bits),
-            },
-        )
-    )
+    removed = {
+        "user_id": user_id,
+        "reason": reason,
+        "actor_id": None if actor is None or reason == "leave" else actor["id"],
+        "moderator": is_moderation(bits),
+    }
+    tx.emit(space_event("space.member.removed", space.id, actor, removed, target_user_id=user_id))
     action = {"leave": "space.member.left", "kick": "space.member.kicked"}.get(
         reason, "space.member.banned"
     )
@@ -329,21 +316,7 @@ async def update_member(
         cleared = sorted(k for k, v in values.items() if v is None and current[k] is not None)
         if changes or cleared:
             store.update_member_txn(tx.conn, space_id, user_id, values)
-            tx.emit(
-                LogEvent(
-                    type="space.member.updated",
-                    audience=Audience.SPACE,
-                    space_id=space_id,
-                    actor=ctx.user.snapshot(),
-                    target_user_id=user_id,
-                    data={
-                        "space_id": space_id,
-                        "user_id": user_id,
-                        "changes": changes,
-                        "cleared": cleared,
-                    },
-                )
-            )
+            tx.emit(member_updated(space_id, user_id, ctx.user.snapshot(), changes, cleared))
             audit.record_txn(
                 tx,
                 action="space.member.updated",

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, ValidationError, reject_nul
 from hubbub.server import permissions as perms
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.events import Audience, LogEvent, space_event
 from hubbub.server.permissions import ALL_BITS, Perm, is_moderation
 from hubbub.server.services import audit, viewers
 from hubbub.server.services.access import SpaceAccess, space_access
@@ -313,12 +313,8 @@ async def update(core: Core, ctx: Ctx, space_id: int, fields: dict[str, Any]) ->
         bits_before = viewers.capture_bits(tx.conn, space, moved)
         store.update_space_txn(tx.conn, space_id, changes)
         tx.emit(
-            LogEvent(
-                type="space.updated",
-                audience=Audience.SPACE,
-                space_id=space_id,
-                actor=ctx.user.snapshot(),
-                data={"space_id": space_id, "changes": changes, "cleared": []},
+            space_event(
+                "space.updated", space_id, ctx.user.snapshot(), {"changes": changes, "cleared": []}
             )
         )
         audit.record_txn(
@@ -350,15 +346,7 @@ async def delete(core: Core, ctx: Ctx, space_id: int) -> None:
         for room in rooms_store.space_rooms(tx.conn, space_id):
             rooms_store.soft_delete_room_txn(tx.conn, room.id, tx.now_ms)
         store.soft_delete_space_txn(tx.conn, space_id, tx.now_ms)
-        tx.emit(
-            LogEvent(
-                type="space.deleted",
-                audience=Audience.SPACE,
-                space_id=space_id,
-                actor=ctx.user.snapshot(),
-                data={"space_id": space_id},
-            )
-        )
+        tx.emit(space_event("space.deleted", space_id, ctx.user.snapshot(), {}))
         audit.record_txn(
             tx,
             action="space.deleted",

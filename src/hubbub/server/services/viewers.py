@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.events import Audience, LogEvent, member_updated, room_event
 from hubbub.server.permissions import (
     RoomOverrides,
     SpaceFacts,
@@ -134,21 +134,7 @@ def reconcile_txn(
                 # hold; only a change of audience (MODS) needs telling.
                 continue
             changes: dict[str, Any] = {"permissions": now, "moderator": is_moderation(now)}
-            tx.emit(
-                LogEvent(
-                    type="space.member.updated",
-                    audience=Audience.SPACE,
-                    space_id=space.id,
-                    actor=actor,
-                    target_user_id=user_id,
-                    data={
-                        "space_id": space.id,
-                        "user_id": user_id,
-                        "changes": changes,
-                        "cleared": [],
-                    },
-                )
-            )
+            tx.emit(member_updated(space.id, user_id, actor, changes))
     for room in rooms if rooms is not None else rooms_store.space_rooms(conn, space.id):
         # Only these users' rows are in question (all, by default).
         current = _current(conn, room.id, users)
