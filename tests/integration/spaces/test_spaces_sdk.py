@@ -29,6 +29,7 @@ from hubbub.protocol.events_spaces import (
 )
 from hubbub.server.permissions import Perm
 from hubbub.testing import TestServer
+from tests.integration.spaces.test_authorization_matrix import PNG
 from tests.integration.wire import Api
 
 E = TypeVar("E", bound=hubbub.Event)
@@ -268,3 +269,17 @@ async def test_transfer_through_the_sdk(server: TestServer) -> None:
         assert moved is space and space.owner_id == bob.id
         with pytest.raises(Forbidden):
             await space.transfer(alice.id)  # no longer alice's to give
+
+
+async def test_emojis_and_webhooks_from_their_space_and_room(server: TestServer) -> None:
+    alice = await Api.register(server)
+    async with hubbub.Client(server.url, token=alice.token) as client:
+        space = await client.create_space("Guild")
+        emoji = await space.create_emoji("party", PNG, "party.png")
+        assert [e.id for e in await space.emojis()] == [emoji.id]
+        room = client.get_room(space.system_room_id or 0)
+        assert room is not None
+        hook = await room.create_webhook("CI")
+        assert hook.token and [w.id for w in await room.webhooks()] == [hook.id]
+        posted = await hook.execute("build green")
+        assert posted.content == "build green" and posted.room_id == room.id

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.base import body as _body
+from hubbub.client.objects.extras import Webhook
 from hubbub.client.objects.message import Message, SearchHit, _send
 from hubbub.client.objects.user import User
 from hubbub.protocol import models
@@ -216,6 +217,16 @@ class Room(_Entity[models.Room]):
 
     async def leave(self) -> None:
         await self._client.http.leave_room(self.id)
+
+    async def webhooks(self) -> list[Webhook]:
+        """The room's webhooks (manage_webhooks); their tokens are never shown again."""
+        found = await self._client.http.list_webhooks(self.id)
+        return [Webhook(self._client, w) for w in found]
+
+    async def create_webhook(self, name: str, *, avatar_url: str | None = None) -> Webhook:
+        """A webhook posting into this room; `.token` is known only on this object."""
+        created = await self._client.http.create_webhook(self.id, name, avatar_url)
+        return Webhook(self._client, created)
 
     async def members(self) -> list[models.Member]:
         return await self._client.http.list_members(self.id)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hubbub.client.http_spaces import OverrideTarget
 from hubbub.client.objects.base import _Entity
+from hubbub.client.objects.extras import Emoji
 from hubbub.client.objects.room import Room
 from hubbub.client.objects.user import User
 from hubbub.protocol import models_spaces as wire
@@ -179,6 +180,17 @@ class Space(_Entity[wire.Space]):
             raise RuntimeError("the client does not know who it is yet: `await client.fetch_me()`")
         data = await self._client.http.edit_space_member(self.id, me.id, nickname=nickname)
         return self._client.cache.store_space_member(data)
+
+    # -- emojis ----------------------------------------------------------------------
+
+    async def emojis(self) -> list[Emoji]:
+        """The space's custom emojis, fetched now."""
+        return [Emoji(self._client, e) for e in await self._client.http.list_emojis(self.id)]
+
+    async def create_emoji(self, name: str, data: bytes, filename: str = "emoji") -> Emoji:
+        """Upload a custom emoji (PNG, GIF, WebP or JPEG ≤ 256 KiB); needs manage_emojis."""
+        created = await self._client.http.create_emoji(self.id, name, data, filename)
+        return Emoji(self._client, created)
 
     # -- roles -----------------------------------------------------------------------
 
