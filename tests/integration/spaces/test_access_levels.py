@@ -235,3 +235,14 @@ async def test_bad_input(server: TestServer) -> None:
     await bob.error("GET", f"/rooms/{rid}/access-requests", 403, "not_room_owner")
     await owner.error("POST", f"/rooms/{rid}/access-requests", 409, "already_has_access")
     assert (await owner.ok("GET", f"/rooms/{rid}/members"))["members"][0]["level"] == "owner"
+
+
+async def test_the_last_owner_cannot_walk_out_on_members(server: TestServer) -> None:
+    alice, bob = await Api.register(server), await Api.register(server)
+    room = await alice.room()
+    rid = room["id"]
+    await bob.ok("POST", f"/rooms/{rid}/join")
+    await alice.error("POST", f"/rooms/{rid}/leave", 409, "last_owner")
+    await alice.ok("PUT", f"/rooms/{rid}/access/{bob.id}", json={"level": "owner"})
+    await alice.ok("POST", f"/rooms/{rid}/leave", 204)  # bob owns it now
+    await bob.ok("POST", f"/rooms/{rid}/leave", 204)  # alone, the last owner may go

@@ -366,6 +366,13 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     return await core.log.run(job)
 
 
+def _last_owner_with_company(conn: Connection, room_id: int, user_id: int) -> bool:
+    """Leaving would leave members behind in a room nobody owns."""
+    members = store.list_members(conn, room_id)
+    owners = [m["user"]["id"] for m in members if m["role"] == "owner"]
+    return owners == [user_id] and len(members) > 1
+
+
 def member_of(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
     for m in store.list_members(conn, room_id):
         if m["user"]["id"] == user_id:
@@ -380,6 +387,11 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
             raise space_room_conflict()
         if not access.member:  # leaving a room one is not in is already done
             return
+        if access.role == "owner" and _last_owner_with_company(tx.conn, room_id, ctx.user_id):
+            raise Conflict(
+                "you are the room's last owner: make someone else an owner before leaving",
+                code="last_owner",
+            )
         store.remove_member_txn(tx.conn, room_id, ctx.user_id)
         tx.emit(
             room_event(
