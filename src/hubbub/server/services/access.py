@@ -119,13 +119,6 @@ def room_access(conn: Connection, user: UserRow, room_id: int) -> RoomAccess:
     return RoomAccess(room=room, role=role, level=level, perms=perms)
 
 
-def room_access_or_none(conn: Connection, user: UserRow, room_id: int) -> RoomAccess | None:
-    try:
-        return room_access(conn, user, room_id)
-    except NotFound:
-        return None
-
-
 @dataclass(frozen=True, slots=True)
 class SpaceAccess:
     space: SpaceRow

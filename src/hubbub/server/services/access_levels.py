@@ -154,7 +154,7 @@ async def set_level(core: Core, ctx: Ctx, room_id: int, user_id: int, level: str
             raise NotFound(f"user {user_id} not found", code="user_not_found")
         role, previous = level_of(tx.conn, room_id, user_id)
         result = {"room_id": room_id, "user_id": user_id, "level": level}
-        last = requests_store.owner_ids(tx.conn, room_id) == [user_id]
+        last = store.owner_ids(tx.conn, room_id) == [user_id]
         if role == "owner" and level != "owner" and last:
             raise Conflict("a room keeps at least one owner", code="last_owner")
         actor = ctx.user.snapshot()
@@ -184,7 +184,7 @@ async def set_level(core: Core, ctx: Ctx, room_id: int, user_id: int, level: str
 def _notify_owners_txn(tx: Tx, room: RoomRow, requester: dict[str, Any]) -> None:
     """A `notification.created` kind `access_request` in each owner's inbox (AC-02)."""
     text = f"@{requester['handle']} requests access to {room.name}"
-    for owner_id in requests_store.owner_ids(tx.conn, room.id):
+    for owner_id in store.owner_ids(tx.conn, room.id):
         wire = {
             "kind": "access_request",
             "room_id": room.id,

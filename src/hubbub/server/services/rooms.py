@@ -368,9 +368,7 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
 
 def _last_owner_with_company(conn: Connection, room_id: int, user_id: int) -> bool:
     """Leaving would leave members behind in a room nobody owns."""
-    members = store.list_members(conn, room_id)
-    owners = [m["user"]["id"] for m in members if m["role"] == "owner"]
-    return owners == [user_id] and len(members) > 1
+    return store.owner_ids(conn, room_id) == [user_id] and len(store.member_ids(conn, room_id)) > 1
 
 
 def member_of(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:

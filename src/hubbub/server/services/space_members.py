@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server import permissions as perms
@@ -24,7 +24,6 @@ from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as store
 from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
-from hubbub.server.store.schema import room_members, rooms
 from hubbub.server.store.spaces import SpaceRow
 
 
@@ -88,19 +87,13 @@ def remove_member_txn(
     then `space.member.removed` to the space and to them."""
     conn = tx.conn
     bits = perms.space_permissions(user_id, False, store.facts(conn, space, user_id))
-    q = (
-        select(room_members.c.room_id, room_members.c.role)
-        .join(rooms, rooms.c.id == room_members.c.room_id)
-        .where(room_members.c.user_id == user_id, rooms.c.space_id == space.id)
-        .order_by(room_members.c.room_id)
-    )
     room_reason = "left" if reason == "leave" else "access_lost"
-    for room_id, role in conn.execute(q).all():
-        rooms_store.remove_member_txn(conn, int(room_id), user_id)
+    for room_id, role in rooms_store.space_rooms_of(conn, user_id, space.id):
+        rooms_store.remove_member_txn(conn, room_id, user_id)
         tx.emit(
             room_event(
                 "room.deleted",
-                int(room_id),
+                room_id,
                 actor,
                 {"reason": room_reason, "role": role},
                 audience=Audience.USER,

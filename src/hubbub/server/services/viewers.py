@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection
 
 from hubbub.server.events import Audience, LogEvent, member_updated, room_event
 from hubbub.server.permissions import (
@@ -30,7 +30,6 @@ from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
-from hubbub.server.store.schema import room_members
 from hubbub.server.store.spaces import SpaceRow
 
 # A viewer's room role and permission bits.
@@ -89,14 +88,6 @@ def desired_roles(
     return out
 
 
-def _current(conn: Connection, room_id: int, users: frozenset[int] | None) -> dict[int, Grant]:
-    q = select(room_members.c.user_id, room_members.c.role, room_members.c.perms)
-    q = q.where(room_members.c.room_id == room_id)
-    if users is not None:
-        q = q.where(room_members.c.user_id.in_(sorted(users)))
-    return {int(u): (str(r), -1 if p is None else int(p)) for u, r, p in conn.execute(q).all()}
-
-
 def capture_bits(
     conn: Connection, space: SpaceRow, users: frozenset[int] | None = None
 ) -> dict[int, int]:
@@ -137,7 +128,7 @@ def reconcile_txn(
             tx.emit(member_updated(space.id, user_id, actor, changes))
     for room in rooms if rooms is not None else rooms_store.space_rooms(conn, space.id):
         # Only these users' rows are in question (all, by default).
-        current = _current(conn, room.id, users)
+        current = rooms_store.grants(conn, room.id, users)
         wanted = desired_roles(conn, state, room, state.held if users is None else users)
         _apply_room(tx, space, room, current, wanted, actor, quiet)
 
@@ -158,11 +149,7 @@ def _apply_room(
     moved = sorted(u for u in wanted if u in current and current[u] != wanted[u])
     conn = tx.conn
     if gone:
-        conn.execute(
-            delete(room_members).where(
-                room_members.c.room_id == room.id, room_members.c.user_id.in_(gone)
-            )
-        )
+        rooms_store.remove_members_txn(conn, room.id, gone)
     if added:
         rooms_store.add_members_txn(
             conn, room.id, [(u, wanted[u][0], wanted[u][1]) for u in added], tx.now_ms

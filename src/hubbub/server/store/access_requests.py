@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from hubbub.server.clock import iso_ms
-from hubbub.server.store.schema import room_members, users
+from hubbub.server.store.schema import users
 from hubbub.server.store.schema_spaces import access_requests
 
 
@@ -60,12 +60,3 @@ def list_for_room(conn: Connection, room_id: int) -> list[dict[str, Any]]:
         }
         for r in conn.execute(q).mappings()
     ]
-
-
-def owner_ids(conn: Connection, room_id: int) -> list[int]:
-    q = (
-        select(room_members.c.user_id)
-        .where(room_members.c.room_id == room_id, room_members.c.role == "owner")
-        .order_by(room_members.c.user_id)
-    )
-    return [int(u) for u in conn.execute(q).scalars()]

@@ -233,6 +233,45 @@ def add_member_txn(
     )
 
 
+def owner_ids(conn: Connection, room_id: int) -> list[int]:
+    q = (
+        select(room_members.c.user_id)
+        .where(room_members.c.room_id == room_id, room_members.c.role == "owner")
+        .order_by(room_members.c.user_id)
+    )
+    return [int(u) for u in conn.execute(q).scalars()]
+
+
+def grants(
+    conn: Connection, room_id: int, users: frozenset[int] | None = None
+) -> dict[int, tuple[str, int]]:
+    """user → (role, materialised bits; -1 if none) of a room's members (or of `users`)."""
+    q = select(room_members.c.user_id, room_members.c.role, room_members.c.perms)
+    q = q.where(room_members.c.room_id == room_id)
+    if users is not None:
+        q = q.where(room_members.c.user_id.in_(sorted(users)))
+    return {int(u): (str(r), -1 if p is None else int(p)) for u, r, p in conn.execute(q).all()}
+
+
+def remove_members_txn(conn: Connection, room_id: int, user_ids: list[int]) -> None:
+    conn.execute(
+        delete(room_members).where(
+            room_members.c.room_id == room_id, room_members.c.user_id.in_(user_ids)
+        )
+    )
+
+
+def space_rooms_of(conn: Connection, user_id: int, space_id: int) -> list[tuple[int, str]]:
+    """(room, role) for every room of a space the user receives, by room id."""
+    q = (
+        select(room_members.c.room_id, room_members.c.role)
+        .join(rooms, rooms.c.id == room_members.c.room_id)
+        .where(room_members.c.user_id == user_id, rooms.c.space_id == space_id)
+        .order_by(room_members.c.room_id)
+    )
+    return [(int(r), str(role)) for r, role in conn.execute(q).all()]
+
+
 def add_members_txn(
     conn: Connection, room_id: int, grants: list[tuple[int, str, int]], now_ms: int
 ) -> None:
