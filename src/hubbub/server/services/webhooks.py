@@ -113,9 +113,8 @@ async def create(
     if avatar_url is not None:
         check_avatar_url(avatar_url)
     token = secrets.token_urlsafe(32)
-    space_of: list[int | None] = []  # the room's space, for the live copy's envelope
 
-    def job(tx: Tx) -> dict[str, Any]:
+    def job(tx: Tx) -> tuple[dict[str, Any], int | None]:
         access = _managed_txn(tx.conn, ctx, room_id)
         bot = users_store.insert_user_txn(
             tx.conn,
@@ -139,7 +138,6 @@ async def create(
         )
         webhook = store.webhook_wire(row)
         tx.emit(_mods_event("webhook.created", access, ctx, {"webhook": webhook}))
-        space_of.append(access.room.space_id)
         audit.record_txn(
             tx,
             action="webhook.created",
@@ -150,15 +148,16 @@ async def create(
             target_id=webhook["id"],
             after=webhook,
         )
-        return {**webhook, "token": token}
+        # The room's space rides back for the live copy's envelope.
+        return {**webhook, "token": token}, access.room.space_id
 
-    created = await core.log.run(job)
+    created, space_id = await core.log.run(job)
     core.publish_ephemeral(
         LogEvent(
             type="webhook.created",
             audience=Audience.USER,
             room_id=room_id,
-            space_id=space_of[0] if space_of else None,
+            space_id=space_id,
             actor=ctx.user.snapshot(),
             target_user_id=ctx.user_id,
             data={"room_id": room_id, "webhook": created},
