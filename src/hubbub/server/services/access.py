@@ -45,10 +45,6 @@ class RoomAccess:
         """Room owners and moderators, space members with a manage bit, global staff."""
         return bool(self.perms & MODERATION) or self.role in ("owner", "moderator")
 
-    @property
-    def owner(self) -> bool:
-        return self.role == "owner" or self.perms == ALL_BITS
-
     def can(self, bit: Perm) -> bool:
         return bool(self.perms & bit)
 
