@@ -17,6 +17,11 @@ from urllib.parse import quote
 import httpx
 
 from hubbub.client.http_extras import ExtrasAPI
+from hubbub.client.http_inbox import InboxAPI
+from hubbub.client.http_presence import PresenceAPI
+from hubbub.client.http_profiles import ProfilesAPI
+from hubbub.client.http_relations import RelationsAPI
+from hubbub.client.http_sessions import SessionsAPI
 from hubbub.client.http_spaces import SpacesAPI
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
@@ -63,7 +68,9 @@ class RoomPage:
         self.has_more = has_more
 
 
-class HTTPClient(SpacesAPI, ExtrasAPI):
+class HTTPClient(
+    SpacesAPI, ExtrasAPI, ProfilesAPI, SessionsAPI, RelationsAPI, PresenceAPI, InboxAPI
+):
     """REST client (rooms, messages and the rest here; spaces and extras in mixins).
     `transport` lets tests plug in `httpx.MockTransport` or an ASGI app.
 

@@ -28,12 +28,17 @@ from hubbub.server.api import (
     emojis,
     errors,
     events,
+    inbox,
     lifecycle,
     messages,
+    presence,
+    profiles,
     reactions,
+    relations,
     roles,
     rooms,
     search,
+    sessions,
     spaces,
     webhooks,
 )
@@ -203,6 +208,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         emojis,
         webhooks,
         audit,
+        profiles,
+        sessions,
+        relations,
+        presence,
+        inbox,
     ]
     for module in routers:
         app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)

@@ -26,6 +26,28 @@ class Audience(StrEnum):
     # The moderators of room_id (or, without a room, of space_id), global staff, and
     # target_user_id when set (MODS + target USER).
     MODS = "mods"
+    # Everyone who can see target_user_id (EVENTS.md C.1): the members of the rooms and
+    # spaces named in the event's `fanout`, the users it names (relations), and the target.
+    OBSERVERS = "observers"
+
+
+@dataclass(frozen=True, slots=True)
+class Fanout:
+    """Where an OBSERVERS event goes, fixed when it is emitted so that live delivery,
+    resume and long-poll all judge it against the same sets."""
+
+    rooms: frozenset[int] = frozenset()
+    spaces: frozenset[int] = frozenset()
+    users: frozenset[int] = frozenset()
+
+    def to_json(self) -> str:
+        raw = {"rooms": sorted(self.rooms), "spaces": sorted(self.spaces)}
+        return orjson.dumps({**raw, "users": sorted(self.users)}).decode()
+
+    @classmethod
+    def from_json(cls, text: str) -> Fanout:
+        raw = orjson.loads(text)
+        return cls(frozenset(raw["rooms"]), frozenset(raw["spaces"]), frozenset(raw["users"]))
 
 
 @dataclass(slots=True)
@@ -41,6 +63,7 @@ class LogEvent:
     # Assigned by the log writer at commit; None for ephemeral events, which are never stored.
     seq: int | None = None
     ts: int = 0
+    fanout: Fanout | None = None  # OBSERVERS events only
     _data_json: bytes | None = field(default=None, repr=False)
     _frame: bytes | None = field(default=None, repr=False)
     _frame_text: str | None = field(default=None, repr=False)
@@ -110,6 +133,7 @@ class LogEvent:
         created_at: int,
         actor: str | None,
         data: str,
+        fanout: str | None = None,
     ) -> LogEvent:
         ev = cls(
             type=type,
@@ -121,6 +145,7 @@ class LogEvent:
             target_user_id=target_user_id,
             seq=seq,
             ts=created_at,
+            fanout=None if fanout is None else Fanout.from_json(fanout),
         )
         ev._data_json = data.encode()
         return ev
@@ -165,6 +190,25 @@ def space_event(
         actor=actor,
         target_user_id=target_user_id,
         data={"space_id": space_id, **data},
+    )
+
+
+def observers_event(
+    type_: str,
+    user_id: int,
+    actor: dict[str, Any] | None,
+    data: dict[str, Any],
+    fanout: Fanout,
+) -> LogEvent:
+    """An event about one user, for everyone who can see them (OBSERVERS); build `fanout`
+    with services.observers.fanout_txn in the same transaction."""
+    return LogEvent(
+        type=type_,
+        audience=Audience.OBSERVERS,
+        actor=actor,
+        target_user_id=user_id,
+        data=data,
+        fanout=fanout,
     )
 
 

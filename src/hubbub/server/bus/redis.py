@@ -16,7 +16,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from hubbub.server.bus.base import Deliver, DeliverOne
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.events import Audience, Fanout, LogEvent
 
 log = logging.getLogger("hubbub.bus.redis")
 EVENTS = "hubbub:events"
@@ -36,10 +36,17 @@ def encode(events: list[LogEvent]) -> bytes:
                 "created_at": ev.ts,
                 "actor": ev.actor,
                 "data": orjson.Fragment(ev.data_json),
+                "fanout": None if ev.fanout is None else orjson.Fragment(ev.fanout.to_json()),
             }
             for ev in events
         ]
     )
+
+
+def _fanout(raw: dict[str, list[int]] | None) -> Fanout | None:
+    if raw is None:
+        return None
+    return Fanout(frozenset(raw["rooms"]), frozenset(raw["spaces"]), frozenset(raw["users"]))
 
 
 def decode(payload: bytes) -> list[LogEvent]:
@@ -55,6 +62,7 @@ def decode(payload: bytes) -> list[LogEvent]:
             target_user_id=row["target_user_id"],
             seq=row["seq"],
             ts=row["created_at"],
+            fanout=_fanout(row.get("fanout")),
         )
         out.append(ev)
     return out

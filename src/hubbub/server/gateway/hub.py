@@ -98,6 +98,17 @@ class Hub:
             return list(target)
         if aud is Audience.SPACE:
             return list(self._by_space.get(ev.space_id or 0, ()))
+        if aud is Audience.OBSERVERS:
+            found = set(target)
+            fan = ev.fanout
+            if fan is not None:
+                for room_id in fan.rooms:
+                    found.update(self._by_room.get(room_id, ()))
+                for space_id in fan.spaces:
+                    found.update(self._by_space.get(space_id, ()))
+                for user_id in fan.users:
+                    found.update(self._by_user.get(user_id, ()))
+            return list(found)
         if aud is Audience.MODS:
             pool = (
                 self._by_room.get(ev.room_id, set())

@@ -132,6 +132,15 @@ class Scope:
             return ev.target_user_id == uid
         if aud is Audience.SPACE:
             return ev.space_id in self.spaces
+        if aud is Audience.OBSERVERS:
+            fan = ev.fanout
+            if ev.target_user_id == uid:
+                return True
+            return fan is not None and (
+                uid in fan.users
+                or not fan.spaces.isdisjoint(self.spaces)
+                or not fan.rooms.isdisjoint(self.rooms.keys())
+            )
         if aud is Audience.MODS:
             if self.staff or ev.target_user_id == uid:
                 return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from hubbub.server.events import Audience, LogEvent
-from hubbub.server.store.schema import events, meta
+from hubbub.server.store.schema import event_fanout, events, meta
 
 PRUNED_THROUGH = "events_pruned_through"
 # Audiences delivered by room membership (the exact per-user rule is services.visibility).
@@ -21,6 +21,7 @@ _COLS = [
     events.c.created_at,
     events.c.actor,
     events.c.data,
+    events.c.fanout,
 ]
 
 
@@ -87,6 +88,16 @@ def candidates(
                 events.c.audience.in_([Audience.SPACE.value, Audience.MODS.value]),
             )
         )
+    # OBSERVERS events reach the user through any room, space or relation in their fan-out.
+    via = [and_(event_fanout.c.kind == "u", event_fanout.c.key == user_id)]
+    if rooms:
+        via.append(and_(event_fanout.c.kind == "r", event_fanout.c.key.in_(rooms)))
+    if spaces:
+        via.append(and_(event_fanout.c.kind == "s", event_fanout.c.key.in_(spaces)))
+    observed = select(event_fanout.c.seq).where(
+        or_(*via), event_fanout.c.seq > cursor, event_fanout.c.seq <= upto
+    )
+    who.append(events.c.seq.in_(observed))
     q = (
         select(*_COLS)
         .where(events.c.seq > cursor, events.c.seq <= upto, or_(*who))
@@ -104,6 +115,7 @@ def prune_txn(conn: Connection, before_ms: int) -> int:
     if not count:
         return 0
     conn.execute(delete(events).where(events.c.seq <= top))
+    conn.execute(delete(event_fanout).where(event_fanout.c.seq <= top))
     if conn.scalar(select(meta.c.value).where(meta.c.key == PRUNED_THROUGH)) is None:
         conn.execute(insert(meta).values(key=PRUNED_THROUGH, value=str(top)))
     else:

@@ -28,7 +28,7 @@ from hubbub.errors import HubbubError, ServiceUnavailable
 from hubbub.server.clock import Clock
 from hubbub.server.events import LogEvent
 from hubbub.server.store.engine import Database
-from hubbub.server.store.schema import events, rooms
+from hubbub.server.store.schema import event_fanout, events, rooms
 
 log = logging.getLogger("hubbub.log")
 
@@ -176,6 +176,9 @@ def _batch_txn(
         outcomes.append((fut, True, result))
     if committed:
         conn.execute(insert(events), [_row(ev) for ev in committed])
+        fanned = [row for ev in committed for row in _fanout_rows(ev)]
+        if fanned:
+            conn.execute(insert(event_fanout), fanned)
     return outcomes, committed
 
 
@@ -217,4 +220,13 @@ def _row(ev: LogEvent) -> dict[str, Any]:
         "created_at": ev.ts,
         "actor": None if actor is None else actor.decode(),
         "data": ev.data_json.decode(),
+        "fanout": None if ev.fanout is None else ev.fanout.to_json(),
     }
+
+
+def _fanout_rows(ev: LogEvent) -> list[dict[str, Any]]:
+    fan = ev.fanout
+    if fan is None:
+        return []
+    keyed = (("r", fan.rooms), ("s", fan.spaces), ("u", fan.users))
+    return [{"kind": kind, "key": key, "seq": ev.seq} for kind, keys in keyed for key in keys]

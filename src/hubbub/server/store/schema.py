@@ -43,6 +43,17 @@ users = Table(
     Column("created_at", BigInteger, nullable=False),
     # Global staff (D.105): moderators everywhere; they alone create private rooms.
     Column("is_moderator", Boolean, nullable=False, server_default=false(), default=False),
+    # People (migration 0007): profile, chosen presence, flags (D.32), merges, deletion.
+    Column("about", Text, nullable=False, server_default="", default=""),
+    Column("status_text", String(128), nullable=True),
+    # What the user chose: online (automatic) | idle | busy | invisible.
+    Column("presence", String(16), nullable=False, server_default="online", default="online"),
+    Column("last_seen_at", BigInteger, nullable=True),
+    Column("flags", Integer, nullable=False, server_default="0", default=0),
+    Column("reputation", Integer, nullable=False, server_default="1", default=1),
+    # An account merged into another resolves to it (ID-12).
+    Column("merged_into", BigInteger, nullable=True),
+    Column("deleted_at", BigInteger, nullable=True),
 )
 
 tokens = Table(
@@ -60,6 +71,9 @@ tokens = Table(
     Column("last_used_at", BigInteger, nullable=True),
     # Space-separated grants beyond the user's own rights, e.g. "import" (backdating).
     Column("permissions", String(256), nullable=False, server_default="", default=""),
+    # Sessions (migration 0007): the client that logged in, and from where (D.41).
+    Column("client", String(64), nullable=False, server_default="", default=""),
+    Column("ip", String(64), nullable=True),
 )
 
 rooms = Table(
@@ -92,9 +106,12 @@ rooms = Table(
     Column("is_open", Boolean, nullable=False, server_default=true(), default=True),
     Column("max_reports", Integer, nullable=False, server_default="3", default=3),
     Column("position", Integer, nullable=False, server_default="0", default=0),
+    # A DM's two participants as "lo:hi" (migration 0007): opening a DM is idempotent.
+    Column("dm_key", String(64), nullable=True),
     # Participants of a group are members; the group's owner is `owner_id`.
     Index("ix_rooms_space", "space_id"),
     Index("uq_rooms_custom_id_key", "custom_id_key", unique=True),
+    Index("uq_rooms_dm_key", "dm_key", unique=True),
 )
 
 room_members = Table(
@@ -109,6 +126,10 @@ room_members = Table(
     # A space room's member: the permission bits their roles and the room's overrides give
     # them, kept current by services.viewers (NULL in standalone rooms: derived from role).
     Column("perms", BigInteger, nullable=True),
+    # Last time the member posted or was present here (D.100's pingable users), and
+    # whether they muted the room (muted members are never pingable).
+    Column("last_active_at", BigInteger, nullable=True),
+    Column("muted", Boolean, nullable=False, server_default=false(), default=False),
     Index("ix_room_members_user", "user_id"),
 )
 
@@ -148,6 +169,8 @@ messages = Table(
     Index("ix_messages_room_author", "room_id", "author_id", "id"),  # D.11's lookup, purges
     # A retried send with the same nonce finds the original instead of duplicating it.
     UniqueConstraint("author_id", "nonce", name="uq_messages_author_nonce"),
+    # A user's statistics, wipes and merges find their messages without a scan.
+    Index("ix_messages_author", "author_id", "id"),
 )
 
 events = Table(
@@ -164,9 +187,21 @@ events = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("actor", Text, nullable=True),
     Column("data", Text, nullable=False),
+    # OBSERVERS events (migration 0007): JSON {"rooms", "spaces", "users"} they fan out to.
+    Column("fanout", Text, nullable=True),
     Index("ix_events_room_seq", "room_id", "seq"),
     Index("ix_events_target_seq", "target_user_id", "seq"),
     Index("ix_events_space_seq", "space_id", "seq"),
+)
+
+# An OBSERVERS event's fan-out as rows (kind r|s|u, key room|space|user id), so that a
+# user's replay finds the events observed through their rooms, spaces and relations.
+event_fanout = Table(
+    "event_fanout",
+    metadata,
+    Column("kind", String(1), primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
 )
 
 # Small key/value facts about the store, e.g. how far the log has been pruned.
@@ -182,6 +217,7 @@ meta = Table(
 from hubbub.server.store import (  # noqa: E402
     schema_content,
     schema_lifecycle,
+    schema_people,
     schema_reactions,
     schema_search,
     schema_spaces,
@@ -190,6 +226,7 @@ from hubbub.server.store import (  # noqa: E402
 __all__ = [
     "schema_content",
     "schema_lifecycle",
+    "schema_people",
     "schema_reactions",
     "schema_search",
     "schema_spaces",

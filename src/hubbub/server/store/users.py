@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
@@ -76,6 +76,11 @@ def insert_user_txn(
         "owner_id": owner_id,
         "created_at": now_ms,
     }
+    if conn.dialect.name == "sqlite":
+        # SQLite numbers a row max(rowid) + 1, which is 0 while only the reserved system
+        # users (negative ids) exist; real accounts start at 1 as on PostgreSQL.
+        top = conn.execute(select(func.max(users.c.id))).scalar()
+        values["id"] = max(int(top or 0), 0) + 1
     result = conn.execute(insert(users).values(**values).returning(*users.c))
     return UserRow.of(result.mappings().one())
 
