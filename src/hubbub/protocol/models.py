@@ -52,6 +52,11 @@ class User(WireModel):
     bot: bool = False
     is_moderator: bool = False
     created_at: Timestamp
+    about: str = ""
+    status_text: str | None = None
+    flags: list[str] = Field(default_factory=list)  # D.32: suspended | deleted | banned | spam
+    raw_flags: int = 0
+    reputation: int = 1
 
 
 class Room(WireModel):

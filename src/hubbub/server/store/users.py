@@ -11,6 +11,13 @@ from sqlalchemy.engine import RowMapping
 from hubbub.server.clock import iso_ms
 from hubbub.server.store.schema import tokens, users
 
+# users.flags bits (D.32), sent both raw and as a decoded list.
+USER_FLAGS: dict[str, int] = {"suspended": 1, "deleted": 2, "banned": 4, "spam": 8}
+
+
+def flag_names(raw: int) -> list[str]:
+    return [name for name, bit in USER_FLAGS.items() if raw & bit]
+
 
 @dataclass(frozen=True, slots=True)
 class UserRow:
@@ -23,6 +30,15 @@ class UserRow:
     created_at: int
     password_hash: str | None
     is_moderator: bool = False  # global staff (D.105)
+    # People (issue 5): profile, chosen presence, flags (D.32), merges, deletion.
+    about: str = ""
+    status_text: str | None = None
+    presence: str = "online"
+    last_seen_at: int | None = None
+    flags: int = 0
+    reputation: int = 1
+    merged_into: int | None = None
+    deleted_at: int | None = None
 
     @classmethod
     def of(cls, row: RowMapping) -> UserRow:
@@ -36,6 +52,14 @@ class UserRow:
             created_at=row["created_at"],
             password_hash=row["password_hash"],
             is_moderator=bool(row["is_moderator"]),
+            about=row["about"] or "",
+            status_text=row["status_text"],
+            presence=row["presence"] or "online",
+            last_seen_at=row["last_seen_at"],
+            flags=int(row["flags"] or 0),
+            reputation=int(row["reputation"] if row["reputation"] is not None else 1),
+            merged_into=row["merged_into"],
+            deleted_at=row["deleted_at"],
         )
 
     def wire(self) -> dict[str, Any]:
@@ -45,6 +69,11 @@ class UserRow:
             "bot": self.bot,
             "is_moderator": self.is_moderator,
             "created_at": iso_ms(self.created_at),
+            "about": self.about,
+            "status_text": self.status_text,
+            "flags": flag_names(self.flags),
+            "raw_flags": self.flags,
+            "reputation": self.reputation,
         }
 
     def snapshot(self) -> dict[str, Any]:
