@@ -21,7 +21,8 @@ from hubbub.server.gateway import commands
 from hubbub.server.gateway.connection import Connection, ConnState
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.gateway.transport import EXTENSION, FrameSink
-from hubbub.server.services import auth, eventfeed, rooms, spaces
+from hubbub.server.services import auth, eventfeed
+from hubbub.server.services import ready as ready_state
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.typing import TypingTracker
 
@@ -123,13 +124,9 @@ class GatewaySession:
 
     async def _handshake(self, ctx: Ctx, conn: Connection, cursor: int | None) -> None:
         page = await eventfeed.read(self.core, ctx, cursor, REPLAY_PAGE)
-        joined = await rooms.joined(self.core, ctx)
-        joined_spaces = await spaces.states_of(self.core, ctx)
         ready = {
             "op": Op.READY.value,
-            "user": ctx.user.wire(),
-            "rooms": joined,
-            "spaces": joined_spaces,
+            **(await ready_state.read(self.core, ctx)),
             "cursor": str(cursor if cursor is not None else page.cursor),
             "resumed": cursor is not None,
             "session_id": str(ctx.session_id),

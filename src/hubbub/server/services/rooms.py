@@ -422,11 +422,6 @@ async def members(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]]:
     return await core.db.read(read)
 
 
-async def joined(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
-    rows = await core.db.read(lambda c: store.joined_rooms(c, ctx.user_id))
-    return [r.wire() for r in rows]
-
-
 async def set_member_role(
     core: Core, ctx: Ctx, room_id: int, user_id: int, role: str
 ) -> dict[str, Any]:

@@ -176,18 +176,6 @@ async def get_state(core: Core, ctx: Ctx, space_id: int) -> dict[str, Any]:
     return await core.db.read(read)
 
 
-async def states_of(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
-    """Every space the user belongs to, each as `space.created` would show it (`ready`)."""
-
-    def read(conn: Connection) -> list[dict[str, Any]]:
-        return [
-            state(conn, s, ctx.user_id, ctx.user.is_moderator)
-            for s in store.spaces_of(conn, ctx.user_id)
-        ]
-
-    return await core.db.read(read)
-
-
 async def mine(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
     def read(conn: Connection) -> list[dict[str, Any]]:
         return [s.wire(store.member_count(conn, s.id)) for s in store.spaces_of(conn, ctx.user_id)]
