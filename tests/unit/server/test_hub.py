@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.events import Audience, Fanout, LogEvent
 from hubbub.server.gateway.connection import Connection
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.services.visibility import Scope
@@ -80,3 +80,25 @@ def test_the_long_poll_envelope_is_the_frame_without_op() -> None:
     frame = orjson.loads(ev.frame)
     assert frame.pop("op") == "event"
     assert orjson.loads(ev.envelope_json) == frame
+
+
+def test_observers_events_reach_each_observer_once() -> None:
+    hub = Hub()
+    subject = live(hub, 1, {7})
+    roommate = live(hub, 2, {7, 8})  # shares two rooms of the fan-out: still one copy
+    friend = live(hub, 3, set())
+    stranger = live(hub, 4, {9})
+    fan = Fanout(rooms=frozenset({7, 8}), users=frozenset({3}))
+    hub.deliver(
+        [
+            LogEvent(
+                type="user.updated",
+                audience=Audience.OBSERVERS,
+                data={},
+                target_user_id=1,
+                seq=1,
+                fanout=fan,
+            )
+        ]
+    )
+    assert [len(c.take()) for c in (subject, roommate, friend, stranger)] == [1, 1, 1, 0]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.bus import redis as redis_bus
+from hubbub.server.events import Audience, Fanout, LogEvent
 from hubbub.server.services.visibility import (
     JOINED,
     LEFT,
@@ -108,3 +109,34 @@ def test_scope_at_cursor_is_rebuilt_from_the_first_change_per_key() -> None:
     assert then.mod_rooms == {3}
     assert then.spaces == {7} and then.mod_spaces == set()
     assert set(scope_at(now, []).rooms) == {1, 2}
+
+
+def test_observers_reach_the_subject_and_whoever_shares_a_place_with_them() -> None:
+    fan = Fanout(rooms=frozenset({10}), spaces=frozenset({5}), users=frozenset({7}))
+    update = LogEvent(
+        type="user.updated", audience=Audience.OBSERVERS, data={}, target_user_id=3, fanout=fan
+    )
+    assert empty(3).sees(update)  # the subject
+    assert empty(7).sees(update)  # a relation
+    in_room = empty()
+    in_room.rooms[10] = None
+    assert in_room.sees(update)
+    in_space = empty()
+    in_space.spaces.add(5)
+    assert in_space.sees(update)
+    stranger = empty()
+    stranger.rooms[11] = None
+    stranger.spaces.add(6)
+    assert not stranger.sees(update)
+    assert not empty(staff=True).sees(update)  # staff see their own observers only
+
+
+def test_the_fanout_survives_the_store_and_the_bus() -> None:
+    fan = Fanout(rooms=frozenset({1, 2}), spaces=frozenset(), users=frozenset({9}))
+    assert Fanout.from_json(fan.to_json()) == fan
+    sent = LogEvent(
+        type="user.updated", audience=Audience.OBSERVERS, data={}, target_user_id=3, fanout=fan
+    )
+    sent.seq = 1
+    (received,) = redis_bus.decode(redis_bus.encode([sent]))
+    assert received.fanout == fan
