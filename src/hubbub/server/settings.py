@@ -26,6 +26,8 @@ class Settings:
     # content types accepted (comma-separated; `type/*` allows a whole family).
     max_upload_bytes: int = 25 * 1024 * 1024
     storage_dir: str = "./hubbub-files"
+    # Profile pictures (issue 5): the largest avatar image accepted.
+    max_avatar_bytes: int = 1024 * 1024
     upload_content_types: str = (
         "image/png,image/jpeg,image/gif,image/webp,text/plain,text/markdown,text/csv,"
         "application/pdf,application/json,application/zip,application/gzip,"
@@ -43,12 +45,26 @@ class Settings:
     gap_poll_s: float = 1.0
     # A connection whose unsent frames exceed this is closed; it resumes from its cursor.
     max_send_queue: int = 20_000
+    # Presence (issue 5): going offline is logged only after this grace, so a quick
+    # reconnect logs nothing; a scale-out node silent this long is presumed dead and its
+    # connections are dropped by the others; pingable users (D.100) were active within
+    # this many days.
+    presence_offline_grace_s: float = 10.0
+    presence_node_ttl_s: float = 30.0
+    pingable_window_days: float = 14.0
+    # The user settings document (ST-01): the largest value of one key, as encoded JSON.
+    max_setting_bytes: int = 64 * 1024
+    # Anonymous read-only clients (ID-03): without a token, public rooms' info, history and
+    # events (REST, long-poll, gateway) can be read; false makes every request need a token.
+    allow_anonymous: bool = True
     log_level: str = "info"
     # argon2id cost: "standard" (the library's recommended parameters, ~0.2 s per hash
     # here) or "fast" (minimal cost, for throwaway test servers only: hubbub.testing).
     password_hashing: str = "standard"
     # "text" (key=value lines for people) or "json" (one object per line for collectors).
     log_format: str = "text"
+    # Groups (D.50): the most members a group may have, its owner included.
+    group_max_recipients: int = 50
 
     @classmethod
     def load(

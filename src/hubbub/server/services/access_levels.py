@@ -9,19 +9,18 @@ Every change logs `room.member.access_updated` to the room's moderators and the 
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from sqlalchemy import Connection
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
-from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
-from hubbub.server.services import audit
+from hubbub.server.services import audit, notifications
 from hubbub.server.services.access import RoomAccess, room_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import space_room_conflict
 from hubbub.server.store import access_requests as requests_store
-from hubbub.server.store import notifications as notifications_store
 from hubbub.server.store import rooms as store
 from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
@@ -34,6 +33,11 @@ SETTABLE = ("none", "read_only", "read_write", "owner")
 def _standalone(access: RoomAccess) -> RoomAccess:
     if access.room.space_id is not None:
         raise space_room_conflict()
+    if access.room.kind in ("dm", "group"):  # their members change through services.dms
+        raise Forbidden(
+            "DMs and groups are entered through their own endpoints",
+            code="private_conversation",
+        )
     return access
 
 
@@ -90,6 +94,7 @@ def _apply_txn(
     if level == "none":
         if role is not None:
             store.remove_member_txn(conn, room.id, user_id)
+            _notify_kick_txn(tx, room, target, actor)
             tx.emit(
                 room_event(
                     "room.member.left",
@@ -183,38 +188,46 @@ async def set_level(core: Core, ctx: Ctx, room_id: int, user_id: int, level: str
 
 def _notify_owners_txn(tx: Tx, room: RoomRow, requester: dict[str, Any]) -> None:
     """A `notification.created` kind `access_request` in each owner's inbox (AC-02)."""
-    text = f"@{requester['handle']} requests access to {room.name}"
+    who = escape(requester["handle"])
     for owner_id in store.owner_ids(tx.conn, room.id):
-        wire = {
-            "kind": "access_request",
-            "room_id": room.id,
-            "room_name": room.name,
-            "message_id": None,
-            "actor": requester,
-            "content_html": "",
-            "content_text": text,
-            "data": {"user_id": requester["id"], "room_id": room.id},
-            "created_at": iso_ms(tx.now_ms),
-        }
-        notification = notifications_store.insert_txn(
-            tx.conn,
+        notifications.notify_txn(
+            tx,
             user_id=owner_id,
             kind="access_request",
-            room_id=room.id,
-            message_id=None,
-            actor_id=requester["id"],
-            wire=wire,
-            now_ms=tx.now_ms,
+            actor=requester,
+            room=room,
+            content_html=f"<p><strong>@{who}</strong> requests access to "
+            f"<strong>{escape(room.name)}</strong></p>",
+            content_text=f"@{requester['handle']} requests access to {room.name}",
+            data={"user_id": requester["id"], "room_id": room.id},
         )
-        tx.emit(
-            LogEvent(
-                type="notification.created",
-                audience=Audience.USER,
-                room_id=room.id,
-                actor=requester,
-                target_user_id=owner_id,
-                data={"notification": notification},
-            )
+
+
+def _notify_kick_txn(tx: Tx, room: RoomRow, target: UserRow, actor: dict[str, Any]) -> None:
+    """A `notification.created` kind `kick` in the inbox of each of the room's owners but
+    the one who removed the member (NT-02): `data.user` is who was removed."""
+    text = f"@{target.handle} was removed from {room.name} by @{actor['handle']}"
+    html = (
+        f"<p><strong>@{escape(target.handle)}</strong> was removed from "
+        f"<strong>{escape(room.name)}</strong> by @{escape(actor['handle'])}</p>"
+    )
+    for owner_id in store.owner_ids(tx.conn, room.id):
+        if owner_id in (actor["id"], target.id):
+            continue
+        notifications.notify_txn(
+            tx,
+            user_id=owner_id,
+            kind="kick",
+            actor=actor,
+            room=room,
+            content_html=html,
+            content_text=text,
+            data={
+                "user_id": target.id,
+                "user": target.snapshot(),
+                "room_id": room.id,
+                "actor_id": actor["id"],
+            },
         )
 
 

@@ -18,7 +18,7 @@ from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.permissions import Perm
 from hubbub.server.render import render_full
-from hubbub.server.services import attachments, emojis, notifications
+from hubbub.server.services import attachments, dms, emojis, notifications
 from hubbub.server.services import content as content_rules
 from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
@@ -97,6 +97,7 @@ async def send(
         if webhook is None:
             role = room_role(tx.conn, ctx, room_id)
             may_post(role)
+            dms.check_post_txn(tx.conn, ctx.user_id, role.room)  # 403 blocked in a DM
         else:
             role = webhook.access(tx.conn)
         if nonce is not None:  # a concurrent retry may have committed since the check above

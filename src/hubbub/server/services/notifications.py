@@ -9,6 +9,12 @@ Reading them back: a page of the inbox (newest first), marking one or all read. 
 that changes something logs `notification.read {notification_ids, up_to, read_at}`
 (audience USER) so the user's other sessions can update their badge; marking an
 already-read notification changes nothing and logs nothing.
+
+Other kinds (issue 5) are made by `notify_txn`: invitation (services.invitations),
+access_request and kick (services.access_levels), global (services.broadcasts, audience
+GLOBAL, one canonical row plus a copy per user; see store.notifications). Every kind has
+structured fields (`room_id`, `room_name`, `actor`, `data`) plus server-rendered
+`content_html` / `content_text`.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import notifications as store
+from hubbub.server.store import relationships as relationships_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
 
 MAX_PAGE = 100
+KINDS = ("mention", "reply", "invitation", "access_request", "kick", "global", "scheduled_event")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +61,12 @@ def notify_message_txn(
     actor: dict[str, Any],
     recipients: list[Recipient],
 ) -> list[dict[str, Any]]:
-    """Store and log one notification per recipient who can read the room."""
+    """Store and log one notification per recipient who can read the room and has not
+    blocked the author (RL-01: a blocked user's mentions and replies stay silent)."""
     made = []
+    blockers = relationships_store.blockers_of(tx.conn, actor["id"]) if recipients else set()
     for rcpt in recipients:
-        if not can_read(tx.conn, room, rcpt.user_id):
+        if rcpt.user_id in blockers or not can_read(tx.conn, room, rcpt.user_id):
             continue
         wire = {
             "kind": rcpt.kind,
@@ -93,15 +103,107 @@ def notify_message_txn(
     return made
 
 
+def notify_txn(
+    tx: Tx,
+    *,
+    user_id: int,
+    kind: str,
+    actor: dict[str, Any] | None,
+    content_html: str,
+    content_text: str,
+    data: dict[str, Any],
+    room: RoomRow | None = None,
+) -> dict[str, Any]:
+    """Store one notification of any kind in `user_id`'s inbox and log its
+    `notification.created` (audience USER); the wire object is returned."""
+    wire = {
+        "kind": kind,
+        "room_id": None if room is None else room.id,
+        "room_name": None if room is None else room.name,
+        "message_id": None,
+        "actor": actor,
+        "content_html": content_html,
+        "content_text": content_text,
+        "data": data,
+        "created_at": iso_ms(tx.now_ms),
+    }
+    notification = store.insert_txn(
+        tx.conn,
+        user_id=user_id,
+        kind=kind,
+        room_id=None if room is None else room.id,
+        message_id=None,
+        actor_id=None if actor is None else actor["id"],
+        wire=wire,
+        now_ms=tx.now_ms,
+    )
+    tx.emit(
+        LogEvent(
+            type="notification.created",
+            audience=Audience.USER,
+            room_id=None if room is None else room.id,
+            actor=actor,
+            target_user_id=user_id,
+            data={"notification": notification},
+        )
+    )
+    return notification
+
+
+def mark_read_txn(tx: Tx, user_id: int, notification_id: int, actor: dict[str, Any]) -> None:
+    """Mark one of `user_id`'s notifications read on their behalf (an invitation that was
+    answered or revoked), logging `notification.read` if it was unread."""
+    if store.mark_read_txn(tx.conn, user_id, notification_id, tx.now_ms):
+        tx.emit(
+            LogEvent(
+                type="notification.read",
+                audience=Audience.USER,
+                actor=actor,
+                target_user_id=user_id,
+                data={
+                    "notification_ids": [notification_id],
+                    "up_to": None,
+                    "read_at": iso_ms(tx.now_ms),
+                },
+            )
+        )
+
+
+def check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise ValidationError(
+            f"kind must be one of {', '.join(KINDS)}",
+            code="invalid_kind",
+            details={"kind": kind[:40]},
+        )
+
+
+async def unread_count(core: Core, ctx: Ctx) -> dict[str, Any]:
+    """`{unread_count, by_kind}`: every unread notification, and per kind."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        by_kind = store.unread_by_kind(conn, ctx.user_id)
+        return {"unread_count": sum(by_kind.values()), "by_kind": by_kind}
+
+    return await core.db.read(read)
+
+
 async def list_notifications(
-    core: Core, ctx: Ctx, *, before: int | None, limit: int, unread_only: bool
+    core: Core,
+    ctx: Ctx,
+    *,
+    before: int | None,
+    limit: int,
+    unread_only: bool,
+    kind: str | None = None,
 ) -> dict[str, Any]:
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be 1–{MAX_PAGE}", code="invalid_limit")
+    check_kind(kind)
 
     def read(conn: Connection) -> dict[str, Any]:
         items, more = store.page(
-            conn, ctx.user_id, before=before, limit=limit, unread_only=unread_only
+            conn, ctx.user_id, before=before, limit=limit, unread_only=unread_only, kind=kind
         )
         return {
             "notifications": items,

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.permissions import Perm
-from hubbub.server.services import audit, viewers
+from hubbub.server.services import audit, dms, viewers
 from hubbub.server.services import room_settings as settings
 from hubbub.server.services.access import RoomAccess, room_access, room_not_found, space_access
 from hubbub.server.services.core import Core, Ctx
@@ -336,34 +336,42 @@ async def join(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
         room, access = visible_room(tx.conn, ctx, room_id)
         if access.member:  # already a member: joining again changes nothing
             return member_of(tx.conn, room_id, ctx.user_id)
+        if room.kind in dms.PRIVATE_KINDS:  # entered through services.dms only
+            raise dms.private_conversation()
         if room.space_id is not None:
             raise space_room_conflict()
         if not room.allow_entry and not ctx.user.is_moderator:
             raise Forbidden("this room is not accepting new members", code="entry_closed")
-        level = "read_only" if room.access_mode == "gallery" else "read_write"
-        store.add_member_txn(
-            tx.conn,
-            room_id=room_id,
-            user_id=ctx.user_id,
-            role="member",
-            now_ms=tx.now_ms,
-            level=level,
-        )
-        event = _joined_event(ctx, room, "member", tx.now_ms, "self", level)
-        tx.emit(event)
-        audit.record_txn(
-            tx,
-            action="room.member.joined",
-            actor=ctx.user.snapshot(),
-            room_id=room_id,
-            target_type="user",
-            target_id=ctx.user_id,
-            after={"level": level},
-        )
-        member: dict[str, Any] = event.payload["member"]
-        return member
+        return join_txn(tx, ctx, room, "self")
 
     return await core.log.run(job)
+
+
+def join_txn(tx: Tx, ctx: Ctx, room: RoomRow, via: str) -> dict[str, Any]:
+    """Add the caller to a standalone room as a member (the caller checked the way in:
+    a room open to them, or an invitation, via `invite`); the member object."""
+    level = "read_only" if room.access_mode == "gallery" else "read_write"
+    store.add_member_txn(
+        tx.conn,
+        room_id=room.id,
+        user_id=ctx.user_id,
+        role="member",
+        now_ms=tx.now_ms,
+        level=level,
+    )
+    event = _joined_event(ctx, room, "member", tx.now_ms, via, level)
+    tx.emit(event)
+    audit.record_txn(
+        tx,
+        action="room.member.joined",
+        actor=ctx.user.snapshot(),
+        room_id=room.id,
+        target_type="user",
+        target_id=ctx.user_id,
+        after={"level": level, "via": via} if via != "self" else {"level": level},
+    )
+    member: dict[str, Any] = event.payload["member"]
+    return member
 
 
 def _last_owner_with_company(conn: Connection, room_id: int, user_id: int) -> bool:
@@ -384,6 +392,11 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
         if room.space_id is not None:
             raise space_room_conflict()
         if not access.member:  # leaving a room one is not in is already done
+            return
+        if room.kind == "dm":
+            raise dms.cannot_leave_dm()
+        if room.kind == "group":  # D.50: the owner's leaving hands the group on
+            dms.leave_group_txn(tx, ctx, access)
             return
         if access.role == "owner" and _last_owner_with_company(tx.conn, room_id, ctx.user_id):
             raise Conflict(
