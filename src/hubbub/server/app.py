@@ -53,8 +53,9 @@ from hubbub.server.gateway.hub import Hub
 from hubbub.server.metrics import registry, render
 from hubbub.server.services import attachments, retention
 from hubbub.server.services.core import Core
+from hubbub.server.services.presence import make_tracker
 from hubbub.server.services.ratelimit import RateLimiter
-from hubbub.server.services.tokencache import TOKEN_REVOKED, TokenCache
+from hubbub.server.services.tokencache import TOKEN_REVOKED, USER_CHANGED, TokenCache
 from hubbub.server.services.typing import TypingTracker
 from hubbub.server.settings import Settings
 from hubbub.server.store.engine import Database
@@ -136,7 +137,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 data = ev.payload
                 tokens.forget(str(data["token_hash"]))
                 if data.get("session_id") is not None:
-                    hub.close_session(int(data["session_id"]), "logout")
+                    reason = str(data.get("reason") or "logout")
+                    hub.close_session(int(data["session_id"]), reason)
+            elif ev.type == USER_CHANGED:  # node-to-node as well
+                tokens.forget_user(int(ev.payload["user_id"]))
             else:
                 hub.deliver_ephemeral(ev)
 
@@ -153,6 +157,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         core = Core(settings, db, writer, clock, bus.publish_ephemeral, limiter, tokens)
         typing = TypingTracker(core)
         core.extras.update(hub=hub, typing=typing, bus=bus, sequencer=sequencer)
+        tracker = make_tracker(core)
+        core.extras["presence"] = tracker
+        await tracker.start()
         app.state.core = core
         app.state.metrics = registry(hub, writer, sequencer)
 
@@ -166,12 +173,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             asyncio.create_task(_every(0.5, expire_typing)),
             asyncio.create_task(_every(3600, prune)),
             asyncio.create_task(_every(3600, lambda: attachments.collect_garbage(core))),
+            asyncio.create_task(_every(1.0, tracker.tick)),
         ]
         try:
             yield
         finally:
             for task in tickers:
                 task.cancel()
+            # Before the connections drop: this node's users are left to the other nodes
+            # (or to the next start) to take offline, as after a crash.
+            with contextlib.suppress(Exception):
+                await tracker.stop()
             hub.drop_all(1001, "server shutting down")
             await asyncio.sleep(0)
             await writer.stop()

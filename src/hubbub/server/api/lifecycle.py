@@ -14,7 +14,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from hubbub.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from hubbub.protocol.models import Attachment, Message
-from hubbub.server.api import emojis
+from hubbub.server.api import emojis, profiles
 from hubbub.server.api.bodies import Body
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.api.responses import JSON
@@ -111,7 +111,7 @@ def body_limit(settings: Settings) -> Callable[[str], tuple[int, str] | None]:
     def for_path(path: str) -> tuple[int, str] | None:
         if UPLOAD_PATH.match(path):
             return (limit, "file_too_large")
-        return emojis.body_limit(path)
+        return emojis.body_limit(path) or profiles.body_limit(path, settings)
 
     return for_path
 

@@ -12,11 +12,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
 from hubbub.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError, reject_nul
-from hubbub.server.events import Audience, LogEvent
+from hubbub.server.services import sessions
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.tokencache import TOKEN_REVOKED
+from hubbub.server.services.sessions import Device
+from hubbub.server.services.system_users import SYSTEM_HANDLES
 from hubbub.server.store import users as store
 from hubbub.server.store.log import Tx
+from hubbub.server.store.profiles import resolve
 from hubbub.server.store.users import UserRow
 
 HANDLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,31}$")
@@ -54,11 +56,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# `@everyone` and `@here` address a whole room; no account may answer to them.
-RESERVED_HANDLES = frozenset({"everyone", "here"})
+# `@everyone` and `@here` address a whole room; no account may answer to them, nor to the
+# system users' handles (services.system_users).
+RESERVED_HANDLES = frozenset({"everyone", "here"}) | SYSTEM_HANDLES
 
 
-def _check_handle(handle: str) -> None:
+def check_handle(handle: str) -> None:
+    """A handle as registration and renames accept it (ValidationError otherwise)."""
     if not HANDLE.match(handle):
         raise ValidationError(
             "username must be 2–32 characters: letters, digits, '_', '.', '-' "
@@ -85,12 +89,13 @@ async def _create_user(
     bot: bool,
     owner_id: int | None,
     token_kind: str,
+    device: Device | None = None,
 ) -> tuple[UserRow, str]:
-    _check_handle(handle)
+    check_handle(handle)
     name = _check_display_name(display_name if display_name is not None else handle)
     token, token_hash = new_token()
 
-    def job(tx: Tx) -> UserRow:
+    def job(tx: Tx) -> tuple[UserRow, int]:
         if store.handle_taken(tx.conn, handle):
             raise Conflict(f"username {handle!r} is taken", code="username_taken")
         user = store.insert_user_txn(
@@ -102,20 +107,16 @@ async def _create_user(
             owner_id=owner_id,
             now_ms=tx.now_ms,
         )
-        store.insert_token_txn(
-            tx.conn,
-            user_id=user.id,
-            token_hash=token_hash,
-            kind=token_kind,
-            name="",
-            now_ms=tx.now_ms,
+        session = sessions.open_session_txn(
+            tx, user_id=user.id, token_hash=token_hash, kind=token_kind, device=device
         )
-        return user
+        return user, session.id
 
     try:
-        user = await core.log.run(job)
+        user, session_id = await core.log.run(job)
     except IntegrityError as exc:  # two nodes racing for one handle
         raise Conflict(f"username {handle!r} is taken", code="username_taken") from exc
+    sessions.mark_seen(core, session_id)
     return user, token
 
 
@@ -127,9 +128,13 @@ def _check_password(password: str) -> None:
 
 
 async def register(
-    core: Core, username: str, password: str, display_name: str | None = None
+    core: Core,
+    username: str,
+    password: str,
+    display_name: str | None = None,
+    device: Device | None = None,
 ) -> tuple[UserRow, str]:
-    _check_handle(username)
+    check_handle(username)
     _check_password(password)
     # argon2 is deliberately slow: keep it off the event loop.
     pw_hash = await asyncio.to_thread(hasher(core).hash, password)
@@ -141,10 +146,13 @@ async def register(
         bot=False,
         owner_id=None,
         token_kind="session",
+        device=device,
     )
 
 
-async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]:
+async def login(
+    core: Core, username: str, password: str, device: Device | None = None
+) -> tuple[UserRow, str]:
     user = await core.db.read(lambda c: store.get_user_by_handle(c, username))
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
@@ -155,38 +163,28 @@ async def login(core: Core, username: str, password: str) -> tuple[UserRow, str]
         ok = False
     if not ok or user is None:
         raise Unauthorized("wrong username or password", code="invalid_credentials")
+    if user.deleted_at is not None or user.merged_into is not None:
+        # A wiped account, or one merged into another (whose own login is the way in).
+        raise Unauthorized("this account is closed", code="account_closed")
     token, token_hash = new_token()
 
-    def job(tx: Tx) -> None:
-        store.insert_token_txn(
-            tx.conn,
-            user_id=user.id,
-            token_hash=token_hash,
-            kind="session",
-            name="",
-            now_ms=tx.now_ms,
+    def job(tx: Tx) -> int:
+        row = sessions.open_session_txn(
+            tx, user_id=user.id, token_hash=token_hash, kind="session", device=device
         )
+        return row.id
 
-    await core.log.run(job)
+    sessions.mark_seen(core, await core.log.run(job))
     return user, token
 
 
 async def logout(core: Core, token: str) -> None:
+    """Revoke the token's session: `session.deleted` to the user, and every node forgets
+    the token and closes the session's connections (`session.logged_out`, reason logout)."""
     token_hash = hash_token(token)
-
-    def job(tx: Tx) -> int | None:
-        return store.delete_token_txn(tx.conn, token_hash)
-
-    session_id = await core.log.run(job)
+    revocation = await core.log.run(lambda tx: sessions.revoke_token_txn(tx, token_hash))
     core.tokens.forget(token_hash)
-    # Every node forgets it too, and closes the gateway connections opened with it.
-    core.publish_ephemeral(
-        LogEvent(
-            type=TOKEN_REVOKED,
-            audience=Audience.USER,
-            data={"token_hash": token_hash, "session_id": session_id},
-        )
-    )
+    sessions.publish_revocation(core, revocation)
 
 
 async def create_bot(
@@ -214,6 +212,7 @@ async def authenticate(core: Core, token: str | None) -> Ctx:
     token_hash = hash_token(token)
     cached = core.tokens.get(token_hash)
     if cached is not None:
+        await sessions.touch(core, cached.session_id)
         return cached
     found = await core.db.read(lambda c: store.user_for_token(c, token_hash))
     if found is None:
@@ -221,11 +220,13 @@ async def authenticate(core: Core, token: str | None) -> Ctx:
     user, session_id = found
     ctx = Ctx(user=user, session_id=session_id)
     core.tokens.put(token_hash, ctx)
+    await sessions.touch(core, session_id)
     return ctx
 
 
 async def get_user(core: Core, user_id: int) -> UserRow:
-    user = await core.db.read(lambda c: store.get_user(c, user_id))
-    if user is None:
+    """The user, following merges: a merged-away id resolves to the surviving account."""
+    found = await core.db.read(lambda c: resolve(c, user_id))
+    if found is None:
         raise NotFound(f"user {user_id} not found", code="user_not_found")
-    return user
+    return found[0]

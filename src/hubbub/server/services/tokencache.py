@@ -14,6 +14,9 @@ if TYPE_CHECKING:  # core imports this module
     from hubbub.server.services.core import Ctx
 
 TOKEN_REVOKED = "internal.token_revoked"
+# A user's row changed (profile edit, rename): every node drops its cached copies, so the
+# next request reads the new one (data: {"user_id"}).
+USER_CHANGED = "internal.user_changed"
 
 
 class TokenCache:
@@ -40,3 +43,9 @@ class TokenCache:
 
     def forget(self, token_hash: str) -> None:
         self._entries.pop(token_hash, None)
+
+    def forget_user(self, user_id: int) -> None:
+        """Drop every cached token of one user (a scan: profile edits are rare)."""
+        stale = [h for h, (_, ctx) in self._entries.items() if ctx.user.id == user_id]
+        for token_hash in stale:
+            del self._entries[token_hash]
