@@ -15,13 +15,13 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge
+from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge, Unauthorized
 from hubbub.protocol.frames import CloseCode, Op
 from hubbub.server.gateway import commands
 from hubbub.server.gateway.connection import Connection, ConnState
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.gateway.transport import EXTENSION, FrameSink
-from hubbub.server.services import auth, eventfeed
+from hubbub.server.services import anonymous, auth, eventfeed
 from hubbub.server.services import ready as ready_state
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.typing import TypingTracker
@@ -64,7 +64,11 @@ class GatewaySession:
         await self.ws.accept()
         try:
             hello = await self._hello()
-            ctx = await auth.authenticate(self.core, hello.get("token"))
+            if hello.get("token") is None:  # an anonymous reader (ID-03): public rooms only
+                rooms_wanted = anonymous.hello_rooms(hello.get("rooms"))
+                ctx: Ctx = anonymous.anonymous_ctx(self.core, rooms_wanted, strict=False)
+            else:
+                ctx = await auth.authenticate(self.core, hello.get("token"))
             cursor = eventfeed.parse_cursor(_opt_str(hello.get("cursor")))
         except HubbubError as err:
             await _close(self.ws, err.close_code, err)
@@ -79,9 +83,13 @@ class GatewaySession:
         fields = {"connection_id": conn.id, "user_id": ctx.user_id, "cursor": cursor}
         log.info("gateway connection opened", extra=fields)
         writer: asyncio.Task[None] | None = None
+        presence = self.core.extras.get("presence")  # services.presence (issue 5)
+        present = False
         try:
             await self._handshake(ctx, conn, cursor)
             writer = asyncio.create_task(self._write(conn), name=f"gateway-write-{conn.id}")
+            if presence is not None:
+                present = await presence.connected(ctx.user_id)
             await self._read(ctx, conn, writer)
         except HubbubError as err:
             await _close(self.ws, err.close_code, err)
@@ -89,6 +97,8 @@ class GatewaySession:
             pass
         finally:
             self.hub.unregister(conn)
+            if present and presence is not None:
+                await presence.disconnected(ctx.user_id)
             log.info(
                 "gateway connection closed",
                 extra={**fields, "close_code": conn.close_code or None, "last_seq": conn.last_seq},
@@ -123,10 +133,12 @@ class GatewaySession:
         return str(text)
 
     async def _handshake(self, ctx: Ctx, conn: Connection, cursor: int | None) -> None:
-        page = await eventfeed.read(self.core, ctx, cursor, REPLAY_PAGE)
+        core = self.core
+        page = await eventfeed.read(core, ctx, cursor, REPLAY_PAGE)
         ready = {
             "op": Op.READY.value,
-            **(await ready_state.read(self.core, ctx)),
+            # An anonymous reader's ready has `user: null, anonymous: true` (ID-03).
+            **(await (anonymous if anonymous.is_anonymous(ctx) else ready_state).read(core, ctx)),
             "cursor": str(cursor if cursor is not None else page.cursor),
             "resumed": cursor is not None,
             "session_id": str(ctx.session_id),
@@ -203,6 +215,8 @@ class GatewaySession:
         op = frame.get("op")
         if op == Op.PING:
             conn.push(PONG)
+        elif op in (Op.TYPING, Op.EDITING, Op.COMMAND) and anonymous.is_anonymous(ctx):
+            raise Unauthorized("anonymous connections are read-only", code="token_missing")
         elif op == Op.TYPING:
             room_id = frame.get("room_id")
             if not isinstance(room_id, int) or isinstance(room_id, bool):

@@ -18,13 +18,14 @@ from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.permissions import Perm
 from hubbub.server.render import render_full
-from hubbub.server.services import attachments, dms, emojis, notifications
+from hubbub.server.services import attachments, dms, emojis, notifications, presence_rooms
 from hubbub.server.services import content as content_rules
 from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import is_moderator, may_post, room_role, visible_room
 from hubbub.server.store import content as content_store
 from hubbub.server.store import messages as store
+from hubbub.server.store import presence as presence_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
@@ -177,6 +178,8 @@ async def send(
         )
         if content_rules.mentions_everyone(rendered) and role.can(Perm.MENTION_EVERYONE):
             rcpts += content_rules.everyone_txn(tx.conn, room_id, ctx.user_id, rcpts)
+        if presence_rooms.mentions_here(rendered.handles) and role.can(Perm.MENTION_EVERYONE):
+            rcpts += presence_rooms.here_txn(tx.conn, room_id, ctx.user_id, rcpts)
         if rcpts:
             notifications.notify_message_txn(
                 tx,
@@ -185,6 +188,7 @@ async def send(
                 actor=ctx.user.snapshot(),
                 recipients=rcpts,
             )
+        presence_store.touch_active_txn(tx.conn, room_id, ctx.user_id, tx.now_ms)  # D.100
         return message, True
 
     result = await core.log.run(job)

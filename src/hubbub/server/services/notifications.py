@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from hubbub.errors import NotFound, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent
+from hubbub.server.services import user_settings
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import notifications as store
 from hubbub.server.store import relationships as relationships_store
@@ -65,6 +66,9 @@ def notify_message_txn(
     blocked the author (RL-01: a blocked user's mentions and replies stay silent)."""
     made = []
     blockers = relationships_store.blockers_of(tx.conn, actor["id"]) if recipients else set()
+    # ...nor muted them (their `muted_users` setting, ST-01).
+    ids = [r.user_id for r in recipients]
+    blockers |= user_settings.muted_by_txn(tx.conn, actor["id"], ids) if ids else set()
     for rcpt in recipients:
         if rcpt.user_id in blockers or not can_read(tx.conn, room, rcpt.user_id):
             continue

@@ -66,3 +66,16 @@ broadcasts = Table(
     Column("content_text", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
+
+# Presence (presence helper): each user's last *logged* effective status as others see it
+# (online | idle | busy | offline), so that a transition is logged once even when several
+# nodes notice it; `generation` is bumped by every gateway connect, so an offline decision
+# taken before a reconnect is recognised as stale inside the job that would apply it.
+presence_states = Table(
+    "presence_states",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id"), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("generation", BigInteger, nullable=False, default=0),
+    Column("changed_at", BigInteger, nullable=False),
+)

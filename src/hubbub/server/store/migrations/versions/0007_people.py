@@ -94,6 +94,17 @@ def upgrade() -> None:
         sa.Column("content_text", sa.Text, nullable=False),
         sa.Column("created_at", sa.BigInteger, nullable=False),
     )
+    # Inbox (notifications helper): a per-user copy of a global notification names the
+    # canonical row whose id it carries on the wire.
+    op.add_column("notifications", sa.Column("ref_id", sa.BigInteger, nullable=True))
+    # Presence (presence helper): the last logged effective status per user.
+    op.create_table(
+        "presence_states",
+        sa.Column("user_id", sa.BigInteger, _fk("users"), primary_key=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("generation", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Column("changed_at", sa.BigInteger, nullable=False),
+    )
     users = sa.table(
         "users",
         sa.column("id", sa.BigInteger),
@@ -121,6 +132,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(sa.text("DELETE FROM users WHERE id < 0"))
+    op.drop_table("presence_states")  # presence helper
+    with op.batch_alter_table("notifications") as batch:
+        batch.drop_column("ref_id")
     for table in ("broadcasts", "invitations", "user_settings", "relationships"):
         op.drop_table(table)
     op.drop_table("event_fanout")
