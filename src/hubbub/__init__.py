@@ -77,12 +77,15 @@ from hubbub.protocol.events_extras import (
     WebhookEvent,
     WebhookUpdated,
 )
+from hubbub.protocol.events_inbox import InvitationUpdated
 from hubbub.protocol.events_lifecycle import (
     MessageAppended,
     MessagesBulkDeleted,
     MessagesMovedIn,
     MessagesMovedOut,
 )
+from hubbub.protocol.events_profiles import UserEvent, UserMerged, UserUpdated, UserWiped
+from hubbub.protocol.events_relations import RelationshipUpdated
 from hubbub.protocol.events_reactions import (
     EditingEvent,
     EditingStarted,
@@ -127,6 +130,9 @@ from hubbub.protocol.models import (
     Reaction,
     ReadState,
 )
+from hubbub.protocol.models_inbox import Invitation
+from hubbub.protocol.models_profiles import UserMerge, UserStats, UserWipe
+from hubbub.protocol.models_relations import Relationship
 
 __version__ = "0.1.0"
 
@@ -158,6 +164,8 @@ __all__ = [
     "Forbidden",
     "HubbubError",
     "InvalidCursor",
+    "Invitation",
+    "InvitationUpdated",
     "LifecycleEvent",
     "MemberAccessUpdated",
     "MemberEvent",
@@ -191,6 +199,8 @@ __all__ = [
     "ReadState",
     "ReadStateUpdated",
     "Ready",
+    "Relationship",
+    "RelationshipUpdated",
     "Resumed",
     "Role",
     "RoleCreated",
@@ -227,6 +237,13 @@ __all__ = [
     "UnknownEvent",
     "UnsupportedMediaType",
     "User",
+    "UserEvent",
+    "UserMerge",
+    "UserMerged",
+    "UserStats",
+    "UserUpdated",
+    "UserWipe",
+    "UserWiped",
     "ValidationError",
     "Webhook",
     "WebhookCreated",

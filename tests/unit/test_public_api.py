@@ -71,6 +71,7 @@ EVENTS = {
     "WebhookCreated",
     "WebhookUpdated",
     "WebhookDeleted",
+    "InvitationUpdated",
 }
 LIFECYCLE = {
     "LifecycleEvent",
@@ -98,6 +99,13 @@ ERRORS = {
 }
 # Wire models an app may annotate with (the rest stay in hubbub.protocol.models).
 MODELS = {"Attachment", "CommandResult", "Embed", "EmbedField", "Reaction", "ReadState"}
+MODELS |= {"Invitation"}
+# Profiles (issue 5).
+EVENTS |= {"UserEvent", "UserUpdated", "UserWiped", "UserMerged"}
+MODELS |= {"UserStats", "UserWipe", "UserMerge"}
+# Relationships (issue 5).
+EVENTS |= {"RelationshipUpdated"}
+MODELS |= {"Relationship"}
 CLIENT = {
     "Client",
     "Room",

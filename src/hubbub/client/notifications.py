@@ -7,15 +7,24 @@
 
 Live ones arrive as `NotificationCreated` events (`event.notification` is the wire model;
 `client.notification(event)` wraps it in this object).
+
+Kinds: mention, reply, invitation, access_request, kick, global, scheduled_event. An
+invitation can be answered from its notification:
+
+    if n.kind == "invitation":
+        await n.accept()          # joins the room or space; or n.decline()
+
+A global notification has the same id for every user; `mark_read` works on it alike.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hubbub.client.objects import _Entity
 from hubbub.protocol import models
+from hubbub.protocol.models_inbox import Invitation, InvitationAccepted
 
 if TYPE_CHECKING:
     from hubbub.client.objects import Message, Room, User
@@ -69,6 +78,32 @@ class Notification(_Entity[models.Notification]):
     @property
     def created_at(self) -> datetime:
         return self._data.created_at
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The kind's structured fields (invitation: `invitation_id`, `target`, `room_id`,
+        `space_id`, …; kick: `user_id`, `user`; global: `broadcast_id`)."""
+        return self._data.data
+
+    @property
+    def invitation_id(self) -> int | None:
+        """The invitation an `invitation` notification carries."""
+        raw = self._data.data.get("invitation_id")
+        return None if raw is None else int(raw)
+
+    def _invitation(self) -> int:
+        found = self.invitation_id
+        if found is None:
+            raise ValueError(f"a {self.kind} notification carries no invitation")
+        return found
+
+    async def accept(self) -> InvitationAccepted:
+        """Accept the invitation this notification carries: join its room or space."""
+        return await self._client.http.accept_invitation(self._invitation())
+
+    async def decline(self) -> Invitation:
+        """Decline the invitation this notification carries."""
+        return await self._client.http.decline_invitation(self._invitation())
 
     async def mark_read(self) -> Notification:
         self._update(await self._client.http.read_notification(self.id))

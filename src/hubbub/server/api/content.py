@@ -30,12 +30,15 @@ async def list_notifications(
     before: int | None = Query(default=None, ge=0, le=2**63 - 1),
     limit: int = Query(default=50, ge=1, le=notifications.MAX_PAGE),
     unread: bool = False,
+    kind: str | None = Query(default=None, max_length=32),
 ) -> JSON:
     """The caller's notifications, newest first; `before` = an id to page back from;
-    `unread=true` for the unread ones only. `unread_count` counts all unread."""
+    `unread=true` for the unread ones only; `kind` for one kind (mention, reply,
+    invitation, access_request, kick, global, scheduled_event). `unread_count` counts all
+    unread."""
     return JSON(
         await notifications.list_notifications(
-            core, ctx, before=before, limit=limit, unread_only=unread
+            core, ctx, before=before, limit=limit, unread_only=unread, kind=kind
         )
     )
 

@@ -2,6 +2,10 @@
 
 The wire object (EVENTS.md C.2 #70) is stored as made, a snapshot; `read` comes from
 `read_at`, and the content of a message deleted since is blanked on the way out.
+
+A row with `ref_id` is a copy of the notification `ref_id` (a global notification: one
+canonical row in Feeds' inbox, one copy per user, services.broadcasts) and shows that id:
+the same object for everyone, which each user reads, pages past and marks read by it.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, func, insert, or_, select, update
 
 from hubbub.server.store.schema import messages
 from hubbub.server.store.schema_content import notifications
@@ -43,8 +47,10 @@ def insert_txn(
     return {"id": int(result.scalar_one()), **wire, "read": False}
 
 
+# The id a row shows on the wire (its own, or the one of the notification it copies).
+_shown = func.coalesce(notifications.c.ref_id, notifications.c.id)
 _COLS = [
-    notifications.c.id,
+    _shown.label("id"),
     notifications.c.payload,
     notifications.c.read_at,
     messages.c.deleted,
@@ -60,34 +66,58 @@ def _wire(r: Any) -> dict[str, Any]:
     return out
 
 
+def _is(notification_id: int) -> ColumnElement[bool]:
+    return or_(notifications.c.id == notification_id, notifications.c.ref_id == notification_id)
+
+
 def get(conn: Connection, user_id: int, notification_id: int) -> dict[str, Any] | None:
     q = (
         select(*_COLS)
         .select_from(_FROM)
-        .where(notifications.c.id == notification_id, notifications.c.user_id == user_id)
+        .where(_is(notification_id), notifications.c.user_id == user_id)
     )
     row = conn.execute(q).mappings().first()
     return None if row is None else _wire(row)
 
 
 def page(
-    conn: Connection, user_id: int, *, before: int | None, limit: int, unread_only: bool
+    conn: Connection,
+    user_id: int,
+    *,
+    before: int | None,
+    limit: int,
+    unread_only: bool,
+    kind: str | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Newest first; fetches limit+1 rows to know whether there is more."""
+    """Newest first (by the id shown); fetches limit+1 rows to know whether there is more."""
     q = select(*_COLS).select_from(_FROM).where(notifications.c.user_id == user_id)
     if before is not None:
-        q = q.where(notifications.c.id < before)
+        q = q.where(_shown < before)
     if unread_only:
         q = q.where(notifications.c.read_at.is_(None))
-    rows = list(conn.execute(q.order_by(notifications.c.id.desc()).limit(limit + 1)).mappings())
+    if kind is not None:
+        q = q.where(notifications.c.kind == kind)
+    rows = list(conn.execute(q.order_by(_shown.desc()).limit(limit + 1)).mappings())
     return [_wire(r) for r in rows[:limit]], len(rows) > limit
 
 
-def unread_count(conn: Connection, user_id: int) -> int:
+def unread_count(conn: Connection, user_id: int, kind: str | None = None) -> int:
     q = select(func.count()).where(
         notifications.c.user_id == user_id, notifications.c.read_at.is_(None)
     )
+    if kind is not None:
+        q = q.where(notifications.c.kind == kind)
     return int(conn.execute(q).scalar_one())
+
+
+def unread_by_kind(conn: Connection, user_id: int) -> dict[str, int]:
+    """kind → unread count, for the kinds that have unread notifications."""
+    q = (
+        select(notifications.c.kind, func.count())
+        .where(notifications.c.user_id == user_id, notifications.c.read_at.is_(None))
+        .group_by(notifications.c.kind)
+    )
+    return {str(k): int(n) for k, n in conn.execute(q).all()}
 
 
 def mark_read_txn(conn: Connection, user_id: int, notification_id: int, now_ms: int) -> bool:
@@ -95,7 +125,7 @@ def mark_read_txn(conn: Connection, user_id: int, notification_id: int, now_ms: 
     result = conn.execute(
         update(notifications)
         .where(
-            notifications.c.id == notification_id,
+            _is(notification_id),
             notifications.c.user_id == user_id,
             notifications.c.read_at.is_(None),
         )
@@ -107,10 +137,10 @@ def mark_read_txn(conn: Connection, user_id: int, notification_id: int, now_ms: 
 def mark_all_read_txn(conn: Connection, user_id: int, now_ms: int) -> tuple[int, int | None]:
     """(how many were unread, the highest id marked)."""
     unread = (notifications.c.user_id == user_id, notifications.c.read_at.is_(None))
-    top = conn.execute(select(func.max(notifications.c.id)).where(*unread)).scalar()
+    top = conn.execute(select(func.max(_shown)).where(*unread)).scalar()
     if top is None:
         return 0, None
     result = conn.execute(
-        update(notifications).where(*unread, notifications.c.id <= top).values(read_at=now_ms)
+        update(notifications).where(*unread, _shown <= top).values(read_at=now_ms)
     )
     return int(result.rowcount), int(top)

@@ -36,6 +36,9 @@ notifications = Table(
     Column("payload", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("read_at", BigInteger, nullable=True),
+    # Issue 5 (0007): a copy of another notification, whose id it carries on the wire: a
+    # global notification is one canonical row (in Feeds' inbox) plus one copy per user.
+    Column("ref_id", BigInteger, nullable=True),
     Index("ix_notifications_user", "user_id", "id"),
 )
 
