@@ -85,7 +85,6 @@ from hubbub.protocol.events_lifecycle import (
     MessagesMovedOut,
 )
 from hubbub.protocol.events_profiles import UserEvent, UserMerged, UserUpdated, UserWiped
-from hubbub.protocol.events_relations import RelationshipUpdated
 from hubbub.protocol.events_reactions import (
     EditingEvent,
     EditingStarted,
@@ -100,6 +99,7 @@ from hubbub.protocol.events_reactions import (
     ReadStateUpdated,
     StarsUpdated,
 )
+from hubbub.protocol.events_relations import RelationshipUpdated
 from hubbub.protocol.events_rooms import (
     MemberAccessUpdated,
     RoomClosed,

@@ -39,7 +39,9 @@ from hubbub.protocol.events_lifecycle import (
     MessagesBulkDeleted,
     MessagesMovedIn,
 )
+from hubbub.protocol.events_profiles import UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import MessageStateEvent
+from hubbub.protocol.events_relations import RelationshipUpdated
 
 if TYPE_CHECKING:
     from hubbub.client.client import Client
@@ -59,6 +61,8 @@ class Cache(SpaceCache):
         self._rooms: dict[int, Room] = {}
         self._recent: OrderedDict[int, Message] = OrderedDict()
         self.me: User | None = None
+        # user id → this user's relationship with them (D.31); absent = none.
+        self.relationships: dict[int, str] = {}
         self._init_spaces()
 
     # -- lookups ---------------------------------------------------------------------
@@ -132,6 +136,9 @@ class Cache(SpaceCache):
         self.me = self.store_user(models.User.model_validate(frame["user"]))
         rooms = [models.Room.model_validate(r) for r in frame.get("rooms") or []]
         self._rooms = {}
+        self.relationships = {
+            int(r["user_id"]): str(r["status"]) for r in frame.get("relationships") or []
+        }
         self.apply_ready_spaces(frame)
         return self.me, [self.store_room(r) for r in rooms]
 
@@ -194,8 +201,33 @@ class Cache(SpaceCache):
             self._bump_members(event.room_id, +1)
         elif isinstance(event, MemberLeft):
             self._bump_members(event.room_id, -1)
+        elif isinstance(event, RelationshipUpdated):
+            self.user_from_actor(event.user)
+            self.set_relationship(event.user_id, event.status)
+        elif isinstance(event, UserUpdated | UserWiped):
+            self._apply_user_event(event)
         else:
             self.apply_space_event(event)
+
+    def _apply_user_event(self, event: UserUpdated | UserWiped) -> None:
+        """A cached user's profile changed (`before`/`after` on UserUpdated) or was wiped
+        (its flags follow)."""
+        user = self.get_user(event.user_id)
+        if user is None:
+            return
+        if isinstance(event, UserUpdated):
+            event.before = user.data
+            event.after = patched(user.data, event.changes, event.cleared, {})
+            user._update(event.after)
+        elif isinstance(user.data, models.User):
+            flags = {"flags": event.flags, "raw_flags": event.raw_flags}
+            user._update(user.data.model_copy(update=flags))
+
+    def set_relationship(self, user_id: int, status: str) -> None:
+        if status == "none":
+            self.relationships.pop(user_id, None)
+        else:
+            self.relationships[user_id] = status
 
     def _bump_members(self, room_id: int, delta: int) -> None:
         room = self.get_room(room_id)

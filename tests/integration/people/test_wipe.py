@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest_asyncio
 import websockets
 
+from hubbub.client.http import default_tls
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, name, staff
 
@@ -105,10 +107,6 @@ async def test_admin_wipe(server: TestServer) -> None:
         "not_global_moderator",
         json={"flags": ["spam"]},
     )
-    import httpx
-
-    from hubbub.client.http import default_tls
-
     async with httpx.AsyncClient(verify=default_tls(), base_url=server.url) as http:
         resp = await http.post(
             "/api/v1/auth/login",
