@@ -292,6 +292,26 @@ class Client:
         """Look a room up by its external id (`custom_id`, alias `slug`)."""
         return self.cache.store_room(await self.http.get_room_by_custom_id(custom_id))
 
+    # -- relationships, DMs and groups (issue 5) -------------------------------------
+
+    async def relationships(self) -> dict[User, str]:
+        """Every user this one has a relationship with → its status (friend, outgoing,
+        incoming, blocked, blocked_other); also refreshes `User.relationship`."""
+        found = await self.http.relationships()
+        self.cache.relationships = {r.user_id: r.status for r in found}
+        return {self.cache.user_from_actor(r.user): r.status for r in found}
+
+    async def open_dm(self, user: int | User) -> Room:
+        """The DM room with a user (opened if needed: idempotent); one's own id gives
+        the saved-notes room."""
+        user_id = user.id if isinstance(user, User) else user
+        return self.cache.store_room(await self.http.open_dm(user_id))
+
+    async def create_group(self, users: list[int | User], *, name: str | None = None) -> Room:
+        """A new group owned by this user with `users` as its other members."""
+        ids = [u.id if isinstance(u, User) else u for u in users]
+        return self.cache.store_room(await self.http.create_group(ids, name=name))
+
     async def create_bot(
         self, username: str, *, display_name: str | None = None
     ) -> tuple[User, str]:
