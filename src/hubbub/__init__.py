@@ -99,7 +99,7 @@ from hubbub.protocol.events_reactions import (
     ReadStateUpdated,
     StarsUpdated,
 )
-from hubbub.protocol.events_relations import RelationshipUpdated
+from hubbub.protocol.events_relations import PrivateMessage, RelationshipUpdated
 from hubbub.protocol.events_rooms import (
     MemberAccessUpdated,
     RoomClosed,
@@ -190,6 +190,7 @@ __all__ = [
     "NotificationEvent",
     "NotificationRead",
     "PayloadTooLarge",
+    "PrivateMessage",
     "RateLimited",
     "Reaction",
     "ReactionAdded",

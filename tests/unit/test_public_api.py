@@ -104,7 +104,7 @@ MODELS |= {"Invitation"}
 EVENTS |= {"UserEvent", "UserUpdated", "UserWiped", "UserMerged"}
 MODELS |= {"UserStats", "UserWipe", "UserMerge"}
 # Relationships (issue 5).
-EVENTS |= {"RelationshipUpdated"}
+EVENTS |= {"RelationshipUpdated", "PrivateMessage"}
 MODELS |= {"Relationship"}
 CLIENT = {
     "Client",

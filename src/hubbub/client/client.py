@@ -40,6 +40,7 @@ from hubbub.protocol.events import (
     parse_event,
 )
 from hubbub.protocol.events_content import NotificationCreated
+from hubbub.protocol.events_relations import PrivateMessage
 from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
 from hubbub.protocol.models import AccessMode, RoomKind
 
@@ -505,6 +506,14 @@ class Client:
             # A cache bug must not hide the event from the app.
             _log.exception("cache update failed for %s seq=%s", event.type, event.seq)
         await self._deliver(event)
+        if isinstance(event, MessageCreated) and self._is_private(event):
+            await self._deliver(PrivateMessage(raw=event.raw, event=event, message=event.message))
+
+    def _is_private(self, event: MessageCreated) -> bool:
+        """DM-03: a message someone else wrote in one of this user's DMs."""
+        room, me, author = self.cache.get_room(event.room_id), self.cache.me, event.message.author
+        mine = me is not None and author is not None and author.id == me.id
+        return room is not None and room.kind == "dm" and not mine
 
     def _on_lifecycle(self, event: Event) -> None:
         self.dispatcher.dispatch(event)

@@ -6,6 +6,9 @@ RoomUpdated `changes.owner_id`, RoomDeleted).
     ServerEvent
     └── RelationshipUpdated   user_id (the other party), status, previous_status, user
                               (audience USER: each party gets its own view)
+    Event
+    └── PrivateMessage        derived by the SDK (DM-03, D.59), after the MessageCreated
+                              of a message someone else wrote in one of this user's DMs
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hubbub.protocol.events import ServerEvent, register
-from hubbub.protocol.models import Actor, Envelope
+from hubbub.protocol.events import Event, MessageCreated, ServerEvent, register
+from hubbub.protocol.models import Actor, Envelope, Message
 
-__all__ = ["RelationshipUpdated"]
+__all__ = ["PrivateMessage", "RelationshipUpdated"]
 
 
 @register
@@ -46,3 +49,21 @@ class RelationshipUpdated(ServerEvent):
             "previous_status": str(d.get("previous_status") or "none"),
             "user": Actor.model_validate(d["user"]),
         }
+
+
+@dataclass(kw_only=True, eq=False)
+class PrivateMessage(Event):
+    """Someone else wrote to this user in a DM (never fired for one's own messages). A
+    convenience alongside the MessageCreated it comes from, which handlers also get."""
+
+    type_name = "private_message"
+    event: MessageCreated
+    message: Message
+
+    @property
+    def room_id(self) -> int:
+        return self.message.room_id
+
+    @property
+    def author(self) -> Actor | None:
+        return self.message.author

@@ -56,6 +56,16 @@ async def test_friends_blocks_dms_and_groups_through_the_sdk(lite: TestServer) -
         assert dm.kind == "dm" and dm.member_count == 2
         assert (await arrived).room_id == dm.id and them.get_room(dm.id) is not None
         assert await me.open_dm(bob.id) is dm
+        # DM-03: a private-message signal for the recipient, never for one's own message.
+        signal = them.wait_for(hubbub.PrivateMessage, timeout=5)
+        own = me.wait_for(hubbub.PrivateMessage, timeout=0.5)
+        await dm.send("psst")
+        private = await signal
+        assert private.message.content == "psst" and private.room_id == dm.id
+        assert private.author is not None and private.author.id == alice.id
+        assert isinstance(private.event, hubbub.MessageCreated)
+        with pytest.raises(TimeoutError):
+            await own
 
         # Groups.
         added = them.wait_for(
