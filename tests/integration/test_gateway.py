@@ -207,7 +207,7 @@ async def test_ping_pong_and_unknown_op(server: TestServer) -> None:
         ("[1, 2]", 4400, "malformed_frame"),
         ('{"op": "ping"}', 4400, "hello_expected"),
         ('{"op": "hello", "token": "hbb_nope"}', 4001, "token_invalid"),
-        ('{"op": "hello"}', 4001, "token_missing"),
+        ('{"op": "hello", "token": ""}', 4001, "token_missing"),
         ('{"op": "hello", "token": "T", "cursor": "abc"}', 4400, "invalid_cursor"),
         ('{"op": "hello", "token": "T", "cursor": "999999999"}', 4009, "cursor_ahead"),
         ('{"op": "hello", "token": "T", "cursor": [1]}', 4400, "invalid_cursor"),
@@ -339,5 +339,8 @@ async def test_logout_closes_that_sessions_connections_only(server: TestServer) 
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
     assert closed.value.rcvd.reason == "session logout"
     await alice.error("GET", "/users/me", 401, "token_invalid")
+    # The user's other sessions are told (ID-04), and stay connected.
+    deleted = await survivor.event("session.deleted")
+    assert deleted["data"] == {"session_id": int(doomed.ready["session_id"])}
     await survivor.send({"op": "ping"})
     assert await survivor.recv() == {"op": "pong"}

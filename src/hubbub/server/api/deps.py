@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hubbub.errors import Unauthorized
-from hubbub.server.services import auth
+from hubbub.server.services import anonymous, auth
 from hubbub.server.services.core import Core, Ctx
 
 _bearer = HTTPBearer(auto_error=False, description="A user or bot token")
@@ -36,6 +36,25 @@ async def get_ctx(
     return await auth.authenticate(core, token)
 
 
+async def get_reader(
+    request: Request,
+    core: Annotated[Core, Depends(get_core)],
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Ctx:
+    """The caller of a read that anonymous clients may make too (ID-03): the token's user,
+    or without any Authorization header the anonymous reader (services.anonymous; 401
+    `token_missing` when the server disallows it). A bad header or token is still a 401."""
+    if creds is None and "authorization" not in request.headers:
+        return anonymous.anonymous_ctx(core)
+    if creds is None or creds.scheme.lower() != "bearer":
+        raise Unauthorized(
+            "an `Authorization: Bearer <token>` header is required", code="token_missing"
+        )
+    return await auth.authenticate(core, creds.credentials)
+
+
 CoreDep = Annotated[Core, Depends(get_core)]
 CtxDep = Annotated[Ctx, Depends(get_ctx)]
+# A caller that may be anonymous: only for reads of public rooms and profiles.
+ReaderDep = Annotated[Ctx, Depends(get_reader)]
 TokenDep = Annotated[str, Depends(bearer_token)]

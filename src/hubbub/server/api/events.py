@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from hubbub.protocol.models import EventPage
-from hubbub.server.api.deps import CoreDep, CtxDep
-from hubbub.server.services import eventfeed
+from hubbub.server.api.deps import CoreDep, ReaderDep
+from hubbub.server.events import LogEvent
+from hubbub.server.services import anonymous, eventfeed
 
 router = APIRouter(tags=["events"])
 MAX_WAIT_S = 60.0
@@ -16,14 +17,23 @@ MAX_WAIT_S = 60.0
 @router.get("/events", response_model=EventPage)
 async def events(
     core: CoreDep,
-    ctx: CtxDep,
+    ctx: ReaderDep,
     cursor: str | None = Query(default=None, max_length=40),
     wait: float = Query(default=0.0, ge=0.0, le=MAX_WAIT_S),
     limit: int = Query(default=100, ge=1, le=eventfeed.MAX_LIMIT),
+    room_id: int | None = Query(
+        default=None, ge=1, le=2**63 - 1, description="only this room's events"
+    ),
 ) -> Response:
+    """Without a token (when `allow_anonymous`): the public rooms' room events only; with
+    `room_id`, that room's (401 `token_missing` unless it is a public room)."""
     hub = core.extras["hub"]
+    if room_id is not None and anonymous.is_anonymous(ctx):
+        ctx = anonymous.anonymous_ctx(core, [room_id])
     seq = eventfeed.parse_cursor(cursor)
-    page = await eventfeed.read(core, ctx, seq, limit)
+    with anonymous.sign_in_to_see(ctx):
+        page = await eventfeed.read(core, ctx, seq, limit)
+    page.events = _only(page.events, room_id)
     deadline = core.clock.monotonic() + wait
     # Long-poll: nothing for this user yet, so sleep until the log moves or time is up.
     while not page.events and not page.more and wait > 0:
@@ -31,6 +41,7 @@ async def events(
         if remaining <= 0 or not await hub.wait_newer(page.cursor, remaining):
             break
         page = await eventfeed.read(core, ctx, page.cursor, limit)
+        page.events = _only(page.events, room_id)
     # Frames are already encoded: splice them instead of decoding and re-encoding.
     body = b"".join(
         [
@@ -40,3 +51,7 @@ async def events(
         ]
     )
     return Response(body, media_type="application/json")
+
+
+def _only(events: list[LogEvent], room_id: int | None) -> list[LogEvent]:
+    return events if room_id is None else [ev for ev in events if ev.room_id == room_id]

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query, Response
 
 from hubbub.protocol.models import Message, MessagePage
 from hubbub.server.api.bodies import MessageCreate, MessageEdit
-from hubbub.server.api.deps import CoreDep, CtxDep
+from hubbub.server.api.deps import CoreDep, CtxDep, ReaderDep
 from hubbub.server.api.responses import JSON
-from hubbub.server.services import messages
+from hubbub.server.services import anonymous, messages
 
 router = APIRouter(tags=["messages"])
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -39,7 +39,7 @@ async def send_message(body: MessageCreate, core: CoreDep, ctx: CtxDep, room_id:
 @router.get("/rooms/{room_id}/messages", response_model=MessagePage)
 async def list_messages(
     core: CoreDep,
-    ctx: CtxDep,
+    ctx: ReaderDep,
     room_id: Id,
     before: OptId = None,
     after: OptId = None,
@@ -48,14 +48,16 @@ async def list_messages(
     ] = None,
     limit: int = Query(default=50, ge=1, le=100),
 ) -> dict[str, Any]:
-    return await messages.history(
-        core, ctx, room_id, before=before, after=after, around=around, limit=limit
-    )
+    with anonymous.sign_in_to_see(ctx):
+        return await messages.history(
+            core, ctx, room_id, before=before, after=after, around=around, limit=limit
+        )
 
 
 @router.get("/messages/{message_id}", response_model=Message)
-async def get_message(core: CoreDep, ctx: CtxDep, message_id: Id) -> dict[str, Any]:
-    return await messages.get(core, ctx, message_id)
+async def get_message(core: CoreDep, ctx: ReaderDep, message_id: Id) -> dict[str, Any]:
+    with anonymous.sign_in_to_see(ctx):
+        return await messages.get(core, ctx, message_id)
 
 
 @router.patch("/messages/{message_id}", response_model=Message)

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from hubbub.protocol.models import Member, Room
 from hubbub.protocol.models_rooms import AccessRequest, AccessState
 from hubbub.server.api.bodies import Body, RoomCreate, RoomUpdate
-from hubbub.server.api.deps import CoreDep, CtxDep
-from hubbub.server.services import access_levels, rooms
+from hubbub.server.api.deps import CoreDep, CtxDep, ReaderDep
+from hubbub.server.services import access_levels, anonymous, rooms
 
 router = APIRouter(prefix="/rooms", tags=["rooms"])
 RoomId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -48,7 +48,7 @@ async def create_room(body: RoomCreate, core: CoreDep, ctx: CtxDep) -> dict[str,
 @router.get("", response_model=RoomPage)
 async def list_rooms(
     core: CoreDep,
-    ctx: CtxDep,
+    ctx: ReaderDep,
     joined: bool = False,
     tag: str | None = Query(default=None, max_length=100),
     after: int | None = Query(default=None, ge=0, le=2**63 - 1),
@@ -71,8 +71,9 @@ async def join_room_by_custom_id(core: CoreDep, ctx: CtxDep, custom_id: CustomId
 
 
 @router.get("/{room_id}", response_model=Room)
-async def get_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
-    return await rooms.get(core, ctx, room_id)
+async def get_room(core: CoreDep, ctx: ReaderDep, room_id: RoomId) -> dict[str, Any]:
+    with anonymous.sign_in_to_see(ctx):
+        return await rooms.get(core, ctx, room_id)
 
 
 @router.patch("/{room_id}", response_model=Room)

@@ -86,10 +86,12 @@ class GatewaySession:
         presence = self.core.extras.get("presence")  # services.presence (issue 5)
         present = False
         try:
+            if presence is not None:
+                # Logged before the handshake reads the log: observers hear of it live,
+                # and this connection's own ready cursor is already past it.
+                present = await presence.connected(ctx.user_id)
             await self._handshake(ctx, conn, cursor)
             writer = asyncio.create_task(self._write(conn), name=f"gateway-write-{conn.id}")
-            if presence is not None:
-                present = await presence.connected(ctx.user_id)
             await self._read(ctx, conn, writer)
         except HubbubError as err:
             await _close(self.ws, err.close_code, err)

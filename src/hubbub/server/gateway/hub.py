@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.gateway.connection import Connection, ConnState
+from hubbub.server.services.anonymous import ANONYMOUS_ID, ANONYMOUS_SCOPE_TYPES
 from hubbub.server.services.visibility import JOINED, LEFT, SCOPE_TYPES, Change, Scope
 
 
@@ -23,6 +24,9 @@ class Hub:
         self._by_room: dict[int, set[Connection]] = defaultdict(set)
         self._by_space: dict[int, set[Connection]] = defaultdict(set)
         self._staff: set[Connection] = set()
+        # Anonymous readers (user 0) by followed room: kept apart from the other indexes,
+        # so that only room-addressed events can ever reach them.
+        self._anon_by_room: dict[int, set[Connection]] = defaultdict(set)
         self.last_seq = 0
         self._news = asyncio.Event()
         self.delivered = 0
@@ -47,6 +51,10 @@ class Hub:
             return
         conn.state = ConnState.LIVE
         conn.scope = scope
+        if conn.user_id == ANONYMOUS_ID:
+            for room in scope.rooms:
+                self._anon_by_room[room].add(conn)
+            return
         self._by_user[conn.user_id].add(conn)
         for room in scope.rooms:
             self._by_room[room].add(conn)
@@ -64,6 +72,8 @@ class Hub:
             _discard(self._by_room, room, conn)
         for space in conn.scope.spaces:
             _discard(self._by_space, space, conn)
+        for room in conn.scope.rooms:
+            _discard(self._anon_by_room, room, conn)
 
     # -- delivery ----------------------------------------------------------------------
     def deliver(self, events: list[LogEvent]) -> None:
@@ -74,7 +84,7 @@ class Hub:
             for conn in recipients:
                 conn.push_event(ev)
             self.delivered += len(recipients)
-            if ev.type in SCOPE_TYPES:
+            if ev.type in SCOPE_TYPES or ev.type in ANONYMOUS_SCOPE_TYPES:
                 for conn in recipients:
                     for change in conn.scope.apply(ev):
                         self._index(conn, change)
@@ -92,7 +102,11 @@ class Hub:
         through the indexes: per recipient, a set lookup."""
         aud = ev.audience
         if aud is Audience.GLOBAL:
-            return [c for c in self.connections if c.state is ConnState.LIVE]
+            return [
+                c
+                for c in self.connections
+                if c.state is ConnState.LIVE and (c.user_id != ANONYMOUS_ID or c.scope.sees(ev))
+            ]
         target = self._by_user.get(ev.target_user_id or 0, set())
         if aud is Audience.USER:
             return list(target)
@@ -118,6 +132,9 @@ class Hub:
             mods = {c for c in pool if c.scope.sees(ev)}
             return list(mods | self._staff | target)
         room = self._by_room.get(ev.room_id or 0, set())
+        anon = self._anon_by_room.get(ev.room_id or 0)
+        if anon:
+            room = room | anon
         if aud is Audience.ROOM:
             if ev.target_user_id is not None and ev.type in (JOINED, LEFT):
                 return list(room | target)
@@ -129,7 +146,10 @@ class Hub:
 
     def _index(self, conn: Connection, change: Change) -> None:
         kind, key, added, _space = change
-        index = self._by_room if kind == "room" else self._by_space if kind == "space" else None
+        if conn.user_id == ANONYMOUS_ID:
+            index = self._anon_by_room if kind == "room" else None
+        else:
+            index = self._by_room if kind == "room" else self._by_space if kind == "space" else None
         if index is None:
             return
         if added:
@@ -155,7 +175,7 @@ class Hub:
             ev = LogEvent(
                 type="session.logged_out",
                 audience=Audience.USER,
-                data={"session_id": str(session_id), "reason": reason},
+                data={"session_id": session_id, "reason": reason},
             )
             for conn in closing:
                 conn.push_event(ev)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from hubbub.errors import CursorExpired, InvalidCursor
 from hubbub.server.events import LogEvent
 from hubbub.server.permissions import is_moderation, space_permissions
+from hubbub.server.services import anonymous
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.visibility import MODERATOR_ROLES, TARGETED_SCOPE_TYPES, Scope, scope_at
 from hubbub.server.store import eventlog
@@ -62,14 +63,12 @@ async def read(core: Core, ctx: Ctx, cursor: int | None, limit: int) -> Page:
     """The user's events after `cursor` (at most `limit` scanned), and the cursor to follow."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidCursor(f"limit must be 1–{MAX_LIMIT}", code="invalid_limit")
+    if anonymous.is_anonymous(ctx):
+        return await core.db.read(lambda conn: _read_anonymous(conn, ctx, cursor, limit))
     return await core.db.read(lambda conn: _read(conn, ctx.user, cursor, limit))
 
 
-def _read(conn: Connection, user: UserRow, cursor: int | None, limit: int) -> Page:
-    upto = eventlog.head(conn)
-    current = current_scope(conn, user)
-    if cursor is None:
-        return Page([], upto, False, current)
+def _check_cursor(conn: Connection, cursor: int, upto: int) -> None:
     if cursor > upto:
         # Only possible if the log was reset (a restored backup, a new database): the
         # client's state is from another history, so it must re-sync like an expired one.
@@ -83,6 +82,29 @@ def _read(conn: Connection, user: UserRow, cursor: int | None, limit: int) -> Pa
             "cursor is older than the retained event log; re-sync from state",
             details={"cursor": str(cursor)},
         )
+
+
+def _read_anonymous(conn: Connection, ctx: Ctx, cursor: int | None, limit: int) -> Page:
+    """An anonymous reader's page: its followed public rooms' events (services.anonymous).
+    The scope is today's: a room made public later shows its events since the cursor."""
+    upto = eventlog.head(conn)
+    scope = anonymous.scope_of(conn, ctx)
+    if cursor is None:
+        return Page([], upto, False, scope)
+    _check_cursor(conn, cursor, upto)
+    scanned = anonymous.candidates(conn, scope, cursor, upto, limit)
+    shown = [ev for ev in scanned if scope.admit(ev)]
+    more = len(scanned) == limit
+    last = scanned[-1].seq if more and scanned[-1].seq is not None else upto
+    return Page(shown, last, more, scope)
+
+
+def _read(conn: Connection, user: UserRow, cursor: int | None, limit: int) -> Page:
+    upto = eventlog.head(conn)
+    current = current_scope(conn, user)
+    if cursor is None:
+        return Page([], upto, False, current)
+    _check_cursor(conn, cursor, upto)
     changes = eventlog.scope_events_since(conn, user.id, cursor, TARGETED_SCOPE_TYPES)
     then = scope_at(current, changes)
     touched_rooms = {ev.room_id for ev in changes if ev.room_id is not None}
