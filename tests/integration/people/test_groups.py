@@ -4,6 +4,7 @@ ownership transfer, the member limit, and the refusals with their stable codes."
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -143,3 +144,45 @@ async def test_limit_blocks_and_bad_inputs(small: TestServer) -> None:
         "PUT", f"/rooms/{gid}/access/{bob.id}", 403, "private_conversation", json={"level": "owner"}
     )
     assert set(await _members(alice, gid)) == {alice.id, carol.id, dave.id}
+
+
+async def test_junk_ids_and_bodies_never_500(small: TestServer) -> None:
+    alice, bob = await Api.register(small), await Api.register(small)
+    group = await alice.ok("POST", "/groups", 201, json={"user_ids": [bob.id]})
+    small.core.rate_limiter.enabled = False
+    routes = [
+        ("PUT", "/users/{u}/friend"),
+        ("DELETE", "/users/{u}/friend"),
+        ("PUT", "/users/{u}/block"),
+        ("DELETE", "/users/{u}/block"),
+        ("POST", "/users/{u}/dm"),
+        ("PUT", "/groups/{g}/recipients/{u}"),
+        ("DELETE", "/groups/{g}/recipients/{u}"),
+        ("PATCH", "/groups/{g}"),
+    ]
+    junk = ["0", "-3", "abc", "1.5", "99999999999999999999999", "-99999999999999999999999"]
+    gid, uid = str(group["id"]), str(bob.id)
+    for (method, template), bad in itertools.product(routes, junk):
+        paths = {template.format(g=bad, u=uid), template.format(g=gid, u=bad)}
+        for path in paths - {template.format(g=gid, u=uid)}:
+            resp = await alice.http.request(method, path, json={"owner_id": bob.id})
+            assert resp.status_code in {400, 403, 404, 422}, (method, path, resp.text)
+            assert set(resp.json()) == {"error"}
+    bodies: list[tuple[str, str, Any]] = [
+        ("POST", "/groups", {"user_ids": "1"}),
+        ("POST", "/groups", {"user_ids": [True]}),
+        ("POST", "/groups", {"user_ids": [2**64]}),
+        ("POST", "/groups", {"name": "a\x00b", "user_ids": []}),
+        ("POST", "/groups", {"name": "x" * 5000, "user_ids": []}),
+        ("POST", "/groups", [1, 2]),
+        ("POST", "/relationships", {"handle": "a\x00b"}),
+        ("POST", "/relationships", {"handle": ""}),
+        ("POST", "/relationships", None),
+        ("PATCH", f"/groups/{group['id']}", {"owner_id": "2"}),
+        ("PATCH", f"/groups/{group['id']}", {}),
+    ]
+    for method, path, body in bodies:
+        resp = await alice.http.request(method, path, json=body)
+        assert resp.status_code in {400, 422}, (method, path, body, resp.text)
+        assert set(resp.json()) == {"error"}
+    assert set(await _members(alice, group["id"])) == {alice.id, bob.id}
