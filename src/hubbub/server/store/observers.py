@@ -34,6 +34,10 @@ def space_ids(conn: Connection, user_id: int) -> set[int]:
 
 
 def related_ids(conn: Connection, user_id: int) -> set[int]:
-    """Users with any relationship to this one, in either direction."""
-    q = select(relationships.c.other_id).where(relationships.c.user_id == user_id)
+    """Friends and pending requests, either way; a block, either way, severs observation
+    (they may still share a room, which reaches them through the room)."""
+    q = select(relationships.c.other_id).where(
+        relationships.c.user_id == user_id,
+        relationships.c.status.not_in(("blocked", "blocked_other")),
+    )
     return {int(r) for r in conn.execute(q).scalars()}
