@@ -15,6 +15,7 @@ from hubbub.server.services import spaces as spaces_service
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import emojis as emojis_store
 from hubbub.server.store import readstate as readstate_store
+from hubbub.server.store import relationships as relationships_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as spaces_store
 
@@ -51,10 +52,14 @@ def build(conn: Connection, ctx: Ctx) -> dict[str, Any]:
         "members": members,
         "emojis": emojis,
         "read_states": None if bot else readstate_store.states(conn, user.id),
-        "relationships": None,
+        "relationships": None
+        if bot
+        else relationships_store.relationships_for_ready(conn, user.id),
         "settings": None,
         "voice_states": [],
     }
+    for rel in ready["relationships"] or ():
+        people[int(rel["user_id"])] = rel["user"]
     people.pop(user.id, None)  # D.26: `users` never holds the user themself
     ready["users"] = list(people.values())
     return ready
