@@ -192,14 +192,15 @@ def _row_wire(row: RowMapping, now_ms: int) -> dict[str, Any]:
     return store.wire(row, expired=row["created_at"] < _since(now_ms))
 
 
+def pending_for(conn: Connection, user_id: int, now_ms: int) -> list[dict[str, Any]]:
+    """A user's live invitations, newest first: a pure read (e.g. for `ready`)."""
+    return [_row_wire(r, now_ms) for r in store.pending_for(conn, user_id, _since(now_ms))]
+
+
 async def pending(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
     """The caller's live invitations, newest first."""
     now = core.clock.now_ms()
-
-    def read(conn: Connection) -> list[dict[str, Any]]:
-        return [_row_wire(r, now) for r in store.pending_for(conn, ctx.user_id, _since(now))]
-
-    return await core.db.read(read)
+    return await core.db.read(lambda conn: pending_for(conn, ctx.user_id, now))
 
 
 def _open_txn(tx: Tx, row: RowMapping | None, invitation_id: int) -> RowMapping:
