@@ -107,20 +107,31 @@ async def private_room(server: TestServer, owner: Api, **fields: Any) -> dict[st
     return found
 
 
+# Logged on every connect and disconnect of anyone an observer shares a room with: tests
+# that are not about presence skip them (`Gateway.connect(..., presence=True)` keeps them).
+PRESENCE = "presence.updated"
+
+
 class Gateway:
     """A raw gateway connection."""
 
-    def __init__(self, ws: ClientConnection) -> None:
+    def __init__(self, ws: ClientConnection, presence: bool = False) -> None:
         self.ws = ws
         self.ready: dict[str, Any] = {}
+        self.presence = presence
         OPEN.append(self)
 
     @classmethod
     async def connect(
-        cls, server: TestServer | str, token: str | None, cursor: str | None = None
+        cls,
+        server: TestServer | str,
+        token: str | None,
+        cursor: str | None = None,
+        *,
+        presence: bool = False,
     ) -> Gateway:
         url = server if isinstance(server, str) else server.ws_url
-        gw = cls(await websockets.connect(url, max_size=None))
+        gw = cls(await websockets.connect(url, max_size=None), presence)
         hello: dict[str, Any] = {"op": "hello", "token": token}
         if cursor is not None:
             hello["cursor"] = cursor
@@ -133,9 +144,11 @@ class Gateway:
         await self.ws.send(orjson.dumps(frame).decode())
 
     async def recv(self, timeout: float = 10) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.ws.recv(), timeout)
-        frame: dict[str, Any] = orjson.loads(raw)
-        return frame
+        async with asyncio.timeout(timeout):
+            while True:
+                frame: dict[str, Any] = orjson.loads(await self.ws.recv())
+                if self.presence or frame.get("type") != PRESENCE or frame.get("op") != "event":
+                    return frame
 
     async def event(self, type_: str | None = None, timeout: float = 10) -> dict[str, Any]:
         """The next event frame (of `type_`, skipping others)."""

@@ -43,19 +43,18 @@ async def test_connect_then_offline_after_the_grace(backend: str) -> None:
     async with TestServer(clock=clock, database=await database_for(backend)) as server:
         tracker: PresenceTracker = server.core.extras["presence"]
         alice, bob, _room = await _pair(server)
-        a_gw = await Gateway.connect(server, alice.token)
-        own = await a_gw.event("presence.updated")  # the user is one of their observers
-        assert own["data"] == {
-            "user_id": alice.id,
-            "status": "online",
-            "last_seen_at": iso_ms(clock.now_ms()),
-        }
-        assert own["seq"] is not None  # logged
+        a_gw = await Gateway.connect(server, alice.token, presence=True)
         connected_at = clock.now_ms()
-        b_gw = await Gateway.connect(server, bob.token)
+        b_gw = await Gateway.connect(server, bob.token, presence=True)
         seen = await a_gw.event("presence.updated")
-        assert seen["data"]["user_id"] == bob.id and seen["data"]["status"] == "online"
-        assert seen["actor"]["id"] == bob.id
+        assert seen["data"] == {
+            "user_id": bob.id,
+            "status": "online",
+            "last_seen_at": iso_ms(connected_at),
+        }
+        assert seen["actor"]["id"] == bob.id and seen["seq"] is not None  # logged
+        # Logged before the handshake read the log: a connection's own `ready` is past it.
+        await b_gw.no_event(0.2)
         assert await alice.ok("GET", f"/users/{bob.id}/presence") == {
             "user_id": bob.id,
             "status": "online",
@@ -94,17 +93,16 @@ async def test_a_quick_reconnect_logs_nothing(sqlite_server: TestServer) -> None
     server = sqlite_server
     tracker: PresenceTracker = server.core.extras["presence"]
     alice, bob, _room = await _pair(server)
-    a_gw = await Gateway.connect(server, alice.token)
-    await a_gw.event("presence.updated")
-    b_gw = await Gateway.connect(server, bob.token)
+    a_gw = await Gateway.connect(server, alice.token, presence=True)
+    b_gw = await Gateway.connect(server, bob.token, presence=True)
     assert (await a_gw.event("presence.updated"))["data"]["status"] == "online"
     await b_gw.close()
     await _until_offline(tracker, bob.id)
-    again = await Gateway.connect(server, bob.token)
+    again = await Gateway.connect(server, bob.token, presence=True)
     await tracker.tick()
     await a_gw.no_event(0.3)
     # Two connections: closing one leaves the user online.
-    second = await Gateway.connect(server, bob.token)
+    second = await Gateway.connect(server, bob.token, presence=True)
     await second.close()
     await a_gw.no_event(0.3)
     assert (await alice.ok("GET", f"/users/{bob.id}/presence"))["status"] == "online"
@@ -115,11 +113,9 @@ async def test_invisible_busy_and_the_users_own_view() -> None:
     clock = ManualClock()
     async with TestServer(clock=clock) as server:
         alice, bob, room = await _pair(server)
-        a_gw = await Gateway.connect(server, alice.token)
+        a_gw = await Gateway.connect(server, alice.token, presence=True)
+        b_gw = await Gateway.connect(server, bob.token, presence=True)
         await a_gw.event("presence.updated")
-        b_gw = await Gateway.connect(server, bob.token)
-        await a_gw.event("presence.updated")
-        await b_gw.event("presence.updated")  # bob's own online
 
         clock.advance(60)
         mine = await bob.ok("PUT", "/users/me/presence", json={"status": "invisible"})
@@ -147,7 +143,7 @@ async def test_invisible_busy_and_the_users_own_view() -> None:
 
         # An invisible user's comings and goings stay hidden.
         await b_gw.close()
-        again = await Gateway.connect(server, bob.token)
+        again = await Gateway.connect(server, bob.token, presence=True)
         await a_gw.no_event(0.3)
 
         await bob.ok("PUT", "/users/me/presence", json={"status": "busy"})
@@ -161,8 +157,7 @@ async def test_invisible_busy_and_the_users_own_view() -> None:
 async def test_batch_reads_and_bad_input(sqlite_server: TestServer) -> None:
     server = sqlite_server
     alice, bob, _room = await _pair(server)
-    gw = await Gateway.connect(server, bob.token)
-    await gw.event("presence.updated")
+    gw = await Gateway.connect(server, bob.token, presence=True)
     found = await alice.ok("GET", "/presence", params={"user_ids": f"{bob.id},{alice.id},999999"})
     assert [(p["user_id"], p["status"]) for p in found["presence"]] == [
         (bob.id, "online"),
