@@ -106,6 +106,14 @@ from hubbub.protocol.events_rooms import (
     RoomOpened,
     RoomStateEvent,
 )
+from hubbub.protocol.events_sessions import (
+    SessionCreated,
+    SessionDeleted,
+    SessionDeletedAll,
+    SessionEvent,
+    SessionLoggedOut,
+    SessionUpdated,
+)
 from hubbub.protocol.events_spaces import (
     AuditEntryCreated,
     RoleCreated,
@@ -131,6 +139,7 @@ from hubbub.protocol.models import (
     ReadState,
 )
 from hubbub.protocol.models_inbox import Invitation
+from hubbub.protocol.models_people import Session
 from hubbub.protocol.models_profiles import UserMerge, UserStats, UserWipe
 from hubbub.protocol.models_relations import Relationship
 
@@ -220,6 +229,13 @@ __all__ = [
     "SearchHit",
     "ServerEvent",
     "ServiceUnavailable",
+    "Session",
+    "SessionCreated",
+    "SessionDeleted",
+    "SessionDeletedAll",
+    "SessionEvent",
+    "SessionLoggedOut",
+    "SessionUpdated",
     "Space",
     "SpaceCreated",
     "SpaceDeleted",

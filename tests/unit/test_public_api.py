@@ -106,6 +106,16 @@ MODELS |= {"UserStats", "UserWipe", "UserMerge"}
 # Relationships (issue 5).
 EVENTS |= {"RelationshipUpdated", "PrivateMessage"}
 MODELS |= {"Relationship"}
+# Sessions (issue 5).
+EVENTS |= {
+    "SessionEvent",
+    "SessionCreated",
+    "SessionUpdated",
+    "SessionDeleted",
+    "SessionDeletedAll",
+    "SessionLoggedOut",
+}
+MODELS |= {"Session"}
 CLIENT = {
     "Client",
     "Room",

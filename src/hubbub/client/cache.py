@@ -130,10 +130,11 @@ class Cache(SpaceCache):
 
     # -- folding gateway state -------------------------------------------------------
 
-    def apply_ready(self, frame: dict[str, Any]) -> tuple[User, list[Room]]:
+    def apply_ready(self, frame: dict[str, Any]) -> tuple[User | None, list[Room]]:
         """Adopt the `ready` frame. The room set is replaced: after a re-sync, rooms we
-        lost access to while away must disappear."""
-        self.me = self.store_user(models.User.model_validate(frame["user"]))
+        lost access to while away must disappear. An anonymous reader's has no user."""
+        user = frame.get("user")
+        self.me = None if user is None else self.store_user(models.User.model_validate(user))
         rooms = [models.Room.model_validate(r) for r in frame.get("rooms") or []]
         self._rooms = {}
         self.relationships = {

@@ -32,7 +32,7 @@ from hubbub.client.lifecycle import Ready, Resumed
 from hubbub.client.notifications import Notification, NotificationList
 from hubbub.client.objects import Message, Room, SearchHit, Space, User
 from hubbub.client.session import Backoff
-from hubbub.errors import ServiceUnavailable, Unauthorized
+from hubbub.errors import ServiceUnavailable
 from hubbub.protocol.events import (
     Event,
     MessageCreated,
@@ -394,8 +394,8 @@ class Client:
             raise RuntimeError("this client was closed; create a new one")
         if self._task is not None:
             raise RuntimeError("start() was already called")
-        if not self.token:
-            raise Unauthorized("no token: pass token=… or use `await Client.login(…)`")
+        # Without a token the gateway connects as an anonymous reader (ID-03): read-only,
+        # following the server's public rooms (a server may refuse it: Unauthorized).
         self._first_ready = asyncio.get_running_loop().create_future()
         self._gateway = Gateway(
             self.gateway_url,

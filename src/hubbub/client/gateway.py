@@ -67,7 +67,7 @@ class Gateway:
     def __init__(
         self,
         url: str,
-        token: str,
+        token: str | None,
         *,
         on_ready: ReadyCallback,
         on_event: FrameCallback,

@@ -154,13 +154,35 @@ class HTTPClient(
     # -- auth ------------------------------------------------------------------------
 
     async def register(
-        self, username: str, password: str, *, display_name: str | None = None
+        self,
+        username: str,
+        password: str,
+        *,
+        display_name: str | None = None,
+        session_name: str | None = None,
+        client: str | None = None,
     ) -> AuthResult:
-        body = _body(username=username, password=password, display_name=display_name)
+        """A new account and its first session; `session_name` labels the session (a
+        device name) and `client` names the software (default: the User-Agent)."""
+        body = _body(
+            username=username,
+            password=password,
+            display_name=display_name,
+            session_name=session_name,
+            client=client,
+        )
         return AuthResult.model_validate(await self.request("POST", "/auth/register", json=body))
 
-    async def login(self, username: str, password: str) -> AuthResult:
-        body = {"username": username, "password": password}
+    async def login(
+        self,
+        username: str,
+        password: str,
+        *,
+        session_name: str | None = None,
+        client: str | None = None,
+    ) -> AuthResult:
+        """A new session; `session_name` and `client` label it as for `register`."""
+        body = _body(username=username, password=password, session_name=session_name, client=client)
         return AuthResult.model_validate(await self.request("POST", "/auth/login", json=body))
 
     async def logout(self) -> None:

@@ -57,7 +57,8 @@ class Ready(LifecycleEvent):
     (re)connect. On a resume the missed events follow this event."""
 
     type_name = "session.ready"
-    user: User
+    user: User | None
+    """The logged-in user; None for an anonymous (read-only) client."""
     rooms: list[Room] = field(default_factory=list)
     session_id: str = ""
     cursor: str | None = None

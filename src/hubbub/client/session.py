@@ -121,8 +121,11 @@ def fatal_error(code: int, reason: str, error_frame: dict[str, Any] | None) -> H
     return cls(message, code=str(wire_code) if wire_code else None, details={"close_code": code})
 
 
-def hello_frame(token: str, cursor: Cursor) -> dict[str, Any]:
-    frame: dict[str, Any] = {"op": Op.HELLO.value, "token": token}
+def hello_frame(token: str | None, cursor: Cursor) -> dict[str, Any]:
+    """The `hello`; without a token the connection is an anonymous reader's (ID-03)."""
+    frame: dict[str, Any] = {"op": Op.HELLO.value}
+    if token is not None:
+        frame["token"] = token
     if cursor.wire is not None:
         frame["cursor"] = cursor.wire
     return frame

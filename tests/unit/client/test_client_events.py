@@ -179,6 +179,12 @@ def test_registry_is_one_to_one() -> None:
         "role.deleted",
         "role.ranks_updated",
         "audit.entry.created",
+        # sessions (protocol/events_sessions.py)
+        "session.created",
+        "session.updated",
+        "session.deleted",
+        "session.deleted_all",
+        "session.logged_out",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
