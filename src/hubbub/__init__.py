@@ -84,6 +84,7 @@ from hubbub.protocol.events_lifecycle import (
     MessagesMovedIn,
     MessagesMovedOut,
 )
+from hubbub.protocol.events_presence import PresenceUpdated, UserSettingsUpdated
 from hubbub.protocol.events_profiles import UserEvent, UserMerged, UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import (
     EditingEvent,
@@ -140,6 +141,7 @@ from hubbub.protocol.models import (
 )
 from hubbub.protocol.models_inbox import Invitation
 from hubbub.protocol.models_people import Session
+from hubbub.protocol.models_presence import RoomPresence, SettingsChange, UserPresence
 from hubbub.protocol.models_profiles import UserMerge, UserStats, UserWipe
 from hubbub.protocol.models_relations import Relationship
 
@@ -199,6 +201,7 @@ __all__ = [
     "NotificationEvent",
     "NotificationRead",
     "PayloadTooLarge",
+    "PresenceUpdated",
     "PrivateMessage",
     "RateLimited",
     "Reaction",
@@ -224,6 +227,7 @@ __all__ = [
     "RoomDeleted",
     "RoomEvent",
     "RoomOpened",
+    "RoomPresence",
     "RoomStateEvent",
     "RoomUpdated",
     "SearchHit",
@@ -236,6 +240,7 @@ __all__ = [
     "SessionEvent",
     "SessionLoggedOut",
     "SessionUpdated",
+    "SettingsChange",
     "Space",
     "SpaceCreated",
     "SpaceDeleted",
@@ -257,6 +262,8 @@ __all__ = [
     "UserEvent",
     "UserMerge",
     "UserMerged",
+    "UserPresence",
+    "UserSettingsUpdated",
     "UserStats",
     "UserUpdated",
     "UserWipe",

@@ -116,6 +116,9 @@ EVENTS |= {
     "SessionLoggedOut",
 }
 MODELS |= {"Session"}
+# Presence and settings (issue 5).
+EVENTS |= {"PresenceUpdated", "UserSettingsUpdated"}
+MODELS |= {"UserPresence", "RoomPresence", "SettingsChange"}
 CLIENT = {
     "Client",
     "Room",

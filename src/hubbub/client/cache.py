@@ -19,6 +19,7 @@ import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from hubbub.client.cache_presence import PresenceCache
 from hubbub.client.cache_spaces import SpaceCache
 from hubbub.client.objects import IdentityMap, Message, Room, User
 from hubbub.client.snapshots import patched
@@ -51,7 +52,7 @@ __all__ = ["Cache"]
 _log = logging.getLogger(__name__)
 
 
-class Cache(SpaceCache):
+class Cache(SpaceCache, PresenceCache):
     def __init__(self, client: Client, *, max_messages: int = 1000) -> None:
         self._client = client
         self.max_messages = max_messages
@@ -64,6 +65,7 @@ class Cache(SpaceCache):
         # user id → this user's relationship with them (D.31); absent = none.
         self.relationships: dict[int, str] = {}
         self._init_spaces()
+        self._init_presence()
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -141,6 +143,7 @@ class Cache(SpaceCache):
             int(r["user_id"]): str(r["status"]) for r in frame.get("relationships") or []
         }
         self.apply_ready_spaces(frame)
+        self.apply_ready_presence(frame)
         return self.me, [self.store_room(r) for r in rooms]
 
     def apply(self, event: ServerEvent) -> None:
@@ -207,7 +210,7 @@ class Cache(SpaceCache):
             self.set_relationship(event.user_id, event.status)
         elif isinstance(event, UserUpdated | UserWiped):
             self._apply_user_event(event)
-        else:
+        elif not self.apply_presence_event(event):
             self.apply_space_event(event)
 
     def _apply_user_event(self, event: UserUpdated | UserWiped) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -43,6 +43,7 @@ from hubbub.protocol.events_content import NotificationCreated
 from hubbub.protocol.events_relations import PrivateMessage
 from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
 from hubbub.protocol.models import AccessMode, RoomKind
+from hubbub.protocol.models_presence import RoomPresence, SettingsChange, UserPresence
 
 __all__ = ["Client"]
 
@@ -356,6 +357,49 @@ class Client:
         """Join a space by invite code."""
         state = self.cache.apply_space_state(await self.http.accept_invite(code))
         return self.cache.store_space(state.space)
+
+    # -- presence and settings (issue 5) ---------------------------------------------
+
+    async def set_presence(self, status: str) -> UserPresence:
+        """Choose `online` (automatic), `idle`, `busy` or `invisible` (others see you
+        offline); your own view comes back. Other users hear of it as `PresenceUpdated`."""
+        mine = await self.http.set_presence(status)
+        self.cache.own_presence = mine.chosen or status
+        return mine
+
+    async def fetch_presence(self, user_ids: Iterable[int | User]) -> dict[int, UserPresence]:
+        """Several users' presence now (≤ 100); the cache's `presences` follows."""
+        ids = [u.id if isinstance(u, User) else int(u) for u in user_ids]
+        found = await self.http.fetch_presence(ids)
+        for user_id, presence in found.items():
+            if self.user is None or user_id != self.user.id:
+                self.cache.presences[user_id] = presence.status
+        return found
+
+    async def room_presence(self, room: int | Room) -> RoomPresence:
+        """`current_users` (connected now) and `pingable_users` (D.100) of a room."""
+        return await self.http.room_presence(room.id if isinstance(room, Room) else room)
+
+    async def mute_room(self, room: int | Room, muted: bool = True) -> bool:
+        """Mute (or unmute) a room you belong to: you leave its `pingable_users`."""
+        return await self.http.mute_room(room.id if isinstance(room, Room) else room, muted)
+
+    async def settings(self) -> dict[str, Any]:
+        """Your settings document (key → value), fetched now; the cache holds it from then
+        on, so `UserSettingsUpdated` carries `before`/`after` (D.49). Not for bots."""
+        self.cache.adopt_settings(await self.http.get_settings())
+        return dict(self.cache.settings or {})
+
+    async def update_settings(
+        self, changes: Mapping[str, Any] | None = None, /, **more: Any
+    ) -> SettingsChange:
+        """Set keys (`update_settings(theme="dark")` or with a mapping); None clears a key.
+        Your sessions, this one included, get `UserSettingsUpdated`."""
+        return await self.http.update_settings(changes, **more)
+
+    async def clear_settings(self, keys: Iterable[str]) -> SettingsChange:
+        """Remove keys from your settings document."""
+        return await self.http.clear_settings(keys)
 
     # -- notifications (content area) ------------------------------------------------
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from hubbub.client.objects.base import _Entity
 from hubbub.protocol import models
+from hubbub.protocol.models_presence import UserPresence
 from hubbub.protocol.models_profiles import UserStats
 from hubbub.protocol.models_relations import Relationship
 
@@ -111,6 +112,21 @@ class User(_Entity[models.User | models.Actor]):
     async def open_dm(self) -> Room:
         """The DM room with this user, opened if needed (idempotent)."""
         return self._client.cache.store_room(await self._client.http.open_dm(self.id))
+
+    # -- presence (issue 5) ------------------------------------------------------------
+
+    @property
+    def presence(self) -> str | None:
+        """The status last heard for this user (online | idle | busy | offline), from
+        PresenceUpdated events and `fetch_presence`; None if nothing was heard yet."""
+        return self._client.cache.presences.get(self.id)
+
+    async def fetch_presence(self) -> UserPresence:
+        """This user's presence now (your own view, with `chosen`, if it is you)."""
+        found = await self._client.fetch_presence([self.id])
+        if self.id not in found:
+            raise LookupError(f"user {self.id} has no presence (deleted?)")
+        return found[self.id]
 
     async def fetch(self) -> User:
         return await self._client.fetch_user(self.id)
