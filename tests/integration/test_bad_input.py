@@ -59,7 +59,8 @@ JUNK_BODIES: list[bytes] = [
     b"\xff\xfe",
     b'{"content": "' + b"x" * 5000 + b'"}',
 ]
-JUNK_IDS = ["0", "-1", "abc", "1.5", "99999999999999999999999", "%00", "1e3"]
+# -1 and -2 are the system users (Community, Feeds): real, readable accounts.
+JUNK_IDS = ["0", "-7", "abc", "1.5", "99999999999999999999999", "%00", "1e3"]
 
 
 def _paths(template: str, ids: dict[str, str]) -> str:

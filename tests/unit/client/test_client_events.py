@@ -185,6 +185,15 @@ def test_registry_is_one_to_one() -> None:
         "session.deleted",
         "session.deleted_all",
         "session.logged_out",
+        # people (protocol/events_profiles.py, events_relations.py, events_presence.py,
+        # events_inbox.py)
+        "user.updated",
+        "user.wiped",
+        "user.merged",
+        "relationship.updated",
+        "presence.updated",
+        "user.settings.updated",
+        "invitation.updated",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
