@@ -11,7 +11,7 @@ from tests.integration.wire import Api, Gateway
 
 
 async def _replayed(server: TestServer, api: Api, cursor: str, count: int) -> list[dict[str, Any]]:
-    gw = await Gateway.connect(server, api.token, cursor=cursor)
+    gw = await Gateway.connect(server, api.token, cursor=cursor, presence=True)
     frames = [await gw.event() for _ in range(count)]
     done = await gw.recv()
     assert done["op"] == "resumed" and done["replayed"] == count
@@ -31,7 +31,8 @@ async def test_live_resume_and_long_poll_agree_for_every_message_event(server: T
     await bob.ok("POST", f"/rooms/{other}/join")
     views: dict[str, tuple[Api, Gateway]] = {}
     for label, api in (("alice", alice), ("bob", bob)):
-        views[label] = (api, await Gateway.connect(server, api.token))
+        # Every event, presence included: bob's arrival is logged after alice's cursor.
+        views[label] = (api, await Gateway.connect(server, api.token, presence=True))
     cursors = {label: gw.ready["cursor"] for label, (_api, gw) in views.items()}
 
     first = await alice.send(room, f"hello @{bob.user['handle']}")  # mention → notification
