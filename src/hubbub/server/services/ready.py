@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from hubbub.server.services import presence, user_settings
 from hubbub.server.services import spaces as spaces_service
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import emojis as emojis_store
@@ -55,13 +56,16 @@ def build(conn: Connection, ctx: Ctx) -> dict[str, Any]:
         "relationships": None
         if bot
         else relationships_store.relationships_for_ready(conn, user.id),
-        "settings": None,
+        "settings": None if bot else user_settings.settings_for_ready(conn, user.id),
         "voice_states": [],
     }
     for rel in ready["relationships"] or ():
         people[int(rel["user_id"])] = rel["user"]
     people.pop(user.id, None)  # D.26: `users` never holds the user themself
     ready["users"] = list(people.values())
+    # As others see them: invisible users show offline (the user's own choice is in `me`).
+    shown = presence.presence_of_txn(conn, [user.id, *people])
+    ready["presences"] = {str(uid): status for uid, status in shown.items()}
     return ready
 
 
