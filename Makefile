@@ -31,7 +31,7 @@ unit: $(VENV)/.dev
 	$(BIN)/pytest -q tests/unit
 
 test: lint typecheck
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 bench: $(VENV)/.server
 	$(BIN)/python bench/fanout.py

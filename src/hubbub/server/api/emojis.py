@@ -4,25 +4,22 @@ image itself, served without authentication because rendered messages embed it."
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
-from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import UploadFile
 
-from hubbub.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from hubbub.errors import BadRequest, PayloadTooLarge
 from hubbub.protocol.models_extras import Emoji
+from hubbub.server.api import uploads
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.api.responses import JSON
 from hubbub.server.services import emojis
 
 router = APIRouter(tags=["emojis"])
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
-# Room for the multipart framing around the image (boundary, part headers, the name).
-MULTIPART_OVERHEAD = 16 * 1024
-BODY_LIMIT = emojis.MAX_BYTES + MULTIPART_OVERHEAD
+BODY_LIMIT = emojis.MAX_BYTES + uploads.MULTIPART_OVERHEAD
 UPLOAD_PATH = re.compile(r"^/api/v1/spaces/[^/]+/emojis/?$")
 
 
@@ -44,49 +41,9 @@ def _too_large() -> PayloadTooLarge:
     )
 
 
-async def _limited(request: Request) -> AsyncGenerator[bytes, None]:
-    # Content-Length was checked by the middleware; a chunked body is counted here.
-    total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > BODY_LIMIT:
-            raise _too_large()
-        yield chunk
-
-
-async def _form(request: Request) -> FormData:
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise UnsupportedMediaType(
-            "send the image as multipart/form-data", code="multipart_required"
-        )
-    parser = MultiPartParser(
-        request.headers, _limited(request), max_files=1, max_fields=2, max_part_size=1024
-    )
-    try:
-        return await parser.parse()
-    except MultiPartException as exc:
-        raise BadRequest(
-            f"malformed multipart body: {exc.message}", code="invalid_multipart"
-        ) from exc
-
-
-_UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "name"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "name": {"type": "string", "pattern": "^[a-z0-9_]{2,32}$"},
-                    },
-                }
-            }
-        },
-    }
-}
+_UPLOAD_BODY = uploads.openapi_body(
+    ("name",), name={"type": "string", "pattern": "^[a-z0-9_]{2,32}$"}
+)
 
 
 @router.post(
@@ -94,7 +51,9 @@ _UPLOAD_BODY = {
 )
 async def create_emoji(request: Request, core: CoreDep, ctx: CtxDep, space_id: Id) -> JSON:
     """Upload a custom emoji (`file`: PNG, GIF, WebP or JPEG ≤ 256 KiB; `name`)."""
-    form = await _form(request)
+    form = await uploads.read_form(
+        request, limit=emojis.MAX_BYTES, too_large=_too_large(), max_fields=2
+    )
     try:
         file, name = form.get("file"), form.get("name")
         if not isinstance(file, UploadFile):

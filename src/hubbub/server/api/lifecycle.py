@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import UploadFile
 
-from hubbub.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from hubbub.errors import BadRequest, PayloadTooLarge
 from hubbub.protocol.models import Attachment, Message
-from hubbub.server.api import emojis, profiles
+from hubbub.server.api import emojis, profiles, uploads
 from hubbub.server.api.bodies import Body
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.api.responses import JSON
@@ -24,8 +23,6 @@ from hubbub.server.settings import Settings
 router = APIRouter(tags=["lifecycle"])
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PositiveId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-# Room for the multipart framing around the file (boundaries, part headers, a nonce).
-MULTIPART_OVERHEAD = 64 * 1024
 UPLOAD_PATH = re.compile(r"^/api/v1/rooms/[^/]+/attachments/?$")
 CHUNK = 64 * 1024
 
@@ -85,28 +82,12 @@ async def append_embeds(body: EmbedsAppend, core: CoreDep, ctx: CtxDep, message_
     return JSON(await embeds.append(core, ctx, message_id, body.embeds, nonce=body.nonce))
 
 
-_UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "nonce": {"type": "string", "maxLength": 64},
-                    },
-                }
-            }
-        },
-    }
-}
+_UPLOAD_BODY = uploads.openapi_body(nonce={"type": "string", "maxLength": 64})
 
 
 def body_limit(settings: Settings) -> Callable[[str], tuple[int, str] | None]:
     """For the app's body-size middleware: uploads may be larger than other bodies."""
-    limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+    limit = settings.max_upload_bytes + uploads.MULTIPART_OVERHEAD
 
     def for_path(path: str) -> tuple[int, str] | None:
         if UPLOAD_PATH.match(path):
@@ -116,38 +97,10 @@ def body_limit(settings: Settings) -> Callable[[str], tuple[int, str] | None]:
     return for_path
 
 
-async def _limited(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
-    # Content-Length was checked by the middleware; a chunked body is counted here.
-    total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > limit:
-            raise PayloadTooLarge(
-                f"uploads are limited to {limit - MULTIPART_OVERHEAD} bytes",
-                code="file_too_large",
-                details={"limit": limit - MULTIPART_OVERHEAD},
-            )
-        yield chunk
-
-
-async def _form(request: Request, max_upload: int) -> FormData:
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise UnsupportedMediaType(
-            "send the file as multipart/form-data", code="multipart_required"
-        )
-    parser = MultiPartParser(
-        request.headers,
-        _limited(request, max_upload + MULTIPART_OVERHEAD),
-        max_files=1,
-        max_fields=4,
-        max_part_size=1024,
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"uploads are limited to {limit} bytes", code="file_too_large", details={"limit": limit}
     )
-    try:
-        return await parser.parse()
-    except MultiPartException as exc:
-        raise BadRequest(
-            f"malformed multipart body: {exc.message}", code="invalid_multipart"
-        ) from exc
 
 
 @router.post(
@@ -159,7 +112,8 @@ async def _form(request: Request, max_upload: int) -> FormData:
 )
 async def upload(request: Request, core: CoreDep, ctx: CtxDep, room_id: Id) -> JSON:
     """Upload a file (`file` field, optional `nonce`) to a room; a message then carries it."""
-    form = await _form(request, core.settings.max_upload_bytes)
+    limit = core.settings.max_upload_bytes
+    form = await uploads.read_form(request, limit=limit, too_large=_too_large(limit), max_fields=4)
     try:
         file, nonce = form.get("file"), form.get("nonce")
         if not isinstance(file, UploadFile):

@@ -7,16 +7,15 @@ User ids in paths may be negative: -1 and -2 are the reserved system users (ID-0
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
-from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import UploadFile
 
-from hubbub.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from hubbub.errors import BadRequest, PayloadTooLarge
 from hubbub.protocol.models import User
+from hubbub.server.api import uploads
 from hubbub.server.api.bodies import Body
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.api.responses import JSON
@@ -26,7 +25,6 @@ from hubbub.server.settings import Settings
 router = APIRouter(tags=["profiles"])
 UserId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
 AvatarKey = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-MULTIPART_OVERHEAD = 16 * 1024
 UPLOAD_PATH = re.compile(r"^/api/v1/users/me/avatar/?$")
 _NO_CONTENT: dict[str, Any] = {"status_code": 204, "response_class": Response}
 
@@ -77,7 +75,7 @@ class Merged(BaseModel):
 def body_limit(path: str, settings: Settings) -> tuple[int, str] | None:
     """For the app's body-size middleware: an avatar upload may be larger than a body."""
     if UPLOAD_PATH.match(path):
-        return (settings.max_avatar_bytes + MULTIPART_OVERHEAD, "avatar_too_large")
+        return (settings.max_avatar_bytes + uploads.MULTIPART_OVERHEAD, "avatar_too_large")
     return None
 
 
@@ -87,43 +85,7 @@ def _too_large(limit: int) -> PayloadTooLarge:
     )
 
 
-async def _form(request: Request, limit: int) -> FormData:
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise UnsupportedMediaType(
-            "send the image as multipart/form-data", code="multipart_required"
-        )
-
-    async def limited() -> AsyncGenerator[bytes, None]:
-        total = 0
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > limit + MULTIPART_OVERHEAD:
-                raise _too_large(limit)
-            yield chunk
-
-    parser = MultiPartParser(request.headers, limited(), max_files=1, max_fields=1)
-    try:
-        return await parser.parse()
-    except MultiPartException as exc:
-        raise BadRequest(
-            f"malformed multipart body: {exc.message}", code="invalid_multipart"
-        ) from exc
-
-
-_UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
+_UPLOAD_BODY = uploads.openapi_body()
 
 
 # -- own profile ----------------------------------------------------------------------
@@ -140,7 +102,7 @@ async def edit_profile(body: ProfileEdit, core: CoreDep, ctx: CtxDep) -> JSON:
 async def set_avatar(request: Request, core: CoreDep, ctx: CtxDep) -> JSON:
     """Upload an avatar (`file`: PNG, GIF, WebP or JPEG; at most `max_avatar_bytes`)."""
     limit = core.settings.max_avatar_bytes
-    form = await _form(request, limit)
+    form = await uploads.read_form(request, limit=limit, too_large=_too_large(limit))
     try:
         file = form.get("file")
         if not isinstance(file, UploadFile):
