@@ -165,7 +165,6 @@ def delete_relations_txn(conn: Connection, user_id: int) -> None:
     )
 
 
-
 def remove_memberships_txn(conn: Connection, user_id: int, room_ids: list[int]) -> None:
     if room_ids:
         conn.execute(
