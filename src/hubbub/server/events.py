@@ -173,6 +173,26 @@ def room_event(
     )
 
 
+def member_left(
+    room_id: int,
+    user_id: int,
+    actor: dict[str, Any] | None,
+    reason: str,
+    role: str,
+    by: int | None,
+) -> list[LogEvent]:
+    """`room.member.left` to the room (and the member), then `room.deleted` to the member
+    alone, so that their client drops the room and their scope loses it."""
+    left = {"user_id": user_id, "reason": reason, "actor_id": by, "role": role}
+    gone = {"reason": "left" if reason == "left" else "access_lost", "role": role}
+    return [
+        room_event("room.member.left", room_id, actor, left, target_user_id=user_id),
+        room_event(
+            "room.deleted", room_id, actor, gone, audience=Audience.USER, target_user_id=user_id
+        ),
+    ]
+
+
 def space_event(
     type_: str,
     space_id: int,

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from hubbub.errors import BadRequest, Conflict, Forbidden, NotFound
-from hubbub.server.events import Audience, LogEvent, room_event
+from hubbub.server.events import Audience, LogEvent, member_left, room_event
 from hubbub.server.services import audit
 from hubbub.server.services import room_settings as settings
 from hubbub.server.services.access import RoomAccess, room_access, room_not_found
@@ -258,30 +258,6 @@ async def add_recipient(core: Core, ctx: Ctx, room_id: int, user_id: int) -> dic
     return await core.log.run(job)
 
 
-def _left(
-    room_id: int, user_id: int, actor: dict[str, Any], reason: str, role: str, by: int | None
-) -> list[LogEvent]:
-    """room.member.left to the room (and the member), then room.deleted to the member
-    alone, so their client drops the room."""
-    return [
-        room_event(
-            "room.member.left",
-            room_id,
-            actor,
-            {"user_id": user_id, "reason": reason, "actor_id": by, "role": role},
-            target_user_id=user_id,
-        ),
-        room_event(
-            "room.deleted",
-            room_id,
-            actor,
-            {"reason": "left" if reason == "left" else "access_lost", "role": role},
-            audience=Audience.USER,
-            target_user_id=user_id,
-        ),
-    ]
-
-
 def _owner_changed(
     tx: Tx, room_id: int, actor: dict[str, Any] | None, actor_id: int | None, new: int
 ) -> None:
@@ -319,7 +295,7 @@ def leave_group_txn(tx: Tx, ctx: Ctx, access: RoomAccess) -> None:
     heir = store.oldest_member(conn, room_id, besides=me)
     rooms_store.remove_member_txn(conn, room_id, me)
     actor = ctx.user.snapshot()
-    for event in _left(room_id, me, actor, "left", role, None):
+    for event in member_left(room_id, me, actor, "left", role, None):
         tx.emit(event)
     if heir is None:
         rooms_store.soft_delete_room_txn(conn, room_id, tx.now_ms)
@@ -352,7 +328,8 @@ async def remove_recipient(core: Core, ctx: Ctx, room_id: int, user_id: int) -> 
         if role is None:
             raise NotFound(f"user {user_id} is not in this group", code="member_not_found")
         rooms_store.remove_member_txn(conn, room_id, user_id)
-        for event in _left(room_id, user_id, ctx.user.snapshot(), "removed", role, ctx.user_id):
+        actor = ctx.user.snapshot()
+        for event in member_left(room_id, user_id, actor, "removed", role, ctx.user_id):
             tx.emit(event)
 
     await core.log.run(job)

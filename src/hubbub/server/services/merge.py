@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from hubbub.errors import BadRequest, Conflict, Forbidden
-from hubbub.server.events import Audience, room_event
+from hubbub.server.events import member_left, room_event
 from hubbub.server.services import observers, sessions, space_members
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.profiles import not_found
@@ -49,19 +49,8 @@ def _moved_txn(
     tx: Tx, m: Membership, source: UserRow, target: UserRow, actor: dict[str, Any]
 ) -> None:
     """Room events for a membership that passed from source to target."""
-    left = {"user_id": source.id, "reason": "merged", "actor_id": actor["id"], "role": m.role}
-    tx.emit(room_event("room.member.left", m.room_id, actor, left, target_user_id=source.id))
-    gone = {"reason": "access_lost", "role": m.role}
-    tx.emit(
-        room_event(
-            "room.deleted",
-            m.room_id,
-            actor,
-            gone,
-            audience=Audience.USER,
-            target_user_id=source.id,
-        )
-    )
+    for ev in member_left(m.room_id, source.id, actor, "merged", m.role, actor["id"]):
+        tx.emit(ev)
     now = tx.now_ms
     member = rooms_store.member_wire(
         m.room_id, {**target.snapshot(), "role": m.role, "level": m.level, "joined_at": now}

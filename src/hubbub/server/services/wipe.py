@@ -29,7 +29,14 @@ from typing import Any
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from hubbub.errors import BadRequest, Conflict, Forbidden, ValidationError
-from hubbub.server.events import Audience, LogEvent, observers_event, room_event, space_event
+from hubbub.server.events import (
+    Audience,
+    LogEvent,
+    member_left,
+    observers_event,
+    room_event,
+    space_event,
+)
 from hubbub.server.services import audit, auth, dms, observers, sessions, space_members
 from hubbub.server.services.access import room_access
 from hubbub.server.services.core import Core, Ctx
@@ -120,19 +127,8 @@ def _leave_rooms_txn(tx: Tx, user: UserRow, actor: dict[str, Any] | None) -> Non
             dms.leave_group_txn(tx, me, room_access(conn, user, m.room_id))
         else:
             rooms_store.remove_member_txn(conn, m.room_id, user.id)
-            left = {"user_id": user.id, "reason": "wiped", "actor_id": actor_id, "role": m.role}
-            tx.emit(room_event("room.member.left", m.room_id, actor, left, target_user_id=user.id))
-            gone = {"reason": "access_lost", "role": m.role}
-            tx.emit(
-                room_event(
-                    "room.deleted",
-                    m.room_id,
-                    actor,
-                    gone,
-                    audience=Audience.USER,
-                    target_user_id=user.id,
-                )
-            )
+            for ev in member_left(m.room_id, user.id, actor, "wiped", m.role, actor_id):
+                tx.emit(ev)
 
 
 def _leave_spaces_txn(tx: Tx, user: UserRow, actor: dict[str, Any] | None, self_: bool) -> None:
