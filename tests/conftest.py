@@ -138,3 +138,10 @@ async def server(backend: str) -> AsyncIterator[TestServer]:
     """A real server on a loopback port, on SQLite or PostgreSQL, rate limits on."""
     async with TestServer(database=await database_for(backend)) as srv:
         yield srv
+
+
+@pytest_asyncio.fixture
+async def lite() -> AsyncIterator[TestServer]:
+    """A real server on SQLite only: for flows whose SQL the two-backend tests cover."""
+    async with TestServer() as srv:
+        yield srv

@@ -3,10 +3,6 @@ events, and the cache folding reactions, stars and pins into cached messages."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
-
 import pytest
 
 import hubbub
@@ -21,23 +17,10 @@ from hubbub.protocol.events_reactions import (
     StarsUpdated,
 )
 from hubbub.testing import TestServer
+from tests.integration.waiting import expect
 from tests.integration.wire import Api
 
-E = TypeVar("E", bound=hubbub.Event)
 THUMB = "/reactions/%F0%9F%91%8D"
-
-
-async def expect(
-    client: hubbub.Client,
-    cls: type[E],
-    action: Awaitable[Any],
-    check: Callable[[E], bool] | None = None,
-) -> tuple[Any, E]:
-    """Run `action` with a waiter for `cls` already registered (no race with the event)."""
-    waiter = asyncio.ensure_future(client.wait_for(cls, check=check, timeout=5))
-    await asyncio.sleep(0)
-    result = await action
-    return result, await waiter
 
 
 async def test_objects_events_and_cache(server: TestServer) -> None:

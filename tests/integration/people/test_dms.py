@@ -4,10 +4,7 @@ mentions silent; a DM cannot be left, joined or renamed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest_asyncio
 
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, name, staff
@@ -36,12 +33,6 @@ async def quiet(gw: Gateway, within: float = 0.3) -> None:
     except TimeoutError:
         return
     raise AssertionError(f"unexpected event {frame}")
-
-
-@pytest_asyncio.fixture
-async def lite() -> AsyncIterator[TestServer]:
-    async with TestServer() as srv:
-        yield srv
 
 
 async def test_open_is_idempotent_and_reaches_both_live(server: TestServer) -> None:

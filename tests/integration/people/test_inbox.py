@@ -5,21 +5,12 @@ content), and the SDK's InboxAPI, `Notification.accept()` and `InvitationUpdated
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
 import hubbub
 from hubbub.errors import Conflict, Forbidden
 from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, private_room, staff
-
-
-@pytest_asyncio.fixture
-async def lite() -> AsyncIterator[TestServer]:
-    async with TestServer() as srv:
-        yield srv
 
 
 async def test_a_kick_notifies_the_rooms_other_owners(lite: TestServer) -> None:

@@ -4,22 +4,12 @@ the offline grace on the injected clock, invisible and busy, batch reads, bad in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest_asyncio
 
 from hubbub.server.clock import ManualClock, iso_ms
 from hubbub.server.services.presence import PresenceTracker
 from hubbub.testing import TestServer
 from tests.conftest import database_for
 from tests.integration.wire import Api, Gateway
-
-
-@pytest_asyncio.fixture
-async def sqlite_server() -> AsyncIterator[TestServer]:
-    """For tests whose SQL the two-backend test above already covers."""
-    async with TestServer() as server:
-        yield server
 
 
 async def _until_offline(tracker: PresenceTracker, user_id: int) -> None:
@@ -88,9 +78,9 @@ async def test_connect_then_offline_after_the_grace(backend: str) -> None:
         assert bobs == ["online", "offline"]
 
 
-async def test_a_quick_reconnect_logs_nothing(sqlite_server: TestServer) -> None:
+async def test_a_quick_reconnect_logs_nothing(lite: TestServer) -> None:
     # A real clock: the grace (10 s) cannot pass within this test.
-    server = sqlite_server
+    server = lite
     tracker: PresenceTracker = server.core.extras["presence"]
     alice, bob, _room = await _pair(server)
     a_gw = await Gateway.connect(server, alice.token, presence=True)
@@ -154,8 +144,8 @@ async def test_invisible_busy_and_the_users_own_view() -> None:
         await again.close()
 
 
-async def test_batch_reads_and_bad_input(sqlite_server: TestServer) -> None:
-    server = sqlite_server
+async def test_batch_reads_and_bad_input(lite: TestServer) -> None:
+    server = lite
     alice, bob, _room = await _pair(server)
     gw = await Gateway.connect(server, bob.token, presence=True)
     found = await alice.ok("GET", "/presence", params={"user_ids": f"{bob.id},{alice.id},999999"})

@@ -4,38 +4,15 @@ UserMerged, and the cache folding profile edits into cached users."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
-
 import pytest
-import pytest_asyncio
 
 import hubbub
 from hubbub.errors import Conflict, NotFound, UnsupportedMediaType
 from hubbub.testing import TestServer
+from tests.integration.waiting import expect
 from tests.integration.wire import Api, name, staff
 
-E = TypeVar("E", bound=hubbub.Event)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(40)
-
-
-@pytest_asyncio.fixture
-async def lite() -> AsyncIterator[TestServer]:
-    async with TestServer() as srv:
-        yield srv
-
-
-async def expect(
-    client: hubbub.Client,
-    cls: type[E],
-    action: Awaitable[Any],
-    check: Callable[[E], bool] | None = None,
-) -> tuple[Any, E]:
-    waiter = asyncio.ensure_future(client.wait_for(cls, check=check, timeout=5))
-    await asyncio.sleep(0)
-    result = await action
-    return result, await waiter
 
 
 async def test_profile_sdk(lite: TestServer) -> None:

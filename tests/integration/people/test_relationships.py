@@ -3,21 +3,11 @@ as `relationship.updated` live and on resume; every refusal has its stable code.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest_asyncio
 
 from hubbub.testing import TestServer
 from tests.integration.people.test_dms import quiet, replay
 from tests.integration.wire import Api, Gateway, name
-
-
-@pytest_asyncio.fixture
-async def lite() -> AsyncIterator[TestServer]:
-    """SQLite only: for flows whose SQL the two-backend tests already cover."""
-    async with TestServer() as srv:
-        yield srv
 
 
 def _rel(frame: dict[str, Any]) -> tuple[int, str, str]:

@@ -4,20 +4,11 @@ actions and `relationship`, the typed RelationshipUpdated event, `Client.open_dm
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
 import hubbub
 from hubbub.testing import TestServer
 from tests.integration.wire import Api
-
-
-@pytest_asyncio.fixture
-async def lite() -> AsyncIterator[TestServer]:
-    async with TestServer() as srv:
-        yield srv
 
 
 async def test_friends_blocks_dms_and_groups_through_the_sdk(lite: TestServer) -> None:

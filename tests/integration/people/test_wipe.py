@@ -5,11 +5,9 @@ memberships and make the old id resolve to the survivor (`user.merged`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest_asyncio
 import websockets
 
 from hubbub.client.http import default_tls
@@ -17,12 +15,6 @@ from hubbub.testing import TestServer
 from tests.integration.wire import Api, Gateway, name, staff
 
 PASSWORD = "correct horse battery"
-
-
-@pytest_asyncio.fixture
-async def lite() -> AsyncIterator[TestServer]:
-    async with TestServer() as srv:
-        yield srv
 
 
 async def _until_closed(gw: Gateway) -> list[dict[str, Any]]:

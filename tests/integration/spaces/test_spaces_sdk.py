@@ -5,8 +5,6 @@ objects and their actions, typed space/role/audit events, the cache folding them
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
 
 import pytest
 
@@ -30,21 +28,8 @@ from hubbub.protocol.events_spaces import (
 from hubbub.server.permissions import Perm
 from hubbub.testing import TestServer
 from tests.integration.spaces.test_authorization_matrix import PNG
+from tests.integration.waiting import expect
 from tests.integration.wire import Api
-
-E = TypeVar("E", bound=hubbub.Event)
-
-
-async def expect(
-    client: hubbub.Client,
-    cls: type[E],
-    action: Awaitable[Any],
-    check: Callable[[E], bool] | None = None,
-) -> tuple[Any, E]:
-    """Run `action` with a waiter for `cls` already armed (no race with the event)."""
-    waiter = client.wait_for(cls, check=check, timeout=5)
-    result = await action
-    return result, await waiter
 
 
 async def test_space_lifecycle_through_objects(server: TestServer) -> None:
