@@ -26,6 +26,9 @@ class Audience(StrEnum):
     # The moderators of room_id (or, without a room, of space_id), global staff, and
     # target_user_id when set (MODS + target USER).
     MODS = "mods"
+    # The viewers of room_id whose reputation reaches `flag_review_min_reputation`, plus
+    # MODS of the room (EVENTS.md C.1: spam/offensive flags).
+    TRUSTED = "trusted"
     # Everyone who can see target_user_id (EVENTS.md C.1): the members of the rooms and
     # spaces named in the event's `fanout`, the users it names (relations), and the target.
     OBSERVERS = "observers"

@@ -57,6 +57,8 @@ class Settings:
     # Anonymous read-only clients (ID-03): without a token, public rooms' info, history and
     # events (REST, long-poll, gateway) can be read; false makes every request need a token.
     allow_anonymous: bool = True
+    # Reputation at which a user reviews spam/offensive flags (TRUSTED audience, D.17).
+    flag_review_min_reputation: int = 10_000
     log_level: str = "info"
     # argon2id cost: "standard" (the library's recommended parameters, ~0.2 s per hash
     # here) or "fast" (minimal cost, for throwaway test servers only: hubbub.testing).

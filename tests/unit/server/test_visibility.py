@@ -140,3 +140,17 @@ def test_the_fanout_survives_the_store_and_the_bus() -> None:
     sent.seq = 1
     (received,) = redis_bus.decode(redis_bus.encode([sent]))
     assert received.fanout == fan
+
+
+def test_trusted_events_reach_trusted_viewers_and_moderators_of_the_room() -> None:
+    flag = ev("message.flag.added", Audience.TRUSTED, 10, space=5)
+    trusted, plain, mod, spacemod, elsewhere = (empty(trusted=True), empty(), empty(),
+                                                empty(), empty(trusted=True))  # fmt: skip
+    for scope in (trusted, plain, mod, spacemod):
+        scope.rooms[10] = 5
+    mod.mod_rooms.add(10)
+    spacemod.mod_spaces.add(5)
+    elsewhere.rooms[11] = None
+    seen = [s.sees(flag) for s in (trusted, plain, mod, spacemod, elsewhere)]
+    assert seen == [True, False, True, True, False]
+    assert empty(staff=True).sees(flag)

@@ -123,6 +123,9 @@ class Hub:
                 for user_id in fan.users:
                     found.update(self._by_user.get(user_id, ()))
             return list(found)
+        if aud is Audience.TRUSTED:
+            pool = self._by_room.get(ev.room_id or 0, set())
+            return list({c for c in pool if c.scope.sees(ev)} | self._staff)
         if aud is Audience.MODS:
             pool = (
                 self._by_room.get(ev.room_id, set())

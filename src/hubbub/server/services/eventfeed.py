@@ -37,7 +37,7 @@ class Page:
     scope: Scope
 
 
-def current_scope(conn: Connection, user: UserRow) -> Scope:
+def current_scope(conn: Connection, user: UserRow, trusted_from: int) -> Scope:
     """The user's scope now, from the store (see services.visibility)."""
     rows = scope_rows(conn, user.id)
     mod_spaces = set()
@@ -56,6 +56,7 @@ def current_scope(conn: Connection, user: UserRow) -> Scope:
         mod_rooms={room for room, _space, role in rows if role in MODERATOR_ROLES},
         mod_spaces=mod_spaces,
         staff=user.is_moderator,
+        trusted=user.reputation >= trusted_from,
     )
 
 
@@ -65,7 +66,8 @@ async def read(core: Core, ctx: Ctx, cursor: int | None, limit: int) -> Page:
         raise InvalidCursor(f"limit must be 1–{MAX_LIMIT}", code="invalid_limit")
     if anonymous.is_anonymous(ctx):
         return await core.db.read(lambda conn: _read_anonymous(conn, ctx, cursor, limit))
-    return await core.db.read(lambda conn: _read(conn, ctx.user, cursor, limit))
+    trusted_from = core.settings.flag_review_min_reputation
+    return await core.db.read(lambda conn: _read(conn, ctx.user, cursor, limit, trusted_from))
 
 
 def _check_cursor(conn: Connection, cursor: int, upto: int) -> None:
@@ -99,9 +101,11 @@ def _read_anonymous(conn: Connection, ctx: Ctx, cursor: int | None, limit: int) 
     return Page(shown, last, more, scope)
 
 
-def _read(conn: Connection, user: UserRow, cursor: int | None, limit: int) -> Page:
+def _read(
+    conn: Connection, user: UserRow, cursor: int | None, limit: int, trusted_from: int
+) -> Page:
     upto = eventlog.head(conn)
-    current = current_scope(conn, user)
+    current = current_scope(conn, user, trusted_from)
     if cursor is None:
         return Page([], upto, False, current)
     _check_cursor(conn, cursor, upto)

@@ -121,6 +121,8 @@ class Scope:
     mod_rooms: set[int]
     mod_spaces: set[int]
     staff: bool = False
+    # Reputation at or above the flag-review threshold (D.17): receives TRUSTED events.
+    trusted: bool = False
 
     def sees(self, ev: LogEvent) -> bool:
         """Whether the user receives `ev`, judged before applying its changes."""
@@ -140,6 +142,12 @@ class Scope:
                 uid in fan.users
                 or not fan.spaces.isdisjoint(self.spaces)
                 or not fan.rooms.isdisjoint(self.rooms.keys())
+            )
+        if aud is Audience.TRUSTED:
+            if self.staff:
+                return True
+            return ev.room_id in self.rooms and (
+                self.trusted or ev.room_id in self.mod_rooms or ev.space_id in self.mod_spaces
             )
         if aud is Audience.MODS:
             if self.staff or ev.target_user_id == uid:
@@ -224,4 +232,5 @@ def scope_at(current: Scope, since: Iterable[LogEvent]) -> Scope:
         mod_rooms=keep("mod", current.mod_rooms),
         mod_spaces=keep("modspace", current.mod_spaces),
         staff=current.staff,
+        trusted=current.trusted,
     )

@@ -73,12 +73,14 @@ def candidates(
     replaying scope changes in order (services.visibility)."""
     who = [events.c.audience == Audience.GLOBAL.value, events.c.target_user_id == user_id]
     if staff:
-        who.append(events.c.audience == Audience.MODS.value)
+        who.append(events.c.audience.in_([Audience.MODS.value, Audience.TRUSTED.value]))
     if rooms:
         who.append(
             and_(
                 events.c.room_id.in_(rooms),
-                events.c.audience.in_([a.value for a in (*ROOM_AUDIENCES, Audience.MODS)]),
+                events.c.audience.in_(
+                    [a.value for a in (*ROOM_AUDIENCES, Audience.MODS, Audience.TRUSTED)]
+                ),
             )
         )
     if spaces:
