@@ -1,0 +1,12 @@
+"""REST methods: reports and flags (issue 6). Each returns wire models or raises the typed error
+the server named."""
+
+from __future__ import annotations
+
+from hubbub.client.http_base import Requester
+
+__all__ = ["ReportsAPI"]
+
+
+class ReportsAPI(Requester):
+    pass
