@@ -59,6 +59,12 @@ class Settings:
     allow_anonymous: bool = True
     # Reputation at which a user reviews spam/offensive flags (TRUSTED audience, D.17).
     flag_review_min_reputation: int = 10_000
+    # Flags (MD-05): the reputation needed to raise one (staff and moderators always may);
+    # the net count (spam + offensive) that deletes the message, 0 = never; and how long
+    # that auto-suspends its author, 0 = no suspension (Stack Exchange: 15, 6, 30 min).
+    flag_min_reputation: int = 15
+    flag_delete_threshold: int = 6
+    flag_suspend_minutes: int = 30
     log_level: str = "info"
     # argon2id cost: "standard" (the library's recommended parameters, ~0.2 s per hash
     # here) or "fast" (minimal cost, for throwaway test servers only: hubbub.testing).
