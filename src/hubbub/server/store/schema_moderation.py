@@ -87,6 +87,8 @@ reports = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("resolved_at", BigInteger, nullable=True),
     Column("resolver_id", BigInteger, nullable=True),
+    # reports helper: the moderator's note when resolving or rejecting.
+    Column("resolution_note", Text, nullable=True),
     UniqueConstraint("reporter_id", "target_type", "target_id", name="uq_reports_once"),
     Index("ix_reports_target", "target_type", "target_id"),
     Index("ix_reports_room_status", "room_id", "status"),

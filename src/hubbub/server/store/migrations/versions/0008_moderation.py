@@ -104,6 +104,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.Column("resolved_at", sa.BigInteger, nullable=True),
         sa.Column("resolver_id", sa.BigInteger, nullable=True),
+        # reports helper: the moderator's note when resolving or rejecting.
+        sa.Column("resolution_note", sa.Text, nullable=True),
         sa.UniqueConstraint("reporter_id", "target_type", "target_id", name="uq_reports_once"),
     )
     op.create_index("ix_reports_target", "reports", ["target_type", "target_id"])
