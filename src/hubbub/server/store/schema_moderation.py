@@ -114,3 +114,16 @@ word_lists = Table(
     Column("words", Text, nullable=False),  # JSON list of lower-case words
     Column("updated_at", BigInteger, nullable=False),
 )
+
+# The moderation queue (MD-02, MD-03; pipeline helper): one row per message waiting for a
+# moderator, from pre-moderation or from the report threshold; removed when resolved.
+moderation_queue = Table(
+    "moderation_queue",
+    metadata,
+    Column("message_id", BigInteger, ForeignKey("messages.id"), primary_key=True),
+    Column("room_id", BigInteger, nullable=False),
+    Column("reason", String(24), nullable=False),  # pre_moderation | report_threshold
+    Column("report_count", Integer, nullable=False, default=0),
+    Column("queued_at", BigInteger, nullable=False),
+    Index("ix_moderation_queue_room", "room_id", "message_id"),
+)

@@ -123,9 +123,20 @@ def upgrade() -> None:
         sa.Column("words", sa.Text, nullable=False),
         sa.Column("updated_at", sa.BigInteger, nullable=False),
     )
+    # The moderation queue (pipeline helper).
+    op.create_table(
+        "moderation_queue",
+        sa.Column("message_id", sa.BigInteger, _fk("messages"), primary_key=True),
+        sa.Column("room_id", sa.BigInteger, nullable=False),
+        sa.Column("reason", sa.String(24), nullable=False),
+        sa.Column("report_count", sa.Integer, nullable=False),
+        sa.Column("queued_at", sa.BigInteger, nullable=False),
+    )
+    op.create_index("ix_moderation_queue_room", "moderation_queue", ["room_id", "message_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("moderation_queue")  # pipeline helper
     for table in ("word_lists", "flags", "reports", "shadowbans", "suspensions", "room_bans"):
         op.drop_table(table)
     with op.batch_alter_table("messages") as batch:
