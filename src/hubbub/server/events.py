@@ -20,6 +20,11 @@ class Audience(StrEnum):
     # ROOM minus target_user_id's connections: an anonymous broadcast (a star has no
     # actor) whose subject gets its own USER copy instead (`by_you`).
     ROOM_BUT_TARGET = "room_but_target"
+    # ROOM minus its moderators (MODS: room/space moderators, staff) and target_user_id:
+    # the public copy of a message whose moderators get their own copy (original_content,
+    # shadowbanned), or which its author and the moderators already have (a held or
+    # pre-moderated message released to the room).
+    ROOM_BUT_MODS = "room_but_mods"
     USER = "user"  # every connection of target_user_id
     GLOBAL = "global"  # every connected user
     SPACE = "space"  # every member of space_id

@@ -144,6 +144,8 @@ class Hub:
             return list(room)
         if aud is Audience.ROOM_BUT_TARGET:
             return [c for c in room if c.user_id != ev.target_user_id]
+        if aud is Audience.ROOM_BUT_MODS:  # who moderates is in each scope
+            return [c for c in room if c.scope.sees(ev)]
         actor = ev.actor_id
         return [c for c in room if c.user_id != actor]
 

@@ -47,7 +47,13 @@ ROOM_UPDATED = "room.updated"
 # Events that can end an anonymous reader's interest in a room (besides SCOPE_TYPES).
 ANONYMOUS_SCOPE_TYPES = frozenset({ROOM_UPDATED, ROOM_DELETED})
 _ROOM_AUDIENCES = frozenset(
-    {Audience.ROOM, Audience.ROOM_OTHERS, Audience.ROOM_BUT_TARGET, Audience.GLOBAL}
+    {
+        Audience.ROOM,
+        Audience.ROOM_OTHERS,
+        Audience.ROOM_BUT_TARGET,
+        Audience.ROOM_BUT_MODS,
+        Audience.GLOBAL,
+    }
 )
 
 

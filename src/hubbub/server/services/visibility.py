@@ -162,6 +162,9 @@ class Scope:
             return in_room
         if aud is Audience.ROOM_BUT_TARGET:
             return in_room and ev.target_user_id != uid
+        if aud is Audience.ROOM_BUT_MODS:
+            moderates = self.staff or ev.room_id in self.mod_rooms or ev.space_id in self.mod_spaces
+            return in_room and ev.target_user_id != uid and not moderates
         return in_room and ev.actor_id != uid  # ROOM_OTHERS
 
     def apply(self, ev: LogEvent) -> list[Change]:

@@ -9,7 +9,12 @@ from hubbub.server.store.schema import event_fanout, events, meta
 
 PRUNED_THROUGH = "events_pruned_through"
 # Audiences delivered by room membership (the exact per-user rule is services.visibility).
-ROOM_AUDIENCES = (Audience.ROOM, Audience.ROOM_OTHERS, Audience.ROOM_BUT_TARGET)
+ROOM_AUDIENCES = (
+    Audience.ROOM,
+    Audience.ROOM_OTHERS,
+    Audience.ROOM_BUT_TARGET,
+    Audience.ROOM_BUT_MODS,
+)
 
 _COLS = [
     events.c.seq,
