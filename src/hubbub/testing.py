@@ -28,6 +28,21 @@ from hubbub.server.services.core import Core
 from hubbub.server.settings import Settings
 
 
+# Limits stay on in tests, but every test client shares 127.0.0.1 and registers many
+# users: the per-IP and per-user budgets are raised far above what any test sends.
+# A test of the limits themselves passes its own values.
+GENEROUS_LIMITS: dict[str, Any] = {
+    "rest_user_read_burst": 100_000,
+    "rest_user_write_burst": 100_000,
+    "rest_ip_read_burst": 1_000_000,
+    "rest_ip_write_burst": 1_000_000,
+    "gateway_frames_burst": 100_000,
+    "gateway_user_frames_burst": 100_000,
+    "login_max_failures_per_ip": 100_000,
+    "registrations_per_ip": 1_000_000,
+}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,6 +77,7 @@ class TestServer:
                 "port": self.port,
                 "log_level": "warning",
                 "password_hashing": "fast",
+                **GENEROUS_LIMITS,
                 **settings,
             },
             toml_path="/nonexistent",

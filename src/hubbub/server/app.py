@@ -31,15 +31,19 @@ from hubbub.server.api import (
     inbox,
     lifecycle,
     messages,
+    moderation,
     presence,
     profiles,
     reactions,
     relations,
+    reports,
     roles,
     rooms,
+    sanctions,
     search,
     sessions,
     spaces,
+    throttle,
     webhooks,
 )
 from hubbub.server.bus.base import Bus
@@ -51,7 +55,7 @@ from hubbub.server.events import LogEvent
 from hubbub.server.gateway.endpoint import GatewaySession
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.metrics import registry, render
-from hubbub.server.services import attachments, retention
+from hubbub.server.services import attachments, retention, room_bans, suspensions
 from hubbub.server.services.core import Core
 from hubbub.server.services.presence import make_tracker
 from hubbub.server.services.ratelimit import RateLimiter
@@ -127,10 +131,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         db = Database(settings.database, sqlite_synchronous=settings.sqlite_synchronous)
         await db.migrate()
         hub = Hub()
-        sequencer = Sequencer(db, hub.deliver, poll_s=settings.gap_poll_s)
+        tokens = TokenCache(clock)
+
+        def deliver(events: list[LogEvent]) -> None:
+            # A suspension change reaches every node through its log: each drops its
+            # cached copies of the user, whose flags changed (services.suspensions).
+            for ev in events:
+                if ev.type in suspensions.USER_FLAG_EVENTS and ev.target_user_id is not None:
+                    tokens.forget_user(ev.target_user_id)
+            hub.deliver(events)
+
+        sequencer = Sequencer(db, deliver, poll_s=settings.gap_poll_s)
         await sequencer.start()
         hub.last_seq = sequencer.last
-        tokens = TokenCache(clock)
 
         def on_ephemeral(ev: LogEvent) -> None:
             if ev.type == TOKEN_REVOKED:  # node-to-node: never fanned out to clients
@@ -148,12 +161,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         await bus.start(sequencer.offer, on_ephemeral)
         writer = LogWriter(db, clock, bus.publish)
         writer.start()
-        limiter = RateLimiter(
-            clock,
-            rate=settings.messages_per_second,
-            burst=settings.messages_burst,
-            enabled=settings.rate_limits,
-        )
+        # Shared through Redis when the bus is (services.ratelimit_redis).
+        limiter = RateLimiter.from_settings(settings, clock)
         core = Core(settings, db, writer, clock, bus.publish_ephemeral, limiter, tokens)
         typing = TypingTracker(core)
         core.extras.update(hub=hub, typing=typing, bus=bus, sequencer=sequencer)
@@ -174,6 +183,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             asyncio.create_task(_every(3600, prune)),
             asyncio.create_task(_every(3600, lambda: attachments.collect_garbage(core))),
             asyncio.create_task(_every(1.0, tracker.tick)),
+            # Room bans and suspensions that reached their expiry (logged once).
+            asyncio.create_task(_every(1.0, lambda: room_bans.expire_due(core))),
+            asyncio.create_task(_every(1.0, lambda: suspensions.expire_due(core))),
         ]
         try:
             yield
@@ -190,6 +202,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await bus.stop()
             await sequencer.stop()
             with contextlib.suppress(Exception):
+                await limiter.aclose()
+            with contextlib.suppress(Exception):
                 await db.dispose()
 
     app = FastAPI(
@@ -203,6 +217,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(
         _BodyLimit, limit=settings.max_body_bytes, per_path=lifecycle.body_limit(settings)
     )
+    # Outermost: rate limits per IP and user before anything else runs (api.throttle).
+    app.add_middleware(throttle.Throttle, settings=settings)
     errors.install(app)
     docs.install(app)
     routers = [
@@ -225,6 +241,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         relations,
         presence,
         inbox,
+        moderation,
+        reports,
+        sanctions,
     ]
     for module in routers:
         app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)

@@ -73,6 +73,36 @@ class Settings:
     log_format: str = "text"
     # Groups (D.50): the most members a group may have, its owner included.
     group_max_recipients: int = 50
+    # Rate limits (issue 6; all off with rate_limits = false). REST token buckets per
+    # user (authenticated requests) and per client IP (every /api request), for reads
+    # (GET, HEAD, OPTIONS) and writes: `*_per_second` refill, `*_burst` the most saved up.
+    rest_user_read_per_second: float = 20.0
+    rest_user_read_burst: int = 120
+    rest_user_write_per_second: float = 5.0
+    rest_user_write_burst: int = 40
+    rest_ip_read_per_second: float = 50.0
+    rest_ip_read_burst: int = 300
+    rest_ip_write_per_second: float = 10.0
+    rest_ip_write_burst: int = 100
+    # Proxies whose X-Forwarded-For is believed (comma-separated CIDRs, e.g.
+    # "10.0.0.0/8,127.0.0.1/32"); otherwise the client IP is the socket's peer.
+    trusted_proxies: str = ""
+    # Gateway: every client frame takes a token from its connection's bucket and its
+    # user's; `gateway_max_refusals` refused frames within the window close it (4008).
+    gateway_frames_per_second: float = 5.0
+    gateway_frames_burst: int = 30
+    gateway_user_frames_per_second: float = 10.0
+    gateway_user_frames_burst: int = 60
+    gateway_max_refusals: int = 10
+    gateway_refusal_window_s: float = 10.0
+    # Brute force: after this many failed logins for one username (or from one IP)
+    # within the window, logins are refused (429) for the window; 0 switches a check off.
+    login_max_failures_per_user: int = 5
+    login_max_failures_per_ip: int = 20
+    login_window_s: float = 900.0
+    # Registrations per client IP within the window (0: unlimited).
+    registrations_per_ip: int = 5
+    registration_window_s: float = 3600.0
 
     @classmethod
     def load(

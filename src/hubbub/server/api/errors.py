@@ -5,6 +5,7 @@ unexpected (a logged 500 that reveals nothing)."""
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,13 +34,19 @@ DOCUMENTED: dict[int | str, dict[str, Any]] = {
 }
 
 
+def retry_after_header(seconds: float) -> str:
+    """`Retry-After` in whole seconds, rounded up (never 0: a client retrying at once
+    would only be refused again); `details.retry_after` keeps the exact value."""
+    return str(max(1, math.ceil(seconds - 1e-9)))
+
+
 def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None
 ) -> JSON:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     headers = {}
     if details and "retry_after" in details:
-        headers["Retry-After"] = str(max(1, round(float(details["retry_after"]) + 0.499)))
+        headers["Retry-After"] = retry_after_header(float(details["retry_after"]))
     return JSON(body, status_code=status, headers=headers)
 
 
@@ -71,7 +78,7 @@ def install(app: FastAPI) -> None:
             log.error("service error: %r", exc)
         response = error_response(exc.status, exc.code, exc.message, exc.details)
         if isinstance(exc, RateLimited):
-            response.headers["Retry-After"] = str(max(1, round(exc.retry_after + 0.499)))
+            response.headers["Retry-After"] = retry_after_header(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -15,15 +15,16 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge, Unauthorized
+from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge, RateLimited, Unauthorized
 from hubbub.protocol.frames import CloseCode, Op
 from hubbub.server.gateway import commands
 from hubbub.server.gateway.connection import Connection, ConnState
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.gateway.transport import EXTENSION, FrameSink
-from hubbub.server.services import anonymous, auth, eventfeed
+from hubbub.server.services import anonymous, auth, eventfeed, suspensions
 from hubbub.server.services import ready as ready_state
 from hubbub.server.services.core import Core, Ctx
+from hubbub.server.services.ratelimit import FrameThrottle, rate_limited_frame
 from hubbub.server.services.typing import TypingTracker
 
 log = logging.getLogger("hubbub.gateway")
@@ -190,6 +191,8 @@ class GatewaySession:
 
     async def _read(self, ctx: Ctx, conn: Connection, writer: asyncio.Task[None]) -> None:
         idle = self.core.settings.idle_timeout_s
+        # Every client frame takes a token (services.ratelimit.FrameThrottle).
+        throttle = FrameThrottle(self.core.rate_limiter, self.core.settings, conn.id, ctx.user_id)
         while not writer.done():
             try:
                 text = await asyncio.wait_for(self._receive_text(), idle)
@@ -203,7 +206,18 @@ class GatewaySession:
                 await asyncio.wait_for(writer, 5)
                 return
             try:
+                await throttle.admit()
+            except RateLimited as err:  # refused unread; persisting gets the socket closed
+                conn.push(rate_limited_frame(err))
+                if throttle.exhausted():
+                    conn.close(CloseCode.RATE_LIMITED, "too many frames")
+                    await asyncio.wait_for(writer, 5)
+                    return
+                continue
+            try:
                 await self._command(ctx, conn, text)
+            except RateLimited as err:  # a per-action bucket (typing, …): with retry_after
+                conn.push(rate_limited_frame(err))
             except HubbubError as err:  # a refused command keeps the connection
                 conn.push(error_frame(err.code, err.message))
 
@@ -215,6 +229,10 @@ class GatewaySession:
             conn.close(CloseCode.BAD_FRAME, err.message)
             return
         op = frame.get("op")
+        if op in (Op.TYPING, Op.EDITING) and not anonymous.is_anonymous(ctx):
+            # MD-11: 403 `suspended`. This Ctx dates from the hello, so the flags are read
+            # afresh (commands check in services.commands).
+            await suspensions.require_active(self.core, ctx)
         if op == Op.PING:
             conn.push(PONG)
         elif op in (Op.TYPING, Op.EDITING, Op.COMMAND) and anonymous.is_anonymous(ctx):

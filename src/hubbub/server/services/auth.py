@@ -11,7 +11,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 
-from hubbub.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError, reject_nul
+from hubbub.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    ValidationError,
+    reject_nul,
+)
 from hubbub.server.services import sessions
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.sessions import Device
@@ -136,6 +144,7 @@ async def register(
 ) -> tuple[UserRow, str]:
     check_handle(username)
     _check_password(password)
+    await _count_registration(core, device.ip if device is not None else None)
     # argon2 is deliberately slow: keep it off the event loop.
     pw_hash = await asyncio.to_thread(hasher(core).hash, password)
     return await _create_user(
@@ -153,6 +162,8 @@ async def register(
 async def login(
     core: Core, username: str, password: str, device: Device | None = None
 ) -> tuple[UserRow, str]:
+    guards = _login_keys(core, username, device.ip if device is not None else None)
+    await _refuse_locked(core, guards)
     user = await core.db.read(lambda c: store.get_user_by_handle(c, username))
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
@@ -162,7 +173,13 @@ async def login(
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None:
+        # Counted alike whether the username exists or not: nothing to learn from it.
+        for key, limit in guards:
+            await core.rate_limiter.strike(key, limit, core.settings.login_window_s)
         raise Unauthorized("wrong username or password", code="invalid_credentials")
+    for key, _ in guards:
+        if key[0] == "login-user":  # a success forgives the username, not the IP
+            await core.rate_limiter.clear(key)
     if user.deleted_at is not None or user.merged_into is not None:
         # A wiped account, or one merged into another (whose own login is the way in).
         raise Unauthorized("this account is closed", code="account_closed")
@@ -176,6 +193,53 @@ async def login(
 
     sessions.mark_seen(core, await core.log.run(job))
     return user, token
+
+
+# -- brute force (issue 6): counters on core.rate_limiter, shared across nodes ----------
+
+
+def _login_keys(core: Core, username: str, ip: str | None) -> list[tuple[tuple[str, str], int]]:
+    """The counters a login attempt answers to, with their limits: the username's (hashed:
+    no raw guesses in Redis) and the client IP's. None when limits are off."""
+    s = core.settings
+    if not core.rate_limiter.enabled:
+        return []
+    keys: list[tuple[tuple[str, str], int]] = []
+    if s.login_max_failures_per_user > 0:
+        name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+        keys.append((("login-user", name), s.login_max_failures_per_user))
+    if s.login_max_failures_per_ip > 0 and ip:
+        keys.append((("login-ip", ip), s.login_max_failures_per_ip))
+    return keys
+
+
+async def _refuse_locked(core: Core, guards: list[tuple[tuple[str, str], int]]) -> None:
+    """429 `too_many_login_attempts` while a counter is locked, before the password is
+    looked at: the right password does not get through a lockout either."""
+    wait = await core.rate_limiter.locked_out([key for key, _ in guards]) if guards else 0.0
+    if wait > 0:
+        raise RateLimited(
+            f"too many failed logins; retry in {wait:.0f} s",
+            retry_after=round(wait, 3),
+            code="too_many_login_attempts",
+        )
+
+
+async def _count_registration(core: Core, ip: str | None) -> None:
+    """At most `registrations_per_ip` registrations from one IP per window (429
+    `too_many_registrations`); attempts count whether or not the handle was free."""
+    limit = core.settings.registrations_per_ip
+    if not core.rate_limiter.enabled or limit <= 0 or not ip:
+        return
+    key = ("register-ip", ip)
+    wait = await core.rate_limiter.locked_out([key])
+    if wait > 0:
+        raise RateLimited(
+            f"too many registrations from this address; retry in {wait:.0f} s",
+            retry_after=round(wait, 3),
+            code="too_many_registrations",
+        )
+    await core.rate_limiter.strike(key, limit, core.settings.registration_window_s)
 
 
 async def logout(core: Core, token: str) -> None:
