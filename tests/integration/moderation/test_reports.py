@@ -183,3 +183,30 @@ async def test_space_reports_list(lite: TestServer) -> None:
     await bob.error("GET", f"/spaces/{sid}/reports", 403, "not_moderator")
     rejected = await alice.ok("POST", f"/reports/{on_space['id']}/reject", json={"note": "fine"})
     assert rejected["status"] == "rejected"
+
+
+async def test_threshold_queues_the_message_once(lite: TestServer) -> None:
+    alice, bob, carol, dave, erin = [await Api.register(lite) for _ in range(5)]
+    room = await _room_with(alice, bob, carol, dave, erin, max_reports=2)
+    rid = room["id"]
+    msg = await bob.send(rid, "reported")
+    other = await bob.send(rid, "fine")
+    gw_mod = await Gateway.connect(lite, alice.token)
+    gw_member = await Gateway.connect(lite, erin.token)
+
+    await _report(carol, "message", msg["id"])
+    await _report(carol, "message", other["id"])
+    assert (await _report(dave, "message", msg["id"]))["report_count"] == 2
+    seen = await gw_mod.events_until(lambda f: f["type"] == "moderation.queued")
+    queued = seen[-1]
+    assert queued["data"]["reason"] == "report_threshold"
+    assert queued["data"]["report_count"] == 2
+    assert queued["data"]["message"]["id"] == msg["id"]
+    # A third report counts but does not queue it again.
+    assert (await _report(erin, "message", msg["id"]))["report_count"] == 3
+    ev = await gw_mod.event("report.created")
+    assert ev["data"]["report"]["report_count"] == 3
+    await gw_mod.no_event()
+    # A plain member hears of their own report only, never of the queue.
+    assert (await gw_member.event())["type"] == "report.created"
+    await gw_member.no_event()

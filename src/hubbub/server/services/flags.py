@@ -134,8 +134,8 @@ def _emit_txn(
     return c
 
 
-def _to_mods(kind: str, row: RowMapping, now_ms: int) -> bool:
-    return kind == "mod_attention" or hidden_from_others(row, now_ms)
+def _to_mods(kind: str, row: RowMapping) -> bool:
+    return kind == "mod_attention" or hidden_from_others(row)
 
 
 # -- flag, retract, clear -------------------------------------------------------------
@@ -157,7 +157,7 @@ async def flag(core: Core, ctx: Ctx, message_id: int, kind: str) -> dict[str, An
 
     def job(tx: Tx) -> dict[str, Any]:
         conn = tx.conn
-        row, access = visible_message_txn(conn, ctx, message_id, tx.now_ms)
+        row, access = visible_message_txn(conn, ctx, message_id)
         if row["author_id"] == ctx.user_id:
             raise BadRequest("you cannot flag your own message", code="cannot_flag_own_message")
         _may_flag(core, conn, ctx, access)
@@ -170,7 +170,7 @@ async def flag(core: Core, ctx: Ctx, message_id: int, kind: str) -> dict[str, An
             )
         store.insert_txn(conn, message_id, ctx.user_id, kind, tx.now_ms)
         space_id = access.room.space_id
-        counts = _emit_txn(tx, row, space_id, kind, "added", _to_mods(kind, row, tx.now_ms))
+        counts = _emit_txn(tx, row, space_id, kind, "added", _to_mods(kind, row))
         threshold = core.settings.flag_delete_threshold
         if kind in store.PUBLIC_KINDS and 0 < threshold <= store.net(counts):
             suspended.extend(_remove_txn(core, tx, row, space_id, store.net(counts)))
@@ -192,7 +192,7 @@ def _remove_txn(core: Core, tx: Tx, row: RowMapping, space_id: int | None, net: 
     room_id, message_id, author_id = row["room_id"], row["id"], row["author_id"]
     messages_store.update_message_txn(tx.conn, message_id, deleted=True, deleted_at=tx.now_ms)
     data = {"message_id": message_id, "actor_id": None, "by_moderator": True, "reason": "flags"}
-    if hidden_from_others(row, tx.now_ms):
+    if hidden_from_others(row):
         ev = room_event(
             "message.deleted",
             room_id,
@@ -235,13 +235,13 @@ async def retract(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
 
     def job(tx: Tx) -> dict[str, Any]:
         conn = tx.conn
-        row, access = visible_message_txn(conn, ctx, message_id, tx.now_ms)
+        row, access = visible_message_txn(conn, ctx, message_id)
         held = store.own_kind(conn, message_id, ctx.user_id)
         if held is None:
             raise NotFound("you have not flagged this message", code="flag_not_found")
         store.delete_txn(conn, message_id, ctx.user_id)
         space_id = access.room.space_id
-        _emit_txn(tx, row, space_id, held, "retracted", _to_mods(held, row, tx.now_ms))
+        _emit_txn(tx, row, space_id, held, "retracted", _to_mods(held, row))
         public, mods = _sees(core, conn, ctx, access)
         return _state(conn, message_id, row["room_id"], None, public, mods)
 
@@ -253,14 +253,14 @@ async def clear(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
 
     def job(tx: Tx) -> dict[str, Any]:
         conn = tx.conn
-        row, access = visible_message_txn(conn, ctx, message_id, tx.now_ms)
+        row, access = visible_message_txn(conn, ctx, message_id)
         if not _is_mod(ctx, access):
             raise Forbidden("only the room's moderators can clear flags", code="not_moderator")
         before = store.counts(conn, message_id)
         space_id = access.room.space_id
         if any(before.values()):
             store.clear_txn(conn, message_id)
-            hidden = hidden_from_others(row, tx.now_ms)
+            hidden = hidden_from_others(row)
             if store.net(before):
                 _emit_txn(tx, row, space_id, None, "cleared", hidden)
             if before["mod_attention"] and not (hidden and store.net(before)):
@@ -284,8 +284,7 @@ async def state(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
     """The caller's flag on a message and, for trusted users and moderators, its counts."""
 
     def read(conn: Connection) -> dict[str, Any]:
-        now = core.clock.now_ms()
-        row, access = visible_message_txn(conn, ctx, message_id, now)
+        row, access = visible_message_txn(conn, ctx, message_id)
         public, mods = _sees(core, conn, ctx, access)
         mine = store.own_kind(conn, message_id, ctx.user_id)
         return _state(conn, message_id, row["room_id"], mine, public, mods)

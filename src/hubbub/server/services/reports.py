@@ -32,7 +32,6 @@ reporter and target, ever); resolving: 404 `report_not_found`, 403 `not_moderato
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from sqlalchemy import Connection
@@ -42,9 +41,10 @@ from sqlalchemy.exc import IntegrityError
 from hubbub.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.permissions import Perm
-from hubbub.server.services import audit
+from hubbub.server.services import audit, moderation_queue
 from hubbub.server.services.access import RoomAccess, room_access, space_access
 from hubbub.server.services.core import Core, Ctx
+from hubbub.server.services.message_audience import is_restricted
 from hubbub.server.services.system_users import is_system
 from hubbub.server.store import audit as audit_store
 from hubbub.server.store import messages as messages_store
@@ -69,20 +69,14 @@ def message_not_found(message_id: int) -> NotFound:
     return NotFound(f"message {message_id} not found", code="message_not_found")
 
 
-def hidden_from_others(row: RowMapping, now_ms: int) -> bool:
+def hidden_from_others(row: RowMapping) -> bool:
     """A message only its author and the room's moderators see: shadowbanned, pending or
     rejected by pre-moderation, or still held by the broadcast delay."""
-    state = row.get("moderation_state") or "na"
-    release_at = row.get("release_at")
-    return (
-        bool(row.get("shadowbanned"))
-        or state in ("pending", "rejected")
-        or (release_at is not None and release_at > now_ms)
-    )
+    return is_restricted(row)
 
 
 def visible_message_txn(
-    conn: Connection, ctx: Ctx, message_id: int, now_ms: int
+    conn: Connection, ctx: Ctx, message_id: int
 ) -> tuple[RowMapping, RoomAccess]:
     """The message row and the caller's access to its room; NotFound unless the caller
     sees it, Conflict `message_deleted` for a tombstone."""
@@ -94,7 +88,7 @@ def visible_message_txn(
     except NotFound:
         raise message_not_found(message_id) from None
     mine = row["author_id"] == ctx.user_id
-    if hidden_from_others(row, now_ms) and not (mine or access.moderator):
+    if hidden_from_others(row) and not (mine or access.moderator):
         raise message_not_found(message_id)
     if row["deleted"]:
         raise Conflict("the message was deleted", code="message_deleted")
@@ -177,7 +171,7 @@ def _scope_txn(
     """(room_id, space_id, room, message row) of a target the reporter can see."""
     conn = tx.conn
     if target_type == "message":
-        row, access = visible_message_txn(conn, ctx, target_id, tx.now_ms)
+        row, access = visible_message_txn(conn, ctx, target_id)
         if row["author_id"] == ctx.user_id:
             raise _self()
         room = access.room
@@ -238,11 +232,8 @@ async def create(
         report = store.report_wire(row, count)
         tx.emit(_event("report.created", report, ctx.user.snapshot()))
         if message is not None and room is not None and 0 < room.max_reports == count:
-            # The pipeline's queue (services.moderation_queue), imported when needed.
-            moderation_queue = importlib.import_module("hubbub.server.services.moderation_queue")
-            fresh = messages_store.get_message_row(tx.conn, target_id)
             moderation_queue.enqueue_txn(
-                tx, room, fresh, reason="report_threshold", report_count=count
+                tx, room, dict(message), reason="report_threshold", report_count=count
             )
         return report
 
