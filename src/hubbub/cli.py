@@ -101,6 +101,8 @@ def serve(
         # this is only the hard stop well above it.
         "ws_max_size": settings.max_frame_bytes * 4,
         "ws_ping_interval": None,
+        # X-Forwarded-For is the app's to judge (settings.trusted_proxies), not uvicorn's.
+        "proxy_headers": False,
         # uvicorn's sans-I/O websockets protocol plus the gateway's coalesced write path.
         "ws": PROTOCOL_PATH,
         "lifespan": "on",

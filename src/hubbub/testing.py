@@ -113,6 +113,8 @@ class TestServer:
             ws_max_size=self.settings.max_frame_bytes * 4,
             ws=PROTOCOL_PATH,  # the gateway transport `hubbub serve` runs
             ws_ping_interval=None,
+            # X-Forwarded-For is the app's to judge (settings.trusted_proxies).
+            proxy_headers=False,
             lifespan="on",
         )
         self._server = uvicorn.Server(config)

@@ -18,9 +18,12 @@ import httpx
 
 from hubbub.client.http_extras import ExtrasAPI
 from hubbub.client.http_inbox import InboxAPI
+from hubbub.client.http_moderation import ModerationAPI
 from hubbub.client.http_presence import PresenceAPI
 from hubbub.client.http_profiles import ProfilesAPI
 from hubbub.client.http_relations import RelationsAPI
+from hubbub.client.http_reports import ReportsAPI
+from hubbub.client.http_sanctions import SanctionsAPI
 from hubbub.client.http_sessions import SessionsAPI
 from hubbub.client.http_spaces import SpacesAPI
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
@@ -69,7 +72,16 @@ class RoomPage:
 
 
 class HTTPClient(
-    SpacesAPI, ExtrasAPI, ProfilesAPI, SessionsAPI, RelationsAPI, PresenceAPI, InboxAPI
+    SpacesAPI,
+    ExtrasAPI,
+    ProfilesAPI,
+    SessionsAPI,
+    RelationsAPI,
+    PresenceAPI,
+    InboxAPI,
+    ModerationAPI,
+    ReportsAPI,
+    SanctionsAPI,
 ):
     """REST client (rooms, messages and the rest here; spaces and extras in mixins).
     `transport` lets tests plug in `httpx.MockTransport` or an ASGI app.
@@ -137,9 +149,8 @@ class HTTPClient(
                     if response.status_code == 204 or not response.content
                     else (response.json())
                 )
-            error = error_from_wire(
-                response.status_code, _json_or_none(response), _retry_after(response)
-            )
+            body = _json_or_none(response)
+            error = error_from_wire(response.status_code, body, _retry_after(response, body))
             if (
                 isinstance(error, RateLimited)
                 and retries < self.max_rate_limit_retries
@@ -563,11 +574,17 @@ def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: httpx.Response, body: dict[str, Any] | None) -> float | None:
+    """The wait a 429 asks for: the body's exact `details.retry_after` when there is one
+    (hubbub's `Retry-After` header is that rounded up to whole seconds), else the header."""
+    details = ((body or {}).get("error") or {}).get("details") or {}
+    exact = details.get("retry_after") if isinstance(details, dict) else None
+    if isinstance(exact, int | float) and not isinstance(exact, bool) and exact >= 0:
+        return float(exact)
     header = response.headers.get("Retry-After")
     if header is None:
         return None
     try:
         return max(0.0, float(header))
     except ValueError:
-        return None  # an HTTP-date; fall back to details.retry_after
+        return None  # an HTTP-date: error_from_wire falls back to 1 s
