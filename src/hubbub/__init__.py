@@ -84,6 +84,13 @@ from hubbub.protocol.events_lifecycle import (
     MessagesMovedIn,
     MessagesMovedOut,
 )
+from hubbub.protocol.events_moderation import (
+    ModerationQueued,
+    ModerationResolved,
+    RoomTimeoutEnded,
+    RoomTimeoutEvent,
+    RoomTimeoutStarted,
+)
 from hubbub.protocol.events_presence import PresenceUpdated, UserSettingsUpdated
 from hubbub.protocol.events_profiles import UserEvent, UserMerged, UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import (
@@ -101,11 +108,25 @@ from hubbub.protocol.events_reactions import (
     StarsUpdated,
 )
 from hubbub.protocol.events_relations import PrivateMessage, RelationshipUpdated
+from hubbub.protocol.events_reports import (
+    MessageFlagged,
+    ReportCreated,
+    ReportEvent,
+    ReportUpdated,
+)
 from hubbub.protocol.events_rooms import (
     MemberAccessUpdated,
     RoomClosed,
     RoomOpened,
     RoomStateEvent,
+)
+from hubbub.protocol.events_sanctions import (
+    RoomBanCreated,
+    RoomBanEvent,
+    RoomBanRemoved,
+    SuspensionEvent,
+    UserSuspended,
+    UserUnsuspended,
 )
 from hubbub.protocol.events_sessions import (
     SessionCreated,
@@ -144,6 +165,8 @@ from hubbub.protocol.models_people import Session
 from hubbub.protocol.models_presence import RoomPresence, SettingsChange, UserPresence
 from hubbub.protocol.models_profiles import UserMerge, UserStats, UserWipe
 from hubbub.protocol.models_relations import Relationship
+from hubbub.protocol.models_reports import FlagCounts, FlagState, Report, ReportPage
+from hubbub.protocol.models_sanctions import RoomBan, Suspension, SuspensionState
 
 __version__ = "0.1.0"
 
@@ -172,6 +195,8 @@ __all__ = [
     "Event",
     "EventStream",
     "EventsMissed",
+    "FlagCounts",
+    "FlagState",
     "Forbidden",
     "HubbubError",
     "InvalidCursor",
@@ -188,6 +213,7 @@ __all__ = [
     "MessageCreated",
     "MessageDeleted",
     "MessageEvent",
+    "MessageFlagged",
     "MessagePinned",
     "MessageStateEvent",
     "MessageUnpinned",
@@ -195,6 +221,8 @@ __all__ = [
     "MessagesBulkDeleted",
     "MessagesMovedIn",
     "MessagesMovedOut",
+    "ModerationQueued",
+    "ModerationResolved",
     "NotFound",
     "Notification",
     "NotificationCreated",
@@ -214,6 +242,11 @@ __all__ = [
     "Ready",
     "Relationship",
     "RelationshipUpdated",
+    "Report",
+    "ReportCreated",
+    "ReportEvent",
+    "ReportPage",
+    "ReportUpdated",
     "Resumed",
     "Role",
     "RoleCreated",
@@ -222,6 +255,10 @@ __all__ = [
     "RoleRanksUpdated",
     "RoleUpdated",
     "Room",
+    "RoomBan",
+    "RoomBanCreated",
+    "RoomBanEvent",
+    "RoomBanRemoved",
     "RoomClosed",
     "RoomCreated",
     "RoomDeleted",
@@ -229,6 +266,9 @@ __all__ = [
     "RoomOpened",
     "RoomPresence",
     "RoomStateEvent",
+    "RoomTimeoutEnded",
+    "RoomTimeoutEvent",
+    "RoomTimeoutStarted",
     "RoomUpdated",
     "SearchHit",
     "ServerEvent",
@@ -252,6 +292,9 @@ __all__ = [
     "SpaceMemberUpdated",
     "SpaceUpdated",
     "StarsUpdated",
+    "Suspension",
+    "SuspensionEvent",
+    "SuspensionState",
     "TypingEvent",
     "TypingStarted",
     "TypingStopped",
@@ -265,6 +308,8 @@ __all__ = [
     "UserPresence",
     "UserSettingsUpdated",
     "UserStats",
+    "UserSuspended",
+    "UserUnsuspended",
     "UserUpdated",
     "UserWipe",
     "UserWiped",

@@ -119,6 +119,19 @@ MODELS |= {"Session"}
 # Presence and settings (issue 5).
 EVENTS |= {"PresenceUpdated", "UserSettingsUpdated"}
 MODELS |= {"UserPresence", "RoomPresence", "SettingsChange"}
+# Sanctions: room bans and suspensions (issue 6).
+EVENTS |= {
+    "RoomBanEvent",
+    "RoomBanCreated",
+    "RoomBanRemoved",
+    "SuspensionEvent",
+    "UserSuspended",
+    "UserUnsuspended",
+}
+MODELS |= {"RoomBan", "Suspension", "SuspensionState"}
+# Reports and flags (issue 6).
+EVENTS |= {"ReportEvent", "ReportCreated", "ReportUpdated", "MessageFlagged"}
+MODELS |= {"Report", "ReportPage", "FlagState", "FlagCounts"}
 CLIENT = {
     "Client",
     "Room",

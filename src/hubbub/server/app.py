@@ -55,7 +55,14 @@ from hubbub.server.events import LogEvent
 from hubbub.server.gateway.endpoint import GatewaySession
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.metrics import registry, render
-from hubbub.server.services import attachments, retention, room_bans, suspensions
+from hubbub.server.services import (
+    attachments,
+    held,
+    retention,
+    room_bans,
+    room_state,
+    suspensions,
+)
 from hubbub.server.services.core import Core
 from hubbub.server.services.presence import make_tracker
 from hubbub.server.services.ratelimit import RateLimiter
@@ -186,6 +193,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # Room bans and suspensions that reached their expiry (logged once).
             asyncio.create_task(_every(1.0, lambda: room_bans.expire_due(core))),
             asyncio.create_task(_every(1.0, lambda: suspensions.expire_due(core))),
+            # Room timeouts that ran out and held messages due (logged once; pipeline).
+            asyncio.create_task(_every(1.0, lambda: room_state.expire_due(core))),
+            asyncio.create_task(_every(0.5, lambda: held.release_due(core))),
         ]
         try:
             yield

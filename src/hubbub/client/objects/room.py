@@ -18,6 +18,7 @@ from hubbub.client.objects.user import User
 from hubbub.protocol import models
 from hubbub.protocol.events import MessageCreated, RoomEvent
 from hubbub.protocol.models_rooms import AccessRequest, AccessState
+from hubbub.protocol.models_sanctions import RoomBan
 
 if TYPE_CHECKING:
     from hubbub.client.dispatch import EventStream
@@ -395,3 +396,29 @@ class Room(_Entity[models.Room]):
 
     async def read_state(self) -> models.ReadState:
         return await self._client.http.get_read_state(self.id)
+
+    # -- bans (MD-10) ------------------------------------------------------------------
+
+    async def ban(
+        self,
+        user: int | User,
+        kind: str = "ban",
+        *,
+        expires_in_s: int | None = None,
+        reason: str | None = None,
+    ) -> RoomBan:
+        """Ban `user` from this room (`kick_mute`, `bounce` or `ban`; see
+        `HTTPClient.ban`): they leave it and cannot rejoin, read or post until it is
+        lifted or expires. Raises Forbidden when you may not (`cannot_moderate_higher`)."""
+        user_id = user.id if isinstance(user, User) else user
+        return await self._client.http.ban(
+            self.id, user_id, kind, expires_in_s=expires_in_s, reason=reason
+        )
+
+    async def unban(self, user: int | User) -> None:
+        """Lift `user`'s ban or kick-mute here; they may join again."""
+        await self._client.http.unban(self.id, user.id if isinstance(user, User) else user)
+
+    async def bans(self) -> list[RoomBan]:
+        """The bans in force here, with reasons (moderators)."""
+        return await self._client.http.bans(self.id)

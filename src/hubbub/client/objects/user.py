@@ -11,6 +11,8 @@ from hubbub.protocol import models
 from hubbub.protocol.models_presence import UserPresence
 from hubbub.protocol.models_profiles import UserStats
 from hubbub.protocol.models_relations import Relationship
+from hubbub.protocol.models_reports import Report
+from hubbub.protocol.models_sanctions import Suspension
 
 if TYPE_CHECKING:
     from hubbub.client.objects.room import Room
@@ -134,3 +136,30 @@ class User(_Entity[models.User | models.Actor]):
     async def fetch_stats(self) -> UserStats:
         """message_count, room_count, last_seen_at and reputation (ID-09)."""
         return await self._client.http.fetch_user_stats(self.id)
+
+    async def report(self, reason: str, detail: str | None = None) -> Report:
+        """Report this user to the server's staff (once): `reason` is spam, abuse,
+        harassment, illegal, inappropriate, impersonation or other."""
+        return await self._client.http.report("user", self.id, reason, detail)
+
+    async def set_reputation(self, value: int) -> User:
+        """Set this user's reputation (global staff); the user as now known."""
+        data = await self._client.http.set_reputation(self.id, value)
+        return self._client.cache.store_user(data)
+
+    async def suspend(
+        self,
+        *,
+        duration_s: int | None = None,
+        expires_at: datetime | None = None,
+        reason: str | None = None,
+    ) -> Suspension:
+        """Suspend this user platform-wide (staff only; MD-11): they can read but not
+        write until it expires. Again on a suspended user: moves the expiry."""
+        return await self._client.http.suspend(
+            self.id, duration_s=duration_s, expires_at=expires_at, reason=reason
+        )
+
+    async def unsuspend(self) -> Suspension:
+        """Clear this user's suspension (staff only)."""
+        return await self._client.http.unsuspend(self.id)

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hubbub.errors import Unauthorized
-from hubbub.server.services import anonymous, auth
+from hubbub.server.services import anonymous, auth, suspensions
 from hubbub.server.services.core import Core, Ctx
 
 _bearer = HTTPBearer(auto_error=False, description="A user or bot token")
@@ -31,9 +31,18 @@ async def bearer_token(
 
 
 async def get_ctx(
-    core: Annotated[Core, Depends(get_core)], token: Annotated[str, Depends(bearer_token)]
+    request: Request,
+    core: Annotated[Core, Depends(get_core)],
+    token: Annotated[str, Depends(bearer_token)],
 ) -> Ctx:
-    return await auth.authenticate(core, token)
+    ctx = await auth.authenticate(core, token)
+    # A suspended user reads but does not write (MD-11): one check for every REST write,
+    # from the cached user row's flags (services.suspensions).
+    if suspensions.is_suspended(ctx.user) and not suspensions.write_allowed(
+        request.method, request.url.path
+    ):
+        raise await suspensions.refusal(core, ctx.user_id)
+    return ctx
 
 
 async def get_reader(

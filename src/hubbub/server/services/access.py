@@ -8,8 +8,10 @@ probed; a room they can view but not act in answers Forbidden with the missing b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import RowMapping
 
 from hubbub.errors import Forbidden, NotFound
 from hubbub.server.permissions import (
@@ -21,6 +23,7 @@ from hubbub.server.permissions import (
     space_room_permissions,
     standalone_room_permissions,
 )
+from hubbub.server.store import room_bans as bans_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as spaces_store
 from hubbub.server.store.rooms import RoomRow
@@ -112,7 +115,22 @@ def room_access(conn: Connection, user: UserRow, room_id: int) -> RoomAccess:
     perms = room_permissions(conn, user, room, role, level, materialised)
     if not perms & Perm.VIEW:
         raise room_not_found(room_id)
+    if not user.is_moderator:  # a room ban (services.room_bans) shuts them out, reads too
+        ban = bans_store.active(conn, room_id, user.id)
+        if ban is not None:
+            raise banned_error(room_id, ban)
     return RoomAccess(room=room, role=role, level=level, perms=perms)
+
+
+def banned_error(room_id: int, ban: RowMapping | dict[str, Any]) -> Forbidden:
+    """The refusal a user banned from a room gets for anything in it (MD-10)."""
+    wire = bans_store.wire(ban, reason=False)
+    until = "" if wire["expires_at"] is None else f" until {wire['expires_at']}"
+    return Forbidden(
+        f"you are banned from room {room_id}{until}",
+        code="banned_from_room",
+        details={"ban_id": wire["id"], "kind": wire["kind"], "expires_at": wire["expires_at"]},
+    )
 
 
 @dataclass(frozen=True, slots=True)

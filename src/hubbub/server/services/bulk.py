@@ -12,6 +12,8 @@ from typing import Any
 
 from hubbub.errors import NotFound, ValidationError
 from hubbub.server.events import room_event
+from hubbub.server.services import audit
+from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import moderated_room_txn
 from hubbub.server.store import bulk as store
@@ -62,18 +64,35 @@ def _emit_deleted(tx: Tx, ctx: Ctx, room_id: int, ids: list[int], extra: dict[st
         )
 
 
+def _audit_txn(
+    tx: Tx, ctx: Ctx, access: RoomAccess, action: str, user_id: int | None, after: Any
+) -> None:
+    """Bulk deletes and purges are moderation actions: audited (MD-17)."""
+    audit.record_txn(
+        tx,
+        action=action,
+        actor=ctx.user.snapshot(),
+        room_id=access.room.id,
+        space_id=access.room.space_id,
+        target_type=None if user_id is None else "user",
+        target_id=user_id,
+        after=after,
+    )
+
+
 async def bulk_delete(core: Core, ctx: Ctx, room_id: int, message_ids: Sequence[int]) -> list[int]:
     """Tombstone up to 100 messages of a room; the ids this call deleted."""
     ids = check_ids(message_ids)
 
     def job(tx: Tx) -> list[int]:
-        moderated_room_txn(tx.conn, ctx, room_id)
+        access = moderated_room_txn(tx.conn, ctx, room_id)
         found = store.rows_in_room(tx.conn, room_id, ids)
         not_in_room(found, ids, room_id)
         fresh = sorted(i for i in ids if not found[i])
         if fresh:
             store.tombstone_txn(tx.conn, fresh, tx.now_ms)
             _emit_deleted(tx, ctx, room_id, fresh, {"reason": "bulk"})
+            _audit_txn(tx, ctx, access, "message.bulk_deleted", None, {"message_ids": fresh})
         return fresh
 
     return await core.log.run(job)
@@ -83,13 +102,14 @@ async def purge(core: Core, ctx: Ctx, room_id: int, user_id: int) -> int:
     """Tombstone every message `user_id` has in a room (EVENTS.md D.81); how many."""
 
     def job(tx: Tx) -> int:
-        moderated_room_txn(tx.conn, ctx, room_id)
+        access = moderated_room_txn(tx.conn, ctx, room_id)
         if store_users.get_user(tx.conn, user_id) is None:
             raise NotFound(f"user {user_id} not found", code="user_not_found")
         ids = store.live_ids_by_author(tx.conn, room_id, user_id)
         if ids:
             store.tombstone_by_author_txn(tx.conn, room_id, user_id, tx.now_ms)
             _emit_deleted(tx, ctx, room_id, ids, {"reason": "purge", "purged_user_id": user_id})
+        _audit_txn(tx, ctx, access, "message.purged", user_id, {"deleted_count": len(ids)})
         return len(ids)
 
     return await core.log.run(job)

@@ -4,7 +4,8 @@ time, extend or shorten it, or clear it; it clears itself when it expires.
 A suspended user can read everything they could before, but every write is refused 403
 `suspended` with `details.expires_at`: REST writes (api.deps, all but the few listed in
 `ALLOWED_WHILE_SUSPENDED`: logging out, sessions, settings, read marks, muting, presence,
-leaving, blocking) and the gateway's typing, editing and command ops.
+leaving, blocking; commands, of which only `/help` runs: services.commands) and the
+gateway's typing, editing and command ops.
 
 The check costs nothing per request: it reads the `suspended` bit of users.flags (D.32)
 from the user row the token cache already holds. The bit is kept in step with the
@@ -25,6 +26,7 @@ guard in the update decides which node logs `user.unsuspended`, so it is logged 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -44,9 +46,11 @@ __all__ = [
     "ALLOWED_WHILE_SUSPENDED",
     "MAX_DURATION_S",
     "SUSPENDED",
+    "USER_FLAG_EVENTS",
     "expire_due",
     "get",
     "is_suspended",
+    "parse_time",
     "refusal",
     "require_active",
     "suspend",
@@ -55,6 +59,8 @@ __all__ = [
     "write_allowed",
 ]
 
+# Events after which every node drops its cached copies of the target user (app.py).
+USER_FLAG_EVENTS = frozenset({"user.suspended", "user.unsuspended"})
 MAX_DURATION_S = 10 * 365 * 24 * 3600  # ten years
 MAX_REASON = 512
 EXPIRE_BATCH = 100
@@ -67,7 +73,7 @@ ALLOWED_WHILE_SUSPENDED = re.compile(
     r"|sessions(/[^/]+)?"
     r"|users/me/(settings|presence)"
     r"|users/[^/]+/block"
-    r"|rooms/[^/]+/(ack|mute|leave)"
+    r"|rooms/[^/]+/(ack|mute|leave|commands)"
     r"|spaces/[^/]+/leave"
     r"|groups/[^/]+/recipients/me"
     r"|notifications/([^/]+/read|read-all)"
@@ -156,6 +162,19 @@ def _expiry(now_ms: int, duration_s: float | None, expires_at_ms: int | None) ->
     if expires_at_ms > now_ms + MAX_DURATION_S * 1000:
         raise ValidationError("expires_at is too far ahead", code="invalid_duration")
     return expires_at_ms
+
+
+def parse_time(value: str) -> int:
+    """An ISO 8601 time (UTC when it names no zone) as epoch milliseconds."""
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            "expires_at must be an ISO 8601 time", code="invalid_expires_at"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
 
 
 def _require_staff(ctx: Ctx) -> None:
