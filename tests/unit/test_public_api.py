@@ -64,6 +64,12 @@ EVENTS = {
     "RoomOpened",
     "RoomClosed",
     "MemberAccessUpdated",
+    # the message pipeline (issue 6)
+    "RoomTimeoutEvent",
+    "RoomTimeoutStarted",
+    "RoomTimeoutEnded",
+    "ModerationQueued",
+    "ModerationResolved",
     "EmojiEvent",
     "EmojiCreated",
     "EmojiDeleted",

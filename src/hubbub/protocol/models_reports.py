@@ -51,3 +51,10 @@ class FlagState(WireModel):
     flag: str | None = None
     counts: FlagCounts | None = None
     net: int | None = None
+
+
+class ReportPage(WireModel):
+    """One page of reports, newest first; page back with `before` = the last id."""
+
+    reports: list[Report]
+    has_more: bool = False

@@ -11,6 +11,7 @@ from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.base import body as _body
 from hubbub.errors import ServiceUnavailable
 from hubbub.protocol import models
+from hubbub.protocol.models_reports import FlagState, Report
 
 if TYPE_CHECKING:
     from hubbub.client.client import Client
@@ -85,6 +86,33 @@ class Message(_Entity[models.Message]):
     @property
     def deleted(self) -> bool:
         return self._data.deleted
+
+    # -- the moderation pipeline (issue 6) --------------------------------------------
+
+    @property
+    def moderation_state(self) -> str:
+        """`na`, or `pending` / `approved` / `rejected` once a moderator was involved."""
+        return self._data.moderation_state
+
+    @property
+    def active(self) -> bool:
+        """False while hidden: pending, rejected or deleted (D.68)."""
+        return self._data.active
+
+    @property
+    def censored(self) -> bool:
+        """Whether the profanity filter masked words of the content."""
+        return self._data.censored
+
+    @property
+    def original_content(self) -> str | None:
+        """The unmasked content of a censored message: moderators' copies only."""
+        return self._data.original_content
+
+    @property
+    def shadowbanned(self) -> bool:
+        """Whether the author is shadowbanned: moderators' copies only (others see False)."""
+        return self._data.shadowbanned
 
     @property
     def created_at(self) -> datetime:
@@ -238,6 +266,21 @@ class Message(_Entity[models.Message]):
 
     async def unpin(self) -> Message:
         return await self.pin(False)
+
+    # -- reports and flags -----------------------------------------------------------
+
+    async def report(self, reason: str, detail: str | None = None) -> Report:
+        """Report this message to its room's moderators (once): `reason` is spam, abuse,
+        harassment, illegal, inappropriate, impersonation or other."""
+        return await self._client.http.report("message", self.id, reason, detail)
+
+    async def flag(self, kind: str) -> FlagState:
+        """Flag this message anonymously: `spam`, `offensive` or `mod_attention`."""
+        return await self._client.http.flag(self.id, kind)
+
+    async def unflag(self) -> FlagState:
+        """Retract your flag."""
+        return await self._client.http.unflag(self.id)
 
     def _stored(self, data: models.Message) -> Message:
         return self._client.cache.store_message(data)

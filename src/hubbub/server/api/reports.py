@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from hubbub.protocol.models_reports import FlagState, Report
+from hubbub.protocol.models_reports import FlagState, Report, ReportPage
 from hubbub.server.api.bodies import Body
 from hubbub.server.api.deps import CoreDep, CtxDep
 from hubbub.server.api.responses import JSON
@@ -53,11 +53,6 @@ class FlagBody(Body):
 
 class ReputationBody(Body):
     value: int
-
-
-class ReportPage(BaseModel):
-    reports: list[Report]
-    has_more: bool
 
 
 # -- reports --------------------------------------------------------------------------
