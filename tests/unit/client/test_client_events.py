@@ -194,6 +194,10 @@ def test_registry_is_one_to_one() -> None:
         "presence.updated",
         "user.settings.updated",
         "invitation.updated",
+        # reports and flags (protocol/events_reports.py)
+        "report.created",
+        "report.updated",
+        "message.flagged",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
