@@ -192,7 +192,7 @@ async def upload(
         access.require(Perm.ATTACH)
 
     await core.db.read(member)  # before writing any bytes
-    core.rate_limiter.hit(("upload", ctx.user_id), "uploads")
+    await core.rate_limiter.take(("upload", ctx.user_id), "uploads")
     storage = storage_of(core)
     key = new_key()
     await asyncio.to_thread(storage.put, key, source)

@@ -136,7 +136,7 @@ async def create(core: Core, ctx: Ctx, space_id: int, name: str, data: bytes) ->
     check_name(name)
     content_type, animated = check_image(data)
     await core.db.read(lambda c: _managed_txn(c, ctx, space_id))  # before storing bytes
-    core.rate_limiter.hit(("emoji", ctx.user_id), "uploads")
+    await core.rate_limiter.take(("emoji", ctx.user_id), "uploads")
     storage = storage_of(core)
     key = new_key()
     await asyncio.to_thread(storage.put, key, io.BytesIO(data))

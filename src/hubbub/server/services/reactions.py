@@ -64,14 +64,14 @@ def _key(emoji: str) -> str:
     return emoji if emojis.is_custom_key(emoji) else normalize(emoji)
 
 
-def _rate(core: Core, ctx: Ctx) -> None:
-    core.rate_limiter.hit(("reaction", ctx.user_id), "reactions")
+async def _rate(core: Core, ctx: Ctx) -> None:
+    await core.rate_limiter.take(("reaction", ctx.user_id), "reactions")
 
 
 async def add(core: Core, ctx: Ctx, message_id: int, emoji: str) -> dict[str, Any]:
     """Add the caller's reaction; adding it again changes nothing (no second event)."""
     key = _key(emoji)
-    _rate(core, ctx)
+    await _rate(core, ctx)
 
     def job(tx: Tx) -> dict[str, Any]:
         row, role = reactable_txn(tx.conn, ctx, message_id)

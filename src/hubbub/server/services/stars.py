@@ -29,7 +29,7 @@ EVENT = "message.stars.updated"
 
 async def star(core: Core, ctx: Ctx, message_id: int, on: bool) -> dict[str, Any]:
     """Star (`on`) or unstar; repeating either changes nothing and emits nothing."""
-    core.rate_limiter.hit(("star", ctx.user_id), "stars")
+    await core.rate_limiter.take(("star", ctx.user_id), "stars")
 
     def job(tx: Tx) -> dict[str, Any]:
         row, _role = reactable_txn(tx.conn, ctx, message_id)

@@ -42,7 +42,7 @@ class TypingTracker:
             role = await self._core.db.read(lambda c: room_role(c, ctx, room_id))
             role.require_member()
             role.require(Perm.SEND)
-        self._core.rate_limiter.hit(("typing", ctx.user_id), "typing updates")
+        await self._core.rate_limiter.take(("typing", ctx.user_id), "typing updates")
         expires = now + self._ttl_ms
         self._active[key] = (expires, now, ctx.user.snapshot())
         self._publish(
@@ -69,7 +69,7 @@ class TypingTracker:
             self._editing[key] = (current[0], now + self._ttl_ms, current[2], current[3])
             return
         room_id = current[0] if current is not None else await self._may_edit(ctx, message_id)
-        self._core.rate_limiter.hit(("typing", ctx.user_id), "typing updates")
+        await self._core.rate_limiter.take(("typing", ctx.user_id), "typing updates")
         expires = now + self._ttl_ms
         self._editing[key] = (room_id, expires, now, ctx.user.snapshot())
         self._publish(

@@ -289,7 +289,7 @@ async def execute(
     """Post `content` as the webhook: (message, created), like messages.send (a repeated
     nonce returns the first message). The send pipeline is the same one members use."""
     row = await core.db.read(lambda c: _authenticated(c, webhook_id, token))
-    core.rate_limiter.hit(("webhook", webhook_id))
+    await core.rate_limiter.take(("webhook", webhook_id))
     shown_name = row["name"] if name is None else check_name(name)
     shown_avatar = row["avatar_url"] if avatar_url is None else check_avatar_url(avatar_url)
     bot = await core.db.read(lambda c: users_store.get_user(c, row["user_id"]))
