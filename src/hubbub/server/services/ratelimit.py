@@ -95,7 +95,7 @@ class MemoryBuckets:
         self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after_s}
 
     def locked_for(self, keys: Sequence[str], now: float) -> float:
-        return max((self._strikes.get(k, (0, 0.0, 0.0))[2] - now for k in keys), default=0.0)
+        return max([0.0, *(self._strikes.get(k, (0, 0.0, 0.0))[2] - now for k in keys)])
 
     def strike(self, key: str, limit: int, window_s: float, now: float) -> None:
         count, start, until = self._strikes.get(key, (0, now, 0.0))
