@@ -193,3 +193,48 @@ async def test_net_threshold_deletes_and_suspends(strict: TestServer) -> None:
     await alice.error(
         "PUT", f"/messages/{mid}/flags", 409, "message_deleted", json={"kind": "spam"}
     )
+
+
+async def test_long_poll_and_resume_keep_the_audiences(lite: TestServer) -> None:
+    alice, bob, trusted, plain, plain2, _newbie, _boss = await _setup(lite)
+    room = await alice.room()
+    rid = room["id"]
+    for api in (bob, trusted, plain, plain2):
+        await api.ok("POST", f"/rooms/{rid}/join")
+    msg = await bob.send(rid, "flag me")
+    gw = await Gateway.connect(lite, trusted.token)
+    cursor = gw.ready["cursor"]
+    await gw.close()
+
+    await _flag(plain, msg["id"], "offensive")
+    await _flag(plain2, msg["id"], "mod_attention")
+    report = await _report_message(plain, msg["id"])
+
+    def flagged(api_events: list[dict[str, Any]]) -> list[str | None]:
+        return [e["data"]["flag_type"] for e in api_events if e["type"] == "message.flagged"]
+
+    async def feed(api: Api) -> list[dict[str, Any]]:
+        page = await api.ok("GET", "/events", params={"cursor": cursor, "limit": 1000})
+        events: list[dict[str, Any]] = page["events"]
+        return events
+
+    assert flagged(await feed(trusted)) == ["offensive"]
+    assert flagged(await feed(alice)) == ["offensive", "mod_attention"]
+    assert flagged(await feed(plain)) == []
+    reports = [e for e in await feed(bob) if e["type"].startswith("report.")]
+    assert reports == []
+    mine = [e for e in await feed(plain) if e["type"] == "report.created"]
+    assert [e["data"]["report"]["id"] for e in mine] == [report["id"]]
+
+    # Resuming the gateway from the same cursor replays the same selection.
+    resumed = await Gateway.connect(lite, trusted.token, cursor)
+    first = await resumed.event("message.flagged")
+    assert first["data"]["flag_type"] == "offensive"
+    done = await resumed.recv()
+    assert done["op"] == "resumed" and done["replayed"] == 1
+
+
+async def _report_message(api: Api, message_id: int) -> dict[str, Any]:
+    body = {"target_type": "message", "target_id": message_id, "reason": "spam"}
+    report: dict[str, Any] = await api.ok("POST", "/reports", 201, json=body)
+    return report
