@@ -62,6 +62,10 @@ async def _polled(api: Api, cursor: str) -> list[dict[str, Any]]:
     return list(page["events"])
 
 
+# The moderator commands of D.78 (services.commands_mod), in /help's order.
+MODERATOR_COMMANDS = ["ban", "kick", "unban", "delete", "open", "close", "timeout"]
+
+
 def _names(done: dict[str, Any]) -> list[str]:
     return [c["name"] for c in done["result"]["commands"]]
 
@@ -73,12 +77,18 @@ async def test_help_lists_only_what_the_caller_may_run(srv: TestServer) -> None:
 
     done = await _cmd(owner, rid, "/help")
     assert done["op"] == "help"
-    assert _names(done) == ["help", "me", "shrug", "topic", "purge"]
-    purge = done["result"]["commands"][-1]
+    assert _names(done) == ["help", "me", "shrug", "topic", "purge", *MODERATOR_COMMANDS]
+    purge = done["result"]["commands"][4]
     assert purge["usage"] == "/purge @handle" and purge["summary"]
     assert "/purge @handle" in done["message"]
     # /topic goes through rooms.update, which only the owner may call.
-    assert _names(await _cmd(mod, rid, "/HELP")) == ["help", "me", "shrug", "purge"]
+    assert _names(await _cmd(mod, rid, "/HELP")) == [
+        "help",
+        "me",
+        "shrug",
+        "purge",
+        *MODERATOR_COMMANDS,
+    ]
     assert _names(await _cmd(member, rid, "  /help  ")) == ["help", "me", "shrug"]
     assert _names(await _cmd(outsider, rid, "/help")) == ["help"]  # a public room's visitor
     await owner.ok("PATCH", f"/rooms/{rid}", json={"allow_actions": False})
@@ -202,7 +212,8 @@ async def test_the_send_path_refuses_commands_and_unescapes_double_slash(
     alice, bob = await Api.register(srv), await Api.register(srv)
     rid = await _room_with(alice, bob)
     path = f"/rooms/{rid}/messages"
-    for text, name in (("/purge @bob", "purge"), ("/HELP", "help"), ("/topic x", "topic")):
+    commands = (("/purge @bob", "purge"), ("/HELP", "help"), ("/topic x", "topic"))
+    for text, name in (*commands, ("/ban bob", "ban"), ("/close", "close")):
         err = await alice.error("POST", path, 422, "use_command", json={"content": text})
         assert err["details"] == {"command": name}
     assert await _history(alice, rid) == []  # nothing posted
@@ -214,7 +225,7 @@ async def test_the_send_path_refuses_commands_and_unescapes_double_slash(
     assert (action["type"], action["content"]) == ("action", "still works")
     # Not commands here: posted as they are.
     assert (await alice.send(rid, "/helpme please"))["content"] == "/helpme please"
-    assert (await alice.send(rid, "/ban bob"))["content"] == "/ban bob"
+    assert (await alice.send(rid, "/banish bob"))["content"] == "/banish bob"
 
 
 async def test_gateway_command_answers_only_the_issuing_connection(srv: TestServer) -> None:
@@ -248,16 +259,24 @@ async def test_gateway_command_answers_only_the_issuing_connection(srv: TestServ
     await same_user.no_event()
     await other.no_event()
 
-    # Refusals are error frames; the connection stays open.
+    # Refusals answer `command.completed {ok: false, error}`; the connection stays open.
     await issuer.send({"op": "command", "room_id": rid, "command": "/nope", "id": "c-3"})
-    err = await issuer.recv()
-    assert (err["op"], err["code"], err["id"]) == ("error", "unknown_command", "c-3")
-    assert err["details"]["available"] == ["help", "me", "shrug", "topic", "purge"]
+    refused = (await issuer.event("command.completed"))["data"]
+    assert (refused["op"], refused["ok"], refused["id"]) == ("nope", False, "c-3")
+    assert (refused["error"]["code"], refused["error"]["status"]) == ("unknown_command", 422)
+    owned = ["help", "me", "shrug", "topic", "purge", *MODERATOR_COMMANDS]
+    assert refused["error"]["details"]["available"] == owned
+    # A frame that is no command at all is still an error frame.
     await issuer.send({"op": "command", "room_id": "x", "command": "/help"})
     err = await issuer.recv()
     assert (err["op"], err["code"], err["id"]) == ("error", "invalid_room_id", None)
     await issuer.send({"op": "command", "room_id": rid, "command": "/purge @nobody_here"})
-    assert (await issuer.recv())["code"] == "user_not_found"
+    missing = await issuer.event("command.completed")
+    assert missing["data"]["error"]["code"] == "user_not_found"
+    event = parse_event(missing)
+    assert isinstance(event, hubbub.CommandCompleted) and event.ok is False
+    with pytest.raises(hubbub.NotFound):
+        event.raise_for_error()
     await issuer.send({"op": "ping"})
     assert (await issuer.recv())["op"] == "pong"
     await same_user.no_event()
@@ -295,9 +314,12 @@ async def test_sdk_room_command(srv: TestServer) -> None:
         assert purged.result["deleted_count"] == 2 and "2 messages" in purged.message
 
         with pytest.raises(hubbub.ValidationError) as unknown:
-            await bob_room.command("/ban @alice_cmd")
+            await bob_room.command("/frobnicate @alice_cmd")
         assert unknown.value.code == "unknown_command"
         assert unknown.value.details["available"] == ["help", "me", "shrug"]
+        with pytest.raises(hubbub.Forbidden) as no_rights:
+            await bob_room.command("/ban @alice_cmd")
+        assert no_rights.value.code == "missing_permission"
         with pytest.raises(hubbub.Forbidden) as refused:
             await bob_room.command("/purge @alice_cmd")
         assert refused.value.code == "not_moderator"

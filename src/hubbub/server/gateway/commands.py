@@ -1,17 +1,24 @@
-"""The gateway's `command` op (MS-17): run a chat command, answer the issuing connection.
+"""The gateway's `command` op (MS-17, D.78): run a chat command, answer the issuing
+connection.
 
     → {"op": "command", "room_id": 7, "command": "/purge @bob", "id"?: "c-1", "nonce"?: …}
     ← {"op": "event", "type": "command.completed", "seq": null, …,
        "data": {"room_id": 7, "op": "purge", "ok": true, "message": "…", "result": {…},
                 "id": "c-1"}}
-    ← or {"op": "error", "code": "not_moderator", "message": "…", "details": {…},
-          "id": "c-1"}, and the connection stays open.
+    ← refused: the same event with {"op": "ban", "ok": false, "message": "…",
+       "result": {}, "error": {"code": "missing_permission", "message": "…",
+       "details": {…}, "status": 403}, "id": "c-1"} (`status`: what REST would answer;
+       `op` is null when the text names no command)
 
 `command.completed` is ephemeral with the SESSION audience of EVENTS.md #71: it is pushed
 to this one connection, never logged nor published, so the user's other connections
 (and long-poll) never see it. What the command did is logged and fanned out as usual
-(`message.created`, `message.bulk_deleted`, `room.updated`). `id` is echoed as given
-for the client to match answers to commands.
+(`message.created`, `message.bulk_deleted`, `room.ban.created`, `room.updated`). `id` is
+echoed as given for the client to match answers to commands.
+
+Only a frame that is no command at all (room_id not an integer, no command text, a bad
+`id` or `nonce`) is answered with an error frame `{"op": "error", "code", "message",
+"details", "id"}`; the connection stays open either way.
 """
 
 from __future__ import annotations
@@ -55,16 +62,26 @@ def _parse(frame: dict[str, Any]) -> tuple[int, str, str | None]:
 
 
 async def handle(core: Core, ctx: Ctx, conn: Connection, frame: dict[str, Any]) -> None:
-    """Run the frame's command; push `command.completed` or an error frame to `conn`."""
+    """Run the frame's command; push `command.completed` (ok or not) to `conn`, or an
+    error frame for a frame that is not a command."""
     cid: str | int | None = None
     try:
         cid = _correlation(frame)
         room_id, text, nonce = _parse(frame)
-        done = await commands.run(core, ctx, room_id, text, nonce=nonce)
-    except HubbubError as err:  # refused: answered, and the connection stays open
+    except HubbubError as err:  # not a command: an error frame; the connection stays open
         error = {"op": Op.ERROR.value, "code": err.code, "message": err.message}
         conn.push(orjson.dumps({**error, "details": err.details, "id": cid}).decode())
         return
+    try:
+        done = await commands.run(core, ctx, room_id, text, nonce=nonce)
+    except HubbubError as err:  # refused: answered as the command's outcome
+        done = {
+            "op": commands.op_of(text),
+            "ok": False,
+            "message": err.message,
+            "result": {},
+            "error": {**err.to_dict(), "status": err.status},
+        }
     ev = LogEvent(
         type="command.completed",
         # Never published: pushed to `conn` alone. USER names whose it is if it ever were.

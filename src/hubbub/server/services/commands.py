@@ -1,35 +1,51 @@
-"""Chat commands (MS-17, EVENTS.md #71 `command.completed`, D.78), parsed on the server;
-the result goes to the issuer only.
+"""Chat commands (MS-17, D.78, EVENTS.md #71 `command.completed`), parsed on the server;
+the result goes to the issuer only, and a command never appears as a chat message.
 
-    /help            the commands this user may run in this room, with usage
-    /me <text>       posts an action (services.messages.send; the room's allow_actions)
-    /shrug [text]    posts `text ¯\\_(ツ)_/¯` (Markdown-escaped)
-    /topic <text>    sets the room topic (services.rooms.update: the room's owner only)
-    /purge @handle   deletes that user's messages in this room (services.bulk.purge:
-                     the room's owners and moderators)
+    /help                          the commands this user may run in this room, with usage
+    /me <text>                     posts an action (services.messages.send; allow_actions)
+    /shrug [text]                  posts `text ¯\\_(ツ)_/¯` (Markdown-escaped)
+    /topic <text>                  sets the room topic (services.rooms.update: the owner)
+    /purge @handle                 deletes that user's messages here (services.bulk.purge)
+    /ban @handle [duration] [reason]   bans them from the room (services.room_bans, `ban`)
+    /kick @handle [duration]       kick-mute: out of the room for a while (default 60 s)
+    /unban @handle                 lifts their ban or kick-mute
+    /delete <message id>           deletes a message of this room (services.messages.delete)
+    /open, /close                  opens or closes the room to non-moderators (RM-06)
+    /timeout <duration>            freezes the room: only owners and moderators talk
+                                   (services.room_state.start_timeout, D.1)
 
-Transports: `POST /api/v1/rooms/{id}/commands {"command", "nonce"?}` answers the result;
-the gateway op `{"op": "command", "room_id", "command", "id"?}` answers the issuing
-connection alone with the ephemeral event `command.completed` (server.gateway.commands).
+Durations are `30s`, `10m`, `2h`, `1d` or plain seconds (`90`). Handles resolve
+case-insensitively; rights are checked before a handle is resolved, so nobody can probe
+which handles exist through a command they may not run.
 
-Refusals are typed 4xx errors, not `200 {"ok": false}`: the same `HubbubError` tree and
-stable codes as every other call (the SDK raises them; a client has one refusal path; a
-refused command is visible as such in access logs and metrics). So a result always has
-`ok: true` — the field stays because EVENTS.md #71 names it. The codes:
+Transports:
+- REST `POST /api/v1/rooms/{id}/commands {"command", "nonce"?}` answers
+  `{kind: "command_result", op, ok: true, message, result}`, and a refusal is the typed
+  4xx error of the HubbubError tree, as every other call (the SDK raises it).
+- The gateway op `{"op": "command", "room_id", "command", "id"?}` answers the issuing
+  connection alone with the ephemeral event `command.completed` (server.gateway.commands):
+  `{op, ok: true, message, result}` on success; a refusal arrives as the same event with
+  `ok: false` and `error: {code, message, details}` (the code being the one REST would
+  answer), never as an error frame. Only a frame that is not a command at all (no integer
+  room_id, no text, a bad `id`) gets an error frame.
+
+Refusal codes:
 - 422 `invalid_command`: the text is not `/name …`;
 - 422 `unknown_command`: no such command; `details.available` lists the caller's ones;
 - 422 `invalid_command_arguments`: `details.usage` says how to call it;
-- 404 `user_not_found`: `/purge` of a handle nobody has (resolved case-insensitively);
+- 404 `user_not_found`: a handle nobody has; 404 `message_not_found`: `/delete` of a
+  message not in this room;
+- 403 `suspended`: a suspended user runs nothing but `/help` (services.suspensions);
 - the rights errors of the service each command runs through, with the same codes as its
-  REST endpoint (`not_moderator`, `not_room_owner`, `not_a_member`, `actions_disabled`).
+  REST endpoint (`not_moderator`, `not_room_owner`, `not_a_member`, `actions_disabled`,
+  `missing_permission`, `cannot_moderate_higher`, `cannot_ban_owner`, `ban_not_found`, …).
 
-Every command runs through the existing service, which decides; `may` only says what
-`/help` and `unknown_command` list. `/purge` checks the caller's rights before resolving
-the handle, so non-moderators cannot probe which handles exist. `/me` and `/shrug` pass
-the nonce on to `messages.send`: a retried command posts once.
+Every command runs through a service, which decides; `may` only says what `/help` and
+`unknown_command` list. `/me` and `/shrug` pass the nonce on to `messages.send`: a
+retried command posts once.
 
 The send path refuses content starting with a command name here other than `me`
-(422 `use_command`, services.content) so that `/purge @bob` is never posted by mistake;
+(422 `use_command`, services.content) so that `/ban @bob` is never posted by mistake;
 `//text` posts the literal `/text`.
 """
 
@@ -44,7 +60,7 @@ from sqlalchemy import Connection
 
 from hubbub.errors import NotFound, ValidationError
 from hubbub.server.permissions import Perm
-from hubbub.server.services import bulk, messages, rooms
+from hubbub.server.services import bulk, messages, rooms, suspensions
 from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.auth import HANDLE
 from hubbub.server.services.core import Core, Ctx
@@ -52,7 +68,7 @@ from hubbub.server.store import users as users_store
 from hubbub.server.store.rooms import RoomRow
 from hubbub.server.store.users import UserRow
 
-__all__ = ["REGISTRY", "SHRUG", "Command", "reserved_name", "run"]
+__all__ = ["REGISTRY", "SHRUG", "Command", "op_of", "reserved_name", "run"]
 
 # `/name` then whitespace or the end; names are matched case-insensitively.
 _NAME = re.compile(r"/([A-Za-z][A-Za-z0-9_-]{0,31})(?=\s|$)")
@@ -166,8 +182,21 @@ async def run(
             code="unknown_command",
             details={"command": name, "available": names},
         )
+    if name != "help":  # a suspended user may still ask what they could do (MD-11)
+        await suspensions.require_active(core, ctx)
     outcome = await spec.run(core, ctx, Call(room_id, args, nonce))
     return {"op": name, "ok": True, "message": outcome.message, "result": outcome.result}
+
+
+def op_of(text: str) -> str | None:
+    """The command name `text` starts with (known or not), for answering a refusal."""
+    found = _NAME.match(text.strip()) if isinstance(text, str) else None
+    return None if found is None else found.group(1).lower()
+
+
+def bad_args(name: str, why: str) -> ValidationError:
+    """422 `invalid_command_arguments` with the command's usage."""
+    return _bad_args(name, why)
 
 
 def _bad_args(name: str, why: str) -> ValidationError:
@@ -242,3 +271,7 @@ async def _purge(core: Core, ctx: Ctx, call: Call) -> Outcome:
         f"deleted {count} {noun} by @{user.handle}",
         {"user": user.wire(), "deleted_count": count},
     )
+
+
+# The moderator commands register themselves after these (their order is /help's).
+from hubbub.server.services import commands_mod  # noqa: E402, F401
