@@ -425,11 +425,14 @@ from hubbub.protocol import (  # noqa: E402
     events_extras,  # noqa: F401
     events_inbox,  # noqa: F401
     events_lifecycle,  # noqa: F401
+    events_moderation,  # noqa: F401
     events_presence,  # noqa: F401
     events_profiles,  # noqa: F401
     events_reactions,  # noqa: F401
     events_relations,  # noqa: F401
+    events_reports,  # noqa: F401
     events_rooms,  # noqa: F401
+    events_sanctions,  # noqa: F401
     events_sessions,  # noqa: F401
     events_spaces,  # noqa: F401
 )

@@ -183,6 +183,12 @@ class Message(WireModel):
     edit_count: int = 0
     reactions: list[Reaction] = Field(default_factory=list)
     moderation_state: Literal["na", "pending", "approved", "rejected"] = "na"
+    # The moderation pipeline (issue 6): hidden (pending, rejected, deleted) is not active
+    # (D.68); masked by the profanity filter. Moderators' copies alone carry
+    # `original_content` (of a censored message) and `shadowbanned: true`: kept as extra
+    # fields, never declared, so that no one else's copy shows them even as null.
+    active: bool = True
+    censored: bool = False
     deleted: bool = False
     created_at: Timestamp
     ts: int

@@ -107,12 +107,13 @@ class Message(_Entity[models.Message]):
     @property
     def original_content(self) -> str | None:
         """The unmasked content of a censored message: moderators' copies only."""
-        return self._data.original_content
+        value = (self._data.model_extra or {}).get("original_content")
+        return None if value is None else str(value)
 
     @property
     def shadowbanned(self) -> bool:
         """Whether the author is shadowbanned: moderators' copies only (others see False)."""
-        return self._data.shadowbanned
+        return bool((self._data.model_extra or {}).get("shadowbanned", False))
 
     @property
     def created_at(self) -> datetime:

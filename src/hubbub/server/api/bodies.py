@@ -57,6 +57,12 @@ class RoomSettings(Body):
     position: int | None = None
     allow_actions: bool | None = None
     edit_window_s: int | None = Field(default=None, ge=0)
+    # The message pipeline (issue 6); the service checks the ranges (invalid_throttle, …).
+    moderation: str | None = Field(default=None, max_length=32)
+    profanity_filter: bool | None = None
+    throttle_seconds: int | None = None
+    delay_message_seconds: int | None = None
+    hide_on_report_threshold: bool | None = None
 
 
 class RoomCreate(RoomSettings):

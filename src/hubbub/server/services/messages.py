@@ -15,13 +15,21 @@ from sqlalchemy import Connection
 
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.clock import iso_ms
-from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.permissions import Perm
 from hubbub.server.render import render_full
-from hubbub.server.services import attachments, dms, emojis, notifications, presence_rooms
+from hubbub.server.services import (
+    attachments,
+    audit,
+    dms,
+    emojis,
+    notifications,
+    pipeline,
+    presence_rooms,
+)
 from hubbub.server.services import content as content_rules
 from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
+from hubbub.server.services.message_audience import is_restricted, mod_fields, split_events
 from hubbub.server.services.rooms import is_moderator, may_post, room_role, visible_room
 from hubbub.server.store import content as content_store
 from hubbub.server.store import messages as store
@@ -54,6 +62,9 @@ def _message_for(conn: Connection, ctx: Ctx, message_id: int) -> tuple[Any, Room
         _room, role = visible_room(conn, ctx, row["room_id"])
     except NotFound:
         raise NotFound(f"message {message_id} not found", code="message_not_found") from None
+    if row["author_id"] != ctx.user_id and not role.moderator and is_restricted(row):
+        # shadowbanned, pending, rejected or held: only its author and the moderators
+        raise NotFound(f"message {message_id} not found", code="message_not_found")
     return row, role
 
 
@@ -125,6 +136,16 @@ async def send(
             reply_to=reply_to,
             mentioned=mentioned,
         )
+        # The moderation pipeline: refusals, masking, shadowban, queue, hold (issue 6).
+        decision = pipeline.decide_txn(
+            tx,
+            ctx,
+            role,
+            draft.content,
+            emojis.render_txn(tx.conn, rendered.html),
+            rendered.text,
+            imported=draft.created_at_ms is not None,
+        )
         message = store.insert_message_txn(
             tx.conn,
             ctx.user.snapshot(),
@@ -132,9 +153,6 @@ async def send(
             room_id=room_id,
             author_id=ctx.user_id,
             type=draft.type,
-            content=draft.content,
-            content_html=emojis.render_txn(tx.conn, rendered.html),
-            content_text=rendered.text,
             reply_to_id=reply_to,
             nonce=nonce,
             edit_count=0,
@@ -148,6 +166,7 @@ async def send(
             ad=draft.ad,
             parent_id=parent_id,
             edited_by_moderator=False,
+            **decision.columns,
             **(
                 {}
                 if webhook is None
@@ -160,15 +179,10 @@ async def send(
         message["attachments"] = attachments.attach_txn(
             tx.conn, message["id"], draft.attachments, ctx.user_id
         )
-        tx.emit(
-            LogEvent(
-                type="message.created",
-                audience=Audience.ROOM,
-                room_id=room_id,
-                actor=ctx.user.snapshot(),
-                data={"message": message},
-            )
-        )
+        answer = pipeline.created_txn(tx, role.room, decision, message, ctx.user.snapshot())
+        if decision.restricted:  # nobody else sees it (yet): nobody else is notified
+            presence_store.touch_active_txn(tx.conn, room_id, ctx.user_id, tx.now_ms)
+            return answer, True
         quoted = message["quote_of"]
         rcpts = content_rules.recipients(
             author_id=ctx.user_id,
@@ -189,7 +203,7 @@ async def send(
                 recipients=rcpts,
             )
         presence_store.touch_active_txn(tx.conn, room_id, ctx.user_id, tx.now_ms)  # D.100
-        return message, True
+        return answer, True
 
     result = await core.log.run(job)
     typing = core.extras.get("typing")
@@ -207,10 +221,10 @@ def _room(tx: Tx, room_id: int) -> RoomRow:
 
 async def get(core: Core, ctx: Ctx, message_id: int) -> dict[str, Any]:
     def read(conn: Connection) -> dict[str, Any]:
-        _message_for(conn, ctx, message_id)
+        row, role = _message_for(conn, ctx, message_id)
         message = store.get_message(conn, message_id, ctx.user_id)
         assert message is not None
-        return message
+        return {**message, **mod_fields(row)} if role.moderator else message
 
     return await core.db.read(read)
 
@@ -234,7 +248,7 @@ async def history(
         raise ValidationError("give one of before, after or around", code="invalid_page")
 
     def read(conn: Connection) -> tuple[list[dict[str, Any]], bool, bool]:
-        room_role(conn, ctx, room_id)
+        role = room_role(conn, ctx, room_id)
         return store.page(
             conn,
             room_id,
@@ -243,6 +257,7 @@ async def history(
             around=around,
             limit=limit,
             viewer_id=ctx.user_id,
+            moderator=role.moderator,  # others see only what the pipeline let through
         )
 
     page, more_before, more_after = await core.db.read(read)
@@ -315,8 +330,13 @@ async def edit(
         new_mentions: list[int] = []
         if rendered is not None:
             html, text = emojis.render_txn(tx.conn, rendered.html), rendered.text
-            values.update(content=content, content_html=html, content_text=text)
-            changes.update(content=content, content_html=html, content_text=text)
+            masked = pipeline.filtered(tx.conn, room, new_content, html, text)  # edits too
+            html, text = masked.content_html, masked.content_text
+            values.update(content=masked.content, content_html=html, content_text=text)
+            values.update(censored=masked.censored)
+            values.update(original_content=new_content if masked.censored else None)
+            changes.update(content=masked.content, content_html=html, content_text=text)
+            changes.update(censored=masked.censored)
             before = content_store.mentioned_ids(tx.conn, message_id)
             mentioned = content_rules.mention_ids_txn(tx.conn, rendered)
             if mentioned != before:
@@ -339,22 +359,44 @@ async def edit(
         store.update_message_txn(tx.conn, message_id, **values)
         message = store.get_message(tx.conn, message_id)
         assert message is not None
-        tx.emit(
-            room_event(
-                "message.updated",
-                row["room_id"],
-                ctx.user.snapshot(),
-                {
-                    "message_id": message_id,
-                    "changes": changes,
-                    "cleared": [],
-                    "edit_count": message["edit_count"],
-                    "edited_by": ctx.user_id,
-                    "edited_by_moderator": by_mod,
-                    "modified_at": message["modified_at"],
-                },
-            )
+        data = {
+            "message_id": message_id,
+            "changes": changes,
+            "cleared": [],
+            "edit_count": message["edit_count"],
+            "edited_by": ctx.user_id,
+            "edited_by_moderator": by_mod,
+            "modified_at": message["modified_at"],
+        }
+        secret = values.get("original_content") if values.get("censored") else None
+        mod_data = (
+            None if secret is None else {**data, "changes": {**changes, "original_content": secret}}
         )
+        for ev in split_events(  # a restricted message's edits stay with its audience
+            "message.updated",
+            room,
+            ctx.user.snapshot(),
+            data,
+            mod_data,
+            restricted=is_restricted(row),
+            author_id=row["author_id"],
+            author_is_mod=not by_mod and role.moderator,
+        ):
+            tx.emit(ev)
+        if role.moderator:
+            message = {**message, **mod_fields(store.get_message_row(tx.conn, message_id))}
+        if by_mod:  # a moderator's edit is audited (MD-14, MD-17)
+            audit.record_txn(
+                tx,
+                action="message.updated",
+                actor=ctx.user.snapshot(),
+                room_id=row["room_id"],
+                space_id=room.space_id,
+                target_type="message",
+                target_id=message_id,
+                before={"content": row["content"]},
+                after={"content": message["content"]},
+            )
         rcpts = content_rules.recipients(
             author_id=row["author_id"],
             mentioned=[u for u in new_mentions if u != ctx.user_id],
@@ -421,17 +463,32 @@ async def delete(core: Core, ctx: Ctx, message_id: int) -> None:
         if row["deleted"]:  # deleting twice is still deleted; no second event
             return
         store.update_message_txn(tx.conn, message_id, deleted=True, deleted_at=tx.now_ms)
-        tx.emit(
-            room_event(
-                "message.deleted",
-                row["room_id"],
-                ctx.user.snapshot(),
-                {
-                    "message_id": message_id,
-                    "actor_id": ctx.user_id,
-                    "by_moderator": row["author_id"] != ctx.user_id,
-                },
+        data = {
+            "message_id": message_id,
+            "actor_id": ctx.user_id,
+            "by_moderator": row["author_id"] != ctx.user_id,
+        }
+        # A restricted message (e.g. held, D.75) is deleted for those who had it only.
+        for ev in split_events(
+            "message.deleted",
+            role.room,
+            ctx.user.snapshot(),
+            data,
+            None,
+            restricted=is_restricted(row),
+            author_id=row["author_id"],
+        ):
+            tx.emit(ev)
+        if row["author_id"] != ctx.user_id:  # a moderator's delete is audited (MD-14, MD-17)
+            audit.record_txn(
+                tx,
+                action="message.deleted",
+                actor=ctx.user.snapshot(),
+                room_id=row["room_id"],
+                space_id=role.room.space_id,
+                target_type="message",
+                target_id=message_id,
+                before={"author_id": row["author_id"], "content": row["content"]},
             )
-        )
 
     await core.log.run(job)

@@ -36,10 +36,19 @@ EDITABLE = (
     "position",
     "allow_actions",
     "edit_window_s",
+    # The message pipeline (issue 6).
+    "moderation",
+    "profanity_filter",
+    "throttle_seconds",
+    "delay_message_seconds",
+    "hide_on_report_threshold",
 )
 # Fields a null (or, for text, an empty value) resets; the value they reset to.
 CLEARABLE: dict[str, Any] = {"description": "", "topic": "", "tags": [], "custom_id": None}
-BOOLS = ("allow_entry", "is_open", "allow_actions")
+BOOLS = ("allow_entry", "is_open", "allow_actions", "profanity_filter", "hide_on_report_threshold")
+MODERATION_MODES = ("none", "pre", "post")
+MAX_THROTTLE_S = 21600
+MAX_DELAY_S = 300
 
 
 def invalid(message: str, code: str) -> ValidationError:
@@ -104,6 +113,16 @@ def clean(field: str, value: Any) -> Any:
         return value
     if field == "edit_window_s":  # 0 = authors may edit any time
         return _int(field, value, 0, MAX_EDIT_WINDOW_S, "invalid_edit_window")
+    if field == "throttle_seconds":
+        return _int(field, value, 0, MAX_THROTTLE_S, "invalid_throttle")
+    if field == "delay_message_seconds":
+        return _int(field, value, 0, MAX_DELAY_S, "invalid_delay")
+    if field == "moderation":
+        if value not in MODERATION_MODES:
+            raise invalid(
+                f"moderation must be one of {', '.join(MODERATION_MODES)}", "invalid_moderation"
+            )
+        return value
     if field == "max_reports":
         return _int(field, value, *MAX_REPORTS, "invalid_max_reports")
     if field == "position":

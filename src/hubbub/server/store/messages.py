@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
@@ -22,6 +22,18 @@ _AUTHOR = [
 ]
 _WITH_AUTHOR = select(messages, *_AUTHOR).join(users, users.c.id == messages.c.author_id)
 EXCERPT_CHARS = 120
+HIDDEN_STATES = ("pending", "rejected")
+
+
+def shown_to(viewer_id: int | None) -> ColumnElement[bool]:
+    """The messages a non-moderator sees: neither shadowbanned, nor waiting for or
+    rejected by a moderator, nor held (broadcast delay); their own always."""
+    public = and_(
+        messages.c.shadowbanned.is_(False),
+        messages.c.moderation_state.not_in(HIDDEN_STATES),
+        messages.c.release_at.is_(None),
+    )
+    return public if viewer_id is None else or_(public, messages.c.author_id == viewer_id)
 
 
 def _json(value: str | None) -> Any:
@@ -69,7 +81,12 @@ def message_wire(
         "pinned_at": None,
         "edit_count": r["edit_count"],
         "reactions": [],
-        "moderation_state": "na",
+        # The moderation pipeline (issue 6); moderators' copies add original_content and
+        # shadowbanned (services.message_audience.mod_fields).
+        "moderation_state": r.get("moderation_state") or "na",
+        # D.68: hidden (pending, rejected, deleted) messages are not active.
+        "active": not deleted and r.get("moderation_state") not in HIDDEN_STATES,
+        "censored": bool(r.get("censored") or False),
         "deleted": deleted,
         "created_at": iso_ms(r["created_at"]),
         # D.71: `ts` is when the server received it, even for a backdated import.
@@ -78,6 +95,17 @@ def message_wire(
         "modified_at": edited_at,
         "edited_by_moderator": bool(r.get("edited_by_moderator") or False),
     }
+
+
+def moderator_fields(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    """What only moderators see of a message (EVENTS.md C.2.1), when it says something:
+    the original of a censored message, and `shadowbanned: true`."""
+    out: dict[str, Any] = {}
+    if r.get("censored") and r.get("original_content") is not None:
+        out["original_content"] = r["original_content"]
+    if r.get("shadowbanned"):
+        out["shadowbanned"] = True
+    return out
 
 
 def _webhook_ref(r: RowMapping | dict[str, Any]) -> dict[str, Any] | None:
@@ -180,6 +208,7 @@ def page(
     limit: int,
     viewer_id: int | None = None,
     around: int | None = None,
+    moderator: bool | None = None,
 ) -> tuple[list[dict[str, Any]], bool, bool]:
     """(page oldest → newest, more older exist, more newer exist), ordered by id. `after`
     walks forward; `around` takes up to half the page from each side of that id (the id
@@ -187,6 +216,8 @@ def page(
     otherwise walk back from `before` (or from the newest). Each side fetches one row more
     than it can use to know whether there is more."""
     in_room = _WITH_AUTHOR.where(messages.c.room_id == room_id)
+    if moderator is False:  # only what the viewer may see (shown_to)
+        in_room = in_room.where(shown_to(viewer_id))
     if around is not None:
         older = _page_rows(conn, in_room.where(messages.c.id <= around), False, limit + 1)
         newer = _page_rows(conn, in_room.where(messages.c.id > around), True, limit + 1)
@@ -205,7 +236,11 @@ def page(
         more_before = len(rows) > limit
         more_after = before is not None and _any_row(conn, in_room.where(messages.c.id >= before))
         rows = rows[:limit][::-1]
-    return _wire_rows(conn, rows, viewer_id), more_before, more_after
+    wired = _wire_rows(conn, rows, viewer_id)
+    if moderator:  # with the moderator-only fields
+        for m, r in zip(wired, rows, strict=True):
+            m.update(moderator_fields(r))
+    return wired, more_before, more_after
 
 
 def _page_rows(conn: Connection, q: Any, ascending: bool, limit: int) -> list[RowMapping]:

@@ -34,6 +34,13 @@ class RoomRow:
     is_open: bool = True
     max_reports: int = 3
     position: int = 0
+    # The message pipeline (issue 6, migration 0008).
+    moderation: str = "none"  # none | pre | post
+    profanity_filter: bool = True
+    throttle_seconds: int = 0
+    delay_message_seconds: int = 0
+    hide_on_report_threshold: bool = False
+    timeout_until: int | None = None  # a freeze (room timeout) ends then (ms)
 
     @classmethod
     def of(cls, row: RowMapping, member_count: int = 0) -> RoomRow:
@@ -57,6 +64,12 @@ class RoomRow:
             is_open=bool(row["is_open"]),
             max_reports=int(row["max_reports"]),
             position=int(row["position"]),
+            moderation=row.get("moderation") or "none",
+            profanity_filter=bool(row.get("profanity_filter", True)),
+            throttle_seconds=int(row.get("throttle_seconds") or 0),
+            delay_message_seconds=int(row.get("delay_message_seconds") or 0),
+            hide_on_report_threshold=bool(row.get("hide_on_report_threshold") or False),
+            timeout_until=row.get("timeout_until"),
         )
 
     @property
@@ -93,6 +106,12 @@ class RoomRow:
             "is_open": self.is_open,
             "max_reports": self.max_reports,
             "position": self.position,
+            "moderation": self.moderation,
+            "profanity_filter": self.profanity_filter,
+            "throttle_seconds": self.throttle_seconds,
+            "delay_message_seconds": self.delay_message_seconds,
+            "hide_on_report_threshold": self.hide_on_report_threshold,
+            "timeout_ends_at": None if self.timeout_until is None else iso_ms(self.timeout_until),
         }
 
 

@@ -108,6 +108,16 @@ rooms = Table(
     Column("position", Integer, nullable=False, server_default="0", default=0),
     # A DM's two participants as "lo:hi" (migration 0007): opening a DM is idempotent.
     Column("dm_key", String(64), nullable=True),
+    # Moderation (migration 0008): mode none | pre | post, the profanity filter, slow
+    # mode, the broadcast hold, a freeze until, hiding at the report threshold.
+    Column("moderation", String(8), nullable=False, server_default="none", default="none"),
+    Column("profanity_filter", Boolean, nullable=False, server_default=true(), default=True),
+    Column("throttle_seconds", Integer, nullable=False, server_default="0", default=0),
+    Column("delay_message_seconds", Integer, nullable=False, server_default="0", default=0),
+    Column("timeout_until", BigInteger, nullable=True),
+    Column(
+        "hide_on_report_threshold", Boolean, nullable=False, server_default=false(), default=False
+    ),
     # Participants of a group are members; the group's owner is `owner_id`.
     Index("ix_rooms_space", "space_id"),
     Index("uq_rooms_custom_id_key", "custom_id_key", unique=True),
@@ -165,6 +175,15 @@ messages = Table(
     # Posted through a webhook (migration 0006): its id and the per-call name/avatar.
     Column("webhook_id", BigInteger, nullable=True),
     Column("author_override", Text, nullable=True),  # JSON {name?, avatar_url?}
+    # Moderation (migration 0008): na | pending | approved | rejected (MD-15); the
+    # profanity filter's mask and the original for moderators; a shadowbanned author;
+    # held until (broadcast delay); reports so far.
+    Column("moderation_state", String(16), nullable=False, server_default="na", default="na"),
+    Column("censored", Boolean, nullable=False, server_default=false(), default=False),
+    Column("original_content", Text, nullable=True),
+    Column("shadowbanned", Boolean, nullable=False, server_default=false(), default=False),
+    Column("release_at", BigInteger, nullable=True),
+    Column("report_count", Integer, nullable=False, server_default="0", default=0),
     Index("ix_messages_room_id", "room_id", "id"),
     Index("ix_messages_room_author", "room_id", "author_id", "id"),  # D.11's lookup, purges
     # A retried send with the same nonce finds the original instead of duplicating it.
@@ -217,6 +236,7 @@ meta = Table(
 from hubbub.server.store import (  # noqa: E402
     schema_content,
     schema_lifecycle,
+    schema_moderation,
     schema_people,
     schema_reactions,
     schema_search,
@@ -226,6 +246,7 @@ from hubbub.server.store import (  # noqa: E402
 __all__ = [
     "schema_content",
     "schema_lifecycle",
+    "schema_moderation",
     "schema_people",
     "schema_reactions",
     "schema_search",
