@@ -15,7 +15,7 @@ from hubbub.errors import Forbidden, NotFound, ServiceUnavailable
 from hubbub.server.events import Audience, room_event
 from hubbub.server.permissions import Perm
 from hubbub.server.services import audit, messages, room_bans
-from hubbub.server.services.access import RoomAccess, missing, room_access
+from hubbub.server.services.access import RoomAccess, room_access
 from hubbub.server.services.auth import HANDLE
 from hubbub.server.services.commands import Call, Outcome, bad_args, command
 from hubbub.server.services.core import Core, Ctx
@@ -151,13 +151,11 @@ async def _delete(core: Core, ctx: Ctx, call: Call) -> Outcome:
     message_id = int(found.group(1))
 
     def read(conn: Connection) -> bool:
-        access = room_access(conn, ctx.user, call.room_id)
+        # A moderator command: rights first (authors delete their own with DELETE
+        # /messages/{id}), so that ids cannot be probed either.
+        room_access(conn, ctx.user, call.room_id).require(Perm.MANAGE_MESSAGES)
         row = messages_store.get_message_row(conn, message_id)
-        if row is None or row["room_id"] != call.room_id:
-            return False
-        if row["author_id"] != ctx.user_id and not access.can(Perm.MANAGE_MESSAGES):
-            raise missing(Perm.MANAGE_MESSAGES)
-        return True
+        return row is not None and row["room_id"] == call.room_id
 
     if not await core.db.read(read):
         raise NotFound(f"message {message_id} is not in this room", code="message_not_found")
