@@ -121,7 +121,22 @@ async def test_delete_open_close_timeout(lite: TestServer) -> None:
         "message.deleted",
         {"type": "message", "id": message["id"]},
     )
-    await _cmd(mod, rid, f"/delete #{mine['id']}")  # one's own: not audited
+    await _cmd(mod, rid, f"/delete #{mine['id']}")
+    # A moderator's edit of someone else's message is marked and audited too (MD-14).
+    edited_msg = await bob.send(rid, "typo")
+    edited = await mod.ok("PATCH", f"/messages/{edited_msg['id']}", json={"content": "fixed"})
+    assert edited["edited_by_moderator"] is True
+    frames = await gw_owner.events_until(lambda f: f["type"] == "audit.entry.created")
+    entry = frames[-1]["data"]["entry"]
+    assert (entry["action"], entry["before"], entry["after"]) == (
+        "message.updated",
+        {"content": "typo"},
+        {"content": "fixed"},
+    )
+    await bob.ok("PATCH", f"/messages/{edited_msg['id']}", json={"content": "mine again"})
+    audit = await owner.ok("GET", f"/rooms/{rid}/audit", params={"action": "message."})
+    # Only what moderators did to others' messages: not the mod's own, nor bob's edit.
+    assert [e["action"] for e in audit["entries"]] == ["message.updated", "message.deleted"]
     other_room = await owner.room()
     elsewhere = await owner.send(other_room["id"], "elsewhere")
     await _refused(mod, rid, f"/delete {elsewhere['id']}", 404, "message_not_found")
