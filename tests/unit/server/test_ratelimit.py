@@ -137,3 +137,12 @@ def test_retry_after_header_rounds_up_and_sdk_reconnects_on_4008() -> None:
         "60",
     ]
     assert classify_close(4008) is CloseAction.RECONNECT
+
+
+def test_a_zero_refill_rate_is_refused_at_start() -> None:
+    from hubbub.server.settings import Settings
+
+    with pytest.raises(ValidationError) as err:
+        RateLimiter.from_settings(Settings(rest_ip_read_per_second=0), ManualClock())
+    assert err.value.code == "invalid_setting"
+    assert RateLimiter.from_settings(Settings(), ManualClock()).enabled

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from hubbub.errors import RateLimited
+from hubbub.errors import RateLimited, ValidationError
 from hubbub.server.clock import Clock
 
 if TYPE_CHECKING:
@@ -35,6 +35,16 @@ if TYPE_CHECKING:
     from hubbub.server.settings import Settings
 
 log = logging.getLogger("hubbub.ratelimit")
+# Refill rates: a zero would make a bucket's wait infinite.
+_RATES = (
+    "messages_per_second",
+    "rest_user_read_per_second",
+    "rest_user_write_per_second",
+    "rest_ip_read_per_second",
+    "rest_ip_write_per_second",
+    "gateway_frames_per_second",
+    "gateway_user_frames_per_second",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +144,11 @@ class RateLimiter:
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> RateLimiter:
         """Memory buckets on one node; Redis ones when the bus is a redis:// URL."""
+        for field in _RATES:
+            if not getattr(settings, field) > 0:
+                raise ValidationError(
+                    f"setting {field!r} must be a positive number", code="invalid_setting"
+                )
         shared = None
         if settings.bus.startswith(("redis://", "rediss://", "unix://")):
             from hubbub.server.services.ratelimit_redis import RedisBuckets
