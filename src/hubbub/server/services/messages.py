@@ -102,7 +102,7 @@ async def send(
             return existing, False
     await content_rules.check_import(core, ctx, draft)
     if draft.created_at_ms is None:  # an import (with the permission) is not rate limited
-        core.rate_limiter.hit(("send", ctx.user_id, room_id))
+        await core.rate_limiter.take(("send", ctx.user_id, room_id))
     rendered = draft.rendered
 
     def job(tx: Tx) -> tuple[dict[str, Any], bool]:
