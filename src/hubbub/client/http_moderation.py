@@ -6,15 +6,41 @@ server named. The pipeline's room settings (`moderation`, `profanity_filter`,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from hubbub.client.http_base import Requester
-from hubbub.protocol.models import Message
+from hubbub.protocol.models import Message, Room
 
 __all__ = ["ModerationAPI"]
 
 
 class ModerationAPI(Requester):
+    # -- the pipeline's room settings ---------------------------------------------------
+
+    async def set_moderation_settings(
+        self,
+        room_id: int,
+        *,
+        moderation: Literal["none", "pre", "post"] | None = None,
+        profanity_filter: bool | None = None,
+        throttle_seconds: int | None = None,
+        delay_message_seconds: int | None = None,
+        hide_on_report_threshold: bool | None = None,
+    ) -> Room:
+        """Change a room's pipeline settings (its owners and moderators; audited): the
+        moderation mode, the profanity filter, slow mode (0–21600 s between one user's
+        messages), the broadcast delay (0–300 s) and hiding at the report threshold.
+        Only the settings given are sent."""
+        fields = {
+            "moderation": moderation,
+            "profanity_filter": profanity_filter,
+            "throttle_seconds": throttle_seconds,
+            "delay_message_seconds": delay_message_seconds,
+            "hide_on_report_threshold": hide_on_report_threshold,
+        }
+        body = {k: v for k, v in fields.items() if v is not None}
+        return Room.model_validate(await self.request("PATCH", f"/rooms/{room_id}", json=body))
+
     # -- profanity word lists -----------------------------------------------------------
 
     async def get_word_list(self, room_id: int | None = None) -> list[str]:

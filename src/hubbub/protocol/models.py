@@ -79,6 +79,15 @@ class Room(WireModel):
     is_open: bool = True
     max_reports: int = 3
     position: int = 0
+    # The moderation pipeline (issue 6): pre/post moderation, the profanity filter, slow
+    # mode and the broadcast delay (seconds), hiding at the report threshold, and when
+    # a running timeout (freeze) ends.
+    moderation: Literal["none", "pre", "post"] = "none"
+    profanity_filter: bool = True
+    throttle_seconds: int = 0
+    delay_message_seconds: int = 0
+    hide_on_report_threshold: bool = False
+    timeout_ends_at: Timestamp | None = None
 
 
 AccessLevel = Literal["none", "request", "read_only", "read_write", "owner"]
