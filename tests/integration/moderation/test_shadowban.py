@@ -75,6 +75,10 @@ async def test_only_the_author_and_moderators_receive_it(
     ]
     page = await owner.ok("GET", f"/rooms/{rid}/messages")
     assert page["messages"][0]["shadowbanned"] is True
+    found = await reader.ok("GET", "/search", params={"q": "stuff"})
+    assert found["results"] == []
+    found = await troll.ok("GET", "/search", params={"q": "stuff"})
+    assert [r["message"]["id"] for r in found["results"]] == [sent["id"]]
 
     # the expiry passes on the clock: the next message is public again
     clock.advance(3601)

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, case, func, literal_column, not_, select
 from sqlalchemy.engine import RowMapping
 
-from hubbub.server.store.messages import _wire_rows
+from hubbub.server.store.messages import _wire_rows, shown_to
 from hubbub.server.store.schema import messages, room_members, rooms, users
 from hubbub.server.store.schema_search import FTS_TABLE, PG_CONFIG, messages_fts
 
@@ -152,6 +152,8 @@ def search(
     build = _postgres if conn.dialect.name == "postgresql" else _sqlite
     q, by_rank = build(groups)
     q = _where_scope(q, scope)
+    # What the pipeline keeps from others (shadowbanned, pending, held): only its author.
+    q = q.where(shown_to(viewer_id))
     # Ties (and the "newest" order) fall back to the id: the order is total, so offsets
     # page without repeats while the index is unchanged.
     order = [messages.c.id.desc()] if newest_first else [by_rank, messages.c.id.desc()]
