@@ -47,9 +47,7 @@ def moderator_copy(conn: Connection, message_id: int) -> dict[str, Any]:
     return {**wire, **mod_fields(row)}
 
 
-def _state_changed(
-    tx: Tx, room: RoomRow, row: Any, actor: Any, state: str, active: bool
-) -> None:
+def _state_changed(tx: Tx, room: RoomRow, row: Any, actor: Any, state: str, active: bool) -> None:
     """`message.updated` telling the whole room a message's moderation state."""
     tx.emit(
         room_event(
