@@ -27,7 +27,6 @@ from hubbub.server.gateway.transport import PROTOCOL_PATH
 from hubbub.server.services.core import Core
 from hubbub.server.settings import Settings
 
-
 # Limits stay on in tests, but every test client shares 127.0.0.1 and registers many
 # users: the per-IP and per-user budgets are raised far above what any test sends.
 # A test of the limits themselves passes its own values.
