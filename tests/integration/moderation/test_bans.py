@@ -5,6 +5,7 @@ written), and the audit entries."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -226,3 +227,23 @@ async def test_space_room_bans_follow_the_role_hierarchy(lite: TestServer) -> No
     assert (await low.ok("GET", f"/spaces/{sid}"))["id"] == sid
     audit = await owner.ok("GET", f"/spaces/{sid}/audit", params={"action": "room.ban."})
     assert [e["reason"] for e in audit["entries"]] == ["rude"]
+
+    # A later permission change re-decides the room's viewers: the ban keeps low out.
+    members = await owner.ok(
+        "POST", f"/spaces/{sid}/roles", 201, json={"name": "Members", "permissions": 0}
+    )
+    await owner.ok("PUT", f"/spaces/{sid}/members/{low.id}/roles/{members['id']}")
+    everyone = {"allow": int(Perm.VIEW | Perm.SEND), "deny": 0}
+    await owner.ok("PUT", f"/rooms/{rid}/overrides/role/{members['id']}", json=everyone)
+    seen = []
+    with contextlib.suppress(TimeoutError):
+        while True:
+            seen.append((await gw_low.event(timeout=0.5))["type"])
+    assert "room.created" not in seen and "space.member.updated" in seen
+    state = await low.ok("GET", f"/spaces/{sid}/state")
+    assert rid not in {r["id"] for r in state["rooms"]}
+    # Lifting the ban gives the room back, live.
+    await guard.ok("DELETE", f"{path}/{low.id}", 204)
+    regained = await gw_low.event("room.created")
+    assert regained["room_id"] == rid and regained["data"]["reason"] == "access_gained"
+    await low.ok("GET", f"/rooms/{rid}/messages")

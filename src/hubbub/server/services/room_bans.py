@@ -38,10 +38,9 @@ room, reads included. Expiry: `expire_due(core)`, run every second by the app (a
 tests after moving the injected clock); the `lifted_at IS NULL` guard of the update
 decides which node logs `room.ban.removed`, so it is logged once.
 
-Known gap: in a space room, a later permission change that re-materialises viewers
-(services.viewers.reconcile_txn) may give the banned user the room's row back; access
-is still refused (room_access), but they would receive the room's events again until
-the ban ends. Teaching `desired_roles` to skip banned users closes it.
+In a space room the ban also withdraws the room from the user's materialised viewers
+(services.viewers skips banned users), so no later permission change gives it back;
+lifting the ban re-decides their access to that room.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server.events import Audience, LogEvent, member_left, room_event
 from hubbub.server.permissions import Perm
-from hubbub.server.services import audit, dms
+from hubbub.server.services import audit, dms, viewers
 from hubbub.server.services.access import RoomAccess, banned_error, outranks, room_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import room_bans as store
@@ -112,14 +111,19 @@ def _bit(kind: str) -> Perm:
     return Perm.KICK if kind == "kick_mute" else Perm.BAN
 
 
-def _moderating_txn(conn: Connection, ctx: Ctx, room_id: int, bit: Perm) -> RoomAccess:
+def _moderating_txn(conn: Connection, ctx: Ctx, room_id: int, bit: Perm | None) -> RoomAccess:
+    """The caller's access to a room where they sanction with `bit` (None: kick or ban,
+    when which one is needed is only known after reading the ban)."""
     access = room_access(conn, ctx.user, room_id)
     if access.room.kind in dms.PRIVATE_KINDS:
         raise Conflict(
             "conversations have no bans; a group's owner removes recipients instead",
             code="no_bans_in_conversations",
         )
-    access.require(bit)
+    if bit is not None:
+        access.require(bit)
+    elif not (access.can(Perm.KICK) or access.can(Perm.BAN)):
+        access.require(Perm.BAN)
     return access
 
 
@@ -273,6 +277,13 @@ def _lift_txn(
     if not store.lift_txn(tx.conn, int(row["id"]), tx.now_ms, reason):
         return False
     tx.emit(_removed_event(row, reason, actor, space_id))
+    if space_id is not None:  # a space room: they see it again if their roles say so
+        space = spaces_store.get_space(tx.conn, space_id)
+        room = rooms_store.get_room(tx.conn, int(row["room_id"]))
+        if space is not None and room is not None:
+            viewers.reconcile_txn(
+                tx, space, actor, rooms=[room], users=frozenset({int(row["user_id"])})
+            )
     audit.record_txn(
         tx,
         action="room.ban.removed",
@@ -292,7 +303,7 @@ async def lift(core: Core, ctx: Ctx, room_id: int, user_id: int) -> None:
     `kick`, the others `ban`."""
 
     def job(tx: Tx) -> None:
-        access = _moderating_txn(tx.conn, ctx, room_id, Perm.KICK)
+        access = _moderating_txn(tx.conn, ctx, room_id, None)
         row = store.active(tx.conn, room_id, user_id)
         if row is None:
             raise NotFound(f"user {user_id} is not banned here", code="ban_not_found")

@@ -26,6 +26,7 @@ from hubbub.server.permissions import (
     space_permissions,
     space_room_permissions,
 )
+from hubbub.server.store import room_bans as bans_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as store
 from hubbub.server.store.log import Tx
@@ -78,10 +79,14 @@ class SpaceState:
 def desired_roles(
     conn: Connection, state: SpaceState, room: RoomRow, users: Iterable[int]
 ) -> dict[int, Grant]:
-    """user → (room role, bits), for the given users who can view the room."""
+    """user → (room role, bits), for the given users who can view the room; a user banned
+    from the room (services.room_bans) cannot, whatever their roles say."""
     overrides = store.overrides(conn, room.id)
+    banned = bans_store.banned_ids(conn, room.id)
     out = {}
     for user_id in users:
+        if user_id in banned:
+            continue
         grant = state.room_access(user_id, overrides)
         if grant is not None:
             out[user_id] = grant

@@ -48,6 +48,12 @@ def active(conn: Connection, room_id: int, user_id: int) -> RowMapping | None:
     return conn.execute(q).mappings().first()
 
 
+def banned_ids(conn: Connection, room_id: int) -> set[int]:
+    """The users with a ban in force in a room."""
+    q = select(room_bans.c.user_id).where(room_bans.c.room_id == room_id, _in_force())
+    return {int(u) for u in conn.execute(q).scalars()}
+
+
 def insert_txn(
     conn: Connection,
     *,
