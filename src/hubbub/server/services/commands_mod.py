@@ -5,16 +5,15 @@ transaction."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
 from sqlalchemy import Connection
 
-from hubbub.errors import Forbidden, NotFound, ServiceUnavailable
+from hubbub.errors import Forbidden, NotFound
 from hubbub.server.events import Audience, room_event
 from hubbub.server.permissions import Perm
-from hubbub.server.services import audit, messages, room_bans
+from hubbub.server.services import audit, messages, room_bans, room_state
 from hubbub.server.services.access import RoomAccess, room_access
 from hubbub.server.services.auth import HANDLE
 from hubbub.server.services.commands import Call, Outcome, bad_args, command
@@ -231,12 +230,5 @@ async def _timeout(core: Core, ctx: Ctx, call: Call) -> Outcome:
     duration = parse_duration(words[0]) if len(words) == 1 else None
     if duration is None:
         raise bad_args("timeout", "give one duration such as 90, 30s, 10m or 2h")
-    try:  # the room timeout (D.1) lives with the pipeline's room state
-        room_state: Any = importlib.import_module("hubbub.server.services.room_state")
-        start = room_state.start_timeout
-    except (ImportError, AttributeError):
-        raise ServiceUnavailable(
-            "room timeouts are not available on this server", code="timeout_unavailable"
-        ) from None
-    done = await start(core, ctx, call.room_id, duration)
+    done = await room_state.start_timeout(core, ctx, call.room_id, duration)
     return Outcome(f"the room is frozen {_duration_text(duration)}", {"timeout": done})
