@@ -194,8 +194,9 @@ class Message(WireModel):
     moderation_state: Literal["na", "pending", "approved", "rejected"] = "na"
     # The moderation pipeline (issue 6): hidden (pending, rejected, deleted) is not active
     # (D.68); masked by the profanity filter. Moderators' copies alone carry
-    # `original_content` (of a censored message) and `shadowbanned: true`: kept as extra
-    # fields, never declared, so that no one else's copy shows them even as null.
+    # `original_content` (of a censored message), `shadowbanned: true` and `report_count`:
+    # kept as extra fields, never declared, so that no one else's copy shows them even as
+    # null.
     active: bool = True
     censored: bool = False
     deleted: bool = False

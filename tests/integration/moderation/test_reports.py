@@ -210,3 +210,15 @@ async def test_threshold_queues_the_message_once(lite: TestServer) -> None:
     # A plain member hears of their own report only, never of the queue.
     assert (await gw_member.event())["type"] == "report.created"
     await gw_member.no_event()
+
+
+async def test_moderators_see_a_messages_report_count(lite: TestServer) -> None:
+    owner, member, reporter = [await Api.register(lite) for _ in range(3)]
+    room = await owner.room()
+    for u in (member, reporter):
+        await u.ok("POST", f"/rooms/{room['id']}/join")
+    msg = await member.send(room["id"], "hello")
+    body = {"target_type": "message", "target_id": msg["id"], "reason": "spam"}
+    await reporter.ok("POST", "/reports", 201, json=body)
+    assert (await owner.ok("GET", f"/messages/{msg['id']}"))["report_count"] == 1
+    assert "report_count" not in await reporter.ok("GET", f"/messages/{msg['id']}")

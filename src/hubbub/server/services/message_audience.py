@@ -18,9 +18,6 @@ from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.store.messages import moderator_fields
 from hubbub.server.store.rooms import RoomRow
 
-# Message wire fields only moderators ever get.
-MOD_ONLY = ("original_content", "shadowbanned")
-
 
 def mod_fields(row: Any) -> dict[str, Any]:
     """The moderator-only fields of a stored message row (absent when they say nothing)."""

@@ -99,12 +99,15 @@ def message_wire(
 
 def moderator_fields(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
     """What only moderators see of a message (EVENTS.md C.2.1), when it says something:
-    the original of a censored message, and `shadowbanned: true`."""
+    the original of a censored message, `shadowbanned: true`, and how many reports it
+    has had."""
     out: dict[str, Any] = {}
     if r.get("censored") and r.get("original_content") is not None:
         out["original_content"] = r["original_content"]
     if r.get("shadowbanned"):
         out["shadowbanned"] = True
+    if r.get("report_count"):
+        out["report_count"] = r["report_count"]
     return out
 
 
