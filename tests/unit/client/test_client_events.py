@@ -198,6 +198,15 @@ def test_registry_is_one_to_one() -> None:
         "report.created",
         "report.updated",
         "message.flagged",
+        # the pipeline and sanctions (protocol/events_moderation.py, events_sanctions.py)
+        "room.timeout.started",
+        "room.timeout.ended",
+        "moderation.queued",
+        "moderation.resolved",
+        "room.ban.created",
+        "room.ban.removed",
+        "user.suspended",
+        "user.unsuspended",
     }
     for name, cls in registry.items():
         assert cls.type_name == name
