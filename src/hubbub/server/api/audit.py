@@ -1,6 +1,7 @@
 """REST routes of the audit log (MD-17): a room's or a space's entries, newest first,
-for its moderators. Entries are written by the services that change things
-(services.audit.record_txn); this router only reads."""
+for its moderators, and a user's (suspensions, reputation), for staff. Entries are
+written by the services that change things (services.audit.record_txn); this router only
+reads."""
 
 from __future__ import annotations
 
@@ -72,4 +73,21 @@ async def room_audit(
     """The room's audit log (its owners and moderators)."""
     f = AuditFilter(action, actor_id, target_type, target_id, before)
     entries, more = await audit.list_entries(core, ctx, "room", room_id, f, limit)
+    return JSON({"entries": entries, "has_more": more})
+
+
+@router.get("/admin/users/{user_id}/audit", response_model=AuditPage)
+async def user_audit(
+    core: CoreDep,
+    ctx: CtxDep,
+    user_id: Id,
+    action: Action = None,
+    actor_id: OptId = None,
+    before: Before = None,
+    limit: Limit = audit.DEFAULT_PAGE,
+) -> JSON:
+    """What was done to a user outside any room or space: suspensions, reputation,
+    reports on them (global staff)."""
+    f = AuditFilter(action, actor_id, None, None, before)
+    entries, more = await audit.list_entries(core, ctx, "user", user_id, f, limit)
     return JSON({"entries": entries, "has_more": more})

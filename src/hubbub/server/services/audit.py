@@ -37,10 +37,17 @@ def record_txn(
     after: Any = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Write one entry. Scope is the room when there is one, else the space. `action` is
-    a dotted name such as `room.updated`, `role.assigned`, `space.member.banned`."""
-    scope, scope_id = ("room", room_id) if room_id is not None else ("space", space_id)
-    assert scope_id is not None, "an audit entry needs a room or a space"
+    """Write one entry. Scope is the room when there is one, else the space, else (an
+    action on a user that belongs to no room or space: a suspension, a reputation change)
+    the target user, announced to staff alone. `action` is a dotted name such as
+    `room.updated`, `role.assigned`, `space.member.banned`."""
+    if room_id is not None:
+        scope, scope_id = "room", room_id
+    elif space_id is not None:
+        scope, scope_id = "space", space_id
+    else:
+        assert target_type == "user" and target_id is not None, "an entry needs a scope"
+        scope, scope_id = "user", target_id
     entry = store.insert_txn(
         tx.conn,
         scope=scope,
@@ -86,7 +93,7 @@ def _checked(f: AuditFilter, limit: int) -> None:
 async def list_entries(
     core: Core,
     ctx: Ctx,
-    scope: Literal["room", "space"],
+    scope: Literal["room", "space", "user"],
     scope_id: int,
     f: AuditFilter,
     limit: int = DEFAULT_PAGE,
@@ -95,11 +102,16 @@ async def list_entries(
     `f.before`), and whether older entries remain. A space's log includes its rooms'.
 
     Readers: room moderators (owners, moderators, space members with a manage bit,
-    global staff); in a space, holders of `moderate` or `manage_space` and the owner.
+    global staff); in a space, holders of `moderate` or `manage_space` and the owner; a
+    user's own log (suspensions, reputation, reports on them): global staff.
     Someone who cannot see the room or space at all gets NotFound, as everywhere."""
     _checked(f, limit)
 
     def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
+        if scope == "user":
+            if not ctx.user.is_moderator:
+                raise Forbidden("only staff can read a user's audit log", code="not_staff")
+            return store.user_entries(conn, scope_id, f, limit)
         if scope == "room":
             if not room_access(conn, ctx.user, scope_id).moderator:
                 raise _not_moderator("room")

@@ -50,7 +50,6 @@ from hubbub.server.services.access import RoomAccess
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.reports import (
     hidden_from_others,
-    user_audit_txn,
     visible_message_txn,
 )
 from hubbub.server.services.system_users import is_system
@@ -316,11 +315,12 @@ async def set_reputation(core: Core, ctx: Ctx, user_id: int, value: int) -> dict
         actor = ctx.user.snapshot()
         data = {"user_id": user_id, "changes": {"reputation": value}, "cleared": []}
         tx.emit(observers.event_txn(tx.conn, "user.updated", user_id, actor, data))
-        user_audit_txn(
+        audit.record_txn(
             tx,
             action="user.reputation.updated",
             actor=actor,
-            user_id=user_id,
+            target_type="user",
+            target_id=user_id,
             before={"reputation": user.reputation},
             after={"reputation": value},
         )

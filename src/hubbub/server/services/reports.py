@@ -46,7 +46,6 @@ from hubbub.server.services.access import RoomAccess, room_access, space_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.message_audience import is_restricted
 from hubbub.server.services.system_users import is_system
-from hubbub.server.store import audit as audit_store
 from hubbub.server.store import messages as messages_store
 from hubbub.server.store import reports as store
 from hubbub.server.store import users as users_store
@@ -98,40 +97,6 @@ def visible_message_txn(
 def _space_moderator(conn: Connection, ctx: Ctx, space_id: int) -> bool:
     access = space_access(conn, ctx.user, space_id)
     return access.owner or access.can(Perm.MODERATE) or access.can(Perm.MANAGE_SPACE)
-
-
-def user_audit_txn(
-    tx: Tx,
-    *,
-    action: str,
-    actor: dict[str, Any] | None,
-    user_id: int,
-    before: Any = None,
-    after: Any = None,
-    reason: str | None = None,
-) -> None:
-    """An audit entry of scope `user` (as services.suspensions writes them: an action on
-    a user belongs to no room or space), announced to staff (MODS, no room or space)."""
-    entry = audit_store.insert_txn(
-        tx.conn,
-        scope="user",
-        scope_id=user_id,
-        space_id=None,
-        room_id=None,
-        action=action,
-        actor_id=None if actor is None else actor["id"],
-        target_type="user",
-        target_id=user_id,
-        before=before,
-        after=after,
-        reason=reason,
-        created_at=tx.now_ms,
-    )
-    tx.emit(
-        LogEvent(
-            type="audit.entry.created", audience=Audience.MODS, actor=actor, data={"entry": entry}
-        )
-    )
 
 
 # -- filing ---------------------------------------------------------------------------
@@ -324,7 +289,7 @@ async def close(
             "reason": note,
         }
         if report["room_id"] is None and report["space_id"] is None:
-            user_audit_txn(tx, user_id=report["target_id"], **change)
+            audit.record_txn(tx, target_type="user", target_id=report["target_id"], **change)
         else:
             audit.record_txn(
                 tx,

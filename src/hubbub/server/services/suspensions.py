@@ -34,8 +34,8 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent
+from hubbub.server.services import audit
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.store import audit as audit_store
 from hubbub.server.store import suspensions as store
 from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
@@ -196,39 +196,6 @@ def _target_txn(conn: Connection, ctx: Ctx, user_id: int) -> UserRow:
 # -- the transaction pieces -----------------------------------------------------------
 
 
-def _audit_txn(
-    tx: Tx,
-    *,
-    action: str,
-    actor: dict[str, Any] | None,
-    user_id: int,
-    before: Any = None,
-    after: Any = None,
-    reason: str | None = None,
-) -> None:
-    """An audit entry scoped to the user, announced to staff."""
-    entry = audit_store.insert_txn(
-        tx.conn,
-        scope="user",
-        scope_id=user_id,
-        space_id=None,
-        room_id=None,
-        action=action,
-        actor_id=None if actor is None else actor["id"],
-        target_type="user",
-        target_id=user_id,
-        before=before,
-        after=after,
-        reason=reason,
-        created_at=tx.now_ms,
-    )
-    tx.emit(
-        LogEvent(
-            type="audit.entry.created", audience=Audience.MODS, actor=actor, data={"entry": entry}
-        )
-    )
-
-
 def _event(
     type_: str, user_id: int, actor: dict[str, Any] | None, data: dict[str, Any]
 ) -> LogEvent:
@@ -270,11 +237,12 @@ def _set_txn(
         "reason": row["reason"],
     }
     tx.emit(_event("user.suspended", user_id, actor, data))
-    _audit_txn(
+    audit.record_txn(
         tx,
         action="user.suspended",
         actor=actor,
-        user_id=user_id,
+        target_type="user",
+        target_id=user_id,
         before=None if previous is None else {"expires_at": data["previous_expires_at"]},
         after={"suspension_id": row["id"], "expires_at": data["expires_at"]},
         reason=row["reason"],
@@ -309,11 +277,12 @@ def _clear_txn(
     previous = iso_ms(int(row["expires_at"]))
     data = {"suspension_id": row["id"], "previous_expires_at": previous, "reason": reason}
     tx.emit(_event("user.unsuspended", user_id, actor, data))
-    _audit_txn(
+    audit.record_txn(
         tx,
         action="user.unsuspended",
         actor=actor,
-        user_id=user_id,
+        target_type="user",
+        target_id=user_id,
         before={"suspension_id": row["id"], "expires_at": previous},
         after={"reason": reason},
     )

@@ -86,6 +86,15 @@ def room_entries(
     return _page(conn, _narrowed(q, f), limit)
 
 
+def user_entries(
+    conn: Connection, user_id: int, f: AuditFilter, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The entries about a user that belong to no room or space (suspensions,
+    reputation, reports on the user), newest first."""
+    q = select(audit_log).where(audit_log.c.scope == "user", audit_log.c.scope_id == user_id)
+    return _page(conn, _narrowed(q, f), limit)
+
+
 def space_entries(
     conn: Connection, space_id: int, f: AuditFilter, limit: int
 ) -> tuple[list[dict[str, Any]], bool]:
