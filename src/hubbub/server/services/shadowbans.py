@@ -22,7 +22,6 @@ from hubbub.server.store.log import Tx
 
 MAX_EXPIRY_S = 366 * 24 * 3600
 MAX_REASON = 1000
-SERVER_SCOPE = 0  # the audit scope of global actions (room 0)
 
 
 def require_staff(ctx: Ctx, what: str) -> None:
@@ -84,7 +83,7 @@ def _set_txn(
         tx,
         action="user.shadowbanned",
         actor=ctx.user.snapshot(),
-        room_id=SERVER_SCOPE if room_id is None else room_id,
+        room_id=room_id,  # a global shadowban is audited on the user (scope user)
         space_id=space_id,
         target_type="user",
         target_id=user_id,
@@ -104,7 +103,7 @@ def _lift_txn(tx: Tx, ctx: Ctx, user_id: int, room_id: int | None, space_id: int
         tx,
         action="user.unshadowbanned",
         actor=ctx.user.snapshot(),
-        room_id=SERVER_SCOPE if room_id is None else room_id,
+        room_id=room_id,  # a global shadowban is audited on the user (scope user)
         space_id=space_id,
         target_type="user",
         target_id=user_id,

@@ -12,9 +12,12 @@ from sqlalchemy import Connection
 from hubbub.server.services import audit, profanity
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import moderated_room_txn
-from hubbub.server.services.shadowbans import SERVER_SCOPE, require_staff
+from hubbub.server.services.shadowbans import require_staff
 from hubbub.server.store import moderation as store
 from hubbub.server.store.log import Tx
+
+# The server-wide list is audited under room 0: it belongs to no room, space or user.
+SERVER_SCOPE = 0
 
 
 async def get_room_list(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
