@@ -114,6 +114,9 @@ class TestServer:
             ws_ping_interval=None,
             # X-Forwarded-For is the app's to judge (settings.trusted_proxies).
             proxy_headers=False,
+            # Past uvicorn's 5 s, a keep-alive connection closed while a busy machine has
+            # the next request already in flight reads as "server disconnected".
+            timeout_keep_alive=60,
             lifespan="on",
         )
         self._server = uvicorn.Server(config)

@@ -127,13 +127,13 @@ async def test_openapi_documents_the_error_envelope(server: TestServer) -> None:
 
 async def test_nul_through_the_gateway_is_refused_by_the_service(server: TestServer) -> None:
     """The same rule whichever transport the text comes through: a gateway command that
-    would post NUL gets an error frame, and nothing is written."""
+    would post NUL is refused (`command.completed {ok: false}`), and nothing is written."""
     alice = await Api.register(server)
     room = await alice.room()
     gw = await Gateway.connect(server, alice.token)
     await gw.send({"op": "command", "room_id": room["id"], "command": "/me waves\u0000"})
-    frame = await gw.recv()
-    assert frame["op"] == "error" and frame["code"] == "nul_character"
+    frame = await gw.event("command.completed")
+    assert frame["data"]["ok"] is False and frame["data"]["error"]["code"] == "nul_character"
     assert (await alice.ok("GET", f"/rooms/{room['id']}/messages"))["messages"] == []
     await gw.send({"op": "ping"})
     assert await gw.recv() == {"op": "pong"}
