@@ -15,7 +15,7 @@ from tests.integration.wire import Api
 
 # Enough writers and messages that commits really interleave (and, on PostgreSQL, two
 # nodes race for seqs), without turning a correctness test into a benchmark.
-WRITERS, MESSAGES, READERS = 16, 80, 3
+WRITERS, MESSAGES, READERS = 16, 40, 3
 
 
 @contextlib.asynccontextmanager

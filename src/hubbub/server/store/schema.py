@@ -122,6 +122,8 @@ rooms = Table(
     Index("ix_rooms_space", "space_id"),
     Index("uq_rooms_custom_id_key", "custom_id_key", unique=True),
     Index("uq_rooms_dm_key", "dm_key", unique=True),
+    # The freeze ticker's lookup (rooms whose timeout ran out).
+    Index("ix_rooms_timeout_until", "timeout_until"),
 )
 
 room_members = Table(
@@ -190,6 +192,8 @@ messages = Table(
     UniqueConstraint("author_id", "nonce", name="uq_messages_author_nonce"),
     # A user's statistics, wipes and merges find their messages without a scan.
     Index("ix_messages_author", "author_id", "id"),
+    # The broadcast-delay ticker's lookup (held messages that are due).
+    Index("ix_messages_release_at", "release_at"),
 )
 
 events = Table(

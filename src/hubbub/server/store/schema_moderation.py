@@ -54,6 +54,7 @@ suspensions = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("cleared_at", BigInteger, nullable=True),
     Index("ix_suspensions_user", "user_id", "cleared_at"),
+    Index("ix_suspensions_expiry", "cleared_at", "expires_at"),
 )
 
 # Shadowbans (MD-12, D.70): global when room_id is NULL.

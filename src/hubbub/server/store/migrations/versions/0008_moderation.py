@@ -52,6 +52,9 @@ def upgrade() -> None:
         op.add_column("rooms", column)
     for column in _message_columns():
         op.add_column("messages", column)
+    # The tickers' lookups: freezes that ran out, held messages due, suspensions expired.
+    op.create_index("ix_rooms_timeout_until", "rooms", ["timeout_until"])
+    op.create_index("ix_messages_release_at", "messages", ["release_at"])
     op.create_table(
         "room_bans",
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
@@ -78,6 +81,7 @@ def upgrade() -> None:
         sa.Column("cleared_at", sa.BigInteger, nullable=True),
     )
     op.create_index("ix_suspensions_user", "suspensions", ["user_id", "cleared_at"])
+    op.create_index("ix_suspensions_expiry", "suspensions", ["cleared_at", "expires_at"])
     op.create_table(
         "shadowbans",
         sa.Column("id", _ID, primary_key=True, autoincrement=True),
@@ -136,6 +140,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_release_at", "messages")
+    op.drop_index("ix_rooms_timeout_until", "rooms")
     op.drop_table("moderation_queue")  # pipeline helper
     for table in ("word_lists", "flags", "reports", "shadowbans", "suspensions", "room_bans"):
         op.drop_table(table)
