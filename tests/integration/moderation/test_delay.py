@@ -66,3 +66,34 @@ async def test_held_then_released_once_or_deleted_for_good() -> None:
         # moderators are not held
         own = await owner.send(rid, "announcement")
         assert (await gw_reader.event("message.created"))["data"]["message"]["id"] == own["id"]
+
+
+async def test_a_held_or_pending_mention_notifies_when_the_room_sees_it() -> None:
+    clock = ManualClock()
+    async with TestServer(clock=clock) as server:
+        owner, author, reader = [await Api.register(server) for _ in range(3)]
+        held_room = await owner.room(delay_message_seconds=10)
+        premod_room = await owner.room(moderation="pre")
+        for room in (held_room, premod_room):
+            for api in (author, reader):
+                await api.ok("POST", f"/rooms/{room['id']}/join")
+        gw_reader = await Gateway.connect(server, reader.token)
+        handle = reader.user["handle"]
+
+        await author.send(held_room["id"], f"hi @{handle}")
+        await author.send(premod_room["id"], f"hello @{handle}")
+        await gw_reader.no_event()  # hidden from them: nobody was told yet
+        assert (await reader.ok("GET", "/notifications"))["notifications"] == []
+
+        clock.advance(10)
+        await held.release_due(server.core)
+        first = await gw_reader.event("notification.created")
+        assert first["data"]["notification"]["room_id"] == held_room["id"]
+
+        (queued,) = (await owner.ok("GET", f"/rooms/{premod_room['id']}/moderation/queue"))[
+            "items"
+        ]
+        await owner.ok("POST", f"/messages/{queued['message']['id']}/approve")
+        second = await gw_reader.event("notification.created")
+        assert second["data"]["notification"]["room_id"] == premod_room["id"]
+        assert second["data"]["notification"]["kind"] == "mention"

@@ -10,6 +10,7 @@ deletes inside the window is never released: nobody else ever sees it.
 
 from __future__ import annotations
 
+from hubbub.server.services import messages
 from hubbub.server.services.core import Core
 from hubbub.server.services.message_audience import published_event
 from hubbub.server.store import messages as messages_store
@@ -38,6 +39,7 @@ async def release_due(core: Core) -> int:
                 continue
             author = message["author"]
             tx.emit(published_event(room, message, author))
+            messages.notify_published_txn(tx, room, message)
             released += 1
         return released
 

@@ -13,10 +13,10 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
+from hubbub.errors import Conflict, Forbidden, HubbubError, NotFound, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.permissions import Perm
-from hubbub.server.render import render_full
+from hubbub.server.render import Rendered, render_full
 from hubbub.server.services import (
     attachments,
     audit,
@@ -27,7 +27,7 @@ from hubbub.server.services import (
     presence_rooms,
 )
 from hubbub.server.services import content as content_rules
-from hubbub.server.services.access import RoomAccess
+from hubbub.server.services.access import RoomAccess, room_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.message_audience import is_restricted, mod_fields, split_events
 from hubbub.server.services.rooms import is_moderator, may_post, room_role, visible_room
@@ -35,6 +35,7 @@ from hubbub.server.store import content as content_store
 from hubbub.server.store import messages as store
 from hubbub.server.store import presence as presence_store
 from hubbub.server.store import rooms as rooms_store
+from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
 
@@ -183,25 +184,15 @@ async def send(
         if decision.restricted:  # nobody else sees it (yet): nobody else is notified
             presence_store.touch_active_txn(tx.conn, room_id, ctx.user_id, tx.now_ms)
             return answer, True
-        quoted = message["quote_of"]
-        rcpts = content_rules.recipients(
-            author_id=ctx.user_id,
-            mentioned=mentioned,
+        _notify_txn(
+            tx,
+            room or _room(tx, room_id),
+            message,
+            rendered=rendered,
+            access=role,
             replied_author=None if parent is None else parent["author_id"],
-            quoted_author=None if quoted is None else quoted["author"]["id"],
+            actor=ctx.user.snapshot(),
         )
-        if content_rules.mentions_everyone(rendered) and role.can(Perm.MENTION_EVERYONE):
-            rcpts += content_rules.everyone_txn(tx.conn, room_id, ctx.user_id, rcpts)
-        if presence_rooms.mentions_here(rendered.handles) and role.can(Perm.MENTION_EVERYONE):
-            rcpts += presence_rooms.here_txn(tx.conn, room_id, ctx.user_id, rcpts)
-        if rcpts:
-            notifications.notify_message_txn(
-                tx,
-                room=room or _room(tx, room_id),
-                message=message,
-                actor=ctx.user.snapshot(),
-                recipients=rcpts,
-            )
         presence_store.touch_active_txn(tx.conn, room_id, ctx.user_id, tx.now_ms)  # D.100
         return answer, True
 
@@ -210,6 +201,60 @@ async def send(
     if typing is not None:
         typing.stop(ctx, room_id)
     return result
+
+
+def _notify_txn(
+    tx: Tx,
+    room: RoomRow,
+    message: dict[str, Any],
+    *,
+    rendered: Rendered,
+    access: RoomAccess,
+    replied_author: int | None,
+    actor: dict[str, Any],
+) -> None:
+    """The notifications a message sends when the room sees it: its mentions, the author
+    replied to or quoted, and `@everyone` / `@here` when the author may use them."""
+    author_id = int(message["author"]["id"])
+    quoted = message["quote_of"]
+    rcpts = content_rules.recipients(
+        author_id=author_id,
+        mentioned=list(message["mentions"]),
+        replied_author=replied_author,
+        quoted_author=None if quoted is None else quoted["author"]["id"],
+    )
+    if access.can(Perm.MENTION_EVERYONE):
+        if content_rules.mentions_everyone(rendered):
+            rcpts += content_rules.everyone_txn(tx.conn, room.id, author_id, rcpts)
+        if presence_rooms.mentions_here(rendered.handles):
+            rcpts += presence_rooms.here_txn(tx.conn, room.id, author_id, rcpts)
+    if rcpts:
+        notifications.notify_message_txn(
+            tx, room=room, message=message, actor=actor, recipients=rcpts
+        )
+
+
+def notify_published_txn(tx: Tx, room: RoomRow, message: dict[str, Any]) -> None:
+    """A held or pre-moderated message the room now sees notifies those it mentions or
+    replies to, as it would have when posted (nobody was told while it was hidden), with
+    the author's rights of now; an author who can no longer see the room notifies no one."""
+    author = users_store.get_user(tx.conn, int(message["author"]["id"]))
+    if author is None:
+        return
+    try:
+        access = room_access(tx.conn, author, room.id)
+    except HubbubError:
+        return
+    parent = message.get("reply_to") or {}
+    _notify_txn(
+        tx,
+        room,
+        message,
+        rendered=render_full(message["content"]),
+        access=access,
+        replied_author=(parent.get("author") or {}).get("id"),
+        actor=message["author"],
+    )
 
 
 def _room(tx: Tx, room_id: int) -> RoomRow:

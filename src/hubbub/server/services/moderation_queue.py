@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, NotFound, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, room_event
-from hubbub.server.services import audit
+from hubbub.server.services import audit, messages
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.message_audience import mod_fields, published_event
 from hubbub.server.services.rooms import moderated_room_txn
@@ -184,6 +184,7 @@ async def approve(core: Core, ctx: Ctx, message_id: int, note: Any = None) -> di
             public = messages_store.get_message(tx.conn, message_id)
             assert public is not None
             tx.emit(published_event(room, public, _author(row)))
+            messages.notify_published_txn(tx, room, public)
         else:  # it was (or is again) in the room's view
             _state_changed(tx, room, row, ctx.user.snapshot(), "approved", True)
         return out
