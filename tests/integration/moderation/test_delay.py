@@ -90,9 +90,7 @@ async def test_a_held_or_pending_mention_notifies_when_the_room_sees_it() -> Non
         first = await gw_reader.event("notification.created")
         assert first["data"]["notification"]["room_id"] == held_room["id"]
 
-        (queued,) = (await owner.ok("GET", f"/rooms/{premod_room['id']}/moderation/queue"))[
-            "items"
-        ]
+        (queued,) = (await owner.ok("GET", f"/rooms/{premod_room['id']}/moderation/queue"))["items"]
         await owner.ok("POST", f"/messages/{queued['message']['id']}/approve")
         second = await gw_reader.event("notification.created")
         assert second["data"]["notification"]["room_id"] == premod_room["id"]
