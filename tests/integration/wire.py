@@ -43,7 +43,7 @@ class Api:
     @classmethod
     async def register(cls, server: TestServer | str, username: str | None = None) -> Api:
         base = server if isinstance(server, str) else server.url
-        async with httpx.AsyncClient(verify=default_tls(), base_url=base) as http:
+        async with httpx.AsyncClient(verify=default_tls(), base_url=base, timeout=30) as http:
             resp = await http.post(
                 "/api/v1/auth/register",
                 json={"username": username or name(), "password": "correct horse battery"},
