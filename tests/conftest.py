@@ -8,8 +8,10 @@ never silently skipped.
 
 from __future__ import annotations
 
-import asyncio
 import os
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -98,26 +100,48 @@ def unique_prefix() -> str:
     return f"t{RUN_ID}{uuid.uuid4().hex[:6]}:"
 
 
+_DROPPER = """
+import asyncio, os, sys
+import asyncpg
+
+async def drop(url, names):
+    conn = await asyncpg.connect(url, timeout=5)
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+async def main():
+    url, listing = sys.argv[1], sys.argv[2]
+    with open(listing) as f:
+        names = f.read().split()
+    lanes = 4  # a drop mostly waits on the server's disk: a few at once take a fraction
+    await asyncio.gather(*(drop(url, names[i::lanes]) for i in range(lanes)))
+    os.remove(listing)
+
+asyncio.run(main())
+"""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _drop_databases() -> Any:
+    """This run's PostgreSQL databases are dropped by a detached process once the tests
+    are over: the run's result does not wait on hundreds of drops."""
     yield
     if not _created:
         return
-
-    async def drop(names: list[str]) -> None:
-        conn = await _pg_admin()
-        try:
-            for name in names:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    async def drop_all() -> None:
-        # A drop mostly waits on the server's disk: a few at once take a fraction.
-        lanes = 4
-        await asyncio.gather(*(drop(_created[i::lanes]) for i in range(lanes)))
-
-    asyncio.run(drop_all())
+    url = POSTGRES.replace("postgresql+asyncpg://", "postgresql://")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("\n".join(_created))
+    # A launcher that starts the dropper in its own session and exits at once: the
+    # dropper outlives this run without being its child.
+    dropper = [sys.executable, "-c", _DROPPER, url, listing.name]
+    launch = (
+        "import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True,"
+        " stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"
+    )
+    subprocess.run([sys.executable, "-c", launch, *dropper], check=False)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
