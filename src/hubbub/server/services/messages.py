@@ -186,7 +186,7 @@ async def send(
             return answer, True
         _notify_txn(
             tx,
-            room or _room(tx, room_id),
+            role.room,
             message,
             rendered=rendered,
             access=role,

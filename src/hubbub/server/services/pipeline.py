@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from hubbub.server.services import moderation_queue, profanity, room_state
@@ -52,22 +53,43 @@ class Decision:
         )
 
 
+# Word sets built from the lists as stored, keyed by their text: a message costs one small
+# read, and the set is built again only when a list changed (on any node).
+_SETS: dict[tuple[str, str], profanity.WordSet] = {}
+_MAX_SETS = 512
+
+
 def word_set(conn: Connection, room_id: int) -> profanity.WordSet:
     """The bundled, server-wide and room word lists of a room, as one set."""
-    server = store.words(conn, store.SERVER_LIST)
-    own = store.words(conn, room_id)
-    if not server and not own:
+    return _word_set(store.raw_lists(conn, room_id))
+
+
+def _word_set(key: tuple[str, str]) -> profanity.WordSet:
+    if key == ("", ""):
         return profanity.BUNDLED
-    return profanity.WordSet.of(profanity.BUNDLED.words, server, own)
+    found = _SETS.get(key)
+    if found is None:
+        server, own = (orjson.loads(raw) if raw else [] for raw in key)
+        found = profanity.WordSet.of(profanity.BUNDLED.words, server, own)
+        if len(_SETS) >= _MAX_SETS:
+            _SETS.clear()
+        _SETS[key] = found
+    return found
 
 
 def filtered(
-    conn: Connection, room: RoomRow, content: str, html: str, text: str
+    conn: Connection,
+    room: RoomRow,
+    content: str,
+    html: str,
+    text: str,
+    words: profanity.WordSet | None = None,
 ) -> profanity.Masked:
-    """Step 1 alone (also for edits): the three renderings, masked if the room filters."""
+    """Step 1 alone (also for edits): the three renderings, masked if the room filters
+    (with `words`, or the room's lists read now)."""
     if not room.profanity_filter:
         return profanity.Masked(content, html, text, False)
-    return profanity.mask(content, html, text, word_set(conn, room.id))
+    return profanity.mask(content, html, text, words or word_set(conn, room.id))
 
 
 def decide_txn(
@@ -87,8 +109,8 @@ def decide_txn(
     now = tx.now_ms
     if not mod:
         room_state.check_post_txn(tx.conn, room, ctx.user_id, now, imported=imported)
-    masked = filtered(tx.conn, room, content, content_html, content_text)
-    shadowbanned = store.is_shadowbanned(tx.conn, ctx.user_id, room.id, now)
+    lists, shadowbanned = store.pipeline_facts(tx.conn, room.id, ctx.user_id, now)
+    masked = filtered(tx.conn, room, content, content_html, content_text, _word_set(lists))
     pending = not mod and not shadowbanned and room.moderation == "pre"
     held = not mod and not shadowbanned and not pending and room.delay_message_seconds > 0
     columns = {

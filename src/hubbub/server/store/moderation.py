@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
@@ -29,6 +29,39 @@ def words(conn: Connection, room_id: int) -> list[str]:
     return [] if raw is None else list(orjson.loads(raw))
 
 
+def raw_lists(conn: Connection, room_id: int) -> tuple[str, str]:
+    """The server-wide list and a room's own, as stored (JSON text; "" when unset), in
+    one query: the message pipeline reads them for every message."""
+    q = select(word_lists.c.room_id, word_lists.c.words).where(
+        word_lists.c.room_id.in_((SERVER_LIST, room_id))
+    )
+    found = {int(r[0]): str(r[1]) for r in conn.execute(q)}
+    return found.get(SERVER_LIST, ""), found.get(room_id, "") if room_id != SERVER_LIST else ""
+
+
+# What the pipeline needs of every message, in one round trip: both word lists as stored
+# and whether a shadowban applies. Written once as text, so no statement is built (or
+# cache-keyed) per message; portable between SQLite and PostgreSQL.
+_PIPELINE_FACTS = text(
+    "SELECT"
+    " (SELECT words FROM word_lists WHERE room_id = :server),"
+    " (SELECT words FROM word_lists WHERE room_id = :room AND room_id <> :server),"
+    " EXISTS (SELECT 1 FROM shadowbans WHERE user_id = :user AND lifted_at IS NULL"
+    " AND (room_id IS NULL OR room_id = :room)"
+    " AND (expires_at IS NULL OR expires_at > :now))"
+)
+
+
+def pipeline_facts(
+    conn: Connection, room_id: int, user_id: int, now_ms: int
+) -> tuple[tuple[str, str], bool]:
+    """((server-wide list, room list) as stored JSON text, "" when unset; whether a
+    global or this room's shadowban applies to the user now)."""
+    params = {"server": SERVER_LIST, "room": room_id, "user": user_id, "now": now_ms}
+    server, own, banned = conn.execute(_PIPELINE_FACTS, params).one()
+    return (server or "", own or ""), bool(banned)
+
+
 def set_words_txn(conn: Connection, room_id: int, values: list[str], now_ms: int) -> None:
     conn.execute(delete(word_lists).where(word_lists.c.room_id == room_id))
     if values:
@@ -44,16 +77,6 @@ def _active(now_ms: int) -> Any:
         shadowbans.c.lifted_at.is_(None),
         or_(shadowbans.c.expires_at.is_(None), shadowbans.c.expires_at > now_ms),
     )
-
-
-def is_shadowbanned(conn: Connection, user_id: int, room_id: int, now_ms: int) -> bool:
-    """Whether a global or this room's shadowban applies to the user now."""
-    q = select(shadowbans.c.id).where(
-        shadowbans.c.user_id == user_id,
-        or_(shadowbans.c.room_id.is_(None), shadowbans.c.room_id == room_id),
-        _active(now_ms),
-    )
-    return conn.execute(q.limit(1)).first() is not None
 
 
 def active_shadowban(
