@@ -38,6 +38,7 @@ GENEROUS_LIMITS: dict[str, Any] = {
     "rest_ip_write_burst": 1_000_000,
     "gateway_frames_burst": 100_000,
     "gateway_user_frames_burst": 100_000,
+    "gateway_connects_burst": 1_000_000,
     "login_max_failures_per_ip": 100_000,
     "registrations_per_ip": 1_000_000,
 }
