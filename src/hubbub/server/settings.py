@@ -94,6 +94,9 @@ class Settings:
     gateway_user_frames_per_second: float = 10.0
     gateway_user_frames_burst: int = 60
     gateway_max_refusals: int = 10
+    # New gateway connections per client IP (each costs a handshake, `ready` and replay).
+    gateway_connects_per_second: float = 1.0
+    gateway_connects_burst: int = 30
     gateway_refusal_window_s: float = 10.0
     # Brute force: after this many failed logins for one username (or from one IP)
     # within the window, logins are refused (429) for the window; 0 switches a check off.

@@ -8,7 +8,9 @@ from __future__ import annotations
 import time
 
 import httpx
+import orjson
 import pytest
+import websockets
 from websockets.exceptions import ConnectionClosed
 
 from hubbub.client.http import HTTPClient, default_tls
@@ -142,6 +144,23 @@ async def test_gateway_frames_error_then_close_4008(clock: ManualClock) -> None:
             await gw.recv()
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == CloseCode.RATE_LIMITED == 4008
+
+
+async def test_gateway_connects_per_ip_are_limited(clock: ManualClock) -> None:
+    async with TestServer(
+        clock=clock, gateway_connects_burst=2, gateway_connects_per_second=0.5
+    ) as server:
+        alice = await Api.register(server)
+        for _ in range(2):
+            await (await Gateway.connect(server, alice.token)).close()
+        ws = await websockets.connect(server.ws_url)
+        err = orjson.loads(await ws.recv())  # refused before its hello is even read
+        assert err["op"] == "error" and err["code"] == "rate_limited"
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4008
+        clock.advance(2.0)  # a token again
+        await (await Gateway.connect(server, alice.token)).close()
 
 
 async def test_gateway_user_budget_spans_connections(clock: ManualClock) -> None:

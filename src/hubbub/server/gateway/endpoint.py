@@ -24,7 +24,7 @@ from hubbub.server.gateway.transport import EXTENSION, FrameSink
 from hubbub.server.services import anonymous, auth, eventfeed, suspensions
 from hubbub.server.services import ready as ready_state
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.ratelimit import FrameThrottle, rate_limited_frame
+from hubbub.server.services.ratelimit import FrameThrottle, Rule, rate_limited_frame
 from hubbub.server.services.typing import TypingTracker
 
 log = logging.getLogger("hubbub.gateway")
@@ -64,6 +64,7 @@ class GatewaySession:
     async def run(self) -> None:
         await self.ws.accept()
         try:
+            await self._admit()
             hello = await self._hello()
             if hello.get("token") is None:  # an anonymous reader (ID-03): public rooms only
                 rooms_wanted = anonymous.hello_rooms(hello.get("rooms"))
@@ -110,6 +111,15 @@ class GatewaySession:
                 writer.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await writer
+
+    async def _admit(self) -> None:
+        """New connections take a token from their IP's bucket, so that a client cannot
+        open sockets (each a handshake, a `ready`, a replay) as fast as it likes; a refusal
+        is an error frame `rate_limited` and close 4008, as for frames."""
+        settings = self.core.settings
+        rule = Rule(settings.gateway_connects_per_second, settings.gateway_connects_burst)
+        peer = (self.ws.scope.get("client") or ("", 0))[0]
+        await self.core.rate_limiter.take_all([(("ip", "connect", peer), rule)], "connections")
 
     async def _hello(self) -> dict[str, Any]:
         text = await asyncio.wait_for(self._receive_text(), self.core.settings.hello_timeout_s)
