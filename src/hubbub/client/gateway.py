@@ -27,6 +27,7 @@ from hubbub.client.session import (
     classify_close,
     fatal_error,
     hello_frame,
+    server_wait,
 )
 from hubbub.errors import Forbidden, ServiceUnavailable, Unauthorized
 from hubbub.protocol.events import Event
@@ -138,7 +139,8 @@ class Gateway:
             if action is CloseAction.RESYNC:
                 delay = 0.0
             else:
-                delay = self.backoff.delay(attempt)
+                # Never sooner than a rate-limit close asked (its error frame's retry_after).
+                delay = max(self.backoff.delay(attempt), server_wait(code, self._last_error))
                 attempt += 1
             self._on_lifecycle(
                 Disconnected(code=code, reason=reason, will_reconnect=True, retry_in=delay)

@@ -107,6 +107,19 @@ def classify_close(code: int | None) -> CloseAction:
     return CloseAction.RECONNECT
 
 
+def server_wait(code: int | None, error_frame: dict[str, Any] | None) -> float:
+    """How long the server asked us to stay away before reconnecting: the `retry_after`
+    of the error frame that came before a rate-limit close (4008), else 0."""
+    if code != CloseCode.RATE_LIMITED or not error_frame:
+        return 0.0
+    wait = error_frame.get("retry_after")
+    if wait is None:
+        wait = (error_frame.get("details") or {}).get("retry_after")
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or wait < 0:
+        return 0.0
+    return min(float(wait), 300.0)  # a misbehaving server cannot park the client forever
+
+
 def fatal_error(code: int, reason: str, error_frame: dict[str, Any] | None) -> HubbubError:
     """The typed error to raise for a FATAL close, preferring the server's error frame."""
     frame = error_frame or {}

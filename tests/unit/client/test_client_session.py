@@ -12,6 +12,7 @@ from hubbub.client.session import (
     classify_close,
     fatal_error,
     hello_frame,
+    server_wait,
 )
 from hubbub.protocol.frames import CloseCode
 
@@ -100,3 +101,13 @@ def test_fatal_error_types(code: int, cls: type[HubbubError]) -> None:
     assert error.message == "no"
     assert error.details["close_code"] == code
     assert fatal_error(4001, "", None).message == "gateway closed with 4001"
+
+
+def test_a_rate_limit_close_waits_what_the_server_asked() -> None:
+    frame = {"op": "error", "code": "rate_limited", "retry_after": 2.5}
+    assert server_wait(CloseCode.RATE_LIMITED, frame) == 2.5
+    assert server_wait(CloseCode.RATE_LIMITED, {"details": {"retry_after": 1}}) == 1.0
+    assert server_wait(CloseCode.RATE_LIMITED, None) == 0.0
+    assert server_wait(CloseCode.RATE_LIMITED, {"retry_after": "soon"}) == 0.0
+    assert server_wait(CloseCode.RATE_LIMITED, {"retry_after": 10**9}) == 300.0
+    assert server_wait(1006, frame) == 0.0  # only a rate-limit close asks for a wait
