@@ -1,32 +1,60 @@
 """An in-process hubbub server for tests: a real server on a free loopback port with a
 temporary database, so a bot's tests need no outside service.
 
-    async with TestServer() as server:
-        user = await server.register("alice")      # {"user": ..., "token": ...}
-        ... hubbub.Client(server.url, token=user["token"]) ...
+Helpers create what a test needs in one line each: `server.user()`, `server.bot()`,
+`server.staff()` return a `TestUser` (id, handle, token; `.client()` for a
+`hubbub.Client`, `.send()`/`.join()`/`.request()` for plain REST), `server.room(owner)`
+a room. A bot's whole test, with `pytest_plugins = ["hubbub.testing"]` in conftest.py:
 
-pytest users get the `hubbub_server` fixture via `pytest_plugins = ["hubbub.testing"]`.
+    async def test_echo(hubbub_server: TestServer) -> None:
+        alice = await hubbub_server.user()
+        bot = await hubbub_server.bot(owner=alice)
+        room = await hubbub_server.room(alice, members=[bot])
+        async with bot.client() as client, alice.client() as chat:
+            build(client)  # the bot registers its handlers
+            reply = chat.wait_for(hubbub.MessageCreated, check=bot.wrote, timeout=5)
+            await alice.send(room, "!echo hi")
+            assert (await reply).message.content == "hi"
+
+Fixtures (pytest-asyncio): `hubbub_server`, a fresh server per test; `hubbub_client`, a
+started `hubbub.Client` of a fresh user on it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import shutil
 import socket
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from hubbub.client.http import default_tls
+from hubbub.client.http import HTTPClient, default_tls
+from hubbub.protocol.events import Event, MessageCreated
 from hubbub.server.clock import Clock
 from hubbub.server.gateway.transport import PROTOCOL_PATH
 from hubbub.server.services.core import Core
 from hubbub.server.settings import Settings
+
+if TYPE_CHECKING:
+    from hubbub.client.client import Client
+
+__all__ = ["GENEROUS_LIMITS", "TestServer", "TestUser", "free_port"]
+
+PASSWORD = "correct horse battery"
+_names = itertools.count(1)
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}{next(_names)}"
+
 
 # Limits stay on in tests, but every test client shares 127.0.0.1 and registers many
 # users: the per-IP and per-user budgets are raised far above what any test sends.
@@ -68,6 +96,62 @@ async def _sqlite_template() -> Path:
             await db.dispose()  # the last connection closing folds the WAL into the file
         _template.append(folder / "hubbub.db")
     return _template[0]
+
+
+@dataclass
+class TestUser:
+    """Credentials of a user (or bot) made by a `TestServer` helper.
+
+    `client()` gives a `hubbub.Client` for it (`async with user.client() as c:` connects
+    and waits for Ready); `send`, `join` and `request` act over plain REST, raising the
+    SDK's typed errors (`Forbidden`, `NotFound`, …) as a `hubbub.Client` would.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    url: str
+    id: int
+    handle: str
+    token: str
+    user: dict[str, Any] = field(repr=False)
+
+    def wrote(self, event: Event) -> bool:
+        """True for a `MessageCreated` whose author is this user: a `wait_for` check."""
+        return (
+            isinstance(event, MessageCreated)
+            and event.message.author is not None
+            and event.message.author.id == self.id
+        )
+
+    def client(self, **options: Any) -> Client:
+        """A `hubbub.Client` with this user's token, not yet started."""
+        from hubbub.client.client import Client
+
+        return Client(self.url, token=self.token, **options)
+
+    async def request(self, method: str, path: str, *, json: Any = None) -> Any:
+        """One REST call under /api/v1 as this user: the decoded body, or a typed error."""
+        http = HTTPClient(self.url, token=self.token)
+        try:
+            return await http.request(method, path, json=json)
+        finally:
+            await http.aclose()
+
+    async def send(self, room: int | dict[str, Any], content: str, **fields: Any) -> dict[str, Any]:
+        """Post a message; the message as the server returned it."""
+        body = {"content": content, **fields}
+        sent: dict[str, Any] = await self.request(
+            "POST", f"/rooms/{_room_id(room)}/messages", json=body
+        )
+        return sent
+
+    async def join(self, room: int | dict[str, Any]) -> None:
+        """Join a room (public rooms; others need access granted first)."""
+        await self.request("POST", f"/rooms/{_room_id(room)}/join")
+
+
+def _room_id(room: int | dict[str, Any]) -> int:
+    return room if isinstance(room, int) else int(room["id"])
 
 
 class TestServer:
@@ -179,6 +263,54 @@ class TestServer:
             result: dict[str, Any] = resp.json()
             return result
 
+    # -- helpers for tests: users, bots, staff, rooms ----------------------------------
+
+    async def user(self, name: str | None = None) -> TestUser:
+        """Register a new user (a generated handle unless `name`)."""
+        body = await self.register(name or _name("testuser"), PASSWORD)
+        return self._test_user(body)
+
+    async def bot(self, name: str | None = None, owner: TestUser | None = None) -> TestUser:
+        """Create a bot account owned by `owner` (a new user unless given)."""
+        owner = owner or await self.user()
+        body = await owner.request("POST", "/bots", json={"username": name or _name("testbot")})
+        return self._test_user(body)
+
+    async def staff(self, name: str | None = None) -> TestUser:
+        """A new global moderator (staff), made so before its token is first used."""
+        from hubbub.server.store.users import set_moderator_txn
+
+        user = await self.user(name)
+        await self.core.db.write(lambda c: set_moderator_txn(c, user.id, True))
+        return user
+
+    async def room(
+        self,
+        owner: TestUser,
+        name: str | None = None,
+        *,
+        members: Iterable[TestUser] = (),
+        moderators: Iterable[TestUser] = (),
+        **settings: Any,
+    ) -> dict[str, Any]:
+        """A room created by `owner` with `settings` (any POST /rooms field), joined by
+        `members` and `moderators`, the latter made room moderators; the room's JSON."""
+        body = {"name": name or _name("testroom"), **settings}
+        room: dict[str, Any] = await owner.request("POST", "/rooms", json=body)
+        rid = room["id"]
+        for member in members:
+            await member.join(rid)
+        for mod in moderators:
+            await mod.join(rid)
+            await owner.request(
+                "PATCH", f"/rooms/{rid}/members/{mod.id}", json={"role": "moderator"}
+            )
+        return room
+
+    def _test_user(self, body: dict[str, Any]) -> TestUser:
+        user: dict[str, Any] = body["user"]
+        return TestUser(self.url, int(user["id"]), str(user["handle"]), body["token"], user)
+
     async def __aenter__(self) -> TestServer:
         await self.start()
         return self
@@ -196,9 +328,17 @@ try:
 
     @pytest_asyncio.fixture
     async def hubbub_server() -> AsyncIterator[TestServer]:
-        """A fresh in-process server with an empty temporary SQLite database."""
+        """A fresh in-process server with an empty temporary SQLite database, stopped
+        after the test. Enable with `pytest_plugins = ["hubbub.testing"]` in conftest.py."""
         async with TestServer() as server:
             yield server
+
+    @pytest_asyncio.fixture
+    async def hubbub_client(hubbub_server: TestServer) -> AsyncIterator[Client]:
+        """A started (Ready) `hubbub.Client` of a fresh user on `hubbub_server`."""
+        user = await hubbub_server.user()
+        async with user.client() as client:
+            yield client
 
 except ImportError:  # pytest-asyncio is a test-time dependency only
     pass
