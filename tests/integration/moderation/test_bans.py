@@ -247,3 +247,20 @@ async def test_space_room_bans_follow_the_role_hierarchy(lite: TestServer) -> No
     regained = await gw_low.event("room.created")
     assert regained["room_id"] == rid and regained["data"]["reason"] == "access_gained"
     await low.ok("GET", f"/rooms/{rid}/messages")
+
+
+async def test_the_other_owners_are_told_of_a_kick(lite: TestServer) -> None:
+    owner, bob, room = await _room_with(lite)
+    rid = room["id"]
+    co_owner = await Api.register(lite)
+    await co_owner.ok("POST", f"/rooms/{rid}/join")
+    await owner.ok("PUT", f"/rooms/{rid}/access/{co_owner.id}", json={"level": "owner"})
+    await owner.ok("PUT", f"/rooms/{rid}/bans/{bob.id}", json={"kind": "kick_mute"})
+    (note,) = (await co_owner.ok("GET", "/notifications", params={"kind": "kick"}))[
+        "notifications"
+    ]
+    assert note["data"]["user_id"] == bob.id and note["data"]["what"] == "kick-muted"
+    assert note["content_text"].startswith(f"@{bob.user['handle']} was kick-muted in ")
+    # The owner who acted is not told of their own action.
+    mine = await owner.ok("GET", "/notifications", params={"kind": "kick"})
+    assert mine["notifications"] == []

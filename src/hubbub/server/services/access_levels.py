@@ -94,7 +94,7 @@ def _apply_txn(
     if level == "none":
         if role is not None:
             store.remove_member_txn(conn, room.id, user_id)
-            _notify_kick_txn(tx, room, target, actor)
+            notifications.notify_kick_txn(tx, room, target, actor, "removed")
             tx.emit(
                 room_event(
                     "room.member.left",
@@ -200,34 +200,6 @@ def _notify_owners_txn(tx: Tx, room: RoomRow, requester: dict[str, Any]) -> None
             f"<strong>{escape(room.name)}</strong></p>",
             content_text=f"@{requester['handle']} requests access to {room.name}",
             data={"user_id": requester["id"], "room_id": room.id},
-        )
-
-
-def _notify_kick_txn(tx: Tx, room: RoomRow, target: UserRow, actor: dict[str, Any]) -> None:
-    """A `notification.created` kind `kick` in the inbox of each of the room's owners but
-    the one who removed the member (NT-02): `data.user` is who was removed."""
-    text = f"@{target.handle} was removed from {room.name} by @{actor['handle']}"
-    html = (
-        f"<p><strong>@{escape(target.handle)}</strong> was removed from "
-        f"<strong>{escape(room.name)}</strong> by @{escape(actor['handle'])}</p>"
-    )
-    for owner_id in store.owner_ids(tx.conn, room.id):
-        if owner_id in (actor["id"], target.id):
-            continue
-        notifications.notify_txn(
-            tx,
-            user_id=owner_id,
-            kind="kick",
-            actor=actor,
-            room=room,
-            content_html=html,
-            content_text=text,
-            data={
-                "user_id": target.id,
-                "user": target.snapshot(),
-                "room_id": room.id,
-                "actor_id": actor["id"],
-            },
         )
 
 

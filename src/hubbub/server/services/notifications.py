@@ -20,6 +20,7 @@ structured fields (`room_id`, `room_name`, `actor`, `data`) plus server-rendered
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from sqlalchemy import Connection
@@ -34,6 +35,7 @@ from hubbub.server.store import relationships as relationships_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
+from hubbub.server.store.users import UserRow
 
 MAX_PAGE = 100
 KINDS = ("mention", "reply", "invitation", "access_request", "kick", "global", "scheduled_event")
@@ -251,3 +253,36 @@ async def mark_all_read(core: Core, ctx: Ctx) -> dict[str, Any]:
         return {"marked": count, "up_to": up_to}
 
     return await core.log.run(job)
+
+
+def notify_kick_txn(
+    tx: Tx, room: RoomRow, target: UserRow, actor: dict[str, Any], what: str
+) -> None:
+    """A `notification.created` kind `kick` in the inbox of each of the room's owners but
+    the one who acted (NT-02): `what` happened to `data.user` ("removed", "kick-muted",
+    "banned", "bounced")."""
+    where = "in" if what == "kick-muted" else "from"
+    text = f"@{target.handle} was {what} {where} {room.name} by @{actor['handle']}"
+    html = (
+        f"<p><strong>@{escape(target.handle)}</strong> was {escape(what)} {where} "
+        f"<strong>{escape(room.name)}</strong> by @{escape(actor['handle'])}</p>"
+    )
+    for owner_id in rooms_store.owner_ids(tx.conn, room.id):
+        if owner_id in (actor["id"], target.id):
+            continue
+        notify_txn(
+            tx,
+            user_id=owner_id,
+            kind="kick",
+            actor=actor,
+            room=room,
+            content_html=html,
+            content_text=text,
+            data={
+                "user_id": target.id,
+                "user": target.snapshot(),
+                "room_id": room.id,
+                "actor_id": actor["id"],
+                "what": what,
+            },
+        )

@@ -52,7 +52,7 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server.events import Audience, LogEvent, member_left, room_event
 from hubbub.server.permissions import Perm
-from hubbub.server.services import audit, dms, viewers
+from hubbub.server.services import audit, dms, notifications, viewers
 from hubbub.server.services.access import RoomAccess, banned_error, outranks, room_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import room_bans as store
@@ -229,6 +229,10 @@ def ban_txn(
             space_id=room.space_id,
         )
     )
+    target = users_store.get_user(tx.conn, user_id)
+    if target is not None and room.space_id is None:  # NT-02: the room's other owners hear
+        what = {"kick_mute": "kick-muted", "bounce": "bounced"}.get(kind, "banned")
+        notifications.notify_kick_txn(tx, room, target, actor, what)
     if role is not None:
         rooms_store.remove_member_txn(tx.conn, room.id, user_id)
         left = "kicked" if kind == "kick_mute" else "banned"
