@@ -256,9 +256,7 @@ async def test_the_other_owners_are_told_of_a_kick(lite: TestServer) -> None:
     await co_owner.ok("POST", f"/rooms/{rid}/join")
     await owner.ok("PUT", f"/rooms/{rid}/access/{co_owner.id}", json={"level": "owner"})
     await owner.ok("PUT", f"/rooms/{rid}/bans/{bob.id}", json={"kind": "kick_mute"})
-    (note,) = (await co_owner.ok("GET", "/notifications", params={"kind": "kick"}))[
-        "notifications"
-    ]
+    (note,) = (await co_owner.ok("GET", "/notifications", params={"kind": "kick"}))["notifications"]
     assert note["data"]["user_id"] == bob.id and note["data"]["what"] == "kick-muted"
     assert note["content_text"].startswith(f"@{bob.user['handle']} was kick-muted in ")
     # The owner who acted is not told of their own action.
