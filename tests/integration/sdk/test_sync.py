@@ -176,3 +176,9 @@ def test_generator_timeout_ends_iteration(served: ThreadedServer) -> None:
 
 def bob_id(registered: dict[str, Any]) -> int:
     return int(registered["user"]["id"])
+
+
+def test_public_surface() -> None:
+    assert set(hubbub.sync.__all__) == {"Client", "SyncMessage", "SyncRoom", "SyncUser", "Watch"}
+    for name in hubbub.sync.__all__:
+        assert getattr(hubbub.sync, name).__doc__

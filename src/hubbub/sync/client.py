@@ -1,241 +1,26 @@
-"""`hubbub.sync`: the SDK for scripts, ChatExchange style: no asyncio for the caller.
-
-    import hubbub.sync
-
-    with hubbub.sync.Client(url, token=TOKEN) as chat:
-        room = chat.get_room(1)
-        room.send("hello")
-        for message in room.new_messages():
-            if message.content == "!time":
-                message.reply(time.ctime())
-
-Each `Client` runs an event loop in a background thread, hosting a real
-`hubbub.Client`. Every method blocks on a future from that loop (`timeout` seconds at
-most, then `TimeoutError`) and raises the same typed errors (`hubbub.errors`). Objects
-are thin wrappers, one per id: attribute reads go to the async object, actions through
-the loop; any async method of the async object is available as a blocking one.
-
-Events reach the caller two ways, fed from the loop through thread-safe queues:
-`room.watch(callback)` calls a plain function from a dispatcher thread of its own (a slow
-callback never stalls the client; an exception is logged), and `room.new_events(...)` /
-`room.new_messages()` are blocking generators. Closing the client ends both.
-"""
+"""`hubbub.sync.Client`: a `hubbub.Client` on a loop thread, behind blocking calls."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import inspect
-import logging
 import queue
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from hubbub.client.client import Client as AsyncClient
 from hubbub.client.objects import Message, Room, User
-from hubbub.protocol.events import Event, MessageCreated, MessageEvent, RoomEvent
+from hubbub.protocol.events import Event, MessageCreated, MessageEvent
+from hubbub.sync.events import CLOSED, Subscription
+from hubbub.sync.objects import SyncMessage, SyncRoom, SyncUser, Wrapper
 
-__all__ = ["Client", "SyncMessage", "SyncRoom", "SyncUser", "Watch"]
-
-_log = logging.getLogger(__name__)
+__all__ = ["Client"]
 
 T = TypeVar("T")
-E = TypeVar("E", bound=Event)
-ObjT = TypeVar("ObjT", Room, Message, User)
-_CLOSED: Any = object()
-
-
-class _Subscription:
-    """One consumer's events of one room, handed from the loop thread to another."""
-
-    def __init__(
-        self, room_id: int, types: tuple[type[Event], ...], convert: Callable[[Any], Any] | None
-    ) -> None:
-        self.room_id = room_id
-        self.types = types
-        self.convert = convert
-        self.queue: queue.Queue[Any] = queue.Queue()
-
-    def offer(self, event: Event) -> None:
-        """Runs on the loop thread: keep the event if it is this room's and of our types."""
-        if not isinstance(event, self.types) or not isinstance(event, RoomEvent):
-            return
-        if event.room_id != self.room_id:
-            return
-        try:
-            self.queue.put(event if self.convert is None else self.convert(event))
-        except Exception:
-            _log.exception("could not prepare %s for a sync consumer", type(event).__name__)
-
-    def close(self) -> None:
-        self.queue.put(_CLOSED)
-
-
-class Watch:
-    """A running `room.watch(callback)`: its dispatcher thread; `stop()` ends it."""
-
-    def __init__(
-        self, chat: Client, subscription: _Subscription, callback: Callable[[Any], object]
-    ) -> None:
-        self._chat = chat
-        self._subscription = subscription
-        self._callback = callback
-        self._thread = threading.Thread(target=self._run, name="hubbub-sync-watch", daemon=True)
-        self._thread.start()
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def _run(self) -> None:
-        while True:
-            event = self._subscription.queue.get()
-            if event is _CLOSED:
-                return
-            try:
-                self._callback(event)
-            except Exception:
-                _log.exception("a watch callback failed on %s", type(event).__name__)
-
-    def stop(self, timeout: float | None = 5.0) -> None:
-        """Stop delivering events; waits for a running callback (unless called from it)."""
-        self._chat._unsubscribe(self._subscription)
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-
-class _Wrapper(Generic[ObjT]):
-    """A blocking view of one async object: reads delegate, async methods block."""
-
-    _async: ObjT
-
-    def __init__(self, chat: Client, obj: ObjT) -> None:
-        self._chat = chat
-        self._async = obj
-
-    @property
-    def async_object(self) -> ObjT:
-        """The wrapped `hubbub` object (use it only on the client's loop)."""
-        return self._async
-
-    @property
-    def id(self) -> int:
-        return self._async.id
-
-    def __repr__(self) -> str:
-        return f"<Sync {self._async!r}>"
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        value = getattr(self._async, name)
-        if inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value):
-            return self._chat._blocking(value)
-        if callable(value):
-            return value
-        return self._chat._wrap(value)
-
-
-class SyncUser(_Wrapper[User]):
-    """A user; every `hubbub.User` property and action, blocking."""
-
-    @property
-    def handle(self) -> str:
-        return self._async.handle
-
-    @property
-    def display_name(self) -> str:
-        return self._async.display_name
-
-
-class SyncMessage(_Wrapper[Message]):
-    """A message; every `hubbub.Message` property and action, blocking."""
-
-    @property
-    def content(self) -> str:
-        return self._async.content
-
-    @property
-    def room_id(self) -> int:
-        return self._async.room_id
-
-    @property
-    def deleted(self) -> bool:
-        return self._async.deleted
-
-    @property
-    def room(self) -> SyncRoom | None:
-        room = self._async.room
-        return None if room is None else self._chat._wrap(room)
-
-    @property
-    def author(self) -> SyncUser | None:
-        author = self._async.author
-        return None if author is None else self._chat._wrap(author)
-
-    def reply(self, content: str, *, nonce: str | None = None) -> SyncMessage:
-        """Reply to this message; the new message."""
-        return self._chat._wrap(self._chat._call(self._async.reply(content, nonce=nonce)))
-
-    def edit(self, content: str | None = None, *, custom_payload: Any = None) -> SyncMessage:
-        """Edit this message; it comes back updated (the same wrapper)."""
-        edited = self._async.edit(content, custom_payload=custom_payload)
-        return self._chat._wrap(self._chat._call(edited))
-
-    def delete(self) -> None:
-        self._chat._call(self._async.delete())
-
-
-class SyncRoom(_Wrapper[Room]):
-    """A room; every `hubbub.Room` property and action, blocking, plus event consumers."""
-
-    @property
-    def name(self) -> str:
-        return self._async.name
-
-    def send(self, content: str = "", **options: Any) -> SyncMessage:
-        """Post a message (the options of `hubbub.Room.send`); the new message."""
-        options = {k: self._chat._unwrap(v) for k, v in options.items()}
-        return self._chat._wrap(self._chat._call(self._async.send(content, **options)))
-
-    def join(self) -> Any:
-        """Join this room; the membership (`hubbub.protocol.models.Member`)."""
-        return self._chat._call(self._async.join())
-
-    def leave(self) -> None:
-        self._chat._call(self._async.leave())
-
-    def messages(self, limit: int = 50, **options: Any) -> list[SyncMessage]:
-        """One page of messages, oldest → newest (the options of `hubbub.Room.messages`)."""
-        found = self._chat._call(self._async.messages(limit=limit, **options))
-        return [self._chat._wrap(m) for m in found]
-
-    def watch(self, callback: Callable[[Any], object], *classes: type[Event]) -> Watch:
-        """Call `callback(event)` for each event of this room (all RoomEvents, or
-        `classes`), from a dispatcher thread of its own, until `stop()` or close."""
-        self._chat._ensure_started()
-        return Watch(self._chat, self._chat._subscribe(self.id, classes or (RoomEvent,)), callback)
-
-    def new_events(self, *classes: type[E], timeout: float | None = None) -> Iterator[E]:
-        """This room's events from now on (all RoomEvents by default), blocking; ends when
-        the client closes, or when none came for `timeout` seconds."""
-        self._chat._ensure_started()
-        types: tuple[type[Event], ...] = classes or (RoomEvent,)
-        return self._chat._drain(self._chat._subscribe(self.id, types), timeout)
-
-    def new_messages(self, timeout: float | None = None) -> Iterator[SyncMessage]:
-        """Messages posted here from now on, as `SyncMessage`s (see `new_events`)."""
-        self._chat._ensure_started()
-        chat = self._chat
-
-        def convert(event: MessageCreated) -> SyncMessage:
-            return chat._wrap(chat.async_client.message(event))
-
-        subscription = chat._subscribe(self.id, (MessageCreated,), convert)
-        return chat._drain(subscription, timeout)
 
 
 class Client:
@@ -269,8 +54,8 @@ class Client:
         )
         self._thread.start()
         self._lock = threading.Lock()
-        self._subscriptions: set[_Subscription] = set()
-        self._wrappers: weakref.WeakValueDictionary[tuple[type[Any], int], _Wrapper[Any]] = (
+        self._subscriptions: set[Subscription] = set()
+        self._wrappers: weakref.WeakValueDictionary[tuple[type[Any], int], Wrapper[Any]] = (
             weakref.WeakValueDictionary()
         )
         self._started = False
@@ -331,7 +116,7 @@ class Client:
     def _wrap(self, value: Any) -> Any: ...
     def _wrap(self, value: Any) -> Any:
         """Async objects → their one sync wrapper; lists element-wise; the rest as is."""
-        kinds: dict[type[Any], type[_Wrapper[Any]]] = {
+        kinds: dict[type[Any], type[Wrapper[Any]]] = {
             Room: SyncRoom,
             Message: SyncMessage,
             User: SyncUser,
@@ -350,7 +135,7 @@ class Client:
 
     @staticmethod
     def _unwrap(value: Any) -> Any:
-        return value._async if isinstance(value, _Wrapper) else value
+        return value._async if isinstance(value, Wrapper) else value
 
     # -- events ----------------------------------------------------------------------
 
@@ -365,25 +150,25 @@ class Client:
         room_id: int,
         types: tuple[type[Event], ...],
         convert: Callable[[Any], Any] | None = None,
-    ) -> _Subscription:
-        subscription = _Subscription(room_id, types, convert)
+    ) -> Subscription:
+        subscription = Subscription(room_id, types, convert)
         with self._lock:
             self._subscriptions.add(subscription)
         return subscription
 
-    def _unsubscribe(self, subscription: _Subscription) -> None:
+    def _unsubscribe(self, subscription: Subscription) -> None:
         with self._lock:
             self._subscriptions.discard(subscription)
         subscription.close()
 
-    def _drain(self, subscription: _Subscription, timeout: float | None) -> Iterator[Any]:
+    def _drain(self, subscription: Subscription, timeout: float | None) -> Iterator[Any]:
         try:
             while True:
                 try:
                     item = subscription.queue.get(timeout=timeout)
                 except queue.Empty:
                     return
-                if item is _CLOSED:
+                if item is CLOSED:
                     return
                 yield item
         finally:
