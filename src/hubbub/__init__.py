@@ -8,6 +8,11 @@ client = hubbub.Client("http://localhost:8000", token="…")
 async def on_message(event: hubbub.MessageCreated) -> None: ...
 
 client.run()
+
+Scripts that want no asyncio use `hubbub.sync` (ChatExchange style, blocking calls):
+
+with hubbub.sync.Client("http://localhost:8000", token="…") as chat:
+    for message in chat.get_room(1).new_messages(): ...
 """
 
 from __future__ import annotations
