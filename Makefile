@@ -21,8 +21,8 @@ serve: $(VENV)/.server
 	$(BIN)/hubbub serve --database sqlite:///hubbub.db
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
