@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from hubbub.errors import Forbidden, NotFound
-from hubbub.server.events import Audience, room_event
 from hubbub.server.permissions import Perm
-from hubbub.server.services import audit, messages, room_bans, room_state
+from hubbub.server.services import messages, room_bans, room_state, rooms
 from hubbub.server.services.access import RoomAccess, room_access
 from hubbub.server.services.auth import HANDLE
 from hubbub.server.services.commands import Call, Outcome, bad_args, command
@@ -164,7 +163,7 @@ async def _delete(core: Core, ctx: Ctx, call: Call) -> Outcome:
 
 async def _set_open(core: Core, ctx: Ctx, room_id: int, is_open: bool) -> dict[str, Any]:
     """Open or close the room (RM-06) as its moderators may: `moderate` or `manage_room`.
-    Logs what a settings change would: `room.updated`, `room.opened/closed`, an audit entry."""
+    Logs what a settings change logs (services.rooms.apply_changes_txn)."""
 
     def job(tx: Tx) -> dict[str, Any]:
         access = room_access(tx.conn, ctx.user, room_id)
@@ -172,37 +171,8 @@ async def _set_open(core: Core, ctx: Ctx, room_id: int, is_open: bool) -> dict[s
             raise Forbidden(
                 "only the room's owners and moderators can open or close it", code="not_moderator"
             )
-        room = access.room
-        if room.is_open != is_open:
-            rooms_store.update_room_txn(tx.conn, room_id, {"is_open": is_open})
-            actor = ctx.user.snapshot()
-            changes = {"changes": {"is_open": is_open}, "cleared": [], "actor_id": ctx.user_id}
-            audience = Audience.GLOBAL if room.listed else Audience.ROOM
-            tx.emit(
-                room_event(
-                    "room.updated",
-                    room_id,
-                    actor,
-                    changes,
-                    audience=audience,
-                    space_id=room.space_id,
-                )
-            )
-            kind = "room.opened" if is_open else "room.closed"
-            tx.emit(
-                room_event(kind, room_id, actor, {"actor_id": ctx.user_id}, space_id=room.space_id)
-            )
-            audit.record_txn(
-                tx,
-                action="room.updated",
-                actor=actor,
-                room_id=room_id,
-                space_id=room.space_id,
-                target_type="room",
-                target_id=room_id,
-                before={"is_open": room.is_open},
-                after={"is_open": is_open},
-            )
+        if access.room.is_open != is_open:  # the same events and audit as a settings edit
+            rooms.apply_changes_txn(tx, ctx, access.room, {"is_open": is_open}, [])
         fresh = rooms_store.get_room(tx.conn, room_id)
         assert fresh is not None
         return fresh.wire()

@@ -241,6 +241,51 @@ async def list_rooms(
     return [r.wire() for r in rows[:limit]], len(rows) > limit
 
 
+def apply_changes_txn(
+    tx: Tx, ctx: Ctx, room: RoomRow, changes: dict[str, Any], cleared: list[str]
+) -> None:
+    """Store checked setting changes and log them: `room.updated` (to the directory when
+    the room is listed there), `room.opened/closed` for `is_open`, an audit entry. The
+    caller checked the rights and that something changes."""
+    room_id = room.id
+    before = room.wire()
+    stored = {**changes, **{k: settings.CLEARABLE[k] for k in cleared}}
+    store.update_room_txn(tx.conn, room_id, _row_values(stored))
+    after = dataclasses.replace(room, **stored)
+    actor = ctx.user.snapshot()
+    tx.emit(
+        room_event(
+            "room.updated",
+            room_id,
+            actor,
+            {"changes": changes, "cleared": cleared, "actor_id": ctx.user_id},
+            audience=_directory_audience(room, after),
+            space_id=room.space_id,
+        )
+    )
+    if "is_open" in changes:  # RM-06: the room is told it opened or closed
+        tx.emit(
+            room_event(
+                "room.opened" if changes["is_open"] else "room.closed",
+                room_id,
+                actor,
+                {"actor_id": ctx.user_id},
+                space_id=room.space_id,
+            )
+        )
+    audit.record_txn(
+        tx,
+        action="room.updated",
+        actor=actor,
+        room_id=room_id,
+        space_id=room.space_id,
+        target_type="room",
+        target_id=room_id,
+        before={k: before[k] for k in stored},
+        after=stored,
+    )
+
+
 async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     values, reset = settings.clean_all(fields, EDITABLE)
 
@@ -258,41 +303,7 @@ async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> 
             _check_private(ctx, room.kind, mode, room.space_id)
         if changes.get("custom_id") is not None:
             _custom_id_free_txn(tx, changes["custom_id"], room_id)
-        stored = {**changes, **{k: settings.CLEARABLE[k] for k in cleared}}
-        store.update_room_txn(tx.conn, room_id, _row_values(stored))
-        after = dataclasses.replace(room, **stored)
-        actor = ctx.user.snapshot()
-        tx.emit(
-            room_event(
-                "room.updated",
-                room_id,
-                actor,
-                {"changes": changes, "cleared": cleared, "actor_id": ctx.user_id},
-                audience=_directory_audience(room, after),
-                space_id=room.space_id,
-            )
-        )
-        if "is_open" in changes:  # RM-06: the room is told it opened or closed
-            tx.emit(
-                room_event(
-                    "room.opened" if changes["is_open"] else "room.closed",
-                    room_id,
-                    actor,
-                    {"actor_id": ctx.user_id},
-                    space_id=room.space_id,
-                )
-            )
-        audit.record_txn(
-            tx,
-            action="room.updated",
-            actor=actor,
-            room_id=room_id,
-            space_id=room.space_id,
-            target_type="room",
-            target_id=room_id,
-            before={k: before[k] for k in stored},
-            after=stored,
-        )
+        apply_changes_txn(tx, ctx, room, changes, cleared)
         return _fresh(tx.conn, room_id)
 
     return await core.log.run(job)
