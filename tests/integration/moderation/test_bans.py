@@ -262,3 +262,17 @@ async def test_the_other_owners_are_told_of_a_kick(lite: TestServer) -> None:
     # The owner who acted is not told of their own action.
     mine = await owner.ok("GET", "/notifications", params={"kind": "kick"})
     assert mine["notifications"] == []
+
+
+async def test_a_banned_user_does_not_see_the_room_in_the_directory(lite: TestServer) -> None:
+    owner, bob, room = await _room_with(lite)
+    rid = room["id"]
+
+    async def listed() -> set[int]:
+        return {r["id"] for r in (await bob.ok("GET", "/rooms"))["rooms"]}
+
+    assert rid in await listed()
+    await owner.ok("PUT", f"/rooms/{rid}/bans/{bob.id}", json={"kind": "ban"})
+    assert rid not in await listed()
+    await owner.ok("DELETE", f"/rooms/{rid}/bans/{bob.id}", 204)
+    assert rid in await listed()

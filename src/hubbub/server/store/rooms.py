@@ -11,6 +11,7 @@ from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
 from hubbub.server.store.schema import room_members, rooms, users
+from hubbub.server.store.schema_moderation import room_bans
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +145,9 @@ def list_rooms(
     limit: int,
     tag: str | None = None,
 ) -> list[RoomRow]:
-    """Rooms a user can see (the directory's public and gallery rooms, and their own),
-    ordered by id, one page; `tag` keeps the rooms carrying that tag."""
+    """Rooms a user can see (the directory's public and gallery rooms, and their own, but
+    not those they are banned from), ordered by id, one page; `tag` keeps the rooms
+    carrying that tag."""
     mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
     listed = and_(
         rooms.c.space_id.is_(None),
@@ -153,7 +155,13 @@ def list_rooms(
         rooms.c.kind.not_in(("dm", "group")),
     )
     visible = rooms.c.id.in_(mine) if joined_only else or_(listed, rooms.c.id.in_(mine))
-    q = select(rooms, _count).where(visible, rooms.c.deleted_at.is_(None))
+    # A room the user is banned from (services.room_bans) is not theirs to browse.
+    banned = select(room_bans.c.room_id).where(
+        room_bans.c.user_id == user_id, room_bans.c.lifted_at.is_(None)
+    )
+    q = select(rooms, _count).where(
+        visible, rooms.c.deleted_at.is_(None), rooms.c.id.not_in(banned)
+    )
     if tag is not None:
         # Tags are stored as a JSON list of normalised words, so the quoted word matches
         # exactly one element.
