@@ -42,32 +42,32 @@ class SessionEvent(ServerEvent):
     session_id: int | None
 
 
+@dataclass(kw_only=True, eq=False)
+class _WithSession(SessionEvent):
+    """A session event that carries the session object itself."""
+
+    session: Session
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        session = Session.model_validate(envelope.data["session"])
+        return {"session": session, "session_id": session.id}
+
+
 @register
 @dataclass(kw_only=True, eq=False)
-class SessionCreated(SessionEvent):
+class SessionCreated(_WithSession):
     """A new session of this user: a login or registration elsewhere, or a bot's token."""
 
     type_name = "session.created"
-    session: Session
-
-    @classmethod
-    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
-        session = Session.model_validate(envelope.data["session"])
-        return {"session": session, "session_id": session.id}
 
 
 @register
 @dataclass(kw_only=True, eq=False)
-class SessionUpdated(SessionEvent):
+class SessionUpdated(_WithSession):
     """One of this user's sessions was renamed."""
 
     type_name = "session.updated"
-    session: Session
-
-    @classmethod
-    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
-        session = Session.model_validate(envelope.data["session"])
-        return {"session": session, "session_id": session.id}
 
 
 @register

@@ -19,15 +19,15 @@ import re
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from hubbub.errors import BadRequest, Forbidden, PayloadTooLarge, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import Audience, LogEvent
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import user_settings as store
+from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
-from hubbub.server.store.schema import users
 
 KEY = re.compile(r"[a-z0-9_.:-]{1,64}")
 MAX_KEYS = 200
@@ -113,7 +113,7 @@ async def update(core: Core, ctx: Ctx, patch: dict[str, Any]) -> dict[str, Any]:
         conn = tx.conn
         if MUTED_USERS in writes:
             ids = orjson.loads(writes[MUTED_USERS])
-            known = set(conn.execute(select(users.c.id).where(users.c.id.in_(ids))).scalars())
+            known = users_store.existing_ids(conn, ids)
             if len(known) != len(ids):
                 raise ValidationError(
                     f"{MUTED_USERS} names users that do not exist",

@@ -164,3 +164,12 @@ def delete_token_txn(conn: Connection, token_hash: str) -> int | None:
 
 def set_moderator_txn(conn: Connection, user_id: int, value: bool) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(is_moderator=value))
+
+
+def existing_ids(conn: Connection, user_ids: list[int]) -> set[int]:
+    """Those of `user_ids` that are accounts."""
+    if not user_ids:
+        return set()
+    return {
+        int(u) for u in conn.execute(select(users.c.id).where(users.c.id.in_(user_ids))).scalars()
+    }
