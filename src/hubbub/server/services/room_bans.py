@@ -237,8 +237,7 @@ def ban_txn(
         rooms_store.remove_member_txn(tx.conn, room.id, user_id)
         left = "kicked" if kind == "kick_mute" else "banned"
         for ev in member_left(room.id, user_id, actor, left, role, ctx.user_id):
-            ev.space_id = room.space_id
-            tx.emit(ev)
+            tx.emit(ev)  # the log writer fills the envelope's space_id from the room
     audit.record_txn(
         tx,
         action="room.ban.created",
