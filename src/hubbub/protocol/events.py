@@ -114,6 +114,22 @@ class Event:
 
     type_name: ClassVar[str] = ""
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Set by a before-dispatch hook to skip the cache update for this event (SDK-03).
+    _canceled: bool = field(default=False, init=False, repr=False, compare=False)
+
+    def cancel(self) -> None:
+        """Skip the cache update for this event (call from a before-dispatch hook)."""
+        self._canceled = True
+
+    def uncancel(self) -> None:
+        self._canceled = False
+
+    def set_canceled(self, value: bool) -> None:
+        self._canceled = bool(value)
+
+    @property
+    def is_canceled(self) -> bool:
+        return self._canceled
 
     @classmethod
     def handler_name(cls) -> str:
