@@ -39,6 +39,11 @@ class Perm(IntFlag):
     CHANGE_NICKNAME = 1 << 15
     MANAGE_NICKNAMES = 1 << 16
     ADMINISTRATOR = 1 << 17
+    # Voice rooms (issue 8): join one, and the moderator actions on others in it.
+    CONNECT = 1 << 18
+    MUTE_MEMBERS = 1 << 19
+    DEAFEN_MEMBERS = 1 << 20
+    MOVE_MEMBERS = 1 << 21
 
 
 ALL = Perm(0)
@@ -48,6 +53,9 @@ ALL_BITS = int(ALL)
 
 # What every member of a new space may do, and a member of a public standalone room.
 DEFAULT = Perm.VIEW | Perm.SEND | Perm.REACT | Perm.ATTACH | Perm.INVITE | Perm.CHANGE_NICKNAME
+DEFAULT |= Perm.CONNECT  # like SEND: every member may join a voice room they can see
+# Voice moderation (issue 8): server mute/deafen, move and disconnect others.
+VOICE_MODERATION = Perm.MUTE_MEMBERS | Perm.DEAFEN_MEMBERS | Perm.MOVE_MEMBERS
 # Holding any of these makes someone a moderator (audience MODS) of the room or space.
 MODERATION = (
     Perm.MANAGE_MESSAGES
@@ -59,6 +67,7 @@ MODERATION = (
     | Perm.MODERATE
     | Perm.MANAGE_SPACE
     | Perm.ADMINISTRATOR
+    | VOICE_MODERATION
 )
 # A standalone room's moderators (room role `moderator`) hold these on top of DEFAULT.
 ROOM_MODERATOR = (
@@ -69,6 +78,7 @@ ROOM_MODERATOR = (
     | Perm.BAN
     | Perm.MODERATE
     | Perm.MENTION_EVERYONE
+    | VOICE_MODERATION
 )
 # Bits that only make sense space-wide: room overrides may not carry them.
 SPACE_ONLY = Perm.MANAGE_SPACE | Perm.MANAGE_EMOJIS | Perm.ADMINISTRATOR | Perm.MANAGE_NICKNAMES
@@ -92,6 +102,10 @@ TABLE: dict[str, str] = {
     "change_nickname": "change one's own nickname in the space",
     "manage_nicknames": "change other members' nicknames",
     "administrator": "every permission in every room of the space, overrides ignored",
+    "connect": "join the room's voice channel (voice rooms)",
+    "mute_members": "server-mute others in voice",
+    "deafen_members": "server-deafen others in voice",
+    "move_members": "move others between voice rooms and disconnect them from voice",
 }
 
 

@@ -106,6 +106,13 @@ class Settings:
     # Registrations per client IP within the window (0: unlimited).
     registrations_per_ip: int = 5
     registration_window_s: float = 3600.0
+    # Voice (issue 8): the default VoiceProvider signs join tokens with this secret (empty:
+    # one generated on first use and kept in the database, so every node shares it),
+    # hands out one of these media nodes (comma-separated, opaque to the server) and
+    # makes tokens expire after this long.
+    voice_secret: str = ""
+    voice_nodes: str = "voice-1"
+    voice_token_ttl_s: float = 300.0
 
     @classmethod
     def load(
