@@ -246,6 +246,7 @@ from hubbub.server.store import (  # noqa: E402
     schema_reactions,
     schema_search,
     schema_spaces,
+    schema_voice,
 )
 
 __all__ = [
@@ -257,4 +258,5 @@ __all__ = [
     "schema_reactions",
     "schema_search",
     "schema_spaces",
+    "schema_voice",
 ]
