@@ -19,6 +19,7 @@ import logging
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from hubbub.client.cache_members import MemberCache
 from hubbub.client.cache_presence import PresenceCache
 from hubbub.client.cache_spaces import SpaceCache
 from hubbub.client.objects import IdentityMap, Message, Room, User
@@ -52,7 +53,7 @@ __all__ = ["Cache"]
 _log = logging.getLogger(__name__)
 
 
-class Cache(SpaceCache, PresenceCache):
+class Cache(SpaceCache, PresenceCache, MemberCache):
     def __init__(self, client: Client, *, max_messages: int = 1000) -> None:
         self._client = client
         self.max_messages = max_messages
@@ -66,6 +67,7 @@ class Cache(SpaceCache, PresenceCache):
         self.relationships: dict[int, str] = {}
         self._init_spaces()
         self._init_presence()
+        self._init_members()
 
     # -- lookups ---------------------------------------------------------------------
 
@@ -73,14 +75,19 @@ class Cache(SpaceCache, PresenceCache):
     def rooms(self) -> list[Room]:
         return list(self._rooms.values())
 
+    # Lookups hand out loaded objects only: a bare one (`room_ref`) knows nothing yet.
+
     def get_room(self, room_id: int) -> Room | None:
-        return self._rooms.get(room_id) or self._room_map.get(room_id)
+        found = self._rooms.get(room_id) or self._room_map.get(room_id)
+        return found if found is not None and found.loaded else None
 
     def get_user(self, user_id: int) -> User | None:
-        return self._users.get(user_id)
+        found = self._users.get(user_id)
+        return found if found is not None and found.loaded else None
 
     def get_message(self, message_id: int) -> Message | None:
-        return self._message_map.get(message_id)
+        found = self._message_map.get(message_id)
+        return found if found is not None and found.loaded else None
 
     # -- identity-mapped upserts (REST results and events) ---------------------------
 
@@ -94,6 +101,8 @@ class Cache(SpaceCache, PresenceCache):
         """The user for an author/member snapshot. An existing object is not overwritten:
         a snapshot inside an old message may be older than what we already know."""
         user, _ = self._users.get_or_create(actor.id, lambda: User(self._client, actor))
+        if not user.loaded:
+            user._update(actor)
         return user
 
     def store_room(self, data: models.Room) -> Room:
@@ -117,7 +126,7 @@ class Cache(SpaceCache, PresenceCache):
 
     def mark_deleted(self, message_id: int) -> models.Message | None:
         """Flag a cached message deleted; its snapshot from before, or None if uncached."""
-        message = self._message_map.get(message_id)
+        message = self.get_message(message_id)
         if message is None:
             return None
         before = message.data
@@ -199,23 +208,28 @@ class Cache(SpaceCache, PresenceCache):
                 room._update(event.after)
         elif isinstance(event, RoomDeleted):
             gone = self._rooms.pop(event.room_id, None) or self._room_map.get(event.room_id)
-            event.room = None if gone is None else gone.data
+            event.room = None if gone is None or not gone.loaded else gone.data
         elif isinstance(event, MemberJoined):
-            self.user_from_actor(event.member.user)
+            self.store_member(event.member)
             self._bump_members(event.room_id, +1)
         elif isinstance(event, MemberLeft):
+            self.forget_member(event.room_id, event.user_id)
             self._bump_members(event.room_id, -1)
         elif isinstance(event, RelationshipUpdated):
             self.user_from_actor(event.user)
             self.set_relationship(event.user_id, event.status)
         elif isinstance(event, UserUpdated | UserWiped):
             self._apply_user_event(event)
-        elif not self.apply_presence_event(event):
+        elif isinstance(event, UserMerged):
+            self.merge_user(event.source_user_id, event.target_user_id)
+        elif not (self.apply_presence_event(event) or self.apply_member_event(event)):
             self.apply_space_event(event)
 
     def _apply_user_event(self, event: UserUpdated | UserWiped) -> None:
         """A cached user's profile changed (`before`/`after` on UserUpdated) or was wiped
         (its flags follow)."""
+        if isinstance(event, UserWiped):
+            self.purge_user(event.user_id)
         user = self.get_user(event.user_id)
         if user is None:
             return
@@ -226,6 +240,57 @@ class Cache(SpaceCache, PresenceCache):
         elif isinstance(user.data, models.User):
             flags = {"flags": event.flags, "raw_flags": event.raw_flags}
             user._update(user.data.model_copy(update=flags))
+
+    def purge_user(self, user_id: int) -> None:
+        """A platform wipe (`user.wiped`): drop the user's DMs, messages, relationship,
+        presence and memberships from the cache. Message objects the app still holds
+        are marked `deleted=True` (a copy, never mutated), so acting on them raises
+        `message_deleted`."""
+        authored = [
+            m
+            for m in self._message_map.values()
+            if m.loaded and m.data.author is not None and m.data.author.id == user_id
+        ]
+        talked = {m.room_id for m in authored} | {m.room_id for m in self.members_of_user(user_id)}
+        for room_id in [r.id for r in self._rooms.values() if r.kind == "dm" and r.id in talked]:
+            del self._rooms[room_id]
+        for message in authored:
+            message._update(message.data.model_copy(update={"deleted": True}))
+            self._recent.pop(message.id, None)
+            self._message_map.pop(message.id)
+        for member in self.members_of_user(user_id):
+            self.forget_member(member.room_id, user_id)
+        self.forget_space_memberships(user_id)
+        self.relationships.pop(user_id, None)
+        self.presences.pop(user_id, None)
+
+    def merge_user(self, source_id: int, target_id: int) -> None:
+        """`user.merged`: the old id now resolves to the surviving account (D.8), and
+        what the cache knew under it (relationship, presence) moves there."""
+        target = self._users.get(target_id) or self.user_ref(target_id)
+        self._users.put(source_id, target)
+        status = self.relationships.pop(source_id, None)
+        if status is not None:
+            self.relationships.setdefault(target_id, status)
+        self.presences.pop(source_id, None)
+        if self.me is not None and self.me.id == source_id:
+            self.me = target
+
+    def purge_room_messages(self, room_id: int, user_id: int) -> list[int]:
+        """After a purge of `user_id`'s messages in a room: mark the cached ones deleted
+        (the `message.bulk_deleted` event does the same for every client)."""
+        ids = [
+            m.id
+            for m in self._message_map.values()
+            if m.loaded
+            and m.room_id == room_id
+            and m.data.author is not None
+            and m.data.author.id == user_id
+            and not m.deleted
+        ]
+        for message_id in ids:
+            self.mark_deleted(message_id)
+        return ids
 
     def set_relationship(self, user_id: int, status: str) -> None:
         if status == "none":

@@ -63,7 +63,8 @@ class SpaceCache:
         return list(self._spaces.values())
 
     def get_space(self, space_id: int) -> Space | None:
-        return self._spaces.get(space_id) or self._space_map.get(space_id)
+        found = self._spaces.get(space_id) or self._space_map.get(space_id)
+        return found if found is not None and found.loaded else None
 
     def get_role(self, role_id: int) -> Role | None:
         return self._roles.get(role_id) or self._role_map.get(role_id)
@@ -90,6 +91,8 @@ class SpaceCache:
     def forget_space(self, space_id: int) -> wire.Space | None:
         """Drop a space we left or that was deleted; its last snapshot, if we had it."""
         gone = self._spaces.pop(space_id, None) or self._space_map.get(space_id)
+        if gone is not None and not gone.loaded:
+            gone = None
         for role_id in [r.id for r in self._roles.values() if r.space_id == space_id]:
             del self._roles[role_id]
         return None if gone is None else gone.data
@@ -115,6 +118,10 @@ class SpaceCache:
             member._update(data)
         self.user_from_actor(data.user)
         return member
+
+    def forget_space_memberships(self, user_id: int) -> None:
+        for key in [k for k in list(self._members.keys()) if k[1] == user_id]:
+            self._members.pop(key, None)
 
     def apply_space_state(self, state: wire.SpaceState) -> wire.SpaceState:
         """Take in a whole space (space.created, a join, `GET …/state`)."""
@@ -158,7 +165,9 @@ class SpaceCache:
         elif isinstance(event, SpaceMemberUpdated):
             member = self.get_space_member(event.space_id, event.user_id)
             if member is not None:
-                member._update(patched(member.data, event.changes, event.cleared, {}))
+                event.before = member.data
+                event.after = patched(member.data, event.changes, event.cleared, {})
+                member._update(event.after)
         elif isinstance(event, SpaceMemberRemoved):
             self._bump_space_members(event.space_id, -1)
             if self.me is not None and event.user_id == self.me.id:

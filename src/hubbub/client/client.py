@@ -174,6 +174,26 @@ class Client:
     def get_message(self, message_id: int) -> Message | None:
         return self.cache.get_message(message_id)
 
+    # -- objects by id, without a request (bare until loaded, D.97); users and messages
+    # take `_ref` names because `user` and `message()` already mean something here ------
+
+    def room(self, room_id: int) -> Room:
+        """The one `Room` for this id: the cached one, else a bare one that loads on
+        `await room.load()` (its properties raise NotLoaded until then)."""
+        return self.cache.room_ref(room_id)
+
+    def user_ref(self, user_id: int) -> User:
+        """The one `User` for this id (bare until `await user.load()` if not cached)."""
+        return self.cache.user_ref(user_id)
+
+    def message_ref(self, message_id: int) -> Message:
+        """The one `Message` for this id (bare until `await message.load()`)."""
+        return self.cache.message_ref(message_id)
+
+    def space(self, space_id: int) -> Space:
+        """The one `Space` for this id (bare until `await space.load()`)."""
+        return self.cache.space_ref(space_id)
+
     def message(self, event: MessageEvent) -> Message:
         """The live `Message` for a message event, to act on it (`reply`, `edit`, …).
 

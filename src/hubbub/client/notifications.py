@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hubbub.client.objects import _Entity
+from hubbub.errors import ValidationError
 from hubbub.protocol import models
 from hubbub.protocol.models_inbox import Invitation, InvitationAccepted
 
@@ -34,6 +35,8 @@ __all__ = ["Notification", "NotificationList"]
 
 class Notification(_Entity[models.Notification]):
     __slots__ = ()
+    groups = ("notification",)
+    _reads = _Entity._reads | {"fetch_message"}
 
     def __repr__(self) -> str:
         return f"<Notification id={self.id} kind={self.kind!r} read={self.read}>"
@@ -56,7 +59,7 @@ class Notification(_Entity[models.Notification]):
 
     @property
     def room(self) -> Room | None:
-        return None if self.room_id is None else self._client.get_room(self.room_id)
+        return None if self.room_id is None else self._client.cache.room_ref(self.room_id)
 
     @property
     def message_id(self) -> int | None:
@@ -94,7 +97,9 @@ class Notification(_Entity[models.Notification]):
     def _invitation(self) -> int:
         found = self.invitation_id
         if found is None:
-            raise ValueError(f"a {self.kind} notification carries no invitation")
+            raise ValidationError(
+                f"a {self.kind} notification carries no invitation", code="not_an_invitation"
+            )
         return found
 
     async def accept(self) -> InvitationAccepted:

@@ -387,6 +387,9 @@ class MemberUpdated(MemberEvent):
     type_name = "room.member.updated"
     changes: dict[str, Any]
     cleared: list[str]
+    # Filled by the client cache when it holds the member.
+    before: Member | None = None
+    after: Member | None = None
 
     @classmethod
     def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:

@@ -93,6 +93,9 @@ class WebhookUpdated(WebhookEvent):
     type_name = "webhook.updated"
     changes: dict[str, Any]
     cleared: list[str]
+    # Filled by the client cache when it holds the webhook.
+    before: Webhook | None = None
+    after: Webhook | None = None
 
     @classmethod
     def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from hubbub.protocol.events import MessageEvent, RoomEvent, register
-from hubbub.protocol.models import Envelope, Message, Reaction
+from hubbub.protocol.models import Envelope, Message, Reaction, ReadState
 
 __all__ = [
     "EditingEvent",
@@ -265,6 +265,9 @@ class ReadStateUpdated(RoomEvent):
     mention_ids_cleared: list[int] = field(default_factory=list)
     unread_count: int | None = None
     mention_count: int | None = None
+    # Filled by the client cache: the read state it held (None if unknown) and the new one.
+    before: ReadState | None = None
+    after: ReadState | None = None
 
     @classmethod
     def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:

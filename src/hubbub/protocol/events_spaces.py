@@ -153,6 +153,9 @@ class SpaceMemberUpdated(SpaceMemberEvent):
     type_name = "space.member.updated"
     changes: dict[str, Any]
     cleared: list[str]
+    # Filled by the client cache when it holds the member.
+    before: SpaceMember | None = None
+    after: SpaceMember | None = None
 
     @property
     def roles(self) -> list[int] | None:

@@ -1,31 +1,45 @@
-"""Live objects: `User`, `Room`, `Message`, `Space`, `SpaceMember`, `Role`, one instance
-per id per client.
+"""Live objects: `User`, `Room`, `Message`, `Space`, `Member` (room), `SpaceMember`,
+`Role`, `Emoji`, `Webhook`: one instance per id per client (per container and user for
+members).
 
-An object wraps the latest wire snapshot (`.data`, an immutable pydantic model) and is
-updated in place by the cache, so a reference held by the app always shows current state.
-The identity map holds objects weakly: whatever the app or the cache keeps alive is
-shared; nothing else is retained.
+An object wraps the latest wire snapshot (`.data`, an immutable pydantic model). The
+cache swaps that snapshot for a new one on each update (never mutating it), so a
+reference held by the app always shows current state while `event.before` stays a
+faithful copy. The identity map holds objects weakly: whatever the app or the cache
+keeps alive is shared; nothing else is retained.
+
+Lazy fetch groups (D.97): an object may be bare (its id only: `client.room(123)`,
+`message.reply_to`); reading a property of a group not loaded raises `NotLoaded` until
+`await obj.load()`; the sync facade loads on access instead.
 
 Action methods call REST and return the resulting (identity-mapped) object, or raise a
-typed `HubbubError`.
+typed `HubbubError`; never None for "maybe". Before any request, an anonymous client's
+action raises `Unauthorized(code="anonymous_read_only")` and an action on a message known
+to be deleted raises `NotFound(code="message_deleted")`.
 """
 
 from __future__ import annotations
 
-from hubbub.client.objects.base import IdentityMap, _Entity
+from hubbub.client.objects.base import IdentityMap, NotLoaded, _Entity
+from hubbub.client.objects.extras import Emoji, Webhook
+from hubbub.client.objects.member import Member
 from hubbub.client.objects.message import Message, SearchHit
 from hubbub.client.objects.room import Room
 from hubbub.client.objects.space import Role, Space, SpaceMember
 from hubbub.client.objects.user import User
 
 __all__ = [
+    "Emoji",
     "IdentityMap",
+    "Member",
     "Message",
+    "NotLoaded",
     "Role",
     "Room",
     "SearchHit",
     "Space",
     "SpaceMember",
     "User",
+    "Webhook",
     "_Entity",
 ]

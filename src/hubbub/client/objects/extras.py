@@ -1,14 +1,21 @@
-"""`Emoji` and `Webhook`: thin live objects over the wire models, with their actions.
+"""`Emoji` and `Webhook`: live objects over the wire models, with their actions.
 
-They are not kept in the client's cache (emojis arrive with their space, webhooks are
-managed by few); build one from a model with `Emoji(client, model)`.
+One instance per id per client like every object (`client.cache.store_emoji` /
+`store_webhook`); the cache follows `emoji.*` and `webhook.*` events for the ones alive.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.message import Message
+from hubbub.errors import Unauthorized
 from hubbub.protocol import models_extras
+
+if TYPE_CHECKING:
+    from hubbub.client.objects.room import Room
+    from hubbub.client.objects.space import Space
 
 __all__ = ["Emoji", "Webhook"]
 
@@ -17,6 +24,8 @@ class Emoji(_Entity[models_extras.Emoji]):
     __slots__ = ()
 
     def __repr__(self) -> str:
+        if self._snap is None:
+            return f"<Emoji id={self.id} (not loaded)>"
         return f"<Emoji id={self.id} name={self.name!r}>"
 
     @property
@@ -26,6 +35,10 @@ class Emoji(_Entity[models_extras.Emoji]):
     @property
     def space_id(self) -> int:
         return self._data.space_id
+
+    @property
+    def space(self) -> Space:
+        return self._client.cache.space_ref(self.space_id)
 
     @property
     def animated(self) -> bool:
@@ -45,14 +58,22 @@ class Emoji(_Entity[models_extras.Emoji]):
         """What `message.react(...)` takes for this emoji: its id."""
         return str(self.id)
 
+    async def fetch(self) -> Emoji:
+        return self._client.cache.store_emoji(await self._client.http.get_emoji(self.id))
+
     async def delete(self) -> None:
         await self._client.http.delete_emoji(self.id)
+        self._client.cache.forget_emoji(self.id)
 
 
 class Webhook(_Entity[models_extras.Webhook]):
+    # `execute` authenticates with the webhook's own token, not the client's.
     __slots__ = ()
+    _reads = _Entity._reads | {"execute"}
 
     def __repr__(self) -> str:
+        if self._snap is None:
+            return f"<Webhook id={self.id} (not loaded)>"
         return f"<Webhook id={self.id} name={self.name!r} room_id={self.room_id}>"
 
     @property
@@ -64,6 +85,10 @@ class Webhook(_Entity[models_extras.Webhook]):
         return self._data.room_id
 
     @property
+    def room(self) -> Room:
+        return self._client.cache.room_ref(self.room_id)
+
+    @property
     def avatar_url(self) -> str | None:
         return self._data.avatar_url
 
@@ -72,21 +97,27 @@ class Webhook(_Entity[models_extras.Webhook]):
         """Known only to the object built from the create answer (or the creator's event)."""
         return self._data.token
 
+    async def fetch(self) -> Webhook:
+        return self._client.cache.store_webhook(await self._client.http.get_webhook(self.id))
+
     async def edit(self, *, name: str | None = None) -> Webhook:
-        updated = await self._client.http.edit_webhook(self.id, name=name)
-        # Reads never carry the token; the one this object knows stays.
-        self._update(updated.model_copy(update={"token": self.token}))
-        return self
+        return self._client.cache.store_webhook(
+            await self._client.http.edit_webhook(self.id, name=name)
+        )
 
     async def delete(self) -> None:
         await self._client.http.delete_webhook(self.id)
+        self._client.cache.forget_webhook(self.id)
 
     async def execute(
         self, content: str, *, name: str | None = None, avatar_url: str | None = None
     ) -> Message:
         """Post as the webhook; needs the token (see `token`)."""
         if self.token is None:
-            raise ValueError("this webhook's token is not known here")
+            raise Unauthorized(
+                "this webhook's token is not known here (only the creator's object has it)",
+                code="webhook_token_unknown",
+            )
         data = await self._client.http.execute_webhook(
             self.id, self.token, content, name, avatar_url
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.base import body as _body
-from hubbub.errors import ServiceUnavailable
+from hubbub.errors import NotFound, ServiceUnavailable
 from hubbub.protocol import models
 from hubbub.protocol.models_reports import FlagState, Report
 
@@ -24,24 +24,54 @@ _SEND_ATTEMPTS = 3
 
 
 class Message(_Entity[models.Message]):
+    """A message. One fetch group, `message` (everything, D.97): a bare message
+    (`client.message_ref(id)`, `message.reply_to`) loads it with `await m.load()`.
+
+    Actions on a message the client knows is deleted raise
+    `NotFound(code="message_deleted")` before any request."""
+
     __slots__ = ()
+    groups = ("message",)
+    _reads = _Entity._reads | {"revisions"}
 
     def __repr__(self) -> str:
+        if self._snap is None:
+            return f"<Message id={self.id} (not loaded)>"
         return f"<Message id={self.id} room_id={self.room_id} content={self.content[:30]!r}>"
+
+    def _check_action(self, name: str) -> None:
+        super()._check_action(name)
+        if self._snap is not None and self._snap.deleted:
+            raise NotFound(
+                f"message {self.id} was deleted: {name}() is not possible",
+                code="message_deleted",
+                details={"message_id": self.id},
+            )
 
     @property
     def room_id(self) -> int:
         return self._data.room_id
 
     @property
-    def room(self) -> Room | None:
-        """The room, when the client knows it (rooms from Ready, joins and fetches)."""
-        return self._client.get_room(self.room_id)
+    def room(self) -> Room:
+        """The room (bare until loaded when the client does not know it yet)."""
+        return self._client.cache.room_ref(self.room_id)
 
     @property
     def author(self) -> User | None:
+        """The author; None for system messages without one."""
         actor = self._data.author
         return None if actor is None else self._client.cache.user_from_actor(actor)
+
+    @property
+    def owner(self) -> User | None:
+        """Alias of `author` (ChatExchange)."""
+        return self.author
+
+    @property
+    def user(self) -> User | None:
+        """Alias of `author`."""
+        return self.author
 
     @property
     def content(self) -> str:
@@ -60,7 +90,14 @@ class Message(_Entity[models.Message]):
         return self._data.type
 
     @property
-    def reply_to(self) -> models.ReplyRef | None:
+    def reply_to(self) -> Message | None:
+        """The message this one replies to (bare until loaded if not cached)."""
+        ref = self._data.reply_to
+        return None if ref is None else self._client.cache.message_ref(ref.id)
+
+    @property
+    def reply_ref(self) -> models.ReplyRef | None:
+        """The reply target as the wire carries it: id, author and an excerpt."""
         return self._data.reply_to
 
     @property

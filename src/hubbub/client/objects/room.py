@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.base import body as _body
 from hubbub.client.objects.extras import Webhook
+from hubbub.client.objects.member import Member
 from hubbub.client.objects.message import Message, SearchHit, _send
 from hubbub.client.objects.user import User
 from hubbub.protocol import models
@@ -22,6 +23,8 @@ from hubbub.protocol.models_sanctions import RoomBan
 
 if TYPE_CHECKING:
     from hubbub.client.dispatch import EventStream
+    from hubbub.client.objects.space import Space
+    from hubbub.protocol.events_rooms import RoomSubscribed
 
 __all__ = ["Room"]
 
@@ -30,9 +33,27 @@ _KEEP: Any = object()  # "not given" for PATCH fields whose None means "clear"
 
 
 class Room(_Entity[models.Room]):
+    """A room. One fetch group, `info` (name, description, tags, owner, counts, parent
+    space…, D.97): a bare room (`client.room(id)`) loads it with `await room.load()`."""
+
     __slots__ = ()
+    groups = ("info",)
+    _reads = _Entity._reads | {
+        "messages",
+        "fetch_message",
+        "webhooks",
+        "members",
+        "owners",
+        "access_requests",
+        "pins",
+        "starboard",
+        "read_state",
+        "bans",
+    }
 
     def __repr__(self) -> str:
+        if self._snap is None:
+            return f"<Room id={self.id} (not loaded)>"
         return f"<Room id={self.id} name={self.name!r}>"
 
     @property
@@ -62,6 +83,18 @@ class Room(_Entity[models.Room]):
     @property
     def space_id(self) -> int | None:
         return self._data.space_id
+
+    @property
+    def space(self) -> Space | None:
+        """The parent space (bare until loaded if the client does not know it)."""
+        space_id = self._data.space_id
+        return None if space_id is None else self._client.cache.space_ref(space_id)
+
+    @property
+    def owner(self) -> User | None:
+        """The owner of a standalone room (bare until loaded if not cached)."""
+        owner_id = self._data.owner_id
+        return None if owner_id is None else self._client.cache.user_ref(owner_id)
 
     @property
     def member_count(self) -> int:
@@ -211,31 +244,43 @@ class Room(_Entity[models.Room]):
         """Full-text search in this room (see `Client.search`)."""
         return self._client.search(q, room=self, author=author, limit=limit)
 
-    async def join(self) -> models.Member:
+    async def join(self) -> Member:
+        """Join this room; your membership."""
         member = await self._client.http.join_room(self.id)
         self._client.cache.keep_room(self)
-        return member
+        return self._client.cache.store_member(member)
 
     async def leave(self) -> None:
         await self._client.http.leave_room(self.id)
 
+    async def subscribe(self, *, limit: int = 50, timeout: float = 10.0) -> RoomSubscribed:
+        """Subscribe over the gateway (`client.subscribe`): join if need be, and the room,
+        your membership and its newest `limit` messages as the dispatched event."""
+        return await self._client.subscribe(self.id, limit=limit, timeout=timeout)
+
     async def webhooks(self) -> list[Webhook]:
         """The room's webhooks (manage_webhooks); their tokens are never shown again."""
         found = await self._client.http.list_webhooks(self.id)
-        return [Webhook(self._client, w) for w in found]
+        return [self._client.cache.store_webhook(w) for w in found]
 
     async def create_webhook(self, name: str, *, avatar_url: str | None = None) -> Webhook:
         """A webhook posting into this room; `.token` is known only on this object."""
         created = await self._client.http.create_webhook(self.id, name, avatar_url)
-        return Webhook(self._client, created)
+        return self._client.cache.store_webhook(created)
 
-    async def members(self) -> list[models.Member]:
-        return await self._client.http.list_members(self.id)
+    async def members(self) -> list[Member]:
+        """The room's members, fetched now (one live `Member` per room and user)."""
+        return [
+            self._client.cache.store_member(m)
+            for m in await self._client.http.list_members(self.id)
+        ]
 
     # -- access levels (standalone rooms; AC-01, AC-02, AC-04) -----------------------
 
-    async def owners(self) -> list[models.Member]:
-        return await self._client.http.list_owners(self.id)
+    async def owners(self) -> list[Member]:
+        return [
+            self._client.cache.store_member(m) for m in await self._client.http.list_owners(self.id)
+        ]
 
     async def set_access(self, user: int | User, level: models.AccessLevel) -> AccessState:
         """Owners: grant `read_only` / `read_write`, make `owner`, or remove (`none`)."""
@@ -344,7 +389,9 @@ class Room(_Entity[models.Room]):
     async def purge(self, user: int | User) -> int:
         """Delete every message `user` has in this room (moderators); how many."""
         user_id = user.id if isinstance(user, User) else user
-        return await self._client.http.purge_messages(self.id, user_id)
+        count = await self._client.http.purge_messages(self.id, user_id)
+        self._client.cache.purge_room_messages(self.id, user_id)
+        return count
 
     async def move_messages(
         self, messages: Iterable[int | Message], to_room: int | Room
@@ -392,10 +439,11 @@ class Room(_Entity[models.Room]):
         """Mark this room read up to `message` (never moves backwards); your other
         sessions get `ReadStateUpdated`."""
         message_id = message.id if isinstance(message, Message) else message
-        return await self._client.http.ack(self.id, message_id)
+        return self._client.cache.store_read_state(await self._client.http.ack(self.id, message_id))
 
     async def read_state(self) -> models.ReadState:
-        return await self._client.http.get_read_state(self.id)
+        """Fetched now; `client.cache.read_states` then follows `ReadStateUpdated`."""
+        return self._client.cache.store_read_state(await self._client.http.get_read_state(self.id))
 
     # -- bans (MD-10) ------------------------------------------------------------------
 

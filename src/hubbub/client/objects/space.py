@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hubbub.client.http_spaces import OverrideTarget
 from hubbub.client.objects.base import _Entity
@@ -18,9 +18,6 @@ from hubbub.client.objects.extras import Emoji
 from hubbub.client.objects.room import Room
 from hubbub.client.objects.user import User
 from hubbub.protocol import models_spaces as wire
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Role", "Space", "SpaceMember"]
 
@@ -37,9 +34,25 @@ def _role_id(role: int | Role) -> int:
 
 
 class Space(_Entity[wire.Space]):
+    """A space. One fetch group, `info`: a bare space (`client.space(id)`,
+    `room.space`) loads it with `await space.load()`."""
+
     __slots__ = ()
+    groups = ("info",)
+    _reads = _Entity._reads | {
+        "state",
+        "rooms",
+        "members",
+        "member",
+        "bans",
+        "emojis",
+        "roles",
+        "invites",
+    }
 
     def __repr__(self) -> str:
+        if self._snap is None:
+            return f"<Space id={self.id} (not loaded)>"
         return f"<Space id={self.id} name={self.name!r}>"
 
     @property
@@ -185,12 +198,13 @@ class Space(_Entity[wire.Space]):
 
     async def emojis(self) -> list[Emoji]:
         """The space's custom emojis, fetched now."""
-        return [Emoji(self._client, e) for e in await self._client.http.list_emojis(self.id)]
+        found = await self._client.http.list_emojis(self.id)
+        return [self._client.cache.store_emoji(e) for e in found]
 
     async def create_emoji(self, name: str, data: bytes, filename: str = "emoji") -> Emoji:
         """Upload a custom emoji (PNG, GIF, WebP or JPEG ≤ 256 KiB); needs manage_emojis."""
         created = await self._client.http.create_emoji(self.id, name, data, filename)
-        return Emoji(self._client, created)
+        return self._client.cache.store_emoji(created)
 
     # -- roles -----------------------------------------------------------------------
 
@@ -286,6 +300,7 @@ class SpaceMember(_Entity[wire.SpaceMember]):
     space into account."""
 
     __slots__ = ()
+    groups = ("member",)
 
     def __repr__(self) -> str:
         return f"<SpaceMember space_id={self.space_id} user_id={self.id}>"
@@ -299,8 +314,8 @@ class SpaceMember(_Entity[wire.SpaceMember]):
         return self._data.space_id
 
     @property
-    def space(self) -> Space | None:
-        return self._client.cache.get_space(self.space_id)
+    def space(self) -> Space:
+        return self._client.cache.space_ref(self.space_id)
 
     @property
     def user(self) -> User:
@@ -377,6 +392,7 @@ class SpaceMember(_Entity[wire.SpaceMember]):
 
 class Role(_Entity[wire.Role]):
     __slots__ = ()
+    groups = ("role",)
 
     def __repr__(self) -> str:
         return f"<Role id={self.id} name={self.name!r} rank={self.rank}>"
@@ -386,8 +402,8 @@ class Role(_Entity[wire.Role]):
         return self._data.space_id
 
     @property
-    def space(self) -> Space | None:
-        return self._client.cache.get_space(self.space_id)
+    def space(self) -> Space:
+        return self._client.cache.space_ref(self.space_id)
 
     @property
     def name(self) -> str:

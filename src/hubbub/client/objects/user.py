@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from hubbub.client.objects.base import _Entity
+from hubbub.client.objects.base import NotLoaded, _Entity
+from hubbub.errors import NotFound
 from hubbub.protocol import models
 from hubbub.protocol.models_presence import UserPresence
 from hubbub.protocol.models_profiles import UserStats
@@ -15,17 +17,32 @@ from hubbub.protocol.models_reports import Report
 from hubbub.protocol.models_sanctions import Suspension
 
 if TYPE_CHECKING:
+    from hubbub.client.client import Client
     from hubbub.client.objects.room import Room
 
 __all__ = ["User"]
 
 
 class User(_Entity[models.User | models.Actor]):
-    """A user. Known partially (from a message author or member) until fetched."""
+    """A user. One fetch group, `profile` (D.97): about, bot, created_at, flags,
+    reputation, is_moderator, status_text and the counters (`message_count`,
+    `room_count`, `last_seen_at`/`last_seen`). `handle`, `display_name` and `avatar_url`
+    are known from any author or member snapshot; a bare user (`client.user(id)`) knows
+    only its id. `await user.load()` fetches the profile and counters together."""
 
-    __slots__ = ()
+    __slots__ = ("_stats",)
+    groups = ("profile",)
+    _reads = _Entity._reads | {"fetch_presence", "fetch_stats"}
+
+    def __init__(
+        self, client: Client, data: models.User | models.Actor | None, *, id: int | None = None
+    ) -> None:
+        super().__init__(client, data, id=id)
+        self._stats: UserStats | None = None
 
     def __repr__(self) -> str:
+        if self._snap is None:
+            return f"<User id={self.id} (not loaded)>"
         return f"<User id={self.id} handle={self.handle!r}>"
 
     @property
@@ -37,43 +54,100 @@ class User(_Entity[models.User | models.Actor]):
         return self._data.display_name
 
     @property
+    def name(self) -> str:
+        """Alias of `display_name` (ChatExchange)."""
+        return self.display_name
+
+    @property
     def avatar_url(self) -> str | None:
         return self._data.avatar_url
 
     @property
     def is_partial(self) -> bool:
-        """True while only the author/member snapshot is known; `await user.fetch()`."""
-        return not isinstance(self._data, models.User)
+        """True while the full profile is not known (`await user.load()`)."""
+        return not isinstance(self._snap, models.User)
+
+    def is_loaded(self, group: str | None = None) -> bool:
+        self._check_group(group)
+        return isinstance(self._snap, models.User) and self._stats is not None
+
+    def _profile(self, attribute: str) -> models.User:
+        if not isinstance(self._snap, models.User):
+            raise NotLoaded(self, "profile", attribute)
+        return self._snap
+
+    def _counters(self, attribute: str) -> UserStats:
+        if self._stats is None:
+            raise NotLoaded(self, "profile", attribute)
+        return self._stats
+
+    async def _load_group(self, group: str) -> None:
+        user, stats = await asyncio.gather(
+            self._client.http.get_user(self.id), self._client.http.fetch_user_stats(self.id)
+        )
+        self._client.cache.store_user(user)
+        self._stats = stats
 
     @property
-    def bot(self) -> bool | None:
-        return self._data.bot if isinstance(self._data, models.User) else None
+    def bot(self) -> bool:
+        return self._profile("bot").bot
 
     @property
-    def created_at(self) -> datetime | None:
-        return self._data.created_at if isinstance(self._data, models.User) else None
+    def is_moderator(self) -> bool:
+        """Global staff (D.105)."""
+        return self._profile("is_moderator").is_moderator
 
     @property
-    def about(self) -> str | None:
-        """The profile text (Markdown source); None while partial."""
-        return self._data.about if isinstance(self._data, models.User) else None
+    def created_at(self) -> datetime:
+        return self._profile("created_at").created_at
+
+    @property
+    def about(self) -> str:
+        """The profile text (Markdown source)."""
+        return self._profile("about").about
 
     @property
     def status_text(self) -> str | None:
-        return self._data.status_text if isinstance(self._data, models.User) else None
+        return self._profile("status_text").status_text
 
     @property
     def flags(self) -> list[str]:
-        """D.32: suspended | deleted | banned | spam (empty while partial)."""
-        return list(self._data.flags) if isinstance(self._data, models.User) else []
+        """D.32: suspended | deleted | banned | spam."""
+        return list(self._profile("flags").flags)
 
     @property
     def raw_flags(self) -> int:
-        return self._data.raw_flags if isinstance(self._data, models.User) else 0
+        return self._profile("raw_flags").raw_flags
 
     @property
-    def reputation(self) -> int | None:
-        return self._data.reputation if isinstance(self._data, models.User) else None
+    def reputation(self) -> int:
+        return self._profile("reputation").reputation
+
+    @property
+    def message_count(self) -> int:
+        return self._counters("message_count").message_count
+
+    @property
+    def room_count(self) -> int:
+        return self._counters("room_count").room_count
+
+    @property
+    def last_seen_at(self) -> datetime | None:
+        """None while the user is invisible to you (or never seen)."""
+        return self._counters("last_seen_at").last_seen_at
+
+    @property
+    def last_seen(self) -> int | None:
+        """Seconds since `last_seen_at` (D.102), as of now."""
+        seen = self.last_seen_at
+        if seen is None:
+            return None
+        return max(0, int((datetime.now(UTC) - seen).total_seconds()))
+
+    @property
+    def stats(self) -> UserStats | None:
+        """The counters as last fetched (`load()` or `fetch_stats()`), or None."""
+        return self._stats
 
     @property
     def merged_from(self) -> int | None:
@@ -127,7 +201,7 @@ class User(_Entity[models.User | models.Actor]):
         """This user's presence now (your own view, with `chosen`, if it is you)."""
         found = await self._client.fetch_presence([self.id])
         if self.id not in found:
-            raise LookupError(f"user {self.id} has no presence (deleted?)")
+            raise NotFound(f"user {self.id} has no presence (deleted?)", code="user_not_found")
         return found[self.id]
 
     async def fetch(self) -> User:
@@ -135,7 +209,8 @@ class User(_Entity[models.User | models.Actor]):
 
     async def fetch_stats(self) -> UserStats:
         """message_count, room_count, last_seen_at and reputation (ID-09)."""
-        return await self._client.http.fetch_user_stats(self.id)
+        self._stats = await self._client.http.fetch_user_stats(self.id)
+        return self._stats
 
     async def report(self, reason: str, detail: str | None = None) -> Report:
         """Report this user to the server's staff (once): `reason` is spam, abuse,

@@ -1,0 +1,103 @@
+"""`Member`: someone's membership of one room (one live instance per room and user).
+
+`SpaceMember` (objects/space.py) is the same idea for spaces. Both are keyed by the
+container and the user: `member.id` is the user's id, equality takes the container into
+account.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from hubbub.client.objects.base import _Entity
+from hubbub.errors import NotFound
+from hubbub.protocol import models
+from hubbub.protocol.models_rooms import AccessState
+from hubbub.protocol.models_sanctions import RoomBan
+
+if TYPE_CHECKING:
+    from hubbub.client.objects.room import Room
+    from hubbub.client.objects.space import Space
+    from hubbub.client.objects.user import User
+
+__all__ = ["Member"]
+
+
+class Member(_Entity[models.Member]):
+    __slots__ = ()
+    groups = ("member",)
+
+    def __repr__(self) -> str:
+        return f"<Member room_id={self.room_id} user_id={self.id} role={self.role!r}>"
+
+    @property
+    def id(self) -> int:
+        """The member's user id."""
+        return self._data.user.id
+
+    @property
+    def room_id(self) -> int:
+        return self._data.room_id
+
+    @property
+    def room(self) -> Room:
+        return self._client.cache.room_ref(self.room_id)
+
+    @property
+    def space(self) -> Space | None:
+        """The room's space, when the room is in one and the client knows the room."""
+        room = self._client.cache.get_room(self.room_id)
+        return None if room is None else room.space
+
+    @property
+    def user(self) -> User:
+        return self._client.cache.user_from_actor(self._data.user)
+
+    @property
+    def display_name(self) -> str:
+        return self._data.user.display_name
+
+    @property
+    def role(self) -> models.MemberRole:
+        """owner | moderator | member (the member's rank in the room)."""
+        return self._data.role
+
+    @property
+    def level(self) -> models.AccessLevel:
+        """read_only | read_write | owner (standalone rooms' access levels)."""
+        return self._data.level
+
+    @property
+    def joined_at(self) -> datetime:
+        return self._data.joined_at
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Member) and (other.room_id, other.id) == (self.room_id, self.id)
+
+    def __hash__(self) -> int:
+        return hash(("Member", self.room_id, self.id))
+
+    async def fetch(self) -> Member:
+        """The membership as it is now (NotFound once they left)."""
+        for found in await self._client.http.list_members(self.room_id):
+            if found.user.id == self.id:
+                return self._client.cache.store_member(found)
+        raise NotFound(
+            f"user {self.id} is not a member of room {self.room_id}", code="member_not_found"
+        )
+
+    async def set_access(self, level: models.AccessLevel) -> AccessState:
+        """Owners: `read_only` / `read_write`, `owner`, or remove (`none`)."""
+        return await self._client.http.set_access(self.room_id, self.id, level)
+
+    async def ban(
+        self, kind: str = "ban", *, expires_in_s: int | None = None, reason: str | None = None
+    ) -> RoomBan:
+        """Ban (or `kick_mute`, `bounce`) this member from the room (moderators)."""
+        return await self._client.http.ban(
+            self.room_id, self.id, kind, expires_in_s=expires_in_s, reason=reason
+        )
+
+    async def unban(self) -> None:
+        await self._client.http.unban(self.room_id, self.id)
