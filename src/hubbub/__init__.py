@@ -124,6 +124,7 @@ from hubbub.protocol.events_rooms import (
     RoomClosed,
     RoomOpened,
     RoomStateEvent,
+    RoomSubscribed,
 )
 from hubbub.protocol.events_sanctions import (
     RoomBanCreated,
@@ -271,6 +272,7 @@ __all__ = [
     "RoomOpened",
     "RoomPresence",
     "RoomStateEvent",
+    "RoomSubscribed",
     "RoomTimeoutEnded",
     "RoomTimeoutEvent",
     "RoomTimeoutStarted",

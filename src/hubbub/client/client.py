@@ -32,6 +32,7 @@ from hubbub.client.lifecycle import Ready, Resumed
 from hubbub.client.notifications import Notification, NotificationList
 from hubbub.client.objects import Message, Room, SearchHit, Space, User
 from hubbub.client.session import Backoff
+from hubbub.client.subscriptions import subscribe
 from hubbub.errors import ServiceUnavailable
 from hubbub.protocol.events import (
     Event,
@@ -41,6 +42,7 @@ from hubbub.protocol.events import (
 )
 from hubbub.protocol.events_content import NotificationCreated
 from hubbub.protocol.events_relations import PrivateMessage
+from hubbub.protocol.events_rooms import RoomSubscribed
 from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
 from hubbub.protocol.models import AccessMode, RoomKind
 from hubbub.protocol.models_presence import RoomPresence, SettingsChange, UserPresence
@@ -439,6 +441,17 @@ class Client:
     async def mark_all_notifications_read(self) -> int:
         """Mark every notification read; how many were unread."""
         return await self.http.read_all_notifications()
+
+    async def subscribe(
+        self, room: int | Room, *, limit: int = 50, timeout: float = 10.0
+    ) -> RoomSubscribed:
+        """Subscribe this connection to a room (#39; S2 on_joined_room, S3 onChatStart,
+        S4 Room.join()): joins a public room the user is not in, and answers with the
+        room, the membership and its newest `limit` messages, dispatched as
+        `RoomSubscribed` before it is returned. Refusals raise the typed error
+        (NotFound, Forbidden `banned_from_room`, …); needs the WebSocket transport."""
+        room_id = room if isinstance(room, int) else room.id
+        return await subscribe(self, room_id, limit=limit, timeout=timeout)
 
     async def send_typing(self, room_id: int) -> None:
         if self._gateway is None:

@@ -96,6 +96,8 @@ class Gateway:
         self._closing = False
         self._last_error: dict[str, Any] | None = None
         self._last_recv = 0.0
+        # Requests awaiting an error frame that carries their `id` (see expect_error).
+        self._error_waiters: dict[str | int, asyncio.Future[dict[str, Any]]] = {}
 
     # -- public ----------------------------------------------------------------------
 
@@ -165,6 +167,15 @@ class Gateway:
         if ws is None or self.state is not GatewayState.READY:
             raise ServiceUnavailable("gateway is not connected", code="gateway_not_ready")
         await ws.send(json.dumps(frame))
+
+    def expect_error(self, request_id: str | int) -> asyncio.Future[dict[str, Any]]:
+        """A future for the error frame answering the request sent with `id` =
+        `request_id` (a refused `subscribe`): the error goes to that caller, not to the
+        connection's last error. The caller cancels it once answered otherwise."""
+        waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._error_waiters[request_id] = waiter
+        waiter.add_done_callback(lambda _: self._error_waiters.pop(request_id, None))
+        return waiter
 
     async def send_typing(self, room_id: int) -> None:
         await self.send({"op": Op.TYPING.value, "room_id": room_id})
@@ -243,6 +254,11 @@ class Gateway:
             if op == Op.PONG:
                 continue
             if op == Op.ERROR:
+                rid = frame.get("id")
+                waiter = self._error_waiters.get(rid) if isinstance(rid, str | int) else None
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(frame)  # the answer to one request, not a close's cause
+                    continue
                 # Usually followed by a close; kept so the raised error says what happened.
                 self._last_error = frame
                 _log.warning("gateway error %s: %s", frame.get("code"), frame.get("message"))

@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import ValidationError
@@ -85,16 +85,20 @@ def registered_events() -> Mapping[str, type[ServerEvent]]:
 def parse_event(frame: Mapping[str, Any] | Envelope) -> ServerEvent:
     """Build the typed event for one envelope (a gateway `event` frame or a long-poll item).
 
-    Never raises for a well-formed envelope: an unknown type, or a known type whose `data`
-    does not match this SDK's expectations, becomes `UnknownEvent` with the raw frame kept.
-    A frame that is not an envelope at all (no `type`, no `ts`) raises pydantic's
-    ValidationError, because there is nothing meaningful to dispatch.
+    Never raises and never drops (SDK-16): an unknown type, a known type whose `data` does
+    not match this SDK's expectations, or a frame that is not even a valid envelope
+    becomes `UnknownEvent` with the raw frame kept and `parse_error` saying why. For a
+    broken envelope the envelope fields are best effort (see `UnknownEvent`).
     """
     if isinstance(frame, Envelope):
         envelope, raw = frame, frame.model_dump(mode="json")
     else:
         raw = dict(frame)
-        envelope = Envelope.model_validate({k: v for k, v in raw.items() if k != "op"})
+        try:
+            envelope = Envelope.model_validate({k: v for k, v in raw.items() if k != "op"})
+        except ValidationError as exc:
+            _log.warning("could not parse an event envelope: %s", exc)
+            return UnknownEvent._from_broken(raw, str(exc))
     cls = event_class(envelope.type)
     try:
         return cls._from_envelope(envelope, raw)
@@ -178,9 +182,40 @@ class ServerEvent(Event):
 
 @dataclass(kw_only=True, eq=False)
 class UnknownEvent(ServerEvent):
-    """A wire event this SDK has no class for (or could not parse). Never dropped."""
+    """A wire event this SDK has no class for, or could not parse (#83). Never dropped:
+    `raw` is the whole frame, `data` its payload, `type` the wire name it carried.
 
+    `parse_error` is None for a type this SDK does not know, else why parsing failed.
+    When the envelope itself was broken (no `type`, a bad `ts`), `type` is "unknown" if
+    the frame named none, `ts` is 0 and `at` the Unix epoch if unreadable, and `data`
+    is `{}` unless the frame had an object there.
+    """
+
+    type_name = "unknown"
     parse_error: str | None = None
+
+    @classmethod
+    def _from_broken(cls, raw: dict[str, Any], error: str) -> UnknownEvent:
+        def opt_int(value: Any) -> int | None:
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        ts = opt_int(raw.get("ts")) or 0
+        try:
+            at = datetime.fromisoformat(str(raw["at"]))
+        except (KeyError, ValueError):
+            at = datetime.fromtimestamp(ts / 1000, UTC)
+        name, data = raw.get("type"), raw.get("data")
+        return cls(
+            raw=raw,
+            type=name if isinstance(name, str) and name else cls.type_name,
+            seq=opt_int(raw.get("seq")),
+            ts=ts,
+            at=at,
+            space_id=opt_int(raw.get("space_id")),
+            room_id=opt_int(raw.get("room_id")),
+            data=dict(data) if isinstance(data, dict) else {},
+            parse_error=error,
+        )
 
 
 @dataclass(kw_only=True, eq=False)

@@ -1,6 +1,8 @@
 """Typed SDK events of issue 4's rooms area, registered in protocol.events' registry.
 
 RoomEvent
+├── RoomSubscribed             this connection subscribed to the room (the `subscribe`
+│                              op's answer): room, member, first page of messages
 ├── RoomStateEvent             the room opened or closed (RM-06)
 │   ├── RoomOpened
 │   └── RoomClosed
@@ -11,13 +13,13 @@ RoomEvent
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hubbub.protocol.events import MemberEvent, RoomEvent, register
-from hubbub.protocol.models import Envelope
+from hubbub.protocol.models import Envelope, Member, Message, Room
 
-__all__ = ["MemberAccessUpdated", "RoomClosed", "RoomOpened", "RoomStateEvent"]
+__all__ = ["MemberAccessUpdated", "RoomClosed", "RoomOpened", "RoomStateEvent", "RoomSubscribed"]
 
 # How the Stack Exchange seed worded each level (D.9: "Access now …").
 _LEVEL_TEXT = {
@@ -79,4 +81,49 @@ class MemberAccessUpdated(MemberEvent):
             "actor_id": d.get("actor_id"),
             "previous_level": str(d.get("previous_level", "none")),
             "level": str(d.get("level", "none")),
+        }
+
+
+@register
+@dataclass(kw_only=True, eq=False)
+class RoomSubscribed(RoomEvent):
+    """The answer to this connection's `subscribe` op (#39; S2 on_joined_room, S3
+    onChatStart, S4 Room.join()): sent to that connection alone, never logged.
+
+    Subscribing to a public room the user had not joined joins it first, so a
+    `MemberJoined` for the user comes too (its order relative to this event is not
+    fixed). `messages` is the room's newest page, oldest first (the wire's `events`);
+    `cursor` is the log position the page was read at: room events with a seq up to it
+    are already reflected in the page. `previous_cursor` is a message id to pass as
+    `before=` for the page before this one, None when there is none.
+    """
+
+    type_name = "room.subscribed"
+    room: Room
+    member: Member | None = None
+    cursor: str | None = None
+    previous_cursor: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    has_more: bool = False
+    joined: bool = False
+    """Whether subscribing made the user a member (a public room they had not joined)."""
+    request_id: str | int | None = None
+    """The `id` the `subscribe` op carried, echoed to match the answer to the request."""
+
+    @classmethod
+    def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
+        d = envelope.data
+        room = Room.model_validate(d["room"])
+        member = d.get("member")
+        cursor, previous = d.get("cursor"), d.get("previous_cursor")
+        return {
+            "room_id": envelope.room_id if envelope.room_id is not None else room.id,
+            "room": room,
+            "member": None if member is None else Member.model_validate(member),
+            "cursor": None if cursor is None else str(cursor),
+            "previous_cursor": None if previous is None else str(previous),
+            "messages": [Message.model_validate(m) for m in d.get("events") or ()],
+            "has_more": bool(d.get("has_more", False)),
+            "joined": bool(d.get("joined", False)),
+            "request_id": d.get("id"),
         }

@@ -15,6 +15,10 @@ class Op(StrEnum):
     # {"op":"command","room_id":N,"command":"/help","id"?:…}: a chat command; the result
     # comes to this connection alone as the event `command.completed` (or an error frame).
     COMMAND = "command"
+    # {"op":"subscribe","room_id":N,"limit"?:50,"id"?:…}: join the room if need be; the
+    # answer comes to this connection alone as the event `room.subscribed` (or an error
+    # frame carrying the same `id`).
+    SUBSCRIBE = "subscribe"
     # server -> client
     READY = "ready"
     # After a resume's replay: every missed event has been sent; what follows is live.

@@ -110,9 +110,16 @@ def test_known_type_with_bad_payload_degrades_to_unknown(
     assert "could not parse message.created" in caplog.text
 
 
-def test_frame_that_is_not_an_envelope_raises() -> None:
-    with pytest.raises(ValueError, match="type"):
-        ev.parse_event({"op": "event", "seq": 1})
+def test_frame_that_is_not_an_envelope_is_kept_as_unknown() -> None:
+    # Never dropped (SDK-16): the frame is kept whole, with why it could not be read.
+    frame = {"op": "event", "seq": 1, "data": {"x": 1}}
+    event = ev.parse_event(frame)
+    assert type(event) is ev.UnknownEvent
+    assert (event.type, event.seq, event.ts, event.data) == ("unknown", 1, 0, {"x": 1})
+    assert event.raw == frame
+    assert event.parse_error is not None and "type" in event.parse_error
+    broken = ev.parse_event({"op": "event", "type": "message.created", "ts": "soon"})
+    assert isinstance(broken, ev.UnknownEvent) and broken.type == "message.created"
 
 
 def test_parse_from_envelope_model(frames: dict[str, dict[str, Any]]) -> None:

@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from hubbub.errors import BadRequest, HubbubError, PayloadTooLarge, RateLimited, Unauthorized
 from hubbub.protocol.frames import CloseCode, Op
-from hubbub.server.gateway import commands
+from hubbub.server.gateway import commands, subscriptions
 from hubbub.server.gateway.connection import Connection, ConnState
 from hubbub.server.gateway.hub import Hub
 from hubbub.server.gateway.transport import EXTENSION, FrameSink
@@ -245,7 +245,9 @@ class GatewaySession:
             await suspensions.require_active(self.core, ctx)
         if op == Op.PING:
             conn.push(PONG)
-        elif op in (Op.TYPING, Op.EDITING, Op.COMMAND) and anonymous.is_anonymous(ctx):
+        elif op in (Op.TYPING, Op.EDITING, Op.COMMAND, Op.SUBSCRIBE) and anonymous.is_anonymous(
+            ctx
+        ):
             raise Unauthorized("anonymous connections are read-only", code="token_missing")
         elif op == Op.TYPING:
             room_id = frame.get("room_id")
@@ -262,6 +264,8 @@ class GatewaySession:
                 await self.typing.start_editing(ctx, message_id)
         elif op == Op.COMMAND:  # a chat command: answered to this connection only (MS-17)
             await commands.handle(self.core, ctx, conn, frame)
+        elif op == Op.SUBSCRIBE:  # join if need be, then the room's state (#39)
+            await subscriptions.handle(self.core, ctx, conn, frame)
         elif op == Op.HELLO:
             raise BadRequest("already identified", code="already_identified")
         else:
