@@ -32,6 +32,7 @@ from hubbub.server.api import (
     lifecycle,
     messages,
     moderation,
+    music,
     presence,
     profiles,
     reactions,
@@ -58,6 +59,7 @@ from hubbub.server.metrics import registry, render
 from hubbub.server.services import (
     attachments,
     held,
+    playback,
     retention,
     room_bans,
     room_state,
@@ -196,6 +198,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # Room timeouts that ran out and held messages due (logged once; pipeline).
             asyncio.create_task(_every(1.0, lambda: room_state.expire_due(core))),
             asyncio.create_task(_every(0.5, lambda: held.release_due(core))),
+            # Music rooms: tracks whose duration elapsed end, the next starts (once).
+            asyncio.create_task(_every(0.5, lambda: playback.advance_due(core))),
         ]
         try:
             yield
@@ -254,6 +258,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         moderation,
         reports,
         sanctions,
+        music,
     ]
     for module in routers:
         app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)
