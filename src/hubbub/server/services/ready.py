@@ -19,6 +19,7 @@ from hubbub.server.store import readstate as readstate_store
 from hubbub.server.store import relationships as relationships_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as spaces_store
+from hubbub.server.store import voice as voice_store
 
 # Beyond this many members a space's member list is left out of `ready` (the client pages
 # it with GET /spaces/{id}/members), as large communities would otherwise make every
@@ -57,7 +58,8 @@ def build(conn: Connection, ctx: Ctx) -> dict[str, Any]:
         if bot
         else relationships_store.relationships_for_ready(conn, user.id),
         "settings": None if bot else user_settings.settings_for_ready(conn, user.id),
-        "voice_states": [],
+        # D.38: `{room_id, participants[]}` for each voice room the user sees in use.
+        "voice_states": voice_store.containers(conn, [r.id for r in joined]),
     }
     for rel in ready["relationships"] or ():
         people[int(rel["user_id"])] = rel["user"]

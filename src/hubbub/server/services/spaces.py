@@ -19,6 +19,7 @@ from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import emojis as emojis_store
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as store
+from hubbub.server.store import voice as voice_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.spaces import SpaceRow
 
@@ -74,13 +75,14 @@ def state(conn: Connection, space: SpaceRow, user_id: int, staff: bool) -> dict[
     member = store.get_member(conn, space.id, user_id)
     assert member is not None
     bits = perms.space_permissions(user_id, staff, store.facts(conn, space, user_id))
+    rooms = viewers.visible_rooms(conn, space, user_id)
     return {
         "space": space.wire(store.member_count(conn, space.id)),
         "member": member,
-        "rooms": viewers.visible_rooms(conn, space, user_id),
+        "rooms": rooms,
         "roles": store.list_roles(conn, space.id),
         "emojis": emojis_store.list_in_space(conn, space.id),
-        "voice_states": [],
+        "voice_states": voice_store.containers(conn, [int(r["id"]) for r in rooms]),
         "joined_at": member["joined_at"],
         "moderator": is_moderation(bits),
         "permissions": bits,

@@ -59,9 +59,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.BigInteger, nullable=True),
     )
     op.create_index("ix_scheduled_events_room", "scheduled_events", ["room_id", "starts_at"])
-    op.create_index(
-        "ix_scheduled_events_remind", "scheduled_events", ["reminded_at", "remind_at"]
-    )
+    op.create_index("ix_scheduled_events_remind", "scheduled_events", ["reminded_at", "remind_at"])
     op.create_table(
         "scheduled_event_rsvps",
         sa.Column("event_id", sa.BigInteger, _fk("scheduled_events"), primary_key=True),
@@ -72,9 +70,7 @@ def upgrade() -> None:
     # Existing spaces' members may join voice rooms like new spaces' members.
     spaces = sa.table("spaces", sa.column("default_permissions", sa.BigInteger))
     op.execute(
-        spaces.update().values(
-            default_permissions=spaces.c.default_permissions.op("|")(CONNECT)
-        )
+        spaces.update().values(default_permissions=spaces.c.default_permissions.op("|")(CONNECT))
     )
 
 
