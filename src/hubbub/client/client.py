@@ -29,8 +29,10 @@ from hubbub.client.dispatch import EventDispatcher, EventStream, Handler, resolv
 from hubbub.client.gateway import Gateway, gateway_url
 from hubbub.client.http import HTTPClient
 from hubbub.client.lifecycle import Ready, Resumed
+from hubbub.client.network import network_hooks
 from hubbub.client.notifications import Notification, NotificationList
 from hubbub.client.objects import Message, Room, SearchHit, Space, User
+from hubbub.client.poll import DEFAULT_POLL_WAIT, PollConnection
 from hubbub.client.session import Backoff
 from hubbub.client.subscriptions import subscribe
 from hubbub.errors import ServiceUnavailable
@@ -53,6 +55,7 @@ _log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Event)
 F = TypeVar("F", bound=Handler[Any])
+TransportName = Literal["websocket", "poll"]
 
 
 class Client:
@@ -61,20 +64,36 @@ class Client:
         base_url: str,
         *,
         token: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: TransportName | httpx.AsyncBaseTransport = "websocket",
+        http_transport: httpx.AsyncBaseTransport | None = None,
         gateway: str | None = None,
         max_messages: int = 1000,
         reconnect: bool = True,
         backoff: Backoff | None = None,
         heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
         sequential_handlers: bool = False,
+        poll_wait: float = DEFAULT_POLL_WAIT,
     ) -> None:
-        """`gateway` overrides the WebSocket URL (default: ws(s)://<base_url>/gateway).
-        `transport` is handed to httpx (tests, proxies, ASGI apps)."""
+        """`transport` chooses how events arrive: `"websocket"` (the gateway) or `"poll"`
+        (long-polling `GET /events`: the same events, cache and dispatch, for networks
+        where WebSockets do not pass; typing needs the WebSocket). `gateway` overrides the
+        WebSocket URL (default: ws(s)://<base_url>/gateway); `poll_wait` is how long one
+        poll may be held. `http_transport` is handed to httpx (tests, proxies, ASGI apps;
+        an httpx transport passed as `transport`, its old name, still works)."""
+        if isinstance(transport, httpx.AsyncBaseTransport):
+            if http_transport is not None:
+                raise TypeError("pass the httpx transport as http_transport= only")
+            http_transport, transport = transport, "websocket"
+        elif transport not in ("websocket", "poll"):
+            raise ValueError(f"transport must be 'websocket' or 'poll', not {transport!r}")
+        if not poll_wait >= 0:
+            raise ValueError(f"poll_wait must be a number of seconds ≥ 0, not {poll_wait!r}")
         self.base_url = base_url.rstrip("/")
-        self.http = HTTPClient(self.base_url, token=token, transport=transport)
+        self.transport: TransportName = transport
+        self.http = HTTPClient(self.base_url, token=token, http_transport=http_transport)
         self.cache = Cache(self, max_messages=max_messages)
         self.dispatcher = EventDispatcher()
+        self.http.hooks = network_hooks(self.dispatcher)
         self.gateway_url = gateway or gateway_url(self.base_url)
         self.sequential_handlers = sequential_handlers
         self._gateway_options: dict[str, Any] = {
@@ -82,7 +101,8 @@ class Client:
             "backoff": backoff,
             "heartbeat_interval": heartbeat_interval,
         }
-        self._gateway: Gateway | None = None
+        self._poll_wait = poll_wait
+        self._gateway: Gateway | PollConnection | None = None
         self._task: asyncio.Task[None] | None = None
         self._first_ready: asyncio.Future[None] | None = None
         self._closed = False
@@ -474,7 +494,27 @@ class Client:
         # Without a token the gateway connects as an anonymous reader (ID-03): read-only,
         # following the server's public rooms (a server may refuse it: Unauthorized).
         self._first_ready = asyncio.get_running_loop().create_future()
-        self._gateway = Gateway(
+        self._gateway = self._connection()
+        self._task = asyncio.create_task(self._gateway.run(), name="hubbub-gateway")
+        await asyncio.wait({self._first_ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if not self._first_ready.done():
+            await self._task  # raises the fatal error that ended the gateway
+            raise ServiceUnavailable("the gateway stopped before ready", code="gateway_closed")
+
+    def _connection(self) -> Gateway | PollConnection:
+        """The event source `transport` names, wired to the same callbacks."""
+        if self.transport == "poll":
+            return PollConnection(
+                self.http,
+                on_ready=self._on_ready,
+                on_event=self._on_event,
+                on_lifecycle=self._on_lifecycle,
+                on_resumed=self._on_resumed,
+                backoff=self._gateway_options["backoff"],
+                reconnect=self._gateway_options["reconnect"],
+                wait=self._poll_wait,
+            )
+        return Gateway(
             self.gateway_url,
             self.token,
             on_ready=self._on_ready,
@@ -483,11 +523,6 @@ class Client:
             on_resumed=self._on_resumed,
             **self._gateway_options,
         )
-        self._task = asyncio.create_task(self._gateway.run(), name="hubbub-gateway")
-        await asyncio.wait({self._first_ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
-        if not self._first_ready.done():
-            await self._task  # raises the fatal error that ended the gateway
-            raise ServiceUnavailable("the gateway stopped before ready", code="gateway_closed")
 
     async def wait_closed(self) -> None:
         """Block until the client is closed; re-raises a fatal gateway error (a revoked

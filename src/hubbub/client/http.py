@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 import ssl
+import uuid
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from hubbub.client.http_reports import ReportsAPI
 from hubbub.client.http_sanctions import SanctionsAPI
 from hubbub.client.http_sessions import SessionsAPI
 from hubbub.client.http_spaces import SpacesAPI
+from hubbub.client.network import NetworkHooks
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
     AccessLevel,
@@ -54,6 +56,9 @@ _log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 _UNSET: Any = object()
+# Answers after which a send carrying a nonce is tried again: the server failed or a proxy
+# in front of it did, and the nonce makes a second attempt harmless.
+_RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
 
 
 @functools.cache
@@ -84,11 +89,19 @@ class HTTPClient(
     SanctionsAPI,
 ):
     """REST client (rooms, messages and the rest here; spaces and extras in mixins).
-    `transport` lets tests plug in `httpx.MockTransport` or an ASGI app.
+    `http_transport` lets tests plug in `httpx.MockTransport` or an ASGI app (`transport=`,
+    its old name, is still accepted).
 
     429 responses are retried after `Retry-After` while the wait stays under
     `max_rate_limit_wait` seconds (a 429 means the request was not applied, so any method
     is safe to retry); otherwise `RateLimited` is raised with `retry_after`.
+
+    Calls marked `idempotent` (sends carrying a nonce, which the server applies once) are
+    also retried after a network error or a 5xx, `max_send_retries` times with backoff:
+    the response to a send that was applied may be what got lost, and the same nonce
+    then returns the same message.
+
+    `hooks` (set by `Client`) hears of every response and transport failure.
     """
 
     def __init__(
@@ -96,18 +109,33 @@ class HTTPClient(
         base_url: str,
         *,
         token: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        http_transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 30.0,
         max_rate_limit_wait: float = 10.0,
         max_rate_limit_retries: int = 3,
+        max_send_retries: int = 2,
+        send_retry_delay: float = 0.25,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        if transport is not None:
+            if not isinstance(transport, httpx.AsyncBaseTransport):
+                raise TypeError(
+                    f"transport must be an httpx.AsyncBaseTransport, not {transport!r}"
+                    " (use http_transport=)"
+                )
+            if http_transport is not None:
+                raise TypeError("pass http_transport= or transport=, not both")
+            http_transport = transport
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.max_rate_limit_wait = max_rate_limit_wait
         self.max_rate_limit_retries = max_rate_limit_retries
+        self.max_send_retries = max_send_retries
+        self.send_retry_delay = send_retry_delay
+        self.hooks: NetworkHooks | None = None
         self._http = httpx.AsyncClient(
             base_url=self.base_url + API_PREFIX,
-            transport=transport,
+            transport=http_transport,
             timeout=timeout,
             verify=default_tls(),
         )
@@ -125,6 +153,7 @@ class HTTPClient(
         timeout: float | None = None,
         files: Any = None,
         data: Any = None,
+        idempotent: bool = False,
     ) -> Any:
         """Send one request; the decoded JSON body (None for 204), or a typed error.
         `files`/`data` send a multipart form instead of JSON (uploads)."""
@@ -133,16 +162,27 @@ class HTTPClient(
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         if files is not None:
             extra.update(files=files, data=data)
-        retries = 0
+        rate_retries = send_retries = 0
         while True:
             try:
                 response = await self._http.request(
                     method, path, json=json, params=clean, headers=headers, **extra
                 )
             except httpx.TransportError as exc:
-                raise ServiceUnavailable(
+                failure = ServiceUnavailable(
                     f"{method} {path}: {type(exc).__name__}: {exc}", code="network_error"
-                ) from exc
+                )
+                if self.hooks is not None:
+                    self.hooks.error(failure, method, path)
+                if idempotent and send_retries < self.max_send_retries:
+                    send_retries += 1
+                    await self._send_backoff(method, path, send_retries, failure)
+                    continue
+                raise failure from exc
+            if self.hooks is not None:
+                self.hooks.response(
+                    method, path, response.status_code, functools.partial(_decoded, response)
+                )
             if response.status_code < 400:
                 return (
                     None
@@ -153,14 +193,27 @@ class HTTPClient(
             error = error_from_wire(response.status_code, body, _retry_after(response, body))
             if (
                 isinstance(error, RateLimited)
-                and retries < self.max_rate_limit_retries
+                and rate_retries < self.max_rate_limit_retries
                 and error.retry_after <= self.max_rate_limit_wait
             ):
-                retries += 1
+                rate_retries += 1
                 _log.info("%s %s rate limited; retrying in %.2fs", method, path, error.retry_after)
                 await asyncio.sleep(error.retry_after)
                 continue
+            if (
+                idempotent
+                and response.status_code in _RETRYABLE_STATUS
+                and send_retries < self.max_send_retries
+            ):
+                send_retries += 1
+                await self._send_backoff(method, path, send_retries, error)
+                continue
             raise error
+
+    async def _send_backoff(self, method: str, path: str, attempt: int, error: Exception) -> None:
+        delay = self.send_retry_delay * 2 ** (attempt - 1)
+        _log.info("%s %s failed (%s); retrying in %.2fs", method, path, error, delay)
+        await asyncio.sleep(delay)
 
     # -- auth ------------------------------------------------------------------------
 
@@ -355,9 +408,11 @@ class HTTPClient(
         **fields: Any,
     ) -> Message:
         """`fields`: the body's other fields (type, custom_payload, quote_of, ad, …);
-        None values are left out."""
-        body = _body(content=content, nonce=nonce, reply_to=reply_to, **fields)
-        data = await self.request("POST", f"/rooms/{room_id}/messages", json=body)
+        None values are left out. Without a `nonce` one is made up, so the retries after a
+        lost response return the message the first attempt created."""
+        body = _body(content=content, nonce=_new_nonce(nonce), reply_to=reply_to, **fields)
+        path = f"/rooms/{room_id}/messages"
+        data = await self.request("POST", path, json=body, idempotent=True)
         return Message.model_validate(data)
 
     async def list_messages(
@@ -455,8 +510,9 @@ class HTTPClient(
     async def append_embeds(
         self, message_id: int, embeds: list[dict[str, Any]], *, nonce: str | None = None
     ) -> Message:
-        body = _body(embeds=embeds, nonce=nonce)
-        data = await self.request("POST", f"/messages/{message_id}/embeds", json=body)
+        body = _body(embeds=embeds, nonce=_new_nonce(nonce))
+        path = f"/messages/{message_id}/embeds"
+        data = await self.request("POST", path, json=body, idempotent=True)
         return Message.model_validate(data)
 
     async def upload_attachment(
@@ -469,8 +525,9 @@ class HTTPClient(
         nonce: str | None = None,
     ) -> Attachment:
         files = {"file": (filename, content, content_type)}
-        fields = None if nonce is None else {"nonce": nonce}
-        data = await self.request("POST", f"/rooms/{room_id}/attachments", files=files, data=fields)
+        fields = {"nonce": _new_nonce(nonce)}
+        path = f"/rooms/{room_id}/attachments"
+        data = await self.request("POST", path, files=files, data=fields, idempotent=True)
         return Attachment.model_validate(data)
 
     async def download_attachment(self, url: str) -> bytes:
@@ -541,7 +598,9 @@ class HTTPClient(
     async def run_command(
         self, room_id: int, command: str, *, nonce: str | None = None
     ) -> CommandResult:
-        body = _body(command=command, nonce=nonce)
+        """Not retried after a lost response: only the commands that post (`/me`,
+        `/shrug`) are deduplicated by the nonce; the others would run twice."""
+        body = _body(command=command, nonce=_new_nonce(nonce))
         data = await self.request("POST", f"/rooms/{room_id}/commands", json=body)
         return CommandResult.model_validate(data)
 
@@ -564,6 +623,21 @@ def _body(**fields: Any) -> dict[str, Any]:
 def _param(value: Any) -> Any:
     # httpx renders True as "True"; the API expects JSON-style booleans.
     return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _decoded(response: httpx.Response) -> Any:
+    """The JSON body of any shape, for NetworkResponse; None when there is none."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _new_nonce(nonce: str | None) -> str:
+    # Fixed before the first attempt, so that every retry carries the same one.
+    return nonce or uuid.uuid4().hex
 
 
 def _json_or_none(response: httpx.Response) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@ client.objects.extras wrap them) or raises the typed error the server named."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -87,8 +88,11 @@ class ExtrasAPI(Requester):
         """Post as the webhook. Needs only the token, so any client can call it (one
         built without a token of its own, too)."""
         body: dict[str, Any] = {"content": content}
+        # A nonce (made up unless given) makes the retry after a lost response harmless.
+        nonce = nonce or uuid.uuid4().hex
         for key, value in (("name", name), ("avatar_url", avatar_url), ("nonce", nonce)):
             if value is not None:
                 body[key] = value
         path = f"/webhooks/{webhook_id}/{quote(token, safe='')}"
-        return Message.model_validate(await self.request("POST", path, json=body))
+        data = await self.request("POST", path, json=body, idempotent=True)
+        return Message.model_validate(data)
