@@ -32,6 +32,7 @@ from hubbub.server.api import (
     lifecycle,
     messages,
     moderation,
+    music,
     presence,
     profiles,
     reactions,
@@ -41,10 +42,12 @@ from hubbub.server.api import (
     roles,
     rooms,
     sanctions,
+    schedule,
     search,
     sessions,
     spaces,
     throttle,
+    voice,
     webhooks,
 )
 from hubbub.server.bus.base import Bus
@@ -59,11 +62,14 @@ from hubbub.server.metrics import registry, render
 from hubbub.server.services import (
     attachments,
     held,
+    playback,
     retention,
     room_bans,
     room_state,
     suspensions,
 )
+from hubbub.server.services import schedule as schedule_service
+from hubbub.server.services import voice as voice_service
 from hubbub.server.services.core import Core
 from hubbub.server.services.presence import make_tracker
 from hubbub.server.services.ratelimit import RateLimiter
@@ -197,6 +203,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # Room timeouts that ran out and held messages due (logged once; pipeline).
             asyncio.create_task(_every(1.0, lambda: room_state.expire_due(core))),
             asyncio.create_task(_every(0.5, lambda: held.release_due(core))),
+            # Voice states that outlived their user's access or connection; reminders of
+            # scheduled events that came due (each logged once across nodes).
+            asyncio.create_task(_every(1.0, lambda: voice_service.sweep(core))),
+            asyncio.create_task(_every(1.0, lambda: schedule_service.remind_due(core))),
+            # Music rooms: tracks whose duration elapsed end, the next starts (once).
+            asyncio.create_task(_every(0.5, lambda: playback.advance_due(core))),
         ]
         try:
             yield
@@ -256,6 +268,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         moderation,
         reports,
         sanctions,
+        voice,
+        schedule,
+        music,
     ]
     for module in routers:
         app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)
