@@ -17,14 +17,18 @@ with hubbub.sync.Client("http://localhost:8000", token="…") as chat:
 
 from __future__ import annotations
 
+from hubbub.client.callbacks import EventCallbacks
 from hubbub.client.client import Client
 from hubbub.client.dispatch import EventStream
+from hubbub.client.handlers import HandlerError
 from hubbub.client.lifecycle import (
+    Authenticated,
     Connected,
     Connecting,
     Disconnected,
     EventsMissed,
     LifecycleEvent,
+    LoggedOut,
     Ready,
     Resumed,
 )
@@ -32,6 +36,7 @@ from hubbub.client.notifications import Notification
 from hubbub.client.objects import Message, Role, Room, SearchHit, Space, SpaceMember, User
 from hubbub.client.objects.extras import Emoji, Webhook
 from hubbub.client.session import Backoff
+from hubbub.client.waiters import Waiter
 from hubbub.errors import (
     BadRequest,
     Conflict,
@@ -179,6 +184,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Attachment",
     "AuditEntryCreated",
+    "Authenticated",
     "Backoff",
     "BadRequest",
     "Client",
@@ -199,16 +205,19 @@ __all__ = [
     "EmojiDeleted",
     "EmojiEvent",
     "Event",
+    "EventCallbacks",
     "EventStream",
     "EventsMissed",
     "FlagCounts",
     "FlagState",
     "Forbidden",
+    "HandlerError",
     "HubbubError",
     "InvalidCursor",
     "Invitation",
     "InvitationUpdated",
     "LifecycleEvent",
+    "LoggedOut",
     "MemberAccessUpdated",
     "MemberEvent",
     "MemberJoined",
@@ -321,6 +330,7 @@ __all__ = [
     "UserWipe",
     "UserWiped",
     "ValidationError",
+    "Waiter",
     "Webhook",
     "WebhookCreated",
     "WebhookDeleted",

@@ -19,16 +19,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from typing import Any, Literal, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
+from typing import Any, Literal, TypeVar, overload
 
 import httpx
 
+from hubbub.client.aliases import ALIASES
 from hubbub.client.cache import Cache
-from hubbub.client.dispatch import EventDispatcher, EventStream, Handler, resolve_handler_name
+from hubbub.client.callbacks import Callback, EventCallbacks
+from hubbub.client.dispatch import (
+    EventDispatcher,
+    EventStream,
+    Handler,
+    Hook,
+    Waiter,
+    handler_names,
+)
 from hubbub.client.gateway import Gateway, gateway_url
+from hubbub.client.handlers import (
+    annotated_event_classes,
+    check_event_class,
+    check_no_argument,
+    check_one_argument,
+    close_matches,
+)
 from hubbub.client.http import HTTPClient
-from hubbub.client.lifecycle import Ready, Resumed
+from hubbub.client.lifecycle import Authenticated, LoggedOut, Ready, Resumed
 from hubbub.client.network import network_hooks
 from hubbub.client.notifications import Notification, NotificationList
 from hubbub.client.objects import Message, Room, SearchHit, Space, User
@@ -45,6 +61,7 @@ from hubbub.protocol.events import (
 from hubbub.protocol.events_content import NotificationCreated
 from hubbub.protocol.events_relations import PrivateMessage
 from hubbub.protocol.events_rooms import RoomSubscribed
+from hubbub.protocol.events_sessions import SessionLoggedOut
 from hubbub.protocol.frames import HEARTBEAT_INTERVAL_S
 from hubbub.protocol.models import AccessMode, RoomKind
 from hubbub.protocol.models_presence import RoomPresence, SettingsChange, UserPresence
@@ -55,6 +72,9 @@ _log = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=Event)
 F = TypeVar("F", bound=Handler[Any])
+H = TypeVar("H", bound=Hook)
+SetupHook = Callable[[], Awaitable[object]]
+S = TypeVar("S", bound=SetupHook)
 TransportName = Literal["websocket", "poll"]
 
 
@@ -106,6 +126,12 @@ class Client:
         self._task: asyncio.Task[None] | None = None
         self._first_ready: asyncio.Future[None] | None = None
         self._closed = False
+        # Handler-side state (dispatch pipeline, callbacks, lifecycle).
+        self._callbacks: list[tuple[type[Event] | str, Callback]] = []
+        self._setup_hooks: list[SetupHook] = []
+        self._setup_done = False
+        self._lifecycle_tail: asyncio.Future[None] | None = None
+        self._logged_out = False
 
     @classmethod
     async def login(cls, base_url: str, username: str, password: str, **options: Any) -> Client:
@@ -146,21 +172,54 @@ class Client:
         return self._first_ready is not None and self._first_ready.done()
 
     # -- handlers --------------------------------------------------------------------
+    #
+    # Handlers, hooks and callbacks may be sync or async. Sync ones run inline on the
+    # event loop: they must not block (no I/O, no sleeping) or every event waits.
 
-    def on(self, cls: type[E]) -> Callable[[Handler[E]], Handler[E]]:
-        """`@client.on(MessageEvent)`: the handler gets every subclass too."""
+    def on(
+        self, cls: type[E] | None = None
+    ) -> Callable[[Callable[[E], object]], Callable[[E], object]]:
+        """`@client.on(MessageEvent)`: the handler gets every subclass too. Without a
+        class, the handler's annotation names it (`async def h(e: MessageCreated)`; a
+        union `A | B` subscribes to both). Checked here: TypeError for something that is
+        not an Event class, a handler that cannot take one argument, or no annotation."""
+        if cls is not None:
+            check_event_class(cls)
 
-        def decorator(handler: Handler[E]) -> Handler[E]:
-            self.dispatcher.subscribe(cls, handler)
+        def decorator(handler: Callable[[E], object]) -> Callable[[E], object]:
+            classes: tuple[type[Any], ...] = (
+                (cls,) if cls is not None else annotated_event_classes(handler)
+            )
+            check_one_argument(handler)
+            for each in classes:
+                self.dispatcher.subscribe(each, handler)
             return handler
 
         return decorator
 
     def event(self, handler: F) -> F:
-        """`@client.event async def on_message_created(event)`: the class from the name."""
+        """`@client.event async def on_message_created(event)`: the class from the name.
+
+        Also the seed-style aliases of EVENTS.md C.3 (`on_chat`, `on_private_message`,
+        `on_goal`, `on_remove`, …), with their routing conditions. An unknown name is a
+        ValueError naming the closest known ones."""
         name = getattr(handler, "__name__", "")
-        self.dispatcher.subscribe(resolve_handler_name(name), handler)
+        check_one_argument(handler)
+        known = handler_names()
+        if name in known:
+            self.dispatcher.subscribe(known[name], handler)
+        elif name in ALIASES:
+            self._subscribe_alias(name, handler)
+        else:
+            hint = close_matches(name, [*known, *ALIASES])
+            raise ValueError(f"no event or alias named {name!r}{hint}")
         return handler
+
+    def _subscribe_alias(self, name: str, handler: Callable[[Any], object]) -> None:
+        for route in ALIASES[name]:
+            condition = route.when
+            when = None if condition is None else (lambda e, c=condition: c(e, self))
+            self.dispatcher.subscribe(route.resolve(), handler, when=when, expand=route.expand)
 
     def add_handler(self, cls: type[E], handler: Handler[E]) -> None:
         self.dispatcher.subscribe(cls, handler)
@@ -168,22 +227,99 @@ class Client:
     def remove_handler(self, cls: type[E], handler: Handler[E]) -> None:
         self.dispatcher.unsubscribe(cls, handler)
 
+    def before_dispatch(self, hook: H) -> H:
+        """`@client.before_dispatch`: runs for every event before the cache update and the
+        handlers; `event.cancel()` there keeps the cache as it was (handlers still run,
+        and see `event.is_canceled`). An async hook is awaited before the next event."""
+        self.dispatcher.add_hook("before", hook)
+        return hook
+
+    def process(self, hook: H) -> H:
+        """`@client.process`: runs for every event last, after its handlers were started
+        (finished, with `sequential_handlers`) and its waiters and streams were fed."""
+        self.dispatcher.add_hook("process", hook)
+        return hook
+
+    def remove_hook(self, hook: Hook) -> None:
+        self.dispatcher.remove_hook(hook)
+
+    def use_callbacks(self, callbacks: EventCallbacks) -> EventCallbacks:
+        """Route events to a callback-config object (SportsTalk style); replaces the
+        callbacks of an earlier `use_callbacks`. Handlers are unaffected."""
+        if not isinstance(callbacks, EventCallbacks):
+            raise TypeError(f"expected hubbub.EventCallbacks, not {callbacks!r}")
+        for key, callback in self._callbacks:
+            self.dispatcher.unsubscribe(key, callback)
+        self._callbacks = callbacks.install(self.dispatcher, self)
+        return callbacks
+
+    @overload
+    def wait_for(  # type: ignore[overload-overlap]
+        self,
+        cls: type[E],
+        *,
+        check: Callable[[E], bool] | None = None,
+        timeout: float | None = None,
+        count: Literal[1] = 1,
+    ) -> Waiter[E, E]: ...
+
+    @overload
     def wait_for(
         self,
         cls: type[E],
         *,
         check: Callable[[E], bool] | None = None,
         timeout: float | None = None,
-    ) -> asyncio.Future[E]:
-        """`await client.wait_for(MessageCreated, check=…, timeout=…)`. Armed at call time,
-        so it may be created before the action that triggers the event."""
-        return self.dispatcher.wait_for(cls, check=check, timeout=timeout)
+        count: int,
+    ) -> Waiter[E, list[E]]: ...
+
+    def wait_for(
+        self,
+        cls: type[E],
+        *,
+        check: Callable[[E], bool] | None = None,
+        timeout: float | None = None,
+        count: int = 1,
+    ) -> Waiter[E, Any]:
+        """`await client.wait_for(MessageCreated, check=…, timeout=…)` gives the event;
+        with `count=n`, a list of n events. `async for e in client.wait_for(Cls, count=3,
+        timeout=5)` yields them as they come. Armed at call time, so it may be created
+        before the action that triggers the event. TypeError for something that is not an
+        Event class; TimeoutError when `timeout` seconds pass first."""
+        return self.dispatcher.wait_for(cls, check=check, timeout=timeout, count=count)
 
     def stream(
         self, *types: type[E], check: Callable[[E], bool] | None = None, maxsize: int = 0
     ) -> EventStream[E]:
         """`async with client.stream(MessageCreated) as events: async for e in events: …`"""
         return self.dispatcher.stream(*types, check=check, maxsize=maxsize)
+
+    @overload
+    def setup_hook(self) -> Coroutine[Any, Any, None]: ...
+
+    @overload
+    def setup_hook(self, func: S) -> S: ...
+
+    def setup_hook(self, func: S | None = None) -> S | Coroutine[Any, Any, None]:
+        """Runs exactly once, before the first connect (not again on reconnects, nor when
+        `start()` is retried after it succeeded). Override it in a subclass
+        (`async def setup_hook(self) -> None`), or register functions with
+        `@client.setup_hook async def prepare() -> None`; both run."""
+        if func is None:
+            return _nothing()
+        check_no_argument(func, "setup hook")
+        self._setup_hooks.append(func)
+        return func
+
+    async def _run_setup_once(self) -> None:
+        if self._setup_done:
+            return
+        await self.setup_hook()
+        for hook in list(self._setup_hooks):
+            result = hook()
+            if isinstance(result, Awaitable):
+                await result
+        self._setup_done = True
 
     # -- objects ---------------------------------------------------------------------
 
@@ -489,8 +625,10 @@ class Client:
         """
         if self._closed:
             raise RuntimeError("this client was closed; create a new one")
-        if self._task is not None:
+        if self._task is not None and not self._task.done():
             raise RuntimeError("start() was already called")
+        # Once per client, before the first connect: a retried start() skips it.
+        await self._run_setup_once()
         # Without a token the gateway connects as an anonymous reader (ID-03): read-only,
         # following the server's public rooms (a server may refuse it: Unauthorized).
         self._first_ready = asyncio.get_running_loop().create_future()
@@ -544,15 +682,29 @@ class Client:
         if self._task is not None and not in_handler:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._task
+        # Lifecycle events still queued (the final Disconnected) reach handlers first.
+        tail = self._lifecycle_tail
+        if tail is not None and not in_handler and current is not tail:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await tail
         await self.dispatcher.close()
         await self.http.aclose()
 
     async def logout(self) -> None:
-        """Revoke this token on the server, then close."""
+        """Revoke this token on the server, dispatch `LoggedOut`, then close."""
         try:
             await self.http.logout()
         finally:
+            session_id = None if self._gateway is None else self._gateway.session_id
+            await self._logged_out_once("logout", session_id)
             await self.close()
+
+    async def _logged_out_once(self, reason: str, session_id: str | None) -> None:
+        if self._logged_out or self._closed:
+            return
+        self._logged_out = True
+        # Awaited handlers: the client closes right after, which would cancel them.
+        await self._deliver(LoggedOut(reason=reason, session_id=session_id), sequential=True)
 
     def run(self) -> None:
         """Start and block until closed (or Ctrl-C): the entry point for bots."""
@@ -577,6 +729,7 @@ class Client:
         me, rooms = self.cache.apply_ready(frame)
         session_id = str(frame.get("session_id") or "")
         cursor = frame.get("cursor")
+        await self._deliver(Authenticated.from_ready(frame))
         await self._deliver(
             Ready(
                 raw=frame,
@@ -612,14 +765,15 @@ class Client:
         except ValueError:
             _log.warning("dropping a malformed event frame: %.200r", frame)
             return
-        try:
-            self.cache.apply(event)
-        except Exception:
-            # A cache bug must not hide the event from the app.
-            _log.exception("cache update failed for %s seq=%s", event.type, event.seq)
-        await self._deliver(event)
+        # The cache update is the pipeline's second step: a before-dispatch hook may
+        # cancel it, and handlers see the cache already updated.
+        await self._deliver(event, apply=self.cache.apply)
         if isinstance(event, MessageCreated) and self._is_private(event):
             await self._deliver(PrivateMessage(raw=event.raw, event=event, message=event.message))
+        if isinstance(event, SessionLoggedOut):
+            # The server closes us next (4001): end for good instead of failing on it.
+            await self._logged_out_once(event.reason, str(event.session_id))
+            await self.close()
 
     def _is_private(self, event: MessageCreated) -> bool:
         """DM-03: a message someone else wrote in one of this user's DMs."""
@@ -628,9 +782,33 @@ class Client:
         return room is not None and room.kind == "dm" and not mine
 
     def _on_lifecycle(self, event: Event) -> None:
-        self.dispatcher.dispatch(event)
+        """The connection reports from sync code; the pipeline (async hooks) runs in a
+        task chained behind the previous one, so lifecycle events keep their order and
+        come before any later gateway event (`_deliver` waits for the chain)."""
+        previous = self._lifecycle_tail
+        self._lifecycle_tail = asyncio.ensure_future(self._deliver_after(previous, event))
 
-    async def _deliver(self, event: Event) -> None:
-        tasks = self.dispatcher.dispatch(event)
-        if self.sequential_handlers and tasks:
-            await asyncio.gather(*tasks)
+    async def _deliver_after(self, previous: asyncio.Future[None] | None, event: Event) -> None:
+        if previous is not None and not previous.done():
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(previous)
+        await self.dispatcher.process(event, sequential=self.sequential_handlers)
+
+    async def _deliver(
+        self,
+        event: Event,
+        *,
+        apply: Callable[[Any], object] | None = None,
+        sequential: bool = False,
+    ) -> None:
+        tail = self._lifecycle_tail
+        if tail is not None and not tail.done() and tail is not asyncio.current_task():
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(tail)
+        await self.dispatcher.process(
+            event, apply=apply, sequential=sequential or self.sequential_handlers
+        )
+
+
+async def _nothing() -> None:
+    return None

@@ -3,15 +3,16 @@
 They share the `Event` root with wire events, so a handler on `Event` sees them too,
 while a handler on `ServerEvent` (or narrower) does not.
 
-Order for one connection: Connecting → Connected → Ready [→ Resumed] … → Disconnected.
-`EventsMissed` comes after a Disconnected whose cause was an expired cursor, before the
-fresh session's Connecting.
+Order for one connection: Connecting → Connected → Authenticated → Ready [→ Resumed] …
+→ Disconnected. `EventsMissed` comes after a Disconnected whose cause was an expired
+cursor, before the fresh session's Connecting. `LoggedOut` comes once, when the session
+ends (the server's `session.logged_out`, or `logout()`); the client then closes for good.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hubbub.protocol.events import Event
 
@@ -19,11 +20,13 @@ if TYPE_CHECKING:
     from hubbub.client.objects import Room, User
 
 __all__ = [
+    "Authenticated",
     "Connected",
     "Connecting",
     "Disconnected",
     "EventsMissed",
     "LifecycleEvent",
+    "LoggedOut",
     "Ready",
     "Resumed",
 ]
@@ -49,6 +52,29 @@ class Connected(LifecycleEvent):
 
     type_name = "client.connected"
     url: str
+
+
+@dataclass(kw_only=True, eq=False)
+class Authenticated(LifecycleEvent):
+    """The server accepted `hello` (derived from its `ready` frame); dispatched right
+    before Ready, on every (re)connect. `user_id` is None for an anonymous reader."""
+
+    type_name = "session.authenticated"
+    session_id: str
+    user_id: int | None
+    connection_id: str | None = None
+
+    @classmethod
+    def from_ready(cls, frame: dict[str, Any]) -> Authenticated:
+        user = frame.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else frame.get("user_id")
+        connection = frame.get("connection_id")
+        return cls(
+            raw=frame,
+            session_id=str(frame.get("session_id") or ""),
+            user_id=int(user_id) if isinstance(user_id, int | str) and user_id != "" else None,
+            connection_id=None if connection is None else str(connection),
+        )
 
 
 @dataclass(kw_only=True, eq=False)
@@ -85,6 +111,17 @@ class Disconnected(LifecycleEvent):
     reason: str = ""
     will_reconnect: bool = True
     retry_in: float | None = None
+
+
+@dataclass(kw_only=True, eq=False)
+class LoggedOut(LifecycleEvent):
+    """This session ended: `reason` is the server's (logout | revoked | wiped) or
+    "logout" for `client.logout()`. Dispatched once; the client then closes without
+    reconnecting."""
+
+    type_name = "client.logged_out"
+    reason: str = "logout"
+    session_id: str | None = None
 
 
 @dataclass(kw_only=True, eq=False)

@@ -76,7 +76,7 @@ async def test_identity_map_is_weak(client: hubbub.Client) -> None:
     user = client.cache.user_from_actor(actor)
     assert user.is_partial
     with pytest.raises(NotLoaded):  # profile fields load with `await user.load()` (D.97)
-        user.bot
+        _ = user.bot
     assert client.get_user(77) is user
     del user
     gc.collect()
@@ -204,4 +204,4 @@ async def test_handlers_see_lifecycle_ready_and_resumed(client: hubbub.Client) -
 
     client.sequential_handlers = True
     await client._on_ready(READY, True)  # no gateway → no cursor → no Resumed
-    assert order == ["Ready"]
+    assert order == ["Authenticated", "Ready"]  # Authenticated comes right before Ready

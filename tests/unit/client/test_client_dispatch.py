@@ -97,8 +97,12 @@ def test_registration_is_validated() -> None:
     def not_async(event: hubbub.Event) -> None:
         pass
 
-    with pytest.raises(TypeError, match="async"):
-        d.subscribe(hubbub.Event, not_async)  # type: ignore[arg-type]
+    def two_args(event: hubbub.Event, extra: int) -> None:
+        pass
+
+    d.subscribe(hubbub.Event, not_async)  # sync handlers are accepted (run inline)
+    with pytest.raises(TypeError, match="one positional argument"):
+        d.subscribe(hubbub.Event, two_args)
     with pytest.raises(TypeError, match="not an Event"):
         d.subscribe(int, not_async)  # type: ignore[arg-type, type-var]
 

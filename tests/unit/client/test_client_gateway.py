@@ -65,7 +65,7 @@ async def test_connects_and_dispatches_live_events(gateway: FakeGateway) -> None
         await seen.until(lambda: len(seen.seqs) == 3)
         assert seen.seqs == [1, None, 2]
         assert client.cursor == "2"
-    assert seen.names() == ["Connecting", "Connected", "Ready"]
+    assert seen.names() == ["Connecting", "Connected", "Authenticated", "Ready"]
 
 
 async def test_reconnect_resumes_from_last_seq_and_drops_duplicates(
@@ -94,13 +94,20 @@ async def test_reconnect_resumes_from_last_seq_and_drops_duplicates(
     assert gateway.hellos[1] == {"op": "hello", "token": "good", "cursor": "2"}
     assert seen.seqs == [1, 2, 3, 4]
     names = seen.names()
-    assert names[:3] == ["Connecting", "Connected", "Ready"]
-    assert names[3:8] == ["Disconnected", "Connecting", "Connected", "Ready", "Resumed"]
-    disconnected = seen.lifecycle[3]
+    assert names[:4] == ["Connecting", "Connected", "Authenticated", "Ready"]
+    assert names[4:10] == [
+        "Disconnected",
+        "Connecting",
+        "Connected",
+        "Authenticated",
+        "Ready",
+        "Resumed",
+    ]
+    disconnected = seen.lifecycle[4]
     assert isinstance(disconnected, hubbub.Disconnected)
     assert disconnected.code == 1011
     assert disconnected.will_reconnect
-    ready = seen.lifecycle[6]
+    ready = seen.lifecycle[8]
     assert isinstance(ready, hubbub.Ready)
     assert ready.resumed
     assert ready.user is client.user  # the same object across sessions
