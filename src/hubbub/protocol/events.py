@@ -20,6 +20,8 @@ cached.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import re
 from collections.abc import Mapping
@@ -490,3 +492,10 @@ from hubbub.protocol import (  # noqa: E402
     events_sessions,  # noqa: F401
     events_spaces,  # noqa: F401
 )
+
+# Issue 8's areas (voice, music, feeds, scheduled events) add their modules while this
+# file is shared; imported when present so the registry knows them either way. Replace
+# by plain imports above once they have landed.
+for _area in ("events_voice", "events_music", "events_feeds", "events_schedule"):
+    if importlib.util.find_spec(f"hubbub.protocol.{_area}") is not None:
+        importlib.import_module(f"hubbub.protocol.{_area}")

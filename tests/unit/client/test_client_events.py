@@ -165,6 +165,7 @@ def test_registry_is_one_to_one() -> None:
         # commands (protocol/events_commands.py)
         "command.completed",
         # rooms (protocol/events_rooms.py)
+        "room.subscribed",
         "room.opened",
         "room.closed",
         "room.member.access_updated",
