@@ -49,6 +49,7 @@ class Room(_Entity[models.Room]):
         "starboard",
         "read_state",
         "bans",
+        "subscribe",  # the server decides what an anonymous reader may follow
     }
 
     def __repr__(self) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from hubbub.client.objects.base import NotLoaded, _Entity
-from hubbub.errors import NotFound
+from hubbub.errors import NotFound, Unauthorized
 from hubbub.protocol import models
 from hubbub.protocol.models_presence import UserPresence
 from hubbub.protocol.models_profiles import UserStats
@@ -69,7 +69,12 @@ class User(_Entity[models.User | models.Actor]):
 
     def is_loaded(self, group: str | None = None) -> bool:
         self._check_group(group)
-        return isinstance(self._snap, models.User) and self._stats is not None
+        counted = self._stats is not None or self._anonymous
+        return isinstance(self._snap, models.User) and counted
+
+    @property
+    def _anonymous(self) -> bool:
+        return self._client.http.token is None
 
     def _profile(self, attribute: str) -> models.User:
         if not isinstance(self._snap, models.User):
@@ -78,10 +83,18 @@ class User(_Entity[models.User | models.Actor]):
 
     def _counters(self, attribute: str) -> UserStats:
         if self._stats is None:
+            if self._anonymous:  # D.106: profiles are public, counters are not
+                raise Unauthorized(
+                    f"{attribute!r} needs a token: this client is anonymous",
+                    code="anonymous_read_only",
+                )
             raise NotLoaded(self, "profile", attribute)
         return self._stats
 
     async def _load_group(self, group: str) -> None:
+        if self._anonymous:
+            self._client.cache.store_user(await self._client.http.get_user(self.id))
+            return
         user, stats = await asyncio.gather(
             self._client.http.get_user(self.id), self._client.http.fetch_user_stats(self.id)
         )
