@@ -28,6 +28,7 @@ from hubbub.server.api import (
     emojis,
     errors,
     events,
+    feeds,
     inbox,
     lifecycle,
     messages,
@@ -61,6 +62,7 @@ from hubbub.server.gateway.hub import Hub
 from hubbub.server.metrics import registry, render
 from hubbub.server.services import (
     attachments,
+    feed_poller,
     held,
     playback,
     retention,
@@ -210,6 +212,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             # Music rooms: tracks whose duration elapsed end, the next starts (once).
             asyncio.create_task(_every(0.5, lambda: playback.advance_due(core))),
         ]
+        if settings.feed_poller:  # RSS/Atom polling is off by default (D.23)
+            every = min(30.0, settings.feed_poll_interval_s)
+            tickers.append(asyncio.create_task(_every(every, lambda: feed_poller.poll_once(core))))
         try:
             yield
         finally:
@@ -271,6 +276,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         voice,
         schedule,
         music,
+        feeds,
     ]
     for module in routers:
         app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)

@@ -106,6 +106,10 @@ class Settings:
     # Registrations per client IP within the window (0: unlimited).
     registrations_per_ip: int = 5
     registration_window_s: float = 3600.0
+    # Feeds (D.23): the RSS/Atom poller is off by default (a self-hosted server may have
+    # no outbound network); when on, each feed with a URL is fetched this often.
+    feed_poller: bool = False
+    feed_poll_interval_s: float = 900.0
     # Voice (issue 8): the default VoiceProvider signs join tokens with this secret (empty:
     # one generated on first use and kept in the database, so every node shares it),
     # hands out one of these media nodes (comma-separated, opaque to the server) and
