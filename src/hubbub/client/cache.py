@@ -65,6 +65,8 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
         self.me: User | None = None
         # user id → this user's relationship with them (D.31); absent = none.
         self.relationships: dict[int, str] = {}
+        # user.merged: an old id → the surviving account's (D.8).
+        self.merged_ids: dict[int, int] = {}
         self._init_spaces()
         self._init_presence()
         self._init_members()
@@ -82,7 +84,7 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
         return found if found is not None and found.loaded else None
 
     def get_user(self, user_id: int) -> User | None:
-        found = self._users.get(user_id)
+        found = self._users.get(self.merged_ids.get(user_id, user_id))
         return found if found is not None and found.loaded else None
 
     def get_message(self, message_id: int) -> Message | None:
@@ -100,6 +102,8 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
     def user_from_actor(self, actor: models.Actor) -> User:
         """The user for an author/member snapshot. An existing object is not overwritten:
         a snapshot inside an old message may be older than what we already know."""
+        if actor.id in self.merged_ids:  # a snapshot from before a merge
+            actor = actor.model_copy(update={"id": self.merged_ids[actor.id]})
         user, _ = self._users.get_or_create(actor.id, lambda: User(self._client, actor))
         if not user.loaded:
             user._update(actor)
@@ -267,8 +271,11 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
     def merge_user(self, source_id: int, target_id: int) -> None:
         """`user.merged`: the old id now resolves to the surviving account (D.8), and
         what the cache knew under it (relationship, presence) moves there."""
-        target = self._users.get(target_id) or self.user_ref(target_id)
-        self._users.put(source_id, target)
+        self.merged_ids[source_id] = target_id
+        for old, new in list(self.merged_ids.items()):  # merges of merges
+            if new == source_id:
+                self.merged_ids[old] = target_id
+        target = self.user_ref(target_id)
         status = self.relationships.pop(source_id, None)
         if status is not None:
             self.relationships.setdefault(target_id, status)

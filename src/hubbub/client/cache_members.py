@@ -41,6 +41,7 @@ class MemberCache:
     _room_map: IdentityMap[Room]
     _message_map: IdentityMap[Message]
     _space_map: IdentityMap[Space]
+    merged_ids: dict[int, int]
 
     def _init_members(self) -> None:
         self._member_map: IdentityMap[Member] = IdentityMap()
@@ -62,6 +63,7 @@ class MemberCache:
         return room
 
     def user_ref(self, user_id: int) -> User:
+        user_id = self.merged_ids.get(user_id, user_id)
         user, _ = self._users.get_or_create(user_id, lambda: User.bare(self._client, user_id))
         return user
 
