@@ -87,6 +87,7 @@ from hubbub.protocol.events_extras import (
     WebhookEvent,
     WebhookUpdated,
 )
+from hubbub.protocol.events_feeds import FeedItemPosted
 from hubbub.protocol.events_inbox import InvitationUpdated
 from hubbub.protocol.events_lifecycle import (
     MessageAppended,
@@ -100,6 +101,18 @@ from hubbub.protocol.events_moderation import (
     RoomTimeoutEnded,
     RoomTimeoutEvent,
     RoomTimeoutStarted,
+)
+from hubbub.protocol.events_music import (
+    MusicEvent,
+    MusicSettingsUpdated,
+    PlaybackEnded,
+    PlaybackEvent,
+    PlaybackStarted,
+    PlaybackVoted,
+    QueueEvent,
+    QueueItemAdded,
+    QueueItemRemoved,
+    QueueItemReordered,
 )
 from hubbub.protocol.events_presence import PresenceUpdated, UserSettingsUpdated
 from hubbub.protocol.events_profiles import UserEvent, UserMerged, UserUpdated, UserWiped
@@ -172,6 +185,16 @@ from hubbub.protocol.models import (
     ReadState,
 )
 from hubbub.protocol.models_inbox import Invitation
+from hubbub.protocol.models_music import (
+    Feed,
+    FeedItem,
+    MusicState,
+    MusicStats,
+    NowPlaying,
+    QueueItem,
+    Track,
+    VoteResult,
+)
 from hubbub.protocol.models_people import Session
 from hubbub.protocol.models_presence import RoomPresence, SettingsChange, UserPresence
 from hubbub.protocol.models_profiles import UserMerge, UserStats, UserWipe
@@ -208,6 +231,9 @@ __all__ = [
     "EventCallbacks",
     "EventStream",
     "EventsMissed",
+    "Feed",
+    "FeedItem",
+    "FeedItemPosted",
     "FlagCounts",
     "FlagState",
     "Forbidden",
@@ -238,14 +264,28 @@ __all__ = [
     "MessagesMovedOut",
     "ModerationQueued",
     "ModerationResolved",
+    "MusicEvent",
+    "MusicSettingsUpdated",
+    "MusicState",
+    "MusicStats",
     "NotFound",
     "Notification",
     "NotificationCreated",
     "NotificationEvent",
     "NotificationRead",
+    "NowPlaying",
     "PayloadTooLarge",
+    "PlaybackEnded",
+    "PlaybackEvent",
+    "PlaybackStarted",
+    "PlaybackVoted",
     "PresenceUpdated",
     "PrivateMessage",
+    "QueueEvent",
+    "QueueItem",
+    "QueueItemAdded",
+    "QueueItemRemoved",
+    "QueueItemReordered",
     "RateLimited",
     "Reaction",
     "ReactionAdded",
@@ -311,6 +351,7 @@ __all__ = [
     "Suspension",
     "SuspensionEvent",
     "SuspensionState",
+    "Track",
     "TypingEvent",
     "TypingStarted",
     "TypingStopped",
@@ -330,6 +371,7 @@ __all__ = [
     "UserWipe",
     "UserWiped",
     "ValidationError",
+    "VoteResult",
     "Waiter",
     "Webhook",
     "WebhookCreated",

@@ -138,6 +138,22 @@ MODELS |= {"RoomBan", "Suspension", "SuspensionState"}
 # Reports and flags (issue 6).
 EVENTS |= {"ReportEvent", "ReportCreated", "ReportUpdated", "MessageFlagged"}
 MODELS |= {"Report", "ReportPage", "FlagState", "FlagCounts"}
+# Music rooms and feeds (issue 8).
+EVENTS |= {
+    "MusicEvent",
+    "QueueEvent",
+    "QueueItemAdded",
+    "QueueItemRemoved",
+    "QueueItemReordered",
+    "PlaybackEvent",
+    "PlaybackStarted",
+    "PlaybackEnded",
+    "PlaybackVoted",
+    "MusicSettingsUpdated",
+    "FeedItemPosted",
+}
+MODELS |= {"Track", "QueueItem", "NowPlaying", "MusicState", "MusicStats", "VoteResult"}
+MODELS |= {"Feed", "FeedItem"}
 CLIENT = {
     "Client",
     "Room",

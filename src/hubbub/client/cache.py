@@ -20,6 +20,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from hubbub.client.cache_members import MemberCache
+from hubbub.client.cache_music import MusicStates
 from hubbub.client.cache_presence import PresenceCache
 from hubbub.client.cache_spaces import SpaceCache
 from hubbub.client.objects import IdentityMap, Message, Room, User
@@ -69,6 +70,7 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
         self.merged_ids: dict[int, int] = {}
         self._init_spaces()
         self._init_presence()
+        self.music = MusicStates()  # music rooms' state, once fetched (cache_music)
         self._init_members()
 
     # -- lookups ---------------------------------------------------------------------
@@ -162,6 +164,8 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
     def apply(self, event: ServerEvent) -> None:
         """Fold one event into the cache and fill its `before`/`after` (or `message`/`room`
         snapshot for deletions). Events of types the cache does not track pass through."""
+        if self.music.apply(event, None if self.me is None else self.me.id):
+            return
         if isinstance(event, MessageCreated):
             self.store_message(event.message)
         elif isinstance(event, MessageStateEvent):  # reactions, stars, pins

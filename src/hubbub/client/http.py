@@ -18,8 +18,10 @@ from urllib.parse import quote
 import httpx
 
 from hubbub.client.http_extras import ExtrasAPI
+from hubbub.client.http_feeds import FeedsAPI
 from hubbub.client.http_inbox import InboxAPI
 from hubbub.client.http_moderation import ModerationAPI
+from hubbub.client.http_music import MusicAPI
 from hubbub.client.http_presence import PresenceAPI
 from hubbub.client.http_profiles import ProfilesAPI
 from hubbub.client.http_relations import RelationsAPI
@@ -87,6 +89,8 @@ class HTTPClient(
     ModerationAPI,
     ReportsAPI,
     SanctionsAPI,
+    MusicAPI,
+    FeedsAPI,
 ):
     """REST client (rooms, messages and the rest here; spaces and extras in mixins).
     `http_transport` lets tests plug in `httpx.MockTransport` or an ASGI app (`transport=`,
