@@ -173,9 +173,11 @@ async def test_rotation_mode_reorder_remove_and_stats(
     # b's track leaving the queue moves a's next track up, as a member update.
     await b.ok("DELETE", f"{base}/queue/{b1['id']}", 204)
     upd = await gw.events_until(
-        lambda f: f["type"] == "room.member.updated"
-        and f["data"]["user_id"] == a.id
-        and "queue_position" in f["data"]["changes"]
+        lambda f: (
+            f["type"] == "room.member.updated"
+            and f["data"]["user_id"] == a.id
+            and "queue_position" in f["data"]["changes"]
+        )
     )
     assert upd[-1]["data"]["changes"] == {"queue_position": 1}
     # Removing what plays stops it and starts the next.
