@@ -22,6 +22,24 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+__all__ = [
+    "BadRequest",
+    "Conflict",
+    "CursorExpired",
+    "Forbidden",
+    "HubbubError",
+    "InvalidCursor",
+    "NotFound",
+    "PayloadTooLarge",
+    "RateLimited",
+    "ServiceUnavailable",
+    "Unauthorized",
+    "UnsupportedMediaType",
+    "ValidationError",
+    "error_from_wire",
+    "reject_nul",
+]
+
 
 class HubbubError(Exception):
     status: ClassVar[int] = 500

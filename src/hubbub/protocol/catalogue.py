@@ -128,8 +128,16 @@ class EventType(StrEnum):
     VOICE_CONNECTION_REASSIGNED = "voice.connection.reassigned"
     # music room
     QUEUE_ITEM_ADDED = "queue.item.added"
+    QUEUE_ITEM_REMOVED = "queue.item.removed"
+    QUEUE_ITEM_REORDERED = "queue.item.reordered"
     PLAYBACK_STARTED = "playback.started"
+    PLAYBACK_ENDED = "playback.ended"
     PLAYBACK_VOTED = "playback.voted"
+    MUSIC_SETTINGS_UPDATED = "music.settings.updated"
+    # scheduled events
+    SCHEDULED_EVENT_CREATED = "scheduled_event.created"
+    SCHEDULED_EVENT_UPDATED = "scheduled_event.updated"
+    SCHEDULED_EVENT_DELETED = "scheduled_event.deleted"
     # SDK only
     UNKNOWN = "unknown"
 
@@ -234,8 +242,15 @@ _ROWS: tuple[tuple[EventType, int | None, str], ...] = (
     (_T.VOICE_STATE_UPDATED, 78, "VIEWERS"),
     (_T.VOICE_CONNECTION_REASSIGNED, 79, "USER (the moved user)"),
     (_T.QUEUE_ITEM_ADDED, 80, "ROOM"),
+    (_T.QUEUE_ITEM_REMOVED, None, "ROOM"),
+    (_T.QUEUE_ITEM_REORDERED, None, "ROOM"),
     (_T.PLAYBACK_STARTED, 81, "ROOM"),
+    (_T.PLAYBACK_ENDED, None, "ROOM"),
     (_T.PLAYBACK_VOTED, 82, "ROOM"),
+    (_T.MUSIC_SETTINGS_UPDATED, None, "ROOM"),
+    (_T.SCHEDULED_EVENT_CREATED, None, "ROOM"),
+    (_T.SCHEDULED_EVENT_UPDATED, None, "ROOM"),
+    (_T.SCHEDULED_EVENT_DELETED, None, "ROOM"),
     (_T.UNKNOWN, 83, LOCAL),
 )
 
@@ -264,6 +279,8 @@ _GROUPS = {
     "voice": "Voice",
     "queue": "Music room",
     "playback": "Music room",
+    "music": "Music room",
+    "scheduled_event": "Scheduled events",
     "unknown": "SDK only",
 }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
+__all__ = ["HEARTBEAT_INTERVAL_S", "IDLE_TIMEOUT_S", "TYPING_TTL_S", "CloseCode", "Op"]
+
 
 class Op(StrEnum):
     # client -> server

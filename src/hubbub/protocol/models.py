@@ -10,6 +10,43 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+__all__ = [
+    "AccessLevel",
+    "AccessMode",
+    "Actor",
+    "Ad",
+    "Attachment",
+    "AuthResult",
+    "CommandResult",
+    "Embed",
+    "EmbedField",
+    "Envelope",
+    "ErrorBody",
+    "ErrorResponse",
+    "EventPage",
+    "Member",
+    "MemberRole",
+    "Message",
+    "MessagePage",
+    "MessageType",
+    "Notification",
+    "NotificationKind",
+    "NotificationPage",
+    "QuoteRef",
+    "Reaction",
+    "ReadState",
+    "ReplyRef",
+    "Revision",
+    "RevisionList",
+    "Room",
+    "RoomKind",
+    "SearchPage",
+    "SearchResult",
+    "Timestamp",
+    "User",
+    "WireModel",
+]
+
 RoomKind = Literal["text", "voice", "dm", "group", "music"]
 AccessMode = Literal["public", "gallery", "private"]
 MemberRole = Literal["owner", "moderator", "member"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hubbub.protocol.models import Timestamp, WireModel
 
+__all__ = ["Emoji", "Webhook", "WebhookRef"]
+
 
 class Emoji(WireModel):
     id: int

@@ -10,6 +10,15 @@ from pydantic import Field
 from hubbub.protocol.models import Actor, Member, Notification, Room, Timestamp, WireModel
 from hubbub.protocol.models_spaces import SpaceState
 
+__all__ = [
+    "Broadcast",
+    "Invitation",
+    "InvitationAccepted",
+    "InvitationList",
+    "InvitationStatus",
+    "UnreadCount",
+]
+
 InvitationStatus = Literal["pending", "accepted", "declined", "revoked", "expired"]
 
 

@@ -6,6 +6,8 @@ from typing import Literal
 
 from hubbub.protocol.models import Actor, WireModel
 
+__all__ = ["Relationship", "RelationshipList", "RelationshipStatus"]
+
 # `user` (oneself) is never sent over the wire (D.31).
 RelationshipStatus = Literal["none", "friend", "outgoing", "incoming", "blocked", "blocked_other"]
 

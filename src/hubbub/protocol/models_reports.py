@@ -6,6 +6,17 @@ from typing import Literal
 
 from hubbub.protocol.models import Timestamp, WireModel
 
+__all__ = [
+    "FlagCounts",
+    "FlagKind",
+    "FlagState",
+    "Report",
+    "ReportPage",
+    "ReportReason",
+    "ReportStatus",
+    "ReportTarget",
+]
+
 ReportTarget = Literal["message", "user", "room", "space"]
 ReportReason = Literal[
     "spam", "abuse", "harassment", "illegal", "inappropriate", "impersonation", "other"

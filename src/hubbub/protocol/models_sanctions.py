@@ -6,6 +6,8 @@ from typing import Literal
 
 from hubbub.protocol.models import Timestamp, WireModel
 
+__all__ = ["BanKind", "RoomBan", "Suspension", "SuspensionState"]
+
 BanKind = Literal["kick_mute", "bounce", "ban"]
 
 

@@ -9,6 +9,19 @@ from pydantic import Field
 
 from hubbub.protocol.models import Actor, Room, Timestamp, WireModel
 
+__all__ = [
+    "AuditEntry",
+    "AuditTarget",
+    "Ban",
+    "Category",
+    "Invite",
+    "Override",
+    "Role",
+    "Space",
+    "SpaceMember",
+    "SpaceState",
+]
+
 
 class Category(WireModel):
     id: int
