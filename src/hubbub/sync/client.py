@@ -16,7 +16,7 @@ from hubbub.client.client import Client as AsyncClient
 from hubbub.client.objects import Message, Room, User
 from hubbub.protocol.events import Event, MessageCreated, MessageEvent
 from hubbub.sync.events import CLOSED, Subscription
-from hubbub.sync.objects import SyncMessage, SyncRoom, SyncUser, Wrapper
+from hubbub.sync.objects import WRAPPERS, SyncMessage, SyncRoom, SyncUser, Wrapper
 
 __all__ = ["Client"]
 
@@ -116,21 +116,16 @@ class Client:
     def _wrap(self, value: Any) -> Any: ...
     def _wrap(self, value: Any) -> Any:
         """Async objects → their one sync wrapper; lists element-wise; the rest as is."""
-        kinds: dict[type[Any], type[Wrapper[Any]]] = {
-            Room: SyncRoom,
-            Message: SyncMessage,
-            User: SyncUser,
-        }
         if isinstance(value, list):
             return [self._wrap(v) for v in value]
-        kind = next((w for a, w in kinds.items() if isinstance(value, a)), None)
+        kind = next((w for a, w in WRAPPERS if isinstance(value, a)), None)
         if kind is None:
             return value
         with self._lock:
-            wrapper = self._wrappers.get((kind, value.id))
+            wrapper = self._wrappers.get((kind, id(value)))
             if wrapper is None or wrapper._async is not value:
                 wrapper = kind(self, value)
-                self._wrappers[(kind, value.id)] = wrapper
+                self._wrappers[(kind, id(value))] = wrapper
             return wrapper
 
     @staticmethod
@@ -187,17 +182,26 @@ class Client:
         wrapped: SyncUser = self._wrap(self._call(self.async_client.fetch_me()))
         return wrapped
 
+    def _ref(self, make: Callable[[], Any]) -> Any:
+        async def on_loop() -> Any:
+            return make()
+
+        return self._wrap(self._call(on_loop()))
+
     def get_room(self, room_id: int) -> SyncRoom:
-        """A room by id, fetched now (NotFound, Forbidden …)."""
-        wrapped: SyncRoom = self._wrap(self._call(self.async_client.fetch_room(room_id)))
+        """The room with this id, without a request: its properties load on first
+        access, where NotFound or Forbidden surface (ChatExchange style)."""
+        wrapped: SyncRoom = self._ref(lambda: self.async_client.room(room_id))
         return wrapped
 
     def get_user(self, user_id: int) -> SyncUser:
-        wrapped: SyncUser = self._wrap(self._call(self.async_client.fetch_user(user_id)))
+        """The user with this id; its profile loads on first access (see `get_room`)."""
+        wrapped: SyncUser = self._ref(lambda: self.async_client.user_ref(user_id))
         return wrapped
 
     def get_message(self, message_id: int) -> SyncMessage:
-        wrapped: SyncMessage = self._wrap(self._call(self.async_client.fetch_message(message_id)))
+        """The message with this id; it loads on first access (see `get_room`)."""
+        wrapped: SyncMessage = self._ref(lambda: self.async_client.message_ref(message_id))
         return wrapped
 
     def message(self, event: MessageEvent) -> SyncMessage:

@@ -1,4 +1,11 @@
-"""Blocking views of the async objects: reads delegate, actions go through the loop."""
+"""Blocking views of the async objects: reads delegate, actions go through the loop.
+
+Lazy properties load ChatExchange style: reading a property of a fetch group the async
+object has not loaded (D.97) fetches that group once, on the client's loop, then
+answers; an error of that fetch (`NotFound`, `Forbidden` …) surfaces at that first
+access. One wrapper per async object, so identity holds: `chat.get_room(1) is
+chat.get_room(1)`.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +13,48 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from hubbub.client.objects import Message, Room, User
+from hubbub.client.notifications import Notification
+from hubbub.client.objects import (
+    Emoji,
+    Member,
+    Message,
+    NotLoaded,
+    Role,
+    Room,
+    Space,
+    SpaceMember,
+    User,
+    Webhook,
+    _Entity,
+)
 from hubbub.protocol.events import Event, MessageCreated, RoomEvent
 from hubbub.sync.events import Watch
 
 if TYPE_CHECKING:
     from hubbub.sync.client import Client
 
-__all__ = ["SyncMessage", "SyncRoom", "SyncUser", "Wrapper"]
+__all__ = [
+    "WRAPPERS",
+    "SyncEmoji",
+    "SyncMember",
+    "SyncMessage",
+    "SyncNotification",
+    "SyncRole",
+    "SyncRoom",
+    "SyncSpace",
+    "SyncSpaceMember",
+    "SyncUser",
+    "SyncWebhook",
+    "Wrapper",
+]
 
 E = TypeVar("E", bound=Event)
-ObjT = TypeVar("ObjT", Room, Message, User)
+ObjT = TypeVar("ObjT", bound=_Entity[Any])
 
 
 class Wrapper(Generic[ObjT]):
-    """A blocking view of one async object: reads delegate, async methods block."""
+    """A blocking view of one async object: reads delegate (loading a lazy group on
+    first access), async methods block."""
 
     _async: ObjT
 
@@ -37,16 +71,35 @@ class Wrapper(Generic[ObjT]):
     def id(self) -> int:
         return self._async.id
 
+    def load(self, *groups: str) -> Wrapper[ObjT]:
+        """Fetch the named fetch groups now (default: those not loaded); this wrapper."""
+        self._chat._call(self._async.load(*groups))
+        return self
+
     def __repr__(self) -> str:
         return f"<Sync {self._async!r}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Wrapper) and other._async == self._async
+
+    def __hash__(self) -> int:
+        return hash(self._async)
+
+    def _get(self, name: str) -> Any:
+        """`name` of the async object; a NotLoaded group is fetched once, then read."""
+        try:
+            return getattr(self._async, name)
+        except NotLoaded as exc:
+            self._chat._call(self._async.load(exc.group))
+            return getattr(self._async, name)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        value = getattr(self._async, name)
+        value = self._get(name)
         if inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value):
             return self._chat._blocking(value)
-        if callable(value):
+        if callable(value) and not isinstance(value, _Entity):
             return value
         return self._chat._wrap(value)
 
@@ -56,11 +109,11 @@ class SyncUser(Wrapper[User]):
 
     @property
     def handle(self) -> str:
-        return self._async.handle
+        return str(self._get("handle"))
 
     @property
     def display_name(self) -> str:
-        return self._async.display_name
+        return str(self._get("display_name"))
 
 
 class SyncMessage(Wrapper[Message]):
@@ -68,25 +121,33 @@ class SyncMessage(Wrapper[Message]):
 
     @property
     def content(self) -> str:
-        return self._async.content
+        return str(self._get("content"))
 
     @property
     def room_id(self) -> int:
-        return self._async.room_id
+        return int(self._get("room_id"))
 
     @property
     def deleted(self) -> bool:
-        return self._async.deleted
+        return bool(self._get("deleted"))
 
     @property
-    def room(self) -> SyncRoom | None:
-        room = self._async.room
-        return None if room is None else self._chat._wrap(room)
+    def room(self) -> SyncRoom:
+        wrapped: SyncRoom = self._chat._wrap(self._get("room"))
+        return wrapped
 
     @property
     def author(self) -> SyncUser | None:
-        author = self._async.author
+        author = self._get("author")
         return None if author is None else self._chat._wrap(author)
+
+    owner = author
+    user = author
+
+    @property
+    def reply_to(self) -> SyncMessage | None:
+        target = self._get("reply_to")
+        return None if target is None else self._chat._wrap(target)
 
     def reply(self, content: str, *, nonce: str | None = None) -> SyncMessage:
         """Reply to this message; the new message."""
@@ -106,7 +167,7 @@ class SyncRoom(Wrapper[Room]):
 
     @property
     def name(self) -> str:
-        return self._async.name
+        return str(self._get("name"))
 
     def send(self, content: str = "", **options: Any) -> SyncMessage:
         """Post a message (the options of `hubbub.Room.send`); the new message."""
@@ -148,3 +209,103 @@ class SyncRoom(Wrapper[Room]):
 
         subscription = chat._subscribe(self.id, (MessageCreated,), convert)
         return chat._drain(subscription, timeout)
+
+
+class SyncSpace(Wrapper[Space]):
+    """A space; every `hubbub.Space` property and action, blocking."""
+
+    @property
+    def name(self) -> str:
+        return str(self._get("name"))
+
+    def members(self, *, limit: int | None = None) -> list[SyncSpaceMember]:
+        found = self._chat._call(self._async.members(limit=limit))
+        return [self._chat._wrap(m) for m in found]
+
+    def member(self, user: int | SyncUser | SyncSpaceMember) -> SyncSpaceMember:
+        wrapped: SyncSpaceMember = self._chat._wrap(
+            self._chat._call(self._async.member(self._chat._unwrap(user)))
+        )
+        return wrapped
+
+
+class SyncMember(Wrapper[Member]):
+    """Someone's membership of a room: `user`, `room`, `role`, `level`, and the actions
+    of `hubbub.Member` (`set_access`, `ban`, `unban`), blocking."""
+
+    @property
+    def user(self) -> SyncUser:
+        wrapped: SyncUser = self._chat._wrap(self._async.user)
+        return wrapped
+
+    @property
+    def room(self) -> SyncRoom:
+        wrapped: SyncRoom = self._chat._wrap(self._async.room)
+        return wrapped
+
+
+class SyncSpaceMember(Wrapper[SpaceMember]):
+    """Someone's membership of a space: `user`, `space`, `roles`, and the actions of
+    `hubbub.SpaceMember` (`edit`, `kick`, `add_role` …), blocking."""
+
+    @property
+    def user(self) -> SyncUser:
+        wrapped: SyncUser = self._chat._wrap(self._async.user)
+        return wrapped
+
+    @property
+    def space(self) -> SyncSpace:
+        wrapped: SyncSpace = self._chat._wrap(self._async.space)
+        return wrapped
+
+
+class SyncRole(Wrapper[Role]):
+    """A role of a space; `space` and the actions of `hubbub.Role`, blocking."""
+
+    @property
+    def space(self) -> SyncSpace:
+        wrapped: SyncSpace = self._chat._wrap(self._async.space)
+        return wrapped
+
+
+class SyncEmoji(Wrapper[Emoji]):
+    """A custom emoji; `space` and `delete()`, blocking."""
+
+    @property
+    def space(self) -> SyncSpace:
+        wrapped: SyncSpace = self._chat._wrap(self._async.space)
+        return wrapped
+
+
+class SyncWebhook(Wrapper[Webhook]):
+    """A webhook; `room` and `edit()`, `delete()`, `execute()`, blocking."""
+
+    @property
+    def room(self) -> SyncRoom:
+        wrapped: SyncRoom = self._chat._wrap(self._async.room)
+        return wrapped
+
+
+class SyncNotification(Wrapper[Notification]):
+    """A notification; `mark_read()`, `accept()`, `decline()`, `fetch_message()`,
+    blocking."""
+
+    @property
+    def room(self) -> SyncRoom | None:
+        room = self._async.room
+        return None if room is None else self._chat._wrap(room)
+
+
+# Async class → its sync wrapper, most specific first (`hubbub.sync.Client._wrap`).
+WRAPPERS: tuple[tuple[type[Any], type[Wrapper[Any]]], ...] = (
+    (Room, SyncRoom),
+    (Message, SyncMessage),
+    (User, SyncUser),
+    (Space, SyncSpace),
+    (Member, SyncMember),
+    (SpaceMember, SyncSpaceMember),
+    (Role, SyncRole),
+    (Emoji, SyncEmoji),
+    (Webhook, SyncWebhook),
+    (Notification, SyncNotification),
+)
