@@ -489,8 +489,10 @@ from hubbub.protocol import (  # noqa: E402
     events_reports,  # noqa: F401
     events_rooms,  # noqa: F401
     events_sanctions,  # noqa: F401
+    events_schedule,  # noqa: F401
     events_sessions,  # noqa: F401
     events_spaces,  # noqa: F401
+    events_voice,  # noqa: F401
 )
 
 # Issue 8's areas (voice, music, feeds, scheduled events) add their modules while this
