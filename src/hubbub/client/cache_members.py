@@ -1,5 +1,5 @@
-"""The cache's part for room members, custom emojis, webhooks and read states, and the
-bare objects ("refs") every navigation property hands out.
+"""The cache's part for room members, custom emojis, webhooks, notifications and read
+states, and the bare objects ("refs") every navigation property hands out.
 
 Members, emojis and webhooks live as long as the app holds them (one object per room and
 user, per emoji id, per webhook id); the cache follows their events for the ones alive,
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hubbub.client.notifications import Notification
 from hubbub.client.objects import IdentityMap, Message, Room, User
 from hubbub.client.objects.extras import Emoji, Webhook
 from hubbub.client.objects.member import Member
@@ -47,6 +48,7 @@ class MemberCache:
         self._member_map: IdentityMap[Member] = IdentityMap()
         self._emoji_map: IdentityMap[Emoji] = IdentityMap()
         self._webhook_map: IdentityMap[Webhook] = IdentityMap()
+        self._notification_map: IdentityMap[Notification] = IdentityMap()
         self.read_states: dict[int, models.ReadState] = {}
 
     # Provided by Cache.
@@ -146,6 +148,16 @@ class MemberCache:
     def forget_webhook(self, webhook_id: int) -> WebhookData | None:
         gone = self._webhook_map.pop(webhook_id)
         return None if gone is None or not gone.loaded else gone.data
+
+    # -- notifications ---------------------------------------------------------------
+
+    def store_notification(self, data: models.Notification) -> Notification:
+        notification, created = self._notification_map.get_or_create(
+            data.id, lambda: Notification(self._client, data)
+        )
+        if not created:
+            notification._update(data)
+        return notification
 
     # -- read states -----------------------------------------------------------------
 

@@ -169,6 +169,7 @@ class SpaceCache:
                 event.after = patched(member.data, event.changes, event.cleared, {})
                 member._update(event.after)
         elif isinstance(event, SpaceMemberRemoved):
+            self._members.pop((event.space_id, event.user_id), None)
             self._bump_space_members(event.space_id, -1)
             if self.me is not None and event.user_id == self.me.id:
                 self.forget_space(event.space_id)

@@ -587,12 +587,12 @@ class Client:
         """One page of this user's notifications, newest first (`before` an id to page
         back from); `.has_more` and `.unread_count` come with it."""
         page = await self.http.list_notifications(before=before, limit=limit, unread=unread)
-        items = [Notification(self, n) for n in page.notifications]
+        items = [self.cache.store_notification(n) for n in page.notifications]
         return NotificationList(items, page.has_more, page.unread_count)
 
     def notification(self, event: NotificationCreated) -> Notification:
         """The `Notification` object for a live event, to act on it (`mark_read`)."""
-        return Notification(self, event.notification)
+        return self.cache.store_notification(event.notification)
 
     async def mark_all_notifications_read(self) -> int:
         """Mark every notification read; how many were unread."""

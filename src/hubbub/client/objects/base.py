@@ -167,7 +167,9 @@ class _Entity(Generic[D]):
         await self.fetch()
 
     async def fetch(self) -> Any:
-        raise NotImplementedError
+        raise ValidationError(
+            f"a {type(self).__name__} cannot be fetched on its own", code="not_fetchable"
+        )
 
     def _check_group(self, group: str | None) -> None:
         if group is not None and group not in self.groups:

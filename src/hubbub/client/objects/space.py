@@ -17,6 +17,7 @@ from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.extras import Emoji
 from hubbub.client.objects.room import Room
 from hubbub.client.objects.user import User
+from hubbub.errors import NotFound
 from hubbub.protocol import models_spaces as wire
 
 __all__ = ["Role", "Space", "SpaceMember"]
@@ -188,9 +189,7 @@ class Space(_Entity[wire.Space]):
 
     async def set_nickname(self, nickname: str | None) -> SpaceMember:
         """Your own nickname here (None clears it)."""
-        me = self._client.user
-        if me is None:
-            raise RuntimeError("the client does not know who it is yet: `await client.fetch_me()`")
+        me = self._client.user or await self._client.fetch_me()
         data = await self._client.http.edit_space_member(self.id, me.id, nickname=nickname)
         return self._client.cache.store_space_member(data)
 
@@ -425,6 +424,13 @@ class Role(_Entity[wire.Role]):
     def rank(self) -> int:
         """0 is the highest."""
         return self._data.rank
+
+    async def fetch(self) -> Role:
+        """The role as it is now (NotFound once deleted)."""
+        for found in await self._client.http.list_roles(self.space_id):
+            if found.id == self.id:
+                return self._client.cache.store_role(found)
+        raise NotFound(f"role {self.id} not found", code="role_not_found")
 
     async def edit(self, **fields: Any) -> Role:
         """Change name, permissions, colour (None clears) or hoist."""
