@@ -45,7 +45,7 @@ async def make_client(calls: list[httpx.Request]) -> AsyncIterator[Any]:
             return route(request)
 
         client = hubbub.Client(
-            "http://hub.test", token="tok", transport=httpx.MockTransport(handler), **options
+            "http://hub.test", token="tok", http_transport=httpx.MockTransport(handler), **options
         )
         made.append(client)
         return client
@@ -60,7 +60,7 @@ async def test_request_shape_and_auth_header(calls: list[httpx.Request]) -> None
         calls.append(request)
         return httpx.Response(200, json={"rooms": [ROOM], "has_more": False})
 
-    http = HTTPClient("http://hub.test/", token="tok", transport=httpx.MockTransport(route))
+    http = HTTPClient("http://hub.test/", token="tok", http_transport=httpx.MockTransport(route))
     try:
         page = await http.list_rooms(joined=True, limit=10)
     finally:
@@ -251,7 +251,7 @@ async def test_login_sets_token_and_user() -> None:
         return httpx.Response(200, json={"user": user, "token": "fresh"})
 
     client = await hubbub.Client.login(
-        "http://hub.test", "alice", "pw", transport=httpx.MockTransport(route)
+        "http://hub.test", "alice", "pw", http_transport=httpx.MockTransport(route)
     )
     try:
         assert client.token == "fresh"
@@ -264,7 +264,7 @@ async def test_login_sets_token_and_user() -> None:
 async def test_login_failure_raises_unauthorized() -> None:
     transport = httpx.MockTransport(lambda r: _error(401, "invalid_credentials"))
     with pytest.raises(hubbub.Unauthorized):
-        await hubbub.Client.login("http://hub.test", "alice", "nope", transport=transport)
+        await hubbub.Client.login("http://hub.test", "alice", "nope", http_transport=transport)
 
 
 async def test_fetch_rooms_pages_by_id(make_client: Any) -> None:

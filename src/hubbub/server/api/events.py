@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+import asyncio
+import contextlib
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from hubbub.protocol.models import EventPage
@@ -16,6 +20,7 @@ MAX_WAIT_S = 60.0
 
 @router.get("/events", response_model=EventPage)
 async def events(
+    request: Request,
     core: CoreDep,
     ctx: ReaderDep,
     cursor: str | None = Query(default=None, max_length=40),
@@ -38,7 +43,7 @@ async def events(
     # Long-poll: nothing for this user yet, so sleep until the log moves or time is up.
     while not page.events and not page.more and wait > 0:
         remaining = deadline - core.clock.monotonic()
-        if remaining <= 0 or not await hub.wait_newer(page.cursor, remaining):
+        if remaining <= 0 or not await _newer_unless_gone(hub, request, page.cursor, remaining):
             break
         page = await eventfeed.read(core, ctx, page.cursor, limit)
         page.events = _only(page.events, room_id)
@@ -55,3 +60,25 @@ async def events(
 
 def _only(events: list[LogEvent], room_id: int | None) -> list[LogEvent]:
     return events if room_id is None else [ev for ev in events if ev.room_id == room_id]
+
+
+async def _newer_unless_gone(hub: Any, request: Request, cursor: int, timeout: float) -> bool:
+    """`hub.wait_newer`, given up (False) when the client hangs up: a poll nobody waits for
+    any more must not hold a worker, nor the server's graceful shutdown, until it times out."""
+    news = asyncio.ensure_future(hub.wait_newer(cursor, timeout))
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({news, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not news.done():
+            news.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await gone
+    return news.done() and not news.cancelled() and bool(news.result())
+
+
+async def _disconnected(request: Request) -> None:
+    # A GET's only body message comes first; the next one is the disconnect.
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
