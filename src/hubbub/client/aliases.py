@@ -2,9 +2,9 @@
 
 Handler aliases (`on_chat`, `on_dub`, `on_goal`, …) map to a canonical event plus a
 routing condition; `@client.event` and `EventCallbacks` both read `ALIASES`, so a name
-means the same thing wherever it is used. Targets are wire (or LOCAL) names, resolved to
-classes when a handler is registered, or matched against `event.type` at dispatch when no
-class exists yet (event modules of other areas may register theirs later).
+means the same thing wherever it is used. Targets are wire (or LOCAL) names matched
+against `event.type` at dispatch, so they work whichever module registers the class, and
+whenever (`EventDispatcher.handlers_for(cls)` counts them too).
 
 Class aliases (stoat.py's `MessageCreateEvent`, …, and `<Canonical>Event` for every class)
 resolve lazily as attributes of this module: `aliases.MessageCreateEvent is MessageCreated`.
@@ -49,9 +49,12 @@ class Route:
     when: Condition | None = None
     expand: Callable[[Event], Iterable[Event]] | None = None
 
-    def resolve(self) -> type[Event] | str:
-        """The class when one is known now, else the name to match at dispatch."""
-        return local_event_class(self.target) or self.target
+    def resolve(self) -> str:
+        """The dispatcher key: the name itself, matched against `event.type` (or a local
+        event's `type_name`) at dispatch. Never a class resolved at registration: a
+        `playback.voted` that this SDK could not parse (an UnknownEvent) still routes,
+        and so does one whose class registers after the handler."""
+        return self.target
 
 
 # -- routing conditions ---------------------------------------------------------------

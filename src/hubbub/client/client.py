@@ -106,8 +106,8 @@ class Client:
             http_transport, transport = transport, "websocket"
         elif transport not in ("websocket", "poll"):
             raise ValueError(f"transport must be 'websocket' or 'poll', not {transport!r}")
-        if not poll_wait >= 0:
-            raise ValueError(f"poll_wait must be a number of seconds ≥ 0, not {poll_wait!r}")
+        if not poll_wait > 0:  # 0 would turn the long-poll into a busy loop
+            raise ValueError(f"poll_wait must be a number of seconds > 0, not {poll_wait!r}")
         self.base_url = base_url.rstrip("/")
         self.transport: TransportName = transport
         self.http = HTTPClient(self.base_url, token=token, http_transport=http_transport)
@@ -771,9 +771,9 @@ class Client:
         if isinstance(event, MessageCreated) and self._is_private(event):
             await self._deliver(PrivateMessage(raw=event.raw, event=event, message=event.message))
         if isinstance(event, SessionLoggedOut):
-            # The server closes us next (4001): end for good instead of failing on it.
+            # The server closes us next with 4001, which the connection treats as fatal:
+            # no reconnect, and `wait_closed()` raises Unauthorized.
             await self._logged_out_once(event.reason, str(event.session_id))
-            await self.close()
 
     def _is_private(self, event: MessageCreated) -> bool:
         """DM-03: a message someone else wrote in one of this user's DMs."""

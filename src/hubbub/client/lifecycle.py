@@ -116,8 +116,9 @@ class Disconnected(LifecycleEvent):
 @dataclass(kw_only=True, eq=False)
 class LoggedOut(LifecycleEvent):
     """This session ended: `reason` is the server's (logout | revoked | wiped) or
-    "logout" for `client.logout()`. Dispatched once; the client then closes without
-    reconnecting."""
+    "logout" for `client.logout()`. Dispatched once (handlers awaited). After the
+    server's notice it closes the connection (4001) and the client does not reconnect
+    (`wait_closed()` raises Unauthorized); `logout()` closes the client itself."""
 
     type_name = "client.logged_out"
     reason: str = "logout"
