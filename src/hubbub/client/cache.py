@@ -23,6 +23,7 @@ from hubbub.client.cache_members import MemberCache
 from hubbub.client.cache_music import MusicStates
 from hubbub.client.cache_presence import PresenceCache
 from hubbub.client.cache_spaces import SpaceCache
+from hubbub.client.cache_voice import VoiceCache
 from hubbub.client.objects import IdentityMap, Message, Room, User
 from hubbub.client.snapshots import patched
 from hubbub.protocol import models
@@ -54,7 +55,7 @@ __all__ = ["Cache"]
 _log = logging.getLogger(__name__)
 
 
-class Cache(SpaceCache, PresenceCache, MemberCache):
+class Cache(SpaceCache, PresenceCache, MemberCache, VoiceCache):
     def __init__(self, client: Client, *, max_messages: int = 1000) -> None:
         self._client = client
         self.max_messages = max_messages
@@ -70,6 +71,7 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
         self.merged_ids: dict[int, int] = {}
         self._init_spaces()
         self._init_presence()
+        self._init_voice()
         self.music = MusicStates()  # music rooms' state, once fetched (cache_music)
         self._init_members()
 
@@ -159,6 +161,7 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
         }
         self.apply_ready_spaces(frame)
         self.apply_ready_presence(frame)
+        self.apply_ready_voice(frame)
         return self.me, [self.store_room(r) for r in rooms]
 
     def apply(self, event: ServerEvent) -> None:
@@ -230,7 +233,11 @@ class Cache(SpaceCache, PresenceCache, MemberCache):
             self._apply_user_event(event)
         elif isinstance(event, UserMerged):
             self.merge_user(event.source_user_id, event.target_user_id)
-        elif not (self.apply_presence_event(event) or self.apply_member_event(event)):
+        elif not (
+            self.apply_presence_event(event)
+            or self.apply_member_event(event)
+            or self.apply_voice_event(event)
+        ):
             self.apply_space_event(event)
 
     def _apply_user_event(self, event: UserUpdated | UserWiped) -> None:

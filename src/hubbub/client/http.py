@@ -27,8 +27,10 @@ from hubbub.client.http_profiles import ProfilesAPI
 from hubbub.client.http_relations import RelationsAPI
 from hubbub.client.http_reports import ReportsAPI
 from hubbub.client.http_sanctions import SanctionsAPI
+from hubbub.client.http_schedule import ScheduleAPI
 from hubbub.client.http_sessions import SessionsAPI
 from hubbub.client.http_spaces import SpacesAPI
+from hubbub.client.http_voice import VoiceAPI
 from hubbub.client.network import NetworkHooks
 from hubbub.errors import RateLimited, ServiceUnavailable, error_from_wire
 from hubbub.protocol.models import (
@@ -91,6 +93,8 @@ class HTTPClient(
     SanctionsAPI,
     MusicAPI,
     FeedsAPI,
+    VoiceAPI,
+    ScheduleAPI,
 ):
     """REST client (rooms, messages and the rest here; spaces and extras in mixins).
     `http_transport` lets tests plug in `httpx.MockTransport` or an ASGI app (`transport=`,

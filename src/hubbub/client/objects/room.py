@@ -17,6 +17,7 @@ from hubbub.client.objects.member import Member
 from hubbub.client.objects.message import Message, SearchHit, _send
 from hubbub.client.objects.music import MusicActions
 from hubbub.client.objects.user import User
+from hubbub.client.objects.voice import VoiceActions
 from hubbub.protocol import models
 from hubbub.protocol.events import MessageCreated, RoomEvent
 from hubbub.protocol.models_rooms import AccessRequest, AccessState
@@ -33,7 +34,7 @@ E = TypeVar("E", bound=RoomEvent)
 _KEEP: Any = object()  # "not given" for PATCH fields whose None means "clear"
 
 
-class Room(MusicActions, _Entity[models.Room]):
+class Room(MusicActions, VoiceActions, _Entity[models.Room]):
     """A room. One fetch group, `info` (name, description, tags, owner, counts, parent
     space…, D.97): a bare room (`client.room(id)`) loads it with `await room.load()`."""
 
