@@ -32,6 +32,7 @@ from hubbub.client.lifecycle import (
     Ready,
     Resumed,
 )
+from hubbub.client.network import NetworkError, NetworkEvent, NetworkResponse
 from hubbub.client.notifications import Notification
 from hubbub.client.objects import Message, Role, Room, SearchHit, Space, SpaceMember, User
 from hubbub.client.objects.extras import Emoji, Webhook
@@ -52,6 +53,7 @@ from hubbub.errors import (
     UnsupportedMediaType,
     ValidationError,
 )
+from hubbub.protocol.catalogue import EventType
 from hubbub.protocol.events import (
     Event,
     MemberEvent,
@@ -152,6 +154,12 @@ from hubbub.protocol.events_sanctions import (
     UserSuspended,
     UserUnsuspended,
 )
+from hubbub.protocol.events_schedule import (
+    ScheduledEventCreated,
+    ScheduledEventDeleted,
+    ScheduledEventUpdated,
+    ScheduleEvent,
+)
 from hubbub.protocol.events_sessions import (
     SessionCreated,
     SessionDeleted,
@@ -175,6 +183,14 @@ from hubbub.protocol.events_spaces import (
     SpaceMemberRemoved,
     SpaceMemberUpdated,
     SpaceUpdated,
+)
+from hubbub.protocol.events_voice import (
+    VoiceConnectionReassigned,
+    VoiceEvent,
+    VoiceMemberJoined,
+    VoiceMemberLeft,
+    VoiceMemberMoved,
+    VoiceStateUpdated,
 )
 from hubbub.protocol.models import (
     Attachment,
@@ -230,6 +246,7 @@ __all__ = [
     "Event",
     "EventCallbacks",
     "EventStream",
+    "EventType",
     "EventsMissed",
     "Feed",
     "FeedItem",
@@ -268,6 +285,9 @@ __all__ = [
     "MusicSettingsUpdated",
     "MusicState",
     "MusicStats",
+    "NetworkError",
+    "NetworkEvent",
+    "NetworkResponse",
     "NotFound",
     "Notification",
     "NotificationCreated",
@@ -326,6 +346,10 @@ __all__ = [
     "RoomTimeoutEvent",
     "RoomTimeoutStarted",
     "RoomUpdated",
+    "ScheduleEvent",
+    "ScheduledEventCreated",
+    "ScheduledEventDeleted",
+    "ScheduledEventUpdated",
     "SearchHit",
     "ServerEvent",
     "ServiceUnavailable",
@@ -371,6 +395,12 @@ __all__ = [
     "UserWipe",
     "UserWiped",
     "ValidationError",
+    "VoiceConnectionReassigned",
+    "VoiceEvent",
+    "VoiceMemberJoined",
+    "VoiceMemberLeft",
+    "VoiceMemberMoved",
+    "VoiceStateUpdated",
     "VoteResult",
     "Waiter",
     "Webhook",

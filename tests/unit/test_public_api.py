@@ -1,11 +1,26 @@
-"""`hubbub.__all__` is exactly the intended public SDK surface, and all of it resolves."""
+"""`hubbub.__all__` is exactly the intended public SDK surface, and all of it resolves;
+every public module declares its `__all__` (httpx's lesson: the API is what is tested).
+
+The sets below are the documented surface: the API reference (docs/sdk/reference.md)
+renders `hubbub`'s members from its `__all__`, so a name added there without being
+added here, or the other way round, fails.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
+from types import ModuleType
+
+import pytest
 
 import hubbub
+import hubbub.client
+import hubbub.protocol
+import hubbub.sync
+from hubbub.protocol.catalogue import event_classes
 
 EVENTS = {
     "Event",
@@ -154,7 +169,28 @@ EVENTS |= {
 }
 MODELS |= {"Track", "QueueItem", "NowPlaying", "MusicState", "MusicStats", "VoteResult"}
 MODELS |= {"Feed", "FeedItem"}
+# Subscribing to a room (#39).
+EVENTS |= {"RoomSubscribed"}
+# Voice rooms and scheduled events (issue 8).
+EVENTS |= {
+    "VoiceEvent",
+    "VoiceMemberJoined",
+    "VoiceMemberLeft",
+    "VoiceMemberMoved",
+    "VoiceStateUpdated",
+    "VoiceConnectionReassigned",
+    "ScheduleEvent",
+    "ScheduledEventCreated",
+    "ScheduledEventUpdated",
+    "ScheduledEventDeleted",
+}
+# The dispatch pipeline and lifecycle (issue 7): LOCAL events the SDK generates.
+LIFECYCLE |= {"Authenticated", "LoggedOut", "HandlerError"}
+LIFECYCLE |= {"NetworkEvent", "NetworkResponse", "NetworkError"}
 CLIENT = {
+    "EventCallbacks",
+    "EventType",
+    "Waiter",
     "Client",
     "Room",
     "Message",
@@ -175,6 +211,39 @@ CLIENT = {
 def test_all_is_exactly_the_public_api() -> None:
     assert set(hubbub.__all__) == EVENTS | LIFECYCLE | ERRORS | CLIENT | MODELS
     assert len(hubbub.__all__) == len(set(hubbub.__all__))
+
+
+def test_all_is_sorted_and_public() -> None:
+    assert list(hubbub.__all__) == sorted(hubbub.__all__)
+    assert [n for n in hubbub.__all__ if n.startswith("_")] == ["__version__"]
+
+
+def _public_modules() -> list[str]:
+    names = ["hubbub", "hubbub.client", "hubbub.sync", "hubbub.testing", "hubbub.errors"]
+    names += ["hubbub.repl"]
+    for package in (hubbub.protocol, hubbub.sync):
+        prefix = package.__name__ + "."
+        names += [m.name for m in pkgutil.iter_modules(package.__path__, prefix)]
+    return names
+
+
+@pytest.mark.parametrize("name", _public_modules())
+def test_every_public_module_declares_its_all(name: str) -> None:
+    module: ModuleType = importlib.import_module(name)
+    exported = getattr(module, "__all__", None)
+    assert isinstance(exported, list | tuple), f"{name} has no __all__"
+    assert len(set(exported)) == len(exported), f"{name}.__all__ has duplicates"
+    missing = [n for n in exported if not hasattr(module, n)]
+    assert missing == [], f"{name}.__all__ names what it does not define: {missing}"
+    if name != "hubbub":
+        assert not [n for n in exported if n.startswith("_")], f"{name}.__all__ is private"
+
+
+def test_every_catalogued_event_class_is_exported() -> None:
+    # An app can annotate a handler with any event class without importing from a
+    # submodule: `hubbub.X` for every event of the catalogue the SDK has a class for.
+    for type_name, cls in event_classes().items():
+        assert getattr(hubbub, cls.__name__, None) is cls, f"{type_name}: {cls.__name__}"
 
 
 def test_every_exported_name_resolves() -> None:

@@ -20,8 +20,6 @@ cached.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import re
 from collections.abc import Mapping
@@ -479,9 +477,11 @@ from hubbub.protocol import (  # noqa: E402
     events_commands,  # noqa: F401
     events_content,  # noqa: F401
     events_extras,  # noqa: F401
+    events_feeds,  # noqa: F401
     events_inbox,  # noqa: F401
     events_lifecycle,  # noqa: F401
     events_moderation,  # noqa: F401
+    events_music,  # noqa: F401
     events_presence,  # noqa: F401
     events_profiles,  # noqa: F401
     events_reactions,  # noqa: F401
@@ -494,10 +494,3 @@ from hubbub.protocol import (  # noqa: E402
     events_spaces,  # noqa: F401
     events_voice,  # noqa: F401
 )
-
-# Issue 8's areas (voice, music, feeds, scheduled events) add their modules while this
-# file is shared; imported when present so the registry knows them either way. Replace
-# by plain imports above once they have landed.
-for _area in ("events_voice", "events_music", "events_feeds", "events_schedule"):
-    if importlib.util.find_spec(f"hubbub.protocol.{_area}") is not None:
-        importlib.import_module(f"hubbub.protocol.{_area}")

@@ -9,6 +9,24 @@ from typing import Literal
 
 from hubbub.protocol.models import Timestamp, WireModel
 
+__all__ = [
+    "Feed",
+    "FeedItem",
+    "FeedList",
+    "MusicState",
+    "MusicStats",
+    "MusicStatsList",
+    "NowPlaying",
+    "PlaybackEndReason",
+    "QueueItem",
+    "QueueList",
+    "QueueMode",
+    "Track",
+    "TrackSource",
+    "Vote",
+    "VoteResult",
+]
+
 TrackSource = Literal["youtube", "soundcloud", "url", "upload"]
 QueueMode = Literal["shared", "rotation"]
 Vote = Literal["up", "down", "none"]
