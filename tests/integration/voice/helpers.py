@@ -26,9 +26,7 @@ async def space_with_voice(
 
 
 async def member_override(owner: Api, room_id: int, user_id: int, deny: Perm) -> None:
-    await owner.ok(
-        "PUT", f"/rooms/{room_id}/overrides/member/{user_id}", json={"deny": int(deny)}
-    )
+    await owner.ok("PUT", f"/rooms/{room_id}/overrides/member/{user_id}", json={"deny": int(deny)})
 
 
 def state_of(user_id: int, **flags: bool) -> dict[str, Any]:
