@@ -7,8 +7,9 @@ every name here has a class and every class a name here. The audience texts are 
 catalogue's (C.1): ROOM, ROOM−self, VIEWERS, SPACE, USER, SESSION, MODS, TRUSTED,
 OBSERVERS, ALL, LOCAL.
 
-Names with no C.2 number were added by later issues beside the catalogue (an edit that
-is not a message, a notification read, …); they are wire events all the same.
+Names with no C.2 number were added by later issues beside the catalogue: wire events
+(a notification read, a queue item removed, …) and LOCAL ones the SDK derives (a missed
+stretch of events, a handler's error, a private message next to its `message.created`).
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ class EventType(StrEnum):
     CLIENT_DISCONNECTED = "client.disconnected"
     CLIENT_NETWORK_RESPONSE = "client.network_response"
     CLIENT_NETWORK_ERROR = "client.network_error"
+    CLIENT_EVENTS_MISSED = "client.events_missed"
+    CLIENT_LOGGED_OUT = "client.logged_out"
+    CLIENT_HANDLER_ERROR = "client.handler_error"
     SESSION_AUTHENTICATED = "session.authenticated"
     SESSION_READY = "session.ready"
+    SESSION_RESUMED = "session.resumed"
     SESSION_CREATED = "session.created"
     SESSION_UPDATED = "session.updated"
     SESSION_DELETED = "session.deleted"
@@ -107,6 +112,7 @@ class EventType(StrEnum):
     MESSAGE_PINNED = "message.pinned"
     MESSAGE_UNPINNED = "message.unpinned"
     MESSAGE_FLAGGED = "message.flagged"
+    PRIVATE_MESSAGE = "private_message"
     # moderation, audit, notifications, commands
     REPORT_CREATED = "report.created"
     REPORT_UPDATED = "report.updated"
@@ -163,8 +169,12 @@ _ROWS: tuple[tuple[EventType, int | None, str], ...] = (
     (_T.CLIENT_DISCONNECTED, 3, LOCAL),
     (_T.CLIENT_NETWORK_RESPONSE, 4, LOCAL),
     (_T.CLIENT_NETWORK_ERROR, 5, LOCAL),
+    (_T.CLIENT_EVENTS_MISSED, None, LOCAL),
+    (_T.CLIENT_LOGGED_OUT, None, LOCAL),
+    (_T.CLIENT_HANDLER_ERROR, None, LOCAL),
     (_T.SESSION_AUTHENTICATED, 6, "SESSION"),
     (_T.SESSION_READY, 7, "SESSION"),
+    (_T.SESSION_RESUMED, None, LOCAL),
     (_T.SESSION_CREATED, 8, "USER"),
     (_T.SESSION_UPDATED, None, "USER"),
     (_T.SESSION_DELETED, 9, "USER"),
@@ -225,6 +235,7 @@ _ROWS: tuple[tuple[EventType, int | None, str], ...] = (
     (_T.MESSAGE_PINNED, 63, "ROOM"),
     (_T.MESSAGE_UNPINNED, 64, "ROOM"),
     (_T.MESSAGE_FLAGGED, 65, "TRUSTED (spam/offensive) or MODS (moderator)"),
+    (_T.PRIVATE_MESSAGE, None, LOCAL),
     (_T.REPORT_CREATED, 66, "MODS + reporter USER (ack)"),
     (_T.REPORT_UPDATED, None, "MODS + reporter USER"),
     (_T.MODERATION_QUEUED, 67, "MODS"),
@@ -270,6 +281,7 @@ _GROUPS = {
     "feed": "Rooms, membership, access, indicators",
     "invitation": "Rooms, membership, access, indicators",
     "message": "Messages",
+    "private_message": "Messages",
     "report": "Moderation, audit, notifications, commands",
     "moderation": "Moderation, audit, notifications, commands",
     "audit": "Moderation, audit, notifications, commands",

@@ -70,7 +70,7 @@ def test_catalogue_is_c2_in_order() -> None:
     numbered = sorted((e for e in CATALOGUE if e.number is not None), key=lambda e: e.number or 0)
     assert [e.number for e in numbered] == list(range(1, 84))
     assert [e.type.value for e in numbered] == C2
-    assert {e.number for e in CATALOGUE if e.local} == LOCAL_NUMBERS
+    assert {e.number for e in CATALOGUE if e.local and e.number} == LOCAL_NUMBERS
     assert all(e.audience for e in CATALOGUE)
 
 
@@ -105,16 +105,25 @@ BESIDE_C2 = [e.type.value for e in CATALOGUE if e.number is None]
 @pytest.mark.parametrize("name", sorted(ISSUE_8) + BESIDE_C2)
 def test_issue_8_and_later_events_have_classes(name: str) -> None:
     # Issue 8's own modules (events_voice, events_music, events_feeds, events_schedule);
-    # names added beside C.2 by later issues are wire events too, each with its class.
-    cls = registered_events().get(name)
+    # names added beside C.2 by later issues, each with its class (LOCAL ones in client/).
+    cls = event_classes().get(name)
     assert cls is not None, f"no event class for {name!r}"
-    assert cls.type_name == name and catalogue_entry(name) is not None
+    entry = catalogue_entry(name)
+    assert cls.type_name == name and entry is not None
+    assert (name in registered_events()) is not entry.local
 
 
 def test_every_registered_wire_event_is_catalogued() -> None:
     # A new wire event needs its EventType member and catalogue row (with its audience),
     # or the generated event reference would miss it.
     missing = sorted(set(registered_events()) - {t.value for t in EventType})
+    assert missing == [], f"add to protocol.catalogue: {missing}"
+
+
+def test_every_named_event_class_is_catalogued() -> None:
+    # LOCAL classes too (lifecycle, network, derived events): the reference lists them all.
+    names = {t.value for t in EventType}
+    missing = sorted(n for n in event_classes() if n not in names)
     assert missing == [], f"add to protocol.catalogue: {missing}"
 
 
