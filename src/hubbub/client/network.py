@@ -84,18 +84,15 @@ class NetworkHooks:
 
 def listened(dispatcher: EventDispatcher, cls: type[Event]) -> bool:
     """Whether dispatching an event of `cls` would reach anyone: a handler (on it or a
-    base class), a pending waiter or an open stream for it."""
-    if dispatcher.handlers_for(cls):
-        return True
-    waiters = getattr(dispatcher, "_waiters", ())
-    if any(issubclass(cls, w.types) and not w.future.done() for w in waiters):
-        return True
-    return any(issubclass(cls, s._types) for s in list(getattr(dispatcher, "_streams", ())))
+    base class), a pending waiter or an open stream for it (or a pipeline hook)."""
+    return dispatcher.has_listeners(cls)
 
 
 def network_hooks(dispatcher: EventDispatcher) -> NetworkHooks:
     """The hooks a `Client` gives its `HTTPClient`: events into `dispatcher`, when wanted."""
 
+    # Dispatched at once (handlers start, waiters resolve) rather than through the async
+    # pipeline: the event is out before the call that caused it returns.
     def on_response(method: str, path: str, status: int, body: Any) -> None:
         dispatcher.dispatch(NetworkResponse(method=method, path=path, status=status, body=body))
 

@@ -12,6 +12,7 @@ import pytest
 import hubbub
 from hubbub.client.lifecycle import Disconnected, LifecycleEvent, Ready, Resumed
 from hubbub.errors import ServiceUnavailable, Unauthorized
+from hubbub.server.clock import ManualClock
 from hubbub.testing import TestServer, TestUser
 
 FAST = hubbub.Backoff(base=0.05, cap=0.3)
@@ -155,3 +156,26 @@ async def test_close_ends_a_held_poll() -> None:
         # The poll is now held by the server for up to a minute; close must not wait.
         await asyncio.wait_for(client.close(), 10)
         assert client._task is not None and client._task.done()
+
+
+async def test_a_long_rate_limit_is_waited_out_not_hammered() -> None:
+    """A 429 whose wait is too long to sleep through inside the request surfaces to the
+    poll loop, which stays away at least the server's `retry_after` (frozen clock: the
+    bucket never refills, so the wait is exactly what the server asked)."""
+    limits = {
+        "rest_ip_read_burst": 1000,
+        "rest_user_read_burst": 2,
+        "rest_user_read_per_second": 0.01,
+    }
+    async with TestServer(clock=ManualClock(), **limits) as server:
+        bob = await server.user()
+        client = _poller(bob, server, poll_wait=0.1)
+        away = client.wait_for(Disconnected, timeout=20)
+        await client.start()  # GET /ready and the first poll use the burst
+        try:
+            event = await away
+            assert event.will_reconnect
+            assert event.retry_in is not None and event.retry_in >= 99.0
+            assert "rate_limited" in event.reason
+        finally:
+            await asyncio.wait_for(client.close(), 10)  # ends the wait at once

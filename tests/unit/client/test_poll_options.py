@@ -29,9 +29,9 @@ def test_an_unknown_transport_is_a_value_error(bad: Any) -> None:
         hubbub.Client("http://hub.test", transport=bad)
 
 
-def test_a_negative_poll_wait_is_a_value_error() -> None:
+def test_a_poll_wait_of_zero_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="poll_wait"):
-        hubbub.Client("http://hub.test", transport="poll", poll_wait=-1)
+        hubbub.Client("http://hub.test", transport="poll", poll_wait=0)
 
 
 async def test_the_transport_picks_the_connection() -> None:
