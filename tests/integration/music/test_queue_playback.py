@@ -278,3 +278,16 @@ async def test_bad_input_is_typed_and_writes_nothing(lite: TestServer) -> None:
     state = await owner.ok("GET", base)
     assert state["queue"] == [] and state["now_playing"] is None
     assert (await owner.ok("GET", f"{base}/members"))["members"] == []
+
+
+async def test_a_deleted_rooms_player_stops_silently() -> None:
+    clock = ManualClock()
+    async with TestServer(clock=clock) as server:
+        owner = await Api.register(server)
+        rid = await music_room(owner)
+        await owner.ok("POST", f"/rooms/{rid}/music/queue", 201, json=track("a", 10))
+        await owner.ok("POST", f"/rooms/{rid}/music/queue", 201, json=track("b", 10))
+        await owner.ok("DELETE", f"/rooms/{rid}", 204)
+        clock.advance(11)
+        assert await playback.advance_due(server.core) == 0
+        assert await playback.advance_due(server.core) == 0  # nothing is left due

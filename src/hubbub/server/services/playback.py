@@ -32,6 +32,7 @@ from hubbub.server.events import room_event
 from hubbub.server.services import music
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import music as store
+from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store.log import Tx
 
 VOTES = ("up", "down", "none")
@@ -110,6 +111,10 @@ async def advance_due(core: Core) -> int:
     def job(tx: Tx) -> int:
         ended = 0
         for room_id, item_id in due:
+            if rooms_store.get_room(tx.conn, room_id) is None:
+                # A deleted room's player just stops: nobody is left to tell.
+                store.stop_txn(tx.conn, room_id, item_id, tx.now_ms)
+                continue
             before = music.snapshot_txn(tx.conn, room_id)
             if end_current_txn(tx, room_id, item_id, "finished", None, due_by=tx.now_ms):
                 music.emit_stat_changes_txn(tx, room_id, before, None)
