@@ -147,7 +147,7 @@ async def test_send_retries_network_errors_with_the_same_nonce(
     async def no_sleep(delay: float) -> None:
         pass
 
-    monkeypatch.setattr("hubbub.client.objects.message.asyncio.sleep", no_sleep)
+    monkeypatch.setattr("hubbub.client.http.asyncio.sleep", no_sleep)
     attempts = 0
 
     def route(request: httpx.Request) -> httpx.Response:
@@ -177,7 +177,7 @@ async def test_send_gives_up_with_service_unavailable(
     async def no_sleep(delay: float) -> None:
         pass
 
-    monkeypatch.setattr("hubbub.client.objects.message.asyncio.sleep", no_sleep)
+    monkeypatch.setattr("hubbub.client.http.asyncio.sleep", no_sleep)
 
     def route(request: httpx.Request) -> httpx.Response:
         if request.method == "GET":

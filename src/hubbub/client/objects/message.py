@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hubbub.client.objects.base import _Entity
 from hubbub.client.objects.base import body as _body
-from hubbub.errors import NotFound, ServiceUnavailable
+from hubbub.errors import NotFound
 from hubbub.protocol import models
 from hubbub.protocol.models_reports import FlagState, Report
 
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
     from hubbub.client.objects.user import User
 
 __all__ = ["Message", "SearchHit"]
-
-_SEND_ATTEMPTS = 3
 
 
 class Message(_Entity[models.Message]):
@@ -347,18 +344,10 @@ async def _send(
     reply_to: int | None,
     **fields: Any,
 ) -> Message:
-    # The nonce is fixed before the first attempt: a retry after a lost response returns
-    # the original message (200) instead of posting a duplicate.
-    nonce = nonce or uuid.uuid4().hex
-    for attempt in range(_SEND_ATTEMPTS):
-        try:
-            data = await client.http.create_message(
-                room_id, content, nonce=nonce, reply_to=reply_to, **fields
-            )
-        except ServiceUnavailable as exc:
-            if exc.code != "network_error" or attempt == _SEND_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(0.25 * 2**attempt)
-            continue
-        return client.cache.store_message(data)
-    raise AssertionError("unreachable")
+    # HTTPClient.create_message fixes a nonce before the first attempt and retries a lost
+    # response (network error, 5xx) with it: the server returns the original message
+    # (200) instead of posting a duplicate.
+    data = await client.http.create_message(
+        room_id, content, nonce=nonce, reply_to=reply_to, **fields
+    )
+    return client.cache.store_message(data)
