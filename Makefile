@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint typecheck unit integration bench clean
+.PHONY: serve test lint typecheck unit integration bench clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ unit: $(VENV)/.dev
 
 test: lint typecheck
 	$(BIN)/pytest -q -n 2
+
+$(VENV)/.docs: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[docs]'
+	touch $@
+
+# The event reference is generated from the SDK, then the site is built into site/.
+docs: $(VENV)/.docs
+	$(BIN)/python -m hubbub.tools.event_docs
+	$(BIN)/mkdocs build --strict
 
 bench: $(VENV)/.server
 	$(BIN)/python bench/fanout.py

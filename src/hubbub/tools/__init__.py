@@ -1,0 +1,3 @@
+"""Developer tools run from the repository (`python -m hubbub.tools.<tool>`), not SDK API."""
+
+__all__: list[str] = []
