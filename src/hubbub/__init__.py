@@ -34,7 +34,17 @@ from hubbub.client.lifecycle import (
 )
 from hubbub.client.network import NetworkError, NetworkEvent, NetworkResponse
 from hubbub.client.notifications import Notification
-from hubbub.client.objects import Message, Role, Room, SearchHit, Space, SpaceMember, User
+from hubbub.client.objects import (
+    Member,
+    Message,
+    NotLoaded,
+    Role,
+    Room,
+    SearchHit,
+    Space,
+    SpaceMember,
+    User,
+)
 from hubbub.client.objects.extras import Emoji, Webhook
 from hubbub.client.session import Backoff
 from hubbub.client.waiters import Waiter
@@ -261,6 +271,7 @@ __all__ = [
     "InvitationUpdated",
     "LifecycleEvent",
     "LoggedOut",
+    "Member",
     "MemberAccessUpdated",
     "MemberEvent",
     "MemberJoined",
@@ -289,6 +300,7 @@ __all__ = [
     "NetworkEvent",
     "NetworkResponse",
     "NotFound",
+    "NotLoaded",
     "Notification",
     "NotificationCreated",
     "NotificationEvent",

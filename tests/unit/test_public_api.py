@@ -202,6 +202,8 @@ CLIENT = {
     "Role",
     "Emoji",
     "Webhook",
+    "Member",
+    "NotLoaded",
     "EventStream",
     "Backoff",
     "__version__",
