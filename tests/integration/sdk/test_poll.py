@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import hubbub
-from hubbub.client.lifecycle import Disconnected, LifecycleEvent, Ready, Resumed
+from hubbub.client.lifecycle import Disconnected, EventsMissed, LifecycleEvent, Ready, Resumed
+from hubbub.client.poll import PollConnection
 from hubbub.errors import ServiceUnavailable, Unauthorized
 from hubbub.server.clock import ManualClock
 from hubbub.testing import TestServer, TestUser
@@ -179,3 +180,38 @@ async def test_a_long_rate_limit_is_waited_out_not_hammered() -> None:
             assert "rate_limited" in event.reason
         finally:
             await asyncio.wait_for(client.close(), 10)  # ends the wait at once
+
+
+async def test_get_ready_is_the_gateway_ready_state() -> None:
+    async with TestServer() as server:
+        alice = await server.user()
+        room = await server.room(alice)
+        mine = await alice.request("GET", "/ready")
+        assert mine["me"]["id"] == alice.id and mine["cursor"].isdigit()
+        assert room["id"] in {r["id"] for r in mine["rooms"]}
+        assert mine["resumed"] is False and mine["session_id"]
+        anonymous = hubbub.Client(server.url)
+        try:
+            public = await anonymous.http.request("GET", "/ready")
+        finally:
+            await anonymous.close()
+        assert public["anonymous"] is True and public["me"] is None
+        assert room["id"] in {r["id"] for r in public["rooms"]}
+
+
+async def test_a_cursor_the_server_no_longer_serves_resyncs() -> None:
+    """A 410 (here: a cursor ahead of the log, as after a database restore) drops the
+    cursor, says `EventsMissed`, and starts over from a fresh `Ready`."""
+    async with TestServer() as server:
+        alice, bob = await server.user(), await server.user()
+        room = await server.room(alice, members=[bob])
+        async with _poller(bob, server) as client:
+            missed = client.wait_for(EventsMissed, timeout=20)
+            fresh = client.wait_for(Ready, check=lambda e: not e.resumed, timeout=20)
+            assert isinstance(client._gateway, PollConnection)
+            client._gateway.cursor.last_seq = 10**12
+            await alice.send(room, "wake the poll")
+            assert (await missed).cursor == str(10**12)
+            await fresh
+            _, event = await _sent_and_seen(client, alice, room, "after the resync")
+            assert event.room_id == room["id"]
