@@ -209,3 +209,11 @@ def test_parser_refuses_doctypes_and_reads_both_formats() -> None:
         "Atom post",
         "https://blog.example/1",
     )
+
+
+async def test_the_poller_is_off_by_default_and_starts_when_switched_on() -> None:
+    async with TestServer() as off:
+        assert off.core.settings.feed_poller is False
+    async with TestServer(feed_poller=True, feed_poll_interval_s=3600) as on:
+        owner = await Api.register(on)
+        await owner.ok("GET", "/users/me")  # serving, with the poller's ticker running
