@@ -81,9 +81,7 @@ async def queue_track(body: TrackAdd, core: CoreDep, ctx: CtxDep, room_id: Id) -
 
 
 @router.patch("/rooms/{room_id}/music/queue/{item_id}", response_model=QueueList)
-async def move_track(
-    body: QueueMove, core: CoreDep, ctx: CtxDep, room_id: Id, item_id: Id
-) -> JSON:
+async def move_track(body: QueueMove, core: CoreDep, ctx: CtxDep, room_id: Id, item_id: Id) -> JSON:
     """Move one of your waiting tracks to `position` among your own waiting tracks."""
     queue = await music_queue.reorder(core, ctx, room_id, item_id, body.position)
     return JSON({"queue": queue})

@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.Column("played_at", sa.BigInteger, nullable=True),
     )
-    op.create_index(
-        "ix_queue_items_room_state", "queue_items", ["room_id", "state", "position"]
-    )
+    op.create_index("ix_queue_items_room_state", "queue_items", ["room_id", "state", "position"])
     op.create_table(
         "music_votes",
         sa.Column("item_id", sa.BigInteger, _fk("queue_items"), primary_key=True),
