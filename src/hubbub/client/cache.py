@@ -43,9 +43,10 @@ from hubbub.protocol.events_lifecycle import (
     MessagesBulkDeleted,
     MessagesMovedIn,
 )
-from hubbub.protocol.events_profiles import UserUpdated, UserWiped
+from hubbub.protocol.events_profiles import UserMerged, UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import MessageStateEvent
 from hubbub.protocol.events_relations import RelationshipUpdated
+from hubbub.protocol.events_rooms import RoomSubscribed
 
 if TYPE_CHECKING:
     from hubbub.client.client import Client
@@ -209,6 +210,10 @@ class Cache(SpaceCache, PresenceCache, MemberCache, VoiceCache):
                     embeds += event.embeds
                 event.after = message.data.model_copy(update={"embeds": embeds})
                 message._update(event.after)
+        elif isinstance(event, RoomSubscribed):  # the subscribe op's answer (#39)
+            self.store_room(event.room)
+            for data in event.messages:
+                self.store_message(data)
         elif isinstance(event, RoomCreated):
             self.store_room(event.room)
         elif isinstance(event, RoomUpdated):
