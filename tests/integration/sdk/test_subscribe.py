@@ -164,3 +164,24 @@ async def test_sdk_subscribe_needs_the_gateway(lite: TestServer) -> None:
     with pytest.raises(hubbub.ServiceUnavailable) as err:
         await client.subscribe(1)
     assert err.value.code == "gateway_not_ready"
+
+
+async def test_subscribing_to_a_space_room_joins_nothing(lite: TestServer) -> None:
+    # Whoever may view a space's room is its member already (materialised): subscribing
+    # answers with the state and logs no join; a non-member of the space cannot see it.
+    owner, bob, outsider = [await Api.register(lite) for _ in range(3)]
+    space = await owner.ok("POST", "/spaces", 201, json={"name": "Guild", "open": True})
+    await bob.ok("POST", f"/spaces/{space['id']}/join")
+    rid = int(space["system_room_id"])
+    await owner.send(rid, "welcome")
+    gw = await Gateway.connect(lite, bob.token)
+    await gw.send({"op": "subscribe", "room_id": rid, "id": "sp"})
+    data = (await gw.event("room.subscribed"))["data"]
+    assert (data["joined"], data["room"]["space_id"]) == (False, space["id"])
+    assert data["member"]["user"]["id"] == bob.id
+    assert [m["content"] for m in data["events"]] == ["welcome"]
+    await gw.no_event()
+    stranger = await Gateway.connect(lite, outsider.token)
+    await stranger.send({"op": "subscribe", "room_id": rid, "id": "no"})
+    err = await stranger.recv()
+    assert (err["code"], err["id"]) == ("room_not_found", "no")
