@@ -162,10 +162,7 @@ class PollConnection:
     async def _session(self) -> None:
         self.state = GatewayState.CONNECTING
         resumed = self.cursor.wire is not None
-        try:
-            ready = await self._call(self._http.request("GET", "/ready"))
-        except CursorExpired as exc:  # not expected from /ready, but never loop on it
-            raise _Resync() from exc
+        ready = await self._call(self._http.request("GET", "/ready"))
         if not isinstance(ready, dict):
             raise ServiceUnavailable("GET /ready answered no object", code="bad_ready")
         self._on_lifecycle(Connected(url=self.url))
