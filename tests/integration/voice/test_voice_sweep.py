@@ -17,7 +17,7 @@ from hubbub.server.services import voice
 from hubbub.server.services.presence import PresenceTracker
 from hubbub.testing import TestServer
 from tests.integration.voice.helpers import member_override, space_with_voice
-from tests.integration.wire import Api, Gateway
+from tests.integration.wire import Api, Gateway, staff
 
 
 @pytest_asyncio.fixture
@@ -105,3 +105,15 @@ async def test_disconnecting_from_the_gateway_ends_voice_after_the_grace(
     assert frames[-1]["data"] == {"room_id": one, "user_id": bob.id}
     assert await _participants(alice, one) == [dave.id]
     assert await voice.sweep(server.core) == 0
+
+
+async def test_a_wiped_account_leaves_voice(lite: TestServer) -> None:
+    alice, bob, _space, (one, _two) = await space_with_voice(lite)
+    await bob.ok("POST", f"/rooms/{one}/voice/join")
+    a_gw = await Gateway.connect(lite, alice.token)
+    admin = await staff(lite)
+    await admin.ok("POST", f"/admin/users/{bob.id}/wipe", json={"flags": ["spam"]})
+    assert await _participants(alice, one) == []
+    await voice.sweep(lite.core)
+    left = await a_gw.event("voice.member.left")
+    assert left["data"] == {"room_id": one, "user_id": bob.id}

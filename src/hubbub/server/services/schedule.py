@@ -13,8 +13,8 @@ as `notification.created` kind `scheduled_event` (EVENTS.md #70).
   names are new (not in EVENTS.md C.2); docs/voice.md lists them.
 - Reminders: `remind_due(core)` (the app's ticker every second; tests call it after
   moving the injected clock) claims each due reminder with a guarded update of
-  `reminded_at`, so one node sends it, once, to each opted-in user who can still read the
-  room. Moving the start (or the lead) re-arms a reminder that has not yet come due.
+  `reminded_at`, so one node sends it, once, to each opted-in user who is still a member
+  of the room. Moving the start (or the lead) re-arms a reminder that has not yet come due.
 """
 
 from __future__ import annotations
@@ -305,7 +305,7 @@ def _remind_job(event_id: int) -> Any:
         text = f"{title} starts at {starts}"
         sent = 0
         for user_id in store.interested_ids(conn, event_id):
-            if not notifications.can_read(conn, room, user_id):
+            if rooms_store.member_role(conn, room.id, user_id) is None:
                 continue  # left or lost the room since opting in
             notifications.notify_txn(
                 tx,
