@@ -73,7 +73,7 @@ _log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
 F = TypeVar("F", bound=Handler[Any])
 H = TypeVar("H", bound=Hook)
-SetupHook = Callable[[], Awaitable[object]]
+SetupHook = Callable[[], object]
 S = TypeVar("S", bound=SetupHook)
 TransportName = Literal["websocket", "poll"]
 
@@ -301,10 +301,11 @@ class Client:
     def setup_hook(self, func: S) -> S: ...
 
     def setup_hook(self, func: S | None = None) -> S | Coroutine[Any, Any, None]:
-        """Runs exactly once, before the first connect (not again on reconnects, nor when
-        `start()` is retried after it succeeded). Override it in a subclass
-        (`async def setup_hook(self) -> None`), or register functions with
-        `@client.setup_hook async def prepare() -> None`; both run."""
+        """Runs exactly once, before the first connect: not again on reconnects, nor
+        when `start()` is retried (if it raised, the next start() runs it again).
+        Override it in a subclass (`async def setup_hook(self) -> None`), or, on a
+        client that does not override it, register functions with
+        `@client.setup_hook async def prepare() -> None` (sync ones too)."""
         if func is None:
             return _nothing()
         check_no_argument(func, "setup hook")
@@ -692,10 +693,14 @@ class Client:
 
     async def logout(self) -> None:
         """Revoke this token on the server, dispatch `LoggedOut`, then close."""
+        session_id = None if self._gateway is None else self._gateway.session_id
+        if self._gateway is not None:
+            # Hang up first: the server's own close (4001) after the revoke would
+            # otherwise end the connection as a failure (Unauthorized).
+            await self._gateway.close()
         try:
             await self.http.logout()
         finally:
-            session_id = None if self._gateway is None else self._gateway.session_id
             await self._logged_out_once("logout", session_id)
             await self.close()
 
