@@ -42,6 +42,7 @@ from hubbub.protocol.events_lifecycle import (
     MessageAppended,
     MessagesBulkDeleted,
     MessagesMovedIn,
+    MessagesMovedOut,
 )
 from hubbub.protocol.events_profiles import UserMerged, UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import MessageStateEvent
@@ -197,6 +198,12 @@ class Cache(SpaceCache, PresenceCache, MemberCache, VoiceCache):
         elif isinstance(event, MessagesBulkDeleted):
             snapshots = (self.mark_deleted(i) for i in event.message_ids)
             event.messages = [m for m in snapshots if m is not None]
+        elif isinstance(event, MessagesMovedOut):
+            # Seen from the source room only: the cached copies follow to the new room.
+            for message_id in event.message_ids:
+                known = self.get_message(message_id)
+                if known is not None:
+                    known._update(known.data.model_copy(update={"room_id": event.to_room_id}))
         elif isinstance(event, MessagesMovedIn):
             for moved in event.messages:  # same ids, new room_id: the objects follow
                 self.store_message(moved)
