@@ -17,8 +17,8 @@ has nothing queued any more), emitted by the same transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import RowMapping
@@ -35,6 +35,7 @@ from hubbub.server.store.log import Tx
 MODES = ("shared", "rotation")
 STAT_FIELDS = ("dubs", "played", "skipped", "queued", "queue_position")
 Snapshot = dict[int, dict[str, Any]]
+M = TypeVar("M", bound=Mapping[Any, Any])
 
 
 def not_a_music_room(room_id: int) -> Conflict:
@@ -53,19 +54,17 @@ def music_access_txn(conn: Connection, ctx: Ctx, room_id: int) -> RoomAccess:
 # -- play order -----------------------------------------------------------------------
 
 
-def play_order(
-    items: Sequence[RowMapping], mode: str, last_played: dict[int, int | None]
-) -> list[RowMapping]:
+def play_order(items: Sequence[M], mode: str, last_played: Mapping[int, int | None]) -> list[M]:
     """The waiting items in the order they will play (`items` in position order)."""
     if mode != "rotation":
         return list(items)
-    per_dj: dict[int, list[RowMapping]] = {}
+    per_dj: dict[int, list[M]] = {}
     for item in items:
         per_dj.setdefault(int(item["user_id"]), []).append(item)
     # Never played (-1) first, then the longest since their last track; ties by who
     # queued first.
     djs = sorted(per_dj, key=lambda u: (last_played.get(u) or -1, per_dj[u][0]["position"]))
-    order: list[RowMapping] = []
+    order: list[M] = []
     depth = max((len(v) for v in per_dj.values()), default=0)
     for turn in range(depth):
         order.extend(per_dj[dj][turn] for dj in djs if turn < len(per_dj[dj]))
