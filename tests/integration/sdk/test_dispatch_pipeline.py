@@ -232,3 +232,30 @@ async def test_wait_for_count_and_room_streams(hubbub_server: TestServer) -> Non
         with pytest.raises(TimeoutError):
             await waiter
         assert waiter not in client.dispatcher._waiters
+
+
+async def test_subscribing_fires_the_joined_room_aliases(hubbub_server: TestServer) -> None:
+    alice, bob = await hubbub_server.user(), await hubbub_server.user()
+    room = await hubbub_server.room(alice)  # public; bob is not a member yet
+    async with bob.client(sequential_handlers=True) as client:
+        got: list[str] = []
+
+        @client.event
+        def on_joined_room(event: hubbub.Event) -> None:
+            got.append(f"joined_room:{getattr(event, 'room_id', None)}")
+
+        @client.event
+        def on_member_join(event: hubbub.MemberJoined) -> None:
+            got.append(f"member_join:{event.user_id}")
+
+        client.use_callbacks(
+            hubbub.EventCallbacks(on_chat_start=lambda e: got.append("chat_start"))
+        )
+        answer = await client.subscribe(room["id"])
+        assert answer.room_id == room["id"]
+        done = client.wait_for(hubbub.MessageCreated, check=_said("done"), timeout=10)
+        await alice.send(room, "done")
+        await done
+        assert sorted(got) == sorted(
+            [f"joined_room:{room['id']}", "chat_start", f"member_join:{bob.id}"]
+        )
