@@ -230,6 +230,7 @@ class Cache(SpaceCache, PresenceCache, MemberCache, VoiceCache):
                 event.after = patched(room.data, event.changes, event.cleared, {})
                 room._update(event.after)
         elif isinstance(event, RoomDeleted):
+            self.voice_states.pop(event.room_id, None)  # its voice ended with it
             gone = self._rooms.pop(event.room_id, None) or self._room_map.get(event.room_id)
             event.room = None if gone is None or not gone.loaded else gone.data
         elif isinstance(event, MemberJoined):

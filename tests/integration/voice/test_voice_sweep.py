@@ -117,3 +117,23 @@ async def test_a_wiped_account_leaves_voice(lite: TestServer) -> None:
     await voice.sweep(lite.core)
     left = await a_gw.event("voice.member.left")
     assert left["data"] == {"room_id": one, "user_id": bob.id}
+
+
+async def test_deleting_a_voice_room_ends_its_voice(lite: TestServer) -> None:
+    alice, bob = await Api.register(lite), await Api.register(lite)
+    room = await alice.room(kind="voice")
+    rid = room["id"]
+    await bob.ok("POST", f"/rooms/{rid}/join")
+    await bob.ok("POST", f"/rooms/{rid}/voice/join")
+    b_gw = await Gateway.connect(lite, bob.token)
+    await alice.ok("DELETE", f"/rooms/{rid}", 204)
+    assert (await b_gw.event("room.deleted"))["data"]["reason"] == "deleted"
+    await voice.sweep(lite.core)
+    # bob left the room's scope with room.deleted: his own copy ends his voice.
+    assert (await b_gw.event("voice.member.left"))["data"] == {"room_id": rid, "user_id": bob.id}
+    # Back in a new voice room at once: nothing of the old one lingers.
+    other = await alice.room(kind="voice")
+    await bob.ok("POST", f"/rooms/{other['id']}/join")
+    joined = await bob.ok("POST", f"/rooms/{other['id']}/voice/join")
+    assert joined["room_id"] == other["id"]
+    assert (await b_gw.event("voice.member.joined"))["data"]["room_id"] == other["id"]

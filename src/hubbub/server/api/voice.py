@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
+from pydantic import Field
 
 from hubbub.protocol.models_voice import VoiceJoin, VoiceMove, VoiceParticipants, VoiceState
 from hubbub.server.api.bodies import Body
@@ -42,7 +43,7 @@ class ServerState(Body):
 
 
 class MoveBody(Body):
-    to_room_id: int
+    to_room_id: int = Field(ge=1, le=2**63 - 1)
 
 
 def _set(body: Body) -> dict[str, Any]:

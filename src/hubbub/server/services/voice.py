@@ -178,20 +178,20 @@ def _flags(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, bool]:
 
 
 def _left_events(
-    room: RoomRow, user_id: int, actor: dict[str, Any] | None, *, told_apart: bool
+    room_id: int, user_id: int, actor: dict[str, Any] | None, *, told_apart: bool
 ) -> list[LogEvent]:
+    # The log writer fills the envelope's space_id from the room.
     data = {"user_id": user_id}
-    out = [room_event("voice.member.left", room.id, actor, data, space_id=room.space_id)]
+    out = [room_event("voice.member.left", room_id, actor, data)]
     if told_apart:  # they no longer receive the room's events: their own copy
         out.append(
             room_event(
                 "voice.member.left",
-                room.id,
+                room_id,
                 actor,
                 data,
                 audience=Audience.USER,
                 target_user_id=user_id,
-                space_id=room.space_id,
             )
         )
     return out
@@ -271,7 +271,9 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
     def job(tx: Tx) -> None:
         access = _voice_access(tx.conn, ctx, room_id)
         if store.remove_txn(tx.conn, ctx.user_id, room_id):
-            for ev in _left_events(access.room, ctx.user_id, ctx.user.snapshot(), told_apart=False):
+            for ev in _left_events(
+                access.room.id, ctx.user_id, ctx.user.snapshot(), told_apart=False
+            ):
                 tx.emit(ev)
 
     await core.log.run(job)
@@ -392,7 +394,7 @@ async def disconnect(core: Core, ctx: Ctx, room_id: int, user_id: int) -> None:
         _state_in(tx.conn, user_id, room_id)
         _outranked(tx.conn, ctx, access, user_id)
         store.remove_txn(tx.conn, user_id, room_id)
-        for ev in _left_events(access.room, user_id, ctx.user.snapshot(), told_apart=False):
+        for ev in _left_events(access.room.id, user_id, ctx.user.snapshot(), told_apart=False):
             tx.emit(ev)
 
     await core.log.run(job)
@@ -423,11 +425,11 @@ def _sweep_job(row: RowMapping, offline: bool) -> Any:
             return False  # no longer stale (e.g. given the room back)
         if not store.remove_txn(conn, user_id, room_id, joined_at):
             return False
-        room = rooms_store.get_room(conn, room_id)
-        if room is None:
-            return True
-        apart = rooms_store.member_role(conn, room_id, user_id) is None
-        for ev in _left_events(room, user_id, None, told_apart=apart):
+        # A deleted room's members left its scope with its `room.deleted`, and one who
+        # lost the room left it with theirs: either way, they get their own copy.
+        deleted = rooms_store.get_room(conn, room_id) is None
+        apart = deleted or rooms_store.member_role(conn, room_id, user_id) is None
+        for ev in _left_events(room_id, user_id, None, told_apart=apart):
             tx.emit(ev)
         return True
 
