@@ -196,6 +196,17 @@ async def test_callback_config_with_its_fallback(hubbub_server: TestServer) -> N
             "fallback:MessageCreated",
         ]
 
+        responses: list[tuple[str, int]] = []
+        client.use_callbacks(
+            hubbub.EventCallbacks(
+                on_network_response=lambda e: responses.append((e.path, e.status))
+            )
+        )
+        await client.fetch_me()
+        with pytest.raises(hubbub.NotFound):
+            await client.fetch_room(999_999)
+        assert responses == [("/users/me", 200), ("/rooms/999999", 404)]
+
 
 async def test_wait_for_count_and_room_streams(hubbub_server: TestServer) -> None:
     alice, bob, room = await _setup(hubbub_server)

@@ -243,3 +243,14 @@ def test_class_aliases() -> None:
     assert aliases.class_alias("NoSuchEvent") is None
     with pytest.raises(AttributeError):
         _ = aliases.NoSuchThingEvent
+
+
+async def test_network_callbacks(client: hubbub.Client) -> None:
+    """The fixture's client points at a closed port: every REST call fails to connect."""
+    errors: list[str] = []
+    client.use_callbacks(
+        hubbub.EventCallbacks(on_network_error=lambda e: errors.append(f"{e.method} {e.path}"))
+    )
+    with pytest.raises(hubbub.ServiceUnavailable):
+        await client.fetch_me()
+    assert errors == ["GET /users/me"]
