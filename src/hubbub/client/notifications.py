@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hubbub.client.objects import _Entity
-from hubbub.errors import ValidationError
+from hubbub.errors import NotFound, ValidationError
 from hubbub.protocol import models
 from hubbub.protocol.models_inbox import Invitation, InvitationAccepted
 
@@ -114,10 +114,11 @@ class Notification(_Entity[models.Notification]):
         self._update(await self._client.http.read_notification(self.id))
         return self
 
-    async def fetch_message(self) -> Message | None:
-        """The message it is about, if any (and still visible)."""
+    async def fetch_message(self) -> Message:
+        """The message it is about (NotFound `no_message` for a kind about none, or the
+        server's NotFound once it is gone)."""
         if self.message_id is None:
-            return None
+            raise NotFound(f"a {self.kind} notification is about no message", code="no_message")
         return await self._client.fetch_message(self.message_id)
 
 

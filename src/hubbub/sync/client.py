@@ -16,7 +16,7 @@ from hubbub.client.client import Client as AsyncClient
 from hubbub.client.objects import Message, Room, User
 from hubbub.protocol.events import Event, MessageCreated, MessageEvent
 from hubbub.sync.events import CLOSED, Subscription
-from hubbub.sync.objects import WRAPPERS, SyncMessage, SyncRoom, SyncUser, Wrapper
+from hubbub.sync.objects import WRAPPERS, SyncMessage, SyncRoom, SyncSpace, SyncUser, Wrapper
 
 __all__ = ["Client"]
 
@@ -197,6 +197,11 @@ class Client:
     def get_user(self, user_id: int) -> SyncUser:
         """The user with this id; its profile loads on first access (see `get_room`)."""
         wrapped: SyncUser = self._ref(lambda: self.async_client.user_ref(user_id))
+        return wrapped
+
+    def get_space(self, space_id: int) -> SyncSpace:
+        """The space with this id; it loads on first access (see `get_room`)."""
+        wrapped: SyncSpace = self._ref(lambda: self.async_client.space(space_id))
         return wrapped
 
     def get_message(self, message_id: int) -> SyncMessage:

@@ -70,6 +70,9 @@ def test_space_member_role_emoji_wrappers(served: ThreadedServer) -> None:
     with hubbub.sync.Client.login(served.url, alice_name, PASSWORD, timeout=15) as chat:
         space = chat.create_space("guild")
         assert isinstance(space, hubbub.sync.SyncSpace) and space.name == "guild"
+        assert chat.get_space(space.id) is space
+        with pytest.raises(NotFound):
+            _ = chat.get_space(987654).name
         role = space.create_role("helpers")
         assert isinstance(role, hubbub.sync.SyncRole) and role.space is space
         emoji = space.create_emoji("blob", PNG, "blob.png")

@@ -16,6 +16,21 @@ Action methods call REST and return the resulting (identity-mapped) object, or r
 typed `HubbubError`; never None for "maybe". Before any request, an anonymous client's
 action raises `Unauthorized(code="anonymous_read_only")` and an action on a message known
 to be deleted raises `NotFound(code="message_deleted")`.
+
+Stable codes of the errors raised by the objects themselves (the server's own codes pass
+through unchanged):
+
+| code | error | when |
+|---|---|---|
+| `not_loaded` | NotLoaded (400) | a property of a fetch group not loaded (async API) |
+| `unknown_fetch_group` | ValidationError | `load(group)` with a group the class lacks |
+| `not_fetchable` | ValidationError | `fetch()` of a kind with no endpoint of its own |
+| `anonymous_read_only` | Unauthorized | an action on a client without a token |
+| `message_deleted` | NotFound | an action on a message the client knows is deleted |
+| `member_not_found` / `role_not_found` | NotFound | `fetch()` of a former member / deleted role |
+| `webhook_token_unknown` | Unauthorized | `execute()` without the webhook's token |
+| `not_an_invitation` | ValidationError | `accept()`/`decline()` of a non-invitation |
+| `no_message` | NotFound | `fetch_message()` on a notification about no message |
 """
 
 from __future__ import annotations
