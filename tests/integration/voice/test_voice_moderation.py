@@ -182,3 +182,35 @@ async def test_bad_input_is_refused_and_writes_nothing(lite: TestServer) -> None
             assert not later.get("type", "").startswith("voice."), later
     except TimeoutError:
         pass
+
+
+async def test_standalone_room_ranks(lite: TestServer) -> None:
+    alice, bob, carol, dave = [await Api.register(lite) for _ in range(4)]
+    room = await alice.room(kind="voice")
+    rid = room["id"]
+    for user in (bob, carol, dave):
+        await user.ok("POST", f"/rooms/{rid}/join")
+        await user.ok("POST", f"/rooms/{rid}/voice/join")
+    await alice.ok("POST", f"/rooms/{rid}/voice/join")
+    for mod in (carol, dave):
+        await alice.ok("PATCH", f"/rooms/{rid}/members/{mod.id}", json={"role": "moderator"})
+    mute = {"server_mute": True}
+    # A moderator mutes a member, not another moderator nor the owner; the owner anyone.
+    state = await carol.ok("PATCH", f"/rooms/{rid}/voice/members/{bob.id}", json=mute)
+    assert state["server_mute"] is True
+    for target in (dave, alice):
+        await carol.error(
+            "PATCH",
+            f"/rooms/{rid}/voice/members/{target.id}",
+            403,
+            "cannot_moderate_higher",
+            json=mute,
+        )
+    assert (await alice.ok("PATCH", f"/rooms/{rid}/voice/members/{dave.id}", json=mute))[
+        "server_mute"
+    ]
+    # Gallery rooms: read-only members may listen in the room, not join its voice.
+    gallery = await alice.room(kind="voice", access_mode="gallery")
+    await bob.ok("POST", f"/rooms/{gallery['id']}/join")
+    err = await bob.error("POST", f"/rooms/{gallery['id']}/voice/join", 403, "missing_permission")
+    assert err["details"] == {"permission": "connect"}

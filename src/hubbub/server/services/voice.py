@@ -147,10 +147,9 @@ def _outranked(conn: Connection, ctx: Ctx, access: RoomAccess, target_id: int) -
         if space is None or outranks(conn, space, ctx.user, target_id):
             return
     else:
+        # A standalone room: its owners act on anyone, its moderators on plain members.
         theirs = rooms_store.member_role(conn, room.id, target_id)
         if access.role == "owner" or theirs not in ("owner", "moderator"):
-            return
-        if theirs == "moderator" and access.role is None:
             return
     raise Forbidden(
         "that user is at or above your rank in this room", code="cannot_moderate_higher"
