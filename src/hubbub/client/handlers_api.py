@@ -54,6 +54,8 @@ class HandlersMixin:
         class, the handler's annotation names it (`async def h(e: MessageCreated)`; a
         union `A | B` subscribes to both). Checked here: TypeError for something that is
         not an Event class, a handler that cannot take one argument, or no annotation."""
+        if cls is not None and callable(cls) and not isinstance(cls, type):
+            raise TypeError("write @client.on() or @client.on(EventClass), with parentheses")
         if cls is not None:
             check_event_class(cls)
 

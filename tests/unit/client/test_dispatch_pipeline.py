@@ -177,6 +177,11 @@ def test_registration_time_checks(client: hubbub.Client) -> None:
         @client.on()
         async def wrong(event: int) -> None: ...
 
+    with pytest.raises(TypeError, match="parentheses"):
+
+        @client.on  # type: ignore[arg-type]
+        async def forgot(event: hubbub.MessageCreated) -> None: ...
+
 
 async def test_on_without_a_class_reads_the_annotation(
     client: hubbub.Client, frames: dict[str, dict[str, Any]]
