@@ -9,8 +9,17 @@ old one stays a faithful copy (the stoat.py lesson).
 What is kept alive: the rooms this user can see (from Ready, room.created, joins and
 fetches), the spaces they belong to and those spaces' roles (cache_spaces.py), the
 logged-in user, and the `max_messages` most recently seen messages
-(deleted ones stay, marked `deleted=True`). Everything else lives as long as the app
-holds a reference to it.
+(deleted ones stay, marked `deleted=True`, also after bulk deletes and purges).
+Everything else lives as long as the app holds a reference to it (members, emojis,
+webhooks, notifications: cache_members.py).
+
+Lookups (`get_room`, `get_user`, `get_message`, `get_space`) return loaded objects only;
+the `*_ref` methods return the one object for an id, bare if nothing else is known, for
+navigation (`message.room`, `message.reply_to`) and `client.room(id)`.
+
+A platform wipe (`user.wiped`) purges the user's DMs, messages (objects still held are
+marked deleted), relationship, presence and memberships; a merge (`user.merged`)
+re-points the old id to the surviving account (`merged_ids`).
 """
 
 from __future__ import annotations
