@@ -13,8 +13,9 @@ and exit with status 2.
 Like `python -m asyncio`, top-level `await` works: the client lives on an event loop in
 a background thread, and each statement that awaits runs there while the console waits
 for it (Ctrl-C cancels it). In scope: `client` (started: the gateway is connected and
-the cache ready), `me`, `hubbub`, `asyncio`, and `events`, the most recent events
-dispatched to the client (newest last).
+the cache ready), `me`, `hubbub`, `asyncio`, `events` (the most recent events
+dispatched to the client, newest last), and two helpers: `await send(room, text)` (a
+room id or a Room) and `show(n=10)`, which prints the last events one line each.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from typing import Any, TypeVar
 
 import hubbub
 from hubbub.client.client import Client
+from hubbub.client.network import NetworkEvent
+from hubbub.client.objects import Message, Room
 from hubbub.errors import HubbubError
-from hubbub.protocol.events import Event
+from hubbub.protocol.events import Event, MessageCreated, ServerEvent
 
 __all__ = ["ENV_PASSWORD", "ENV_TOKEN", "ENV_URL", "ENV_USERNAME", "AsyncConsole", "main"]
 
@@ -81,8 +84,10 @@ class _LoopThread:
 
 class AsyncConsole(code.InteractiveConsole):
     """An InteractiveConsole whose statements may `await` (asyncio.__main__'s approach):
-    compiled with top-level await allowed, and a statement that turns out to be a
-    coroutine is run on the client's loop."""
+    compiled with top-level await allowed, and every statement runs on the client's
+    loop (awaited there when it turns out to be a coroutine), so that plain calls such
+    as `client.wait_for(...)` touch the client from its own thread too. A statement that
+    blocks (time.sleep) therefore holds the client up while it runs."""
 
     def __init__(self, runner: _LoopThread, namespace: dict[str, Any]) -> None:
         super().__init__(namespace, filename="<hubbub>")
@@ -90,10 +95,13 @@ class AsyncConsole(code.InteractiveConsole):
         self._runner = runner
 
     def runcode(self, code: types.CodeType) -> None:
-        try:
+        async def execute() -> None:
             result = types.FunctionType(code, self.locals)()
             if inspect.iscoroutine(result):
-                self._runner.run(result)
+                await result
+
+        try:
+            self._runner.run(execute())
         except SystemExit:
             raise
         except (KeyboardInterrupt, concurrent.futures.CancelledError):
@@ -134,6 +142,17 @@ async def connect(url: str, token: str | None, login: tuple[str, str] | None) ->
 
 
 def namespace(client: Client, recent: collections.deque[Event]) -> dict[str, Any]:
+    async def send(room: int | Room, content: str) -> Message:
+        """Post `content` to a room (an id or a Room); the message."""
+        target = await client.fetch_room(room) if isinstance(room, int) else room
+        return await target.send(content)
+
+    def show(n: int = 10) -> None:
+        """Print the last `n` events dispatched, one line each."""
+        for event in list(recent)[-n:]:
+            name = event.type_name or type(event).__name__
+            print(f"{name:<28} {type(event).__name__:<22} {_summary(event)}")
+
     return {
         "__name__": "__console__",
         "__doc__": None,
@@ -142,7 +161,18 @@ def namespace(client: Client, recent: collections.deque[Event]) -> dict[str, Any
         "client": client,
         "me": client.user,
         "events": recent,
+        "send": send,
+        "show": show,
     }
+
+
+def _summary(event: Event) -> str:
+    if isinstance(event, MessageCreated):
+        author = event.message.author.handle if event.message.author else "?"
+        return f"room {event.room_id} {author}: {event.message.content[:60]!r}"
+    if isinstance(event, ServerEvent):
+        return f"room {event.room_id} seq {event.seq}"
+    return ""
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
@@ -163,14 +193,15 @@ def main(env: Mapping[str, str] | None = None) -> int:
 
         @client.on(Event)
         async def remember(event: Event) -> None:
-            recent.append(event)
+            if not isinstance(event, NetworkEvent):  # one per REST call: noise here
+                recent.append(event)
 
         me = client.user
         who = "anonymously" if me is None else f"as {me.handle} (user {me.id})"
         banner = (
             f"hubbub {hubbub.__version__} at {url} {who}\n"
-            "In scope: client, me, hubbub, asyncio, events (recent, newest last). "
-            "Top-level await works; Ctrl-D quits."
+            "In scope: client, me, hubbub, asyncio, events (recent, newest last), "
+            "await send(room, text), show(n). Top-level await works; Ctrl-D quits."
         )
         try:
             AsyncConsole(runner, namespace(client, recent)).interact(banner=banner, exitmsg="")

@@ -15,12 +15,17 @@ from hubbub.testing import TestServer, TestUser
 SCRIPT = """\
 print("ME", me.handle, me.id)
 room = await client.create_room("repl room")
+seen = client.wait_for(hubbub.MessageCreated, timeout=10)
 sent = await room.send("hello from the repl")
+print("SEEN", (await seen).message.id == sent.id)
 print("SENT", sent.content, sent.room_id == room.id)
 import hubbub
 print("TYPES", isinstance(client, hubbub.Client), isinstance(events[-1], hubbub.Event))
 print("RAISES", await client.fetch_room(999999))
 print("STILL", (await client.fetch_room(room.id)).name)
+second = await send(room.id, "via the helper")
+print("HELPER", second.content)
+show(50)
 """
 
 
@@ -56,13 +61,16 @@ async def test_repl_with_a_token_runs_awaited_statements(lite: TestServer) -> No
     assert code == 0, err
     assert f"at {lite.url} as {alice.handle} (user {alice.id})" in err  # the banner
     assert f"ME {alice.handle} {alice.id}" in out
-    assert "SENT hello from the repl True" in out
+    assert "SENT hello from the repl True" in out and "SEEN True" in out
     assert "TYPES True True" in out
     # An error is a traceback in the console, which keeps going.
     assert "hubbub.errors.NotFound" in err and "STILL repl room" in out
+    assert "HELPER via the helper" in out
+    # show(): one line per event, the messages among them.
+    assert "message.created" in out and "'hello from the repl'" in out
     rooms = await alice.request("GET", "/rooms?joined=true")
     (room,) = [r for r in rooms["rooms"] if r["name"] == "repl room"]
-    assert await _messages(alice, room["id"]) == ["hello from the repl"]
+    assert await _messages(alice, room["id"]) == ["hello from the repl", "via the helper"]
 
 
 async def test_repl_logs_in_with_username_and_password(lite: TestServer) -> None:
