@@ -239,6 +239,10 @@ class MessageEvent(RoomEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MessageCreated(MessageEvent):
+    """A message was posted (S2 on_chat, S3 speech and friends, S4 new_messages):
+    `message` is the whole message object. A shadowbanned or pending message reaches
+    only its author and the room's moderators."""
+
     type_name = "message.created"
     message: Message
 
@@ -252,6 +256,9 @@ class MessageCreated(MessageEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MessageUpdated(MessageEvent):
+    """A message was edited: `changes` has the new content (and rendered forms),
+    `before`/`after` the cached message around the edit when it was cached."""
+
     type_name = "message.updated"
     changes: dict[str, Any]
     cleared: list[str]
@@ -287,6 +294,9 @@ class MessageUpdated(MessageEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MessageDeleted(MessageEvent):
+    """A message was deleted (a tombstone: it stays in history as deleted); the
+    cache keeps it with `deleted=True`, and `message` is how it was."""
+
     type_name = "message.deleted"
     actor_id: int | None = None
     by_moderator: bool = False
@@ -329,6 +339,9 @@ class RoomCreated(RoomEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoomUpdated(RoomEvent):
+    """The room's settings changed: `changes` and `cleared`, with `before`/`after`
+    when it was cached (VIEWERS)."""
+
     type_name = "room.updated"
     changes: dict[str, Any]
     cleared: list[str]
@@ -383,6 +396,9 @@ class MemberEvent(RoomEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MemberJoined(MemberEvent):
+    """Someone joined the room: by themselves, added, invited or granted access
+    (`via`)."""
+
     type_name = "room.member.joined"
     member: Member
     via: str = "self"
@@ -400,6 +416,9 @@ class MemberJoined(MemberEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MemberLeft(MemberEvent):
+    """Someone left the room, or was kicked, banned or removed (`reason`); also to
+    the user removed."""
+
     type_name = "room.member.left"
     reason: str = "left"
     actor_id: int | None = None
@@ -453,6 +472,9 @@ class TypingEvent(RoomEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class TypingStarted(TypingEvent):
+    """Someone is typing in the room (ephemeral, ROOM−self) until `expires_at`
+    unless renewed."""
+
     type_name = "typing.started"
     expires_at: datetime | None = None
 
@@ -468,6 +490,8 @@ class TypingStarted(TypingEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class TypingStopped(TypingEvent):
+    """Someone stopped typing (ephemeral, ROOM−self)."""
+
     type_name = "typing.stopped"
 
 

@@ -42,6 +42,8 @@ class EmojiEvent(ServerEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class EmojiCreated(EmojiEvent):
+    """A custom emoji was added to a space (SPACE)."""
+
     type_name = "emoji.created"
     emoji: Emoji
 
@@ -55,6 +57,8 @@ class EmojiCreated(EmojiEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class EmojiDeleted(EmojiEvent):
+    """A space's custom emoji was deleted (SPACE)."""
+
     type_name = "emoji.deleted"
 
     @classmethod
@@ -72,6 +76,9 @@ class WebhookEvent(RoomEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class WebhookCreated(WebhookEvent):
+    """A webhook was created in a room; `webhook.token` only in the creator's copy
+    (MODS)."""
+
     type_name = "webhook.created"
     webhook: Webhook
 
@@ -90,6 +97,8 @@ class WebhookCreated(WebhookEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class WebhookUpdated(WebhookEvent):
+    """A webhook's name, avatar or permissions changed (MODS)."""
+
     type_name = "webhook.updated"
     changes: dict[str, Any]
     cleared: list[str]
@@ -111,6 +120,8 @@ class WebhookUpdated(WebhookEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class WebhookDeleted(WebhookEvent):
+    """A room's webhook was deleted (MODS)."""
+
     type_name = "webhook.deleted"
 
     @classmethod

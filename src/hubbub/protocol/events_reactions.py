@@ -113,6 +113,8 @@ class _ReactionChange(ReactionEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class ReactionAdded(_ReactionChange):
+    """Someone reacted to a message with `emoji`; `count` is the new total for it."""
+
     type_name = "message.reaction.added"
 
     def fold(self, message: Message, me_id: int | None) -> Message:
@@ -122,6 +124,8 @@ class ReactionAdded(_ReactionChange):
 @register
 @dataclass(kw_only=True, eq=False)
 class ReactionRemoved(_ReactionChange):
+    """Someone took back a reaction; `count` is what is left for that emoji."""
+
     type_name = "message.reaction.removed"
 
     def fold(self, message: Message, me_id: int | None) -> Message:
@@ -182,6 +186,8 @@ class StarsUpdated(MessageStateEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MessagePinned(MessageStateEvent):
+    """A room owner or moderator pinned a message (`before`/`after` when it was cached)."""
+
     type_name = "message.pinned"
     actor_id: int | None = None
     pinned_at: datetime | None = None
@@ -203,6 +209,8 @@ class MessagePinned(MessageStateEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class MessageUnpinned(MessageStateEvent):
+    """A room owner or moderator unpinned a message."""
+
     type_name = "message.unpinned"
     actor_id: int | None = None
 
@@ -237,6 +245,9 @@ class EditingEvent(MessageEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class EditingStarted(EditingEvent):
+    """Someone started editing a message (ephemeral, ROOM−self); it lapses at
+    `expires_at` unless renewed."""
+
     type_name = "message.editing.started"
     expires_at: datetime | None = None
 
@@ -249,6 +260,8 @@ class EditingStarted(EditingEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class EditingStopped(EditingEvent):
+    """Someone stopped editing a message (ephemeral, ROOM−self)."""
+
     type_name = "message.editing.stopped"
 
 

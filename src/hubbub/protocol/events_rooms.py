@@ -46,6 +46,8 @@ class RoomStateEvent(RoomEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoomOpened(RoomStateEvent):
+    """The room was opened again: its members may post."""
+
     type_name = "room.opened"
     is_open: bool = True
 
@@ -53,6 +55,8 @@ class RoomOpened(RoomStateEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoomClosed(RoomStateEvent):
+    """The room was closed: only its moderators may post until it opens again."""
+
     type_name = "room.closed"
     is_open: bool = False
 

@@ -94,6 +94,9 @@ class SpaceCreated(SpaceEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class SpaceUpdated(SpaceEvent):
+    """The space's settings changed: `changes` and `cleared`, with `before`/`after`
+    when it was cached (SPACE)."""
+
     type_name = "space.updated"
     changes: dict[str, Any]
     cleared: list[str]
@@ -108,6 +111,8 @@ class SpaceUpdated(SpaceEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class SpaceDeleted(SpaceEvent):
+    """The space is gone; `space` is the cached one as it was, when known."""
+
     type_name = "space.deleted"
     space: Space | None = None
     """The cached space as it was, when the client had it."""
@@ -128,6 +133,8 @@ class SpaceMemberEvent(SpaceEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class SpaceMemberJoined(SpaceMemberEvent):
+    """Someone joined the space (SPACE)."""
+
     type_name = "space.member.joined"
     member: SpaceMember
 
@@ -206,6 +213,8 @@ class RoleEvent(SpaceEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoleCreated(RoleEvent):
+    """A role was created in a space (SPACE)."""
+
     type_name = "role.created"
     role: Role
     role_id: int
@@ -221,6 +230,9 @@ class RoleCreated(RoleEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoleUpdated(RoleEvent):
+    """A role's fields changed: `changes` holds the new values, `cleared` the
+    fields reset to their defaults (SPACE)."""
+
     type_name = "role.updated"
     role_id: int
     changes: dict[str, Any]
@@ -237,6 +249,8 @@ class RoleUpdated(RoleEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoleDeleted(RoleEvent):
+    """A space's role was deleted (SPACE)."""
+
     type_name = "role.deleted"
     role_id: int
     role: Role | None = None
@@ -250,6 +264,8 @@ class RoleDeleted(RoleEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class RoleRanksUpdated(RoleEvent):
+    """A space's roles were reordered: `role_ids`, highest rank first (SPACE)."""
+
     type_name = "role.ranks_updated"
     role_ids: list[int]
     """Every role of the space, highest first (rank = position)."""
