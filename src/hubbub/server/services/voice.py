@@ -22,12 +22,9 @@ fan-out over the two rooms, so someone who sees both gets it once); and
 `voice.connection.reassigned {from_room_id, to_room_id, node, token}` to the moved user
 when a moderator moved them (a self-move gets its connection in the answer).
 
-A voice state does not outlive the right to be there: `sweep(core)` (the app's ticker,
-every second; tests call it) removes the states of users who left or lost the room (ban,
-wipe, leaving the space, losing `view` or `connect`), of deleted rooms, and of users that
-presence logged offline (after its grace) since they joined; each removal is claimed by
-a guarded delete, so one node logs its `voice.member.left`. A user who lost the room gets
-a USER copy, since they no longer receive the room's events.
+A voice state does not outlive the right to be there nor the user's connection: the
+sweeper (services.voice_sweep, `sweep` here) removes it when the user lost the room or
+went offline.
 """
 
 from __future__ import annotations
@@ -37,18 +34,17 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import RowMapping
 
-from hubbub.errors import Conflict, Forbidden, HubbubError, NotFound, ValidationError
+from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
 from hubbub.server.events import Audience, Fanout, LogEvent, room_event
 from hubbub.server.permissions import Perm
 from hubbub.server.services.access import RoomAccess, outranks, room_access
 from hubbub.server.services.core import Core, Ctx
-from hubbub.server.services.presence import tracker_of
 from hubbub.server.services.voice_provider import (
     SigningVoiceProvider,
     VoiceConnection,
     VoiceProvider,
 )
-from hubbub.server.store import presence as presence_store
+from hubbub.server.services.voice_sweep import left_events, sweep
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import spaces as spaces_store
 from hubbub.server.store import users as users_store
@@ -73,7 +69,6 @@ __all__ = [
 
 SELF_FLAGS = ("self_mute", "self_deaf", "camera", "screensharing")
 SERVER_FLAGS = {"server_mute": Perm.MUTE_MEMBERS, "server_deaf": Perm.DEAFEN_MEMBERS}
-SWEEP_BATCH = 100
 _PROVIDER = "voice_provider"
 
 
@@ -176,26 +171,6 @@ def _flags(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, bool]:
 # -- events ----------------------------------------------------------------------------
 
 
-def _left_events(
-    room_id: int, user_id: int, actor: dict[str, Any] | None, *, told_apart: bool
-) -> list[LogEvent]:
-    # The log writer fills the envelope's space_id from the room.
-    data = {"user_id": user_id}
-    out = [room_event("voice.member.left", room_id, actor, data)]
-    if told_apart:  # they no longer receive the room's events: their own copy
-        out.append(
-            room_event(
-                "voice.member.left",
-                room_id,
-                actor,
-                data,
-                audience=Audience.USER,
-                target_user_id=user_id,
-            )
-        )
-    return out
-
-
 def _moved_event(
     user_id: int, from_room: int, to_room: int, state: dict[str, Any], actor: dict[str, Any]
 ) -> LogEvent:
@@ -270,7 +245,7 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
     def job(tx: Tx) -> None:
         access = _voice_access(tx.conn, ctx, room_id)
         if store.remove_txn(tx.conn, ctx.user_id, room_id):
-            for ev in _left_events(
+            for ev in left_events(
                 access.room.id, ctx.user_id, ctx.user.snapshot(), told_apart=False
             ):
                 tx.emit(ev)
@@ -393,7 +368,7 @@ async def disconnect(core: Core, ctx: Ctx, room_id: int, user_id: int) -> None:
         _state_in(tx.conn, user_id, room_id)
         _outranked(tx.conn, ctx, access, user_id)
         store.remove_txn(tx.conn, user_id, room_id)
-        for ev in _left_events(access.room.id, user_id, ctx.user.snapshot(), told_apart=False):
+        for ev in left_events(access.room.id, user_id, ctx.user.snapshot(), told_apart=False):
             tx.emit(ev)
 
     await core.log.run(job)
@@ -407,48 +382,3 @@ async def participants(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
         return {"room_id": room_id, "participants": store.in_room(conn, room_id)}
 
     return await core.db.read(read)
-
-
-# -- the sweeper -----------------------------------------------------------------------
-
-
-def _sweep_job(row: RowMapping, offline: bool) -> Any:
-    user_id, room_id, joined_at = int(row["user_id"]), int(row["room_id"]), int(row["joined_at"])
-
-    def job(tx: Tx) -> bool:
-        conn = tx.conn
-        if offline:
-            if presence_store.state(conn, user_id)[0] != presence_store.OFFLINE:
-                return False  # back before we got here
-        elif any(s["user_id"] == user_id for s in store.in_room(conn, room_id)):
-            return False  # no longer stale (e.g. given the room back)
-        if not store.remove_txn(conn, user_id, room_id, joined_at):
-            return False
-        # A deleted room's members left its scope with its `room.deleted`, and one who
-        # lost the room left it with theirs: either way, they get their own copy.
-        deleted = rooms_store.get_room(conn, room_id) is None
-        apart = deleted or rooms_store.member_role(conn, room_id, user_id) is None
-        for ev in _left_events(room_id, user_id, None, told_apart=apart):
-            tx.emit(ev)
-        return True
-
-    return job
-
-
-async def sweep(core: Core) -> int:
-    """Remove voice states that outlived their user's right or connection (see the module
-    docstring); how many this call removed."""
-    stale, offline = await core.db.read(
-        lambda c: (store.stale(c, SWEEP_BATCH), store.gone_offline(c, SWEEP_BATCH))
-    )
-    if offline:
-        # Connected after all (invisible users show offline): they stay.
-        live = await tracker_of(core).live({int(r["user_id"]) for r in offline})
-        offline = [r for r in offline if int(r["user_id"]) not in live]
-    removed = 0
-    for row, is_offline in [*((r, False) for r in stale), *((r, True) for r in offline)]:
-        try:
-            removed += bool(await core.log.run(_sweep_job(row, is_offline)))
-        except HubbubError:  # e.g. shutting down: the next sweep finishes it
-            break
-    return removed
