@@ -11,7 +11,8 @@ from hubbub.protocol.events_extras import WebhookUpdated
 from hubbub.protocol.events_lifecycle import MessagesBulkDeleted
 from hubbub.protocol.events_profiles import UserMerged, UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import ReadStateUpdated
-from hubbub.protocol.events_spaces import SpaceMemberUpdated
+from hubbub.protocol.events_relations import RelationshipUpdated
+from hubbub.protocol.events_spaces import RoleUpdated, SpaceMemberUpdated, SpaceUpdated
 from hubbub.testing import TestServer
 from tests.integration.waiting import expect
 
@@ -81,16 +82,33 @@ async def test_update_events_carry_distinct_before_and_after(hubbub_server: Test
         assert client.cache.read_states[rid] is read.after
 
 
-async def test_space_member_update_has_before_and_after(hubbub_server: TestServer) -> None:
+async def test_space_member_role_updates_have_before_and_after(hubbub_server: TestServer) -> None:
+    # Changes go through plain REST (not the client's own actions, whose answers the
+    # cache also takes in), so the event alone moves the cache.
     alice = await hubbub_server.user()
     async with alice.client() as client:
         space = await client.create_space("guild")
         me = await space.member(alice.id)
+        role = await space.create_role("helpers")
+        base = f"/spaces/{space.id}"
+
         held = me.data
-        _, event = await expect(client, SpaceMemberUpdated, me.edit(nickname="Al"))
-        assert event.before is not None and event.before.nickname is None
-        assert event.after is not None and event.after.nickname == "Al"
-        assert held.nickname is None and me.nickname == "Al"
+        nick = alice.request("PATCH", f"{base}/members/{alice.id}", json={"nickname": "Al"})
+        _, event = await expect(client, SpaceMemberUpdated, nick)
+        assert event.before is held and held.nickname is None
+        assert event.after is not None and event.after.nickname == "Al" == me.nickname
+
+        held_space = space.data
+        rename = alice.request("PATCH", base, json={"name": "guild 2"})
+        _, renamed = await expect(client, SpaceUpdated, rename)
+        assert renamed.before is held_space and held_space.name == "guild"
+        assert renamed.after is not None and renamed.after.name == "guild 2" == space.name
+
+        held_role = role.data
+        edit = alice.request("PATCH", f"{base}/roles/{role.id}", json={"name": "helpers 2"})
+        _, changed = await expect(client, RoleUpdated, edit)
+        assert changed.before is held_role and held_role.name == "helpers"
+        assert changed.after is not None and changed.after.name == "helpers 2" == role.name
 
 
 async def test_deleted_messages_stay_marked(hubbub_server: TestServer) -> None:
@@ -131,7 +149,8 @@ async def test_wipe_purges_the_users_data_and_merge_repoints(hubbub_server: Test
         dm = await client.open_dm(bob.id)
         said = await bob.send(dm.id, "hi alice")
         await bob.request("PUT", f"/users/{alice.id}/friend")
-        await client.user_ref(bob.id).befriend()
+        befriend = client.user_ref(bob.id).befriend()
+        await expect(client, RelationshipUpdated, befriend, lambda e: e.status == "friend")
         message = await client.fetch_message(said["id"])
         member = next(m for m in await client.room(rid).members() if m.id == bob.id)
         assert client.cache.relationships.get(bob.id) == "friend" and member is not None
