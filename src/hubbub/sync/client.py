@@ -13,10 +13,19 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from hubbub.client.client import Client as AsyncClient
+from hubbub.client.notifications import NotificationList
 from hubbub.client.objects import Message, Room, User
 from hubbub.protocol.events import Event, MessageCreated, MessageEvent
 from hubbub.sync.events import CLOSED, Subscription
-from hubbub.sync.objects import WRAPPERS, SyncMessage, SyncRoom, SyncSpace, SyncUser, Wrapper
+from hubbub.sync.objects import (
+    WRAPPERS,
+    SyncMessage,
+    SyncNotificationList,
+    SyncRoom,
+    SyncSpace,
+    SyncUser,
+    Wrapper,
+)
 
 __all__ = ["Client"]
 
@@ -116,6 +125,9 @@ class Client:
     def _wrap(self, value: Any) -> Any: ...
     def _wrap(self, value: Any) -> Any:
         """Async objects → their one sync wrapper; lists element-wise; the rest as is."""
+        if isinstance(value, NotificationList):
+            items = [self._wrap(v) for v in value]
+            return SyncNotificationList(items, value.has_more, value.unread_count)
         if isinstance(value, list):
             return [self._wrap(v) for v in value]
         kind = next((w for a, w in WRAPPERS if isinstance(value, a)), None)

@@ -39,6 +39,7 @@ __all__ = [
     "SyncMember",
     "SyncMessage",
     "SyncNotification",
+    "SyncNotificationList",
     "SyncRole",
     "SyncRoom",
     "SyncSpace",
@@ -294,6 +295,18 @@ class SyncNotification(Wrapper[Notification]):
     def room(self) -> SyncRoom | None:
         room = self._async.room
         return None if room is None else self._chat._wrap(room)
+
+
+class SyncNotificationList(list[SyncNotification]):
+    """One page of notifications, newest first, with `has_more` and `unread_count`."""
+
+    has_more: bool
+    unread_count: int
+
+    def __init__(self, items: list[SyncNotification], has_more: bool, unread_count: int) -> None:
+        super().__init__(items)
+        self.has_more = has_more
+        self.unread_count = unread_count
 
 
 # Async class → its sync wrapper, most specific first (`hubbub.sync.Client._wrap`).

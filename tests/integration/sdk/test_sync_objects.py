@@ -49,7 +49,10 @@ def test_lazy_objects_load_on_first_access(served: ThreadedServer) -> None:
         with pytest.raises((NotFound, Forbidden)):
             _ = bob.get_room(private).name
 
-        (notification,) = bob.notifications()
+        page = bob.notifications()
+        assert isinstance(page, hubbub.sync.objects.SyncNotificationList)
+        assert page.unread_count == 1 and not page.has_more
+        (notification,) = page
         assert isinstance(notification, hubbub.sync.SyncNotification)
         assert notification.kind == "mention" and notification.room is room
         assert notification.mark_read() is notification and notification.read
