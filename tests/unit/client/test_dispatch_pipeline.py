@@ -265,3 +265,12 @@ async def test_hooks_can_be_removed_and_handlers_by_wire_name(
     assert seen == ["wire", "hook", "wire"]
     with pytest.raises(ValueError, match="stage"):
         d.add_hook("after", hook)
+
+
+def test_authenticated_is_derived_from_the_ready_frame() -> None:
+    frame = {"op": "ready", "user": {"id": 5}, "session_id": "12", "connection_id": "c-1"}
+    auth = hubbub.Authenticated.from_ready(frame)
+    assert (auth.session_id, auth.user_id, auth.connection_id) == ("12", 5, "c-1")
+    anonymous = hubbub.Authenticated.from_ready({"op": "ready", "user": None, "anonymous": True})
+    assert (anonymous.session_id, anonymous.user_id, anonymous.connection_id) == ("", None, None)
+    assert anonymous.raw["anonymous"] is True
