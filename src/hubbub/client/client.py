@@ -38,7 +38,7 @@ from hubbub.client.objects import Message, Room, SearchHit, Space, User
 from hubbub.client.poll import DEFAULT_POLL_WAIT, PollConnection
 from hubbub.client.session import Backoff
 from hubbub.client.subscriptions import subscribe
-from hubbub.errors import ServiceUnavailable
+from hubbub.errors import NotFound, ServiceUnavailable
 from hubbub.protocol.events import (
     Event,
     MessageCreated,
@@ -188,13 +188,17 @@ class Client(HandlersMixin):
         """The live `Message` for a message event, to act on it (`reply`, `edit`, …).
 
         MessageCreated always has one. For updates/deletes of a message the cache never
-        saw, raises LookupError: use `await client.fetch_message(event.message_id)`.
+        saw, raises NotFound (code `message_not_cached`): use
+        `await client.fetch_message(event.message_id)`.
         """
         if isinstance(event, MessageCreated):
             return self.cache.store_message(event.message)
         found = self.cache.get_message(event.message_id)
         if found is None:
-            raise LookupError(f"message {event.message_id} is not cached")
+            raise NotFound(
+                f"message {event.message_id} is not cached; fetch it with fetch_message()",
+                code="message_not_cached",
+            )
         return found
 
     async def fetch_user(self, user_id: int) -> User:

@@ -77,11 +77,14 @@ class QueueItemAdded(QueueEvent):
 @register
 @dataclass(kw_only=True, eq=False)
 class QueueItemRemoved(QueueEvent):
-    """A waiting track left the queue (removed by whoever queued it or a moderator)."""
+    """A waiting track left the queue: removed by whoever queued it or a moderator, or
+    dropped when its turn came after its DJ left the room (`reason == "dj_left"`,
+    `removed_by` None)."""
 
     type_name = "queue.item.removed"
     item_id: int
     removed_by: int | None = None
+    reason: str | None = None
 
     @classmethod
     def _parse_data(cls, envelope: Envelope) -> dict[str, Any]:
@@ -91,6 +94,7 @@ class QueueItemRemoved(QueueEvent):
             **super()._parse_data(envelope),
             "item_id": int(d["item_id"]),
             "removed_by": None if by is None else int(by),
+            "reason": d.get("reason"),
         }
 
 

@@ -291,3 +291,31 @@ async def test_a_deleted_rooms_player_stops_silently() -> None:
         clock.advance(11)
         assert await playback.advance_due(server.core) == 0
         assert await playback.advance_due(server.core) == 0  # nothing is left due
+
+
+async def test_a_departed_djs_tracks_are_dropped_when_their_turn_comes() -> None:
+    clock = ManualClock()
+    async with TestServer(clock=clock) as server:
+        owner, dj = await Api.register(server), await Api.register(server)
+        rid = await music_room(owner, dj)
+        base = f"/rooms/{rid}/music"
+        gw = await Gateway.connect(server, owner.token)
+        playing = await owner.ok("POST", f"{base}/queue", 201, json=track("first", 60))
+        left_behind = await dj.ok("POST", f"{base}/queue", 201, json=track("theirs", 60))
+        after = await owner.ok("POST", f"{base}/queue", 201, json=track("after", 60))
+        await dj.ok("POST", f"/rooms/{rid}/leave", 204)
+
+        clock.advance(60)
+        assert await playback.advance_due(server.core) == 1
+        removed = await gw.event("queue.item.removed")
+        assert removed["data"] == {
+            "room_id": rid,
+            "item_id": left_behind["id"],
+            "removed_by": None,
+            "reason": "dj_left",
+        }
+        started = await gw.event("playback.started")
+        assert started["data"]["item_id"] == after["id"]
+        state = await owner.ok("GET", base)
+        assert state["now_playing"]["item_id"] == after["id"] and state["queue"] == []
+        assert playing["id"] != after["id"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 
 from hubbub.errors import Conflict, Forbidden, ValidationError
 from hubbub.server.clock import iso_ms
@@ -57,10 +57,9 @@ def start_next_txn(tx: Tx, room_id: int, actor: dict[str, Any] | None) -> bool:
     """Start the next waiting track if nothing plays; whether one started."""
     if store.room_row(tx.conn, room_id)["current_item_id"] is not None:
         return False
-    order = music.ordered_queue_txn(tx.conn, room_id)
-    if not order:
+    item = _next_playable_txn(tx, room_id)
+    if item is None:
         return False
-    item = order[0]
     now = tx.now_ms
     if not store.take_queued_txn(tx.conn, int(item["id"]), "playing", played_at=now):
         return False
@@ -77,6 +76,20 @@ def start_next_txn(tx: Tx, room_id: int, actor: dict[str, Any] | None) -> bool:
     }
     tx.emit(room_event("playback.started", room_id, actor, data))
     return True
+
+
+def _next_playable_txn(tx: Tx, room_id: int) -> RowMapping | None:
+    """The next waiting item whose DJ is still in the room. A DJ who left, was kicked or
+    banned loses their waiting tracks when their turn comes (`queue.item.removed` with
+    `reason: dj_left`): one place decides it, whatever way the membership ended."""
+    for item in music.ordered_queue_txn(tx.conn, room_id):
+        dj = int(item["user_id"])
+        if store.is_member(tx.conn, room_id, dj):
+            return item
+        if store.take_queued_txn(tx.conn, int(item["id"]), "removed"):
+            data = {"item_id": item["id"], "removed_by": None, "reason": "dj_left"}
+            tx.emit(room_event("queue.item.removed", room_id, None, data))
+    return None
 
 
 def end_current_txn(

@@ -210,3 +210,10 @@ def set_last_played_txn(conn: Connection, room_id: int, user_id: int, now_ms: in
 def member_count(conn: Connection, room_id: int) -> int:
     q = select(func.count()).where(room_members.c.room_id == room_id)
     return int(conn.execute(q).scalar_one())
+
+
+def is_member(conn: Connection, room_id: int, user_id: int) -> bool:
+    q = select(room_members.c.user_id).where(
+        room_members.c.room_id == room_id, room_members.c.user_id == user_id
+    )
+    return conn.execute(q).first() is not None
