@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,11 +25,15 @@ def _swagger_dir() -> Path:
 def install(app: FastAPI) -> None:
     app.mount(ASSETS, StaticFiles(directory=_swagger_dir()), name="docs-assets")
 
+    # The page reads the app from the request, never from this closure: FastAPI keeps
+    # endpoint callables in process-wide caches, and a closure over `app` would keep
+    # every app (with its routes and models) alive for the life of the process.
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
+    async def docs(request: Request) -> HTMLResponse:
+        current: FastAPI = request.app
         return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title=f"{app.title} API",
+            openapi_url=current.openapi_url or "/openapi.json",
+            title=f"{current.title} API",
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
