@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from fastapi import FastAPI, Request, WebSocket
+from fastapi import APIRouter, FastAPI, Request, WebSocket
 from fastapi.responses import Response
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hubbub.server.api import (
@@ -138,6 +140,48 @@ async def _every(seconds: float, fn: Callable[[], Awaitable[Any]]) -> None:
             log.exception("periodic task failed")
 
 
+@functools.cache
+def _api_routes() -> tuple[BaseRoute, ...]:
+    """The REST routes, built once per process and shared by every app it creates.
+
+    FastAPI analyses each included route (dependencies, body and response models) per
+    inclusion, which costs far more than serving a request; an app that includes the
+    routers itself pays it again for every instance — a test run creates a thousand.
+    The routes hold no per-app state (handlers reach the app through the request)."""
+    holder = APIRouter()
+    for module in [
+        accounts,
+        rooms,
+        messages,
+        events,
+        ready,
+        content,
+        reactions,
+        lifecycle,
+        search,
+        commands,
+        spaces,
+        roles,
+        emojis,
+        webhooks,
+        audit,
+        profiles,
+        sessions,
+        relations,
+        presence,
+        inbox,
+        moderation,
+        reports,
+        sanctions,
+        voice,
+        schedule,
+        music,
+        feeds,
+    ]:
+        holder.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)
+    return tuple(holder.routes)
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings.load()
     clock = clock or Clock()
@@ -249,37 +293,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(throttle.Throttle, settings=settings)
     errors.install(app)
     docs.install(app)
-    routers = [
-        accounts,
-        rooms,
-        messages,
-        events,
-        ready,
-        content,
-        reactions,
-        lifecycle,
-        search,
-        commands,
-        spaces,
-        roles,
-        emojis,
-        webhooks,
-        audit,
-        profiles,
-        sessions,
-        relations,
-        presence,
-        inbox,
-        moderation,
-        reports,
-        sanctions,
-        voice,
-        schedule,
-        music,
-        feeds,
-    ]
-    for module in routers:
-        app.include_router(module.router, prefix=API, responses=errors.DOCUMENTED)
+    app.router.routes.extend(_api_routes())
 
     @app.get("/healthz", tags=["ops"])
     async def healthz(request: Request) -> dict[str, Any]:
