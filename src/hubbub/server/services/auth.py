@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import re
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -62,6 +65,15 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(row: Mapping[Any, Any] | None, token: str) -> bool:
+    """Whether `token` hashes to the row's `token_hash` (webhook and feed secrets).
+    Compared in constant time, and a missing row still pays for the hash, so a caller
+    cannot tell "no such id" from "wrong token" by timing."""
+    given = hash_token(token)
+    expected = "" if row is None else str(row["token_hash"])
+    return hmac.compare_digest(given, expected) and row is not None
 
 
 # `@everyone` and `@here` address a whole room; no account may answer to them, nor to the

@@ -17,8 +17,6 @@ deleted webhook, answers 401 `invalid_webhook_token` alike, so the URL reveals n
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +30,7 @@ from hubbub.server.events import Audience, LogEvent
 from hubbub.server.permissions import Perm
 from hubbub.server.services import audit, messages
 from hubbub.server.services.access import RoomAccess, room_access, room_not_found
+from hubbub.server.services.auth import hash_token, token_matches
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import users as users_store
@@ -42,10 +41,6 @@ MAX_NAME = 64
 MAX_URL = 2048
 # What a webhook may do in its room: post. Not moderate, not announce, not react.
 DEFAULT_PERMISSIONS = int(Perm.VIEW | Perm.SEND)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def check_name(name: str, field: str = "name") -> str:
@@ -268,10 +263,7 @@ def _invalid_token() -> Unauthorized:
 
 def _authenticated(conn: Connection, webhook_id: int, token: str) -> RowMapping:
     row = store.get_row(conn, webhook_id)
-    # Hashes compared in constant time; a missing webhook still pays for the hash.
-    given = hash_token(token)
-    expected = "" if row is None else str(row["token_hash"])
-    if not hmac.compare_digest(given, expected) or row is None:
+    if not token_matches(row, token) or row is None:
         raise _invalid_token()
     return row
 
