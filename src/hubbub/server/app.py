@@ -82,6 +82,7 @@ from hubbub.server.services.typing import TypingTracker
 from hubbub.server.settings import Settings
 from hubbub.server.store.engine import Database
 from hubbub.server.store.log import LogWriter
+from hubbub.server.web import routes as web_routes
 
 log = logging.getLogger("hubbub")
 API = "/api/v1"
@@ -294,6 +295,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     errors.install(app)
     docs.install(app)
     app.router.routes.extend(_api_routes())
+    app.router.routes.extend(web_routes())  # the web client at `/` (issue 9)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz(request: Request) -> dict[str, Any]:

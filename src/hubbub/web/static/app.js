@@ -1,0 +1,187 @@
+// Entry point: picks the auth or the app view, owns the gateway, routes its events to
+// the sidebar and the message view, and follows the URL hash (`#/rooms/12`).
+
+import { api, setUnauthorizedHandler } from "./js/api.js";
+import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js";
+import { byId, displayName, show } from "./js/dom.js";
+import { Gateway } from "./js/gateway.js";
+import { MessageView } from "./js/messages.js";
+import { bindSessions } from "./js/sessions.js";
+import { Sidebar } from "./js/sidebar.js";
+
+const ROOM_EVENTS = new Set([
+  "message.updated",
+  "message.deleted",
+  "message.reaction.added",
+  "message.reaction.removed",
+  "message.reaction.cleared",
+  "typing.started",
+  "typing.stopped",
+]);
+
+const state = { gateway: null, me: null, sidebar: null, view: null, users: new Map(), ackTimer: null, readyCount: 0 };
+
+function banner(kind, seconds) {
+  const node = byId("banner");
+  node.dataset.state = kind;
+  const text = {
+    connecting: "Connecting…",
+    reconnecting: seconds ? `Connection lost. Reconnecting in ${seconds} s…` : "Reconnecting…",
+    disconnected: "Disconnected.",
+  }[kind];
+  node.textContent = text || "";
+  show(node, Boolean(text));
+}
+
+function routeRoomId() {
+  const match = /^#\/rooms\/(\d+)$/.exec(location.hash);
+  return match ? Number(match[1]) : null;
+}
+
+async function openFromHash() {
+  const id = routeRoomId();
+  const room = id === null ? null : state.sidebar.rooms.get(id);
+  if (!room) return;
+  state.sidebar.select(id);
+  document.body.classList.remove("menu-open");
+  if (!state.view.room || state.view.room.id !== id) await state.view.open(room);
+}
+
+function openRoom(id) {
+  if (location.hash === `#/rooms/${id}`) openFromHash();
+  else location.hash = `#/rooms/${id}`;
+}
+
+function scheduleAck(roomId, messageId) {
+  clearTimeout(state.ackTimer);
+  state.ackTimer = setTimeout(async () => {
+    try {
+      const read = await api("POST", `/rooms/${roomId}/ack`, { message_id: messageId });
+      state.sidebar.setRead(roomId, read);
+    } catch (err) {
+      // Left the room meanwhile, or offline: the next ack catches up.
+    }
+  }, 300);
+}
+
+function onReady(frame) {
+  state.me = frame.me || frame.user;
+  state.users.set(state.me.id, state.me);
+  byId("me-name").textContent = displayName(state.me);
+  state.sidebar.load(frame.rooms || [], frame.read_states);
+  state.readyCount += 1;
+  // A fresh `ready` that is not a resume (the cursor expired): reload what is on screen.
+  if (state.readyCount > 1 && !frame.resumed && state.view.room) state.view.reload();
+  if (state.view.room && !state.sidebar.rooms.has(state.view.room.id)) closeRoom();
+  openFromHash();
+}
+
+function closeRoom() {
+  state.view.room = null;
+  state.sidebar.select(null);
+  byId("message-list").replaceChildren();
+  byId("room-name").textContent = "Pick a room";
+  byId("room-topic").textContent = "";
+  byId("leave-button").hidden = true;
+  byId("composer-input").disabled = true;
+  byId("composer-send").disabled = true;
+  if (routeRoomId() !== null) history.replaceState(null, "", "#/");
+}
+
+async function onEvent(frame) {
+  const data = frame.data || {};
+  const type = frame.type;
+  const roomId = frame.room_id ?? data.room_id;
+  const current = state.view.room && state.view.room.id === roomId;
+  if (type === "message.created") {
+    const message = data.message;
+    if (current) state.view.event(type, data);
+    else if (message.author && message.author.id !== state.me.id && !state.gateway.replaying) {
+      // (A replayed message is already counted in the resuming ready's read_states.)
+      state.sidebar.bump(message.room_id, (message.mentions || []).includes(state.me.id));
+    }
+  } else if (ROOM_EVENTS.has(type)) {
+    if (current) state.view.event(type, data);
+  } else if (type === "room.created") {
+    state.sidebar.upsert(data.room);
+  } else if (type === "room.updated" && state.sidebar.rooms.has(roomId)) {
+    state.sidebar.upsert({ id: roomId, ...(data.changes || {}) });
+    if (current) {
+      state.view.room = state.sidebar.rooms.get(roomId);
+      byId("room-name").textContent = `# ${state.view.room.name}`;
+      byId("room-topic").textContent = state.view.room.topic || state.view.room.description || "";
+    }
+  } else if (type === "room.deleted" || (type === "room.member.left" && data.user_id === state.me.id)) {
+    state.sidebar.remove(roomId);
+    if (current) closeRoom();
+  } else if (type === "room.member.joined" && data.user_id === state.me.id && !state.sidebar.rooms.has(roomId)) {
+    try {
+      state.sidebar.upsert(await api("GET", `/rooms/${roomId}`));
+    } catch (err) {
+      // Not visible after all: nothing to show.
+    }
+  } else if (type === "read_state.updated") {
+    state.sidebar.setRead(roomId, { unread_count: 0, mention_count: 0 });
+  }
+}
+
+function signedOut() {
+  if (state.gateway) state.gateway.stop();
+  state.gateway = null;
+  forget();
+  banner("idle");
+  show(byId("app-view"), false);
+  show(byId("auth-view"), true);
+  byId("login-username").focus();
+}
+
+function start(token) {
+  adopt(token);
+  show(byId("auth-view"), false);
+  show(byId("app-view"), true);
+  state.readyCount = 0;
+  const gateway = new Gateway({
+    token,
+    onReady,
+    onEvent: (frame) => onEvent(frame),
+    onState: banner,
+    onFatal: (code) => {
+      if (code === 4001) signedOut();
+    },
+  });
+  state.gateway = gateway;
+  state.view.gateway = gateway;
+  gateway.start();
+}
+
+function init() {
+  state.sidebar = new Sidebar({ onOpen: openRoom });
+  state.view = new MessageView({ gateway: null, getMe: () => state.me, users: state.users, onAck: scheduleAck });
+  setUnauthorizedHandler(() => signedOut());
+  bindAuthForms(start);
+  bindSessions(signedOut);
+  byId("logout-button").addEventListener("click", async () => {
+    await logout();
+    signedOut();
+  });
+  byId("leave-button").addEventListener("click", async () => {
+    const room = state.view.room;
+    if (!room) return;
+    try {
+      await api("POST", `/rooms/${room.id}/leave`);
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+      return;
+    }
+    state.sidebar.remove(room.id);
+    closeRoom();
+  });
+  byId("menu-button").addEventListener("click", () => document.body.classList.toggle("menu-open"));
+  window.addEventListener("hashchange", openFromHash);
+  document.addEventListener("visibilitychange", () => state.view.ack());
+  const token = storedToken();
+  if (token) start(token);
+  else signedOut();
+}
+
+init();

@@ -1,0 +1,35 @@
+// DOM helpers. Text is only ever set with textContent: the one place HTML enters the
+// page is messages.js, with the server-sanitised `content_html`.
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "text") node.textContent = String(value);
+    else if (key === "className") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+export function byId(id) {
+  return document.getElementById(id);
+}
+
+export function show(node, visible) {
+  node.hidden = !visible;
+}
+
+export function displayName(user) {
+  if (!user) return "someone";
+  return user.display_name || user.handle || user.username || `user ${user.id}`;
+}
+
+export function formatTime(iso) {
+  const when = new Date(iso);
+  return Number.isNaN(when.getTime()) ? "" : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}

@@ -1,0 +1,362 @@
+// The message view of one room: history with upward infinite scroll that keeps the
+// reader's place, live updates, send (Enter; Shift+Enter = newline), edit and delete of
+// own messages, reply, reactions and typing indicators.
+//
+// Message bodies are the server's sanitised `content_html`, the only string this client
+// ever assigns to innerHTML; author names and everything else go through textContent.
+
+import { api } from "./api.js";
+import { byId, displayName, el, formatTime } from "./dom.js";
+
+const PAGE = 50;
+const QUICK_REACTIONS = ["👍", "❤️", "😂"];
+const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
+
+export class MessageView {
+  constructor({ gateway, getMe, users, onAck }) {
+    this.gateway = gateway;
+    this.getMe = getMe; // the signed-in user, known once `ready` arrives
+    this.users = users; // id → actor, filled from authors as messages arrive
+    this.onAck = onAck;
+    this.room = null;
+    this.items = new Map(); // message id → {message, li}
+    this.hasMore = false;
+    this.loadingOlder = false;
+    this.replyTo = null;
+    this.typers = new Map(); // user id → timer
+    this.lastTypingSent = 0;
+    this.list = byId("message-list");
+    this.input = byId("composer-input");
+    this.bind();
+  }
+
+  get me() {
+    return this.getMe() || { id: null };
+  }
+
+  bind() {
+    this.list.addEventListener("scroll", () => {
+      if (this.list.scrollTop < 80) this.loadOlder();
+    });
+    this.input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+        ev.preventDefault();
+        this.send();
+      }
+    });
+    this.input.addEventListener("input", () => this.typing());
+    byId("composer").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.send();
+    });
+    byId("reply-cancel").addEventListener("click", () => this.setReply(null));
+  }
+
+  async open(room) {
+    this.room = room;
+    this.items.clear();
+    this.typers.forEach((t) => clearTimeout(t));
+    this.typers.clear();
+    this.renderTyping();
+    this.setReply(null);
+    this.list.replaceChildren();
+    byId("room-name").textContent = room.kind === "dm" ? room.name : `# ${room.name}`;
+    byId("room-topic").textContent = room.topic || room.description || "";
+    byId("room-error").textContent = "";
+    byId("leave-button").hidden = room.kind === "dm";
+    this.input.disabled = false;
+    byId("composer").querySelector("button").disabled = false;
+    await this.reload();
+    this.input.focus();
+  }
+
+  async reload() {
+    const room = this.room;
+    if (!room) return;
+    let page;
+    try {
+      page = await api("GET", `/rooms/${room.id}/messages?limit=${PAGE}`);
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+      return;
+    }
+    if (this.room !== room) return; // the reader moved on meanwhile
+    this.items.clear();
+    this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
+    this.hasMore = page.has_more;
+    this.list.scrollTop = this.list.scrollHeight;
+    this.ack();
+    // A page that does not fill the list gives no scroll to react to: fetch on.
+    while (this.room === room && this.hasMore && this.list.scrollHeight <= this.list.clientHeight) {
+      const count = this.items.size;
+      await this.loadOlder();
+      if (this.items.size === count) break;
+    }
+  }
+
+  async loadOlder() {
+    if (!this.room || !this.hasMore || this.loadingOlder) return;
+    const oldest = Math.min(...this.items.keys());
+    if (!Number.isFinite(oldest)) return;
+    this.loadingOlder = true;
+    const room = this.room;
+    try {
+      const page = await api("GET", `/rooms/${room.id}/messages?before=${oldest}&limit=${PAGE}`);
+      if (this.room !== room) return;
+      // Keep the reader's place: what was on screen stays where it was.
+      const before = this.list.scrollHeight;
+      const fresh = page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m));
+      this.list.prepend(...fresh);
+      this.list.scrollTop += this.list.scrollHeight - before;
+      this.hasMore = page.has_more;
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  render(message) {
+    if (message.author) this.users.set(message.author.id, message.author);
+    const li = el("li", { className: "message", "data-testid": "message", "data-message-id": message.id, tabindex: "-1" });
+    this.items.set(message.id, { message, li });
+    this.fill(message, li);
+    return li;
+  }
+
+  fill(message, li) {
+    const mine = message.author && message.author.id === this.me.id;
+    li.classList.toggle("mine", Boolean(mine));
+    li.classList.toggle("deleted", Boolean(message.deleted));
+    li.classList.toggle("mentioned", (message.mentions || []).includes(this.me.id));
+    const head = el(
+      "div",
+      { className: "message-head" },
+      el("span", { className: "author", "data-testid": "message-author", text: displayName(message.author) }),
+      el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
+      message.edited_at ? el("span", { className: "muted", "data-testid": "message-edited", text: "(edited)" }) : null,
+    );
+    const parts = [head];
+    if (message.reply_to) {
+      parts.push(
+        el("div", { className: "reply-ref", "data-testid": "message-reply-ref" }, el("span", { text: `↪ ${displayName(message.reply_to.author)}: ${message.reply_to.excerpt || ""}` })),
+      );
+    }
+    const body = el("div", { className: "body", "data-testid": "message-body" });
+    if (message.deleted) body.textContent = "message deleted";
+    else body.innerHTML = message.content_html; // sanitised by the server (render.py)
+    parts.push(body);
+    if (!message.deleted) {
+      parts.push(this.reactionBar(message));
+      parts.push(this.actions(message, mine));
+    }
+    li.replaceChildren(...parts);
+  }
+
+  reactionBar(message) {
+    const bar = el("div", { className: "reactions", "data-testid": "message-reactions" });
+    for (const r of message.reactions || []) {
+      const mine = r.me === true || (r.user_ids || []).includes(this.me.id);
+      const button = el("button", {
+        type: "button",
+        className: mine ? "reaction mine" : "reaction",
+        "data-testid": "reaction",
+        "data-emoji": r.emoji,
+        "aria-pressed": mine ? "true" : "false",
+        "aria-label": `${r.emoji} ${r.count}`,
+        text: `${r.emoji} ${r.count}`,
+      });
+      button.addEventListener("click", () => this.react(message.id, r.emoji, !mine));
+      bar.append(button);
+    }
+    return bar;
+  }
+
+  actions(message, mine) {
+    const box = el("div", { className: "actions" });
+    const add = (label, testid, fn) => {
+      const button = el("button", { type: "button", "data-testid": testid, text: label });
+      button.addEventListener("click", fn);
+      box.append(button);
+    };
+    add("Reply", "message-reply", () => this.setReply(message));
+    for (const emoji of QUICK_REACTIONS) {
+      add(emoji, "message-react", () => this.react(message.id, emoji, true));
+    }
+    if (mine) {
+      add("Edit", "message-edit", () => this.startEdit(message.id));
+      add("Delete", "message-delete", () => this.remove(message.id));
+    }
+    return box;
+  }
+
+  async react(messageId, emoji, add) {
+    try {
+      const updated = await api(add ? "PUT" : "DELETE", `/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`);
+      this.replace(updated);
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    }
+  }
+
+  startEdit(messageId) {
+    const item = this.items.get(messageId);
+    if (!item) return;
+    const body = item.li.querySelector("[data-testid=message-body]");
+    const box = el("textarea", { className: "edit", "data-testid": "message-edit-input", "aria-label": "Edit message", rows: "2" });
+    box.value = item.message.content;
+    body.replaceChildren(box);
+    this.gateway.send({ op: "editing", message_id: messageId });
+    box.focus();
+    box.addEventListener("keydown", async (ev) => {
+      if (ev.key === "Escape") {
+        this.gateway.send({ op: "editing", message_id: messageId, stop: true });
+        this.fill(item.message, item.li);
+      } else if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        try {
+          this.replace(await api("PATCH", `/messages/${messageId}`, { content: box.value }));
+        } catch (err) {
+          byId("room-error").textContent = err.message;
+        }
+      }
+    });
+  }
+
+  async remove(messageId) {
+    try {
+      await api("DELETE", `/messages/${messageId}`);
+      this.markDeleted(messageId);
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    }
+  }
+
+  setReply(message) {
+    this.replyTo = message;
+    byId("reply-bar").hidden = !message;
+    byId("reply-text").textContent = message ? `Replying to ${displayName(message.author)}` : "";
+    if (message) this.input.focus();
+  }
+
+  async send() {
+    const content = this.input.value;
+    if (!this.room || !content.trim()) return;
+    const body = { content, nonce: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()) };
+    if (this.replyTo) body.reply_to = this.replyTo.id;
+    this.input.value = "";
+    const room = this.room;
+    try {
+      const message = await api("POST", `/rooms/${room.id}/messages`, body);
+      this.setReply(null);
+      if (this.room === room) this.append(message);
+    } catch (err) {
+      this.input.value = content; // nothing lost: the text comes back to retry
+      byId("room-error").textContent = err.message;
+    }
+  }
+
+  typing() {
+    const now = Date.now();
+    if (!this.room || now - this.lastTypingSent < TYPING_REFRESH_MS) return;
+    this.lastTypingSent = now;
+    this.gateway.send({ op: "typing", room_id: this.room.id });
+  }
+
+  append(message) {
+    if (this.items.has(message.id)) {
+      this.replace(message);
+      return;
+    }
+    const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
+    this.list.append(this.render(message));
+    if (atBottom || (message.author && message.author.id === this.me.id)) this.list.scrollTop = this.list.scrollHeight;
+    this.ack();
+  }
+
+  replace(message) {
+    const item = this.items.get(message.id);
+    if (!item) return;
+    item.message = message;
+    this.fill(message, item.li);
+  }
+
+  markDeleted(messageId) {
+    const item = this.items.get(messageId);
+    if (!item) return;
+    item.message = { ...item.message, deleted: true };
+    this.fill(item.message, item.li);
+  }
+
+  ack() {
+    if (!this.room || !this.items.size || document.hidden) return;
+    this.onAck(this.room.id, Math.max(...this.items.keys()));
+  }
+
+  // -- live events (all for this.room; app.js routes them) -----------------------------
+
+  event(type, data) {
+    if (type === "message.created") {
+      this.stopTyping(data.message.author && data.message.author.id);
+      this.append(data.message);
+    } else if (type === "message.updated") {
+      const item = this.items.get(data.message_id);
+      if (!item) return;
+      const changes = data.changes || {};
+      this.replace({ ...item.message, ...changes, edit_count: data.edit_count, edited_at: data.modified_at || new Date().toISOString() });
+    } else if (type === "message.deleted") {
+      this.markDeleted(data.message_id);
+    } else if (type === "message.reaction.added" || type === "message.reaction.removed") {
+      this.applyReaction(data, type === "message.reaction.added");
+    } else if (type === "message.reaction.cleared") {
+      const item = this.items.get(data.message_id);
+      if (!item) return;
+      const reactions = data.emoji ? (item.message.reactions || []).filter((r) => r.emoji !== data.emoji) : [];
+      this.replace({ ...item.message, reactions });
+    } else if (type === "typing.started") {
+      this.startTyping(data.user_id, data.expires_at);
+    } else if (type === "typing.stopped") {
+      this.stopTyping(data.user_id);
+    }
+  }
+
+  applyReaction(data, added) {
+    const item = this.items.get(data.message_id);
+    if (!item) return;
+    const reactions = (item.message.reactions || []).map((r) => ({ ...r, user_ids: [...(r.user_ids || [])] }));
+    let entry = reactions.find((r) => r.emoji === data.emoji);
+    if (!entry) {
+      entry = { emoji: data.emoji, count: 0, user_ids: [] };
+      reactions.push(entry);
+    }
+    entry.count = data.count;
+    const ids = new Set(entry.user_ids);
+    if (added) ids.add(data.user_id);
+    else ids.delete(data.user_id);
+    entry.user_ids = [...ids];
+    if (data.user_id === this.me.id) entry.me = added;
+    this.replace({ ...item.message, reactions: reactions.filter((r) => r.count > 0) });
+  }
+
+  startTyping(userId, expiresAt) {
+    if (userId === this.me.id) return;
+    clearTimeout(this.typers.get(userId));
+    // The server sends typing.stopped; the local expiry only covers a lost stop.
+    const ttl = expiresAt ? Math.max(1000, new Date(expiresAt).getTime() - Date.now()) : 10000;
+    this.typers.set(userId, setTimeout(() => this.stopTyping(userId), Math.min(ttl, 15000)));
+    this.renderTyping();
+  }
+
+  stopTyping(userId) {
+    if (!this.typers.has(userId)) return;
+    clearTimeout(this.typers.get(userId));
+    this.typers.delete(userId);
+    this.renderTyping();
+  }
+
+  renderTyping() {
+    const names = [...this.typers.keys()].map((id) => displayName(this.users.get(id) || { id }));
+    const text = names.length === 0 ? "" : names.length === 1 ? `${names[0]} is typing…` : `${names.join(", ")} are typing…`;
+    byId("typing").textContent = text;
+  }
+}
