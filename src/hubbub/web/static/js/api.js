@@ -28,7 +28,7 @@ export async function api(method, path, body) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
-    response = await fetch(BASE + path, {
+    response = await fetch(new URL(BASE + path, location.href), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
