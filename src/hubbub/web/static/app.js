@@ -15,6 +15,11 @@ const ROOM_EVENTS = new Set([
   "message.reaction.added",
   "message.reaction.removed",
   "message.reaction.cleared",
+  "message.stars.updated",
+  "message.pinned",
+  "message.unpinned",
+  "message.editing.started",
+  "message.editing.stopped",
   "typing.started",
   "typing.stopped",
 ]);

@@ -1,12 +1,13 @@
 // The message view of one room: history with upward infinite scroll that keeps the
 // reader's place, live updates, send (Enter; Shift+Enter = newline), edit and delete of
-// own messages, reply, reactions and typing indicators.
+// own messages, reply, reactions, stars and pins, typing and editing indicators.
 //
 // Message bodies are the server's sanitised `content_html`, the only string this client
 // ever assigns to innerHTML; author names and everything else go through textContent.
 
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
+import { Indicators } from "./indicators.js";
 
 const PAGE = 50;
 const QUICK_REACTIONS = ["👍", "❤️", "😂"];
@@ -23,7 +24,11 @@ export class MessageView {
     this.hasMore = false;
     this.loadingOlder = false;
     this.replyTo = null;
-    this.typers = new Map(); // user id → timer
+    this.indicators = new Indicators({
+      users,
+      getMe: () => this.me,
+      onEditing: (messageId, name) => this.showEditor(messageId, name),
+    });
     this.lastTypingSent = 0;
     this.list = byId("message-list");
     this.input = byId("composer-input");
@@ -55,9 +60,7 @@ export class MessageView {
   async open(room) {
     this.room = room;
     this.items.clear();
-    this.typers.forEach((t) => clearTimeout(t));
-    this.typers.clear();
-    this.renderTyping();
+    this.indicators.clear();
     this.setReply(null);
     this.list.replaceChildren();
     byId("room-name").textContent = room.kind === "dm" ? room.name : `# ${room.name}`;
@@ -135,6 +138,9 @@ export class MessageView {
       el("span", { className: "author", "data-testid": "message-author", text: displayName(message.author) }),
       el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
       message.edited_at ? el("span", { className: "muted", "data-testid": "message-edited", text: "(edited)" }) : null,
+      message.pinned ? el("span", { className: "pin", "data-testid": "message-pinned", text: "📌 pinned" }) : null,
+      message.stars ? el("span", { className: "stars", "data-testid": "message-stars", text: `★ ${message.stars}` }) : null,
+      el("span", { className: "muted editing", "data-testid": "message-editing", text: this.editorLabel(message.id) }),
     );
     const parts = [head];
     if (message.reply_to) {
@@ -183,6 +189,9 @@ export class MessageView {
     for (const emoji of QUICK_REACTIONS) {
       add(emoji, "message-react", () => this.react(message.id, emoji, true));
     }
+    const starred = message.starred_by_you === true;
+    add(starred ? "Unstar" : "Star", "message-star", () => this.star(message.id, !starred));
+    add(message.pinned ? "Unpin" : "Pin", "message-pin", () => this.pin(message.id, !message.pinned));
     if (mine) {
       add("Edit", "message-edit", () => this.startEdit(message.id));
       add("Delete", "message-delete", () => this.remove(message.id));
@@ -197,6 +206,38 @@ export class MessageView {
     } catch (err) {
       byId("room-error").textContent = err.message;
     }
+  }
+
+  star(messageId, on) {
+    return this.update(api(on ? "PUT" : "DELETE", `/messages/${messageId}/star`));
+  }
+
+  pin(messageId, on) {
+    return this.update(api(on ? "PUT" : "DELETE", `/messages/${messageId}/pin`));
+  }
+
+  async update(request) {
+    try {
+      this.replace(await request); // the REST answer is the updated message
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    }
+  }
+
+  editorLabel(messageId) {
+    const name = this.indicators.editorOf(messageId);
+    return name ? `${name} is editing…` : "";
+  }
+
+  showEditor(messageId, name) {
+    const item = this.items.get(messageId);
+    const node = item && item.li.querySelector("[data-testid=message-editing]");
+    if (node) node.textContent = name ? `${name} is editing…` : "";
+  }
+
+  patch(messageId, fields) {
+    const item = this.items.get(messageId);
+    if (item) this.replace({ ...item.message, ...fields });
   }
 
   startEdit(messageId) {
@@ -297,13 +338,14 @@ export class MessageView {
 
   event(type, data) {
     if (type === "message.created") {
-      this.stopTyping(data.message.author && data.message.author.id);
+      this.indicators.stopTyping(data.message.author && data.message.author.id);
       this.append(data.message);
     } else if (type === "message.updated") {
       const item = this.items.get(data.message_id);
       if (!item) return;
       const changes = data.changes || {};
       this.replace({ ...item.message, ...changes, edit_count: data.edit_count, edited_at: data.modified_at || new Date().toISOString() });
+      this.indicators.stopEditing(data.message_id);
     } else if (type === "message.deleted") {
       this.markDeleted(data.message_id);
     } else if (type === "message.reaction.added" || type === "message.reaction.removed") {
@@ -313,10 +355,22 @@ export class MessageView {
       if (!item) return;
       const reactions = data.emoji ? (item.message.reactions || []).filter((r) => r.emoji !== data.emoji) : [];
       this.replace({ ...item.message, reactions });
+    } else if (type === "message.stars.updated") {
+      const fields = { stars: data.stars };
+      if (data.by_you !== undefined) fields.starred_by_you = data.by_you;
+      this.patch(data.message_id, fields);
+    } else if (type === "message.pinned") {
+      this.patch(data.message_id, { pinned: true, pinned_at: data.pinned_at });
+    } else if (type === "message.unpinned") {
+      this.patch(data.message_id, { pinned: false, pinned_at: null });
     } else if (type === "typing.started") {
-      this.startTyping(data.user_id, data.expires_at);
+      this.indicators.startTyping(data.user_id, data.expires_at);
     } else if (type === "typing.stopped") {
-      this.stopTyping(data.user_id);
+      this.indicators.stopTyping(data.user_id);
+    } else if (type === "message.editing.started") {
+      this.indicators.startEditing(data.message_id, data.user_id);
+    } else if (type === "message.editing.stopped") {
+      this.indicators.stopEditing(data.message_id);
     }
   }
 
@@ -336,27 +390,5 @@ export class MessageView {
     entry.user_ids = [...ids];
     if (data.user_id === this.me.id) entry.me = added;
     this.replace({ ...item.message, reactions: reactions.filter((r) => r.count > 0) });
-  }
-
-  startTyping(userId, expiresAt) {
-    if (userId === this.me.id) return;
-    clearTimeout(this.typers.get(userId));
-    // The server sends typing.stopped; the local expiry only covers a lost stop.
-    const ttl = expiresAt ? Math.max(1000, new Date(expiresAt).getTime() - Date.now()) : 10000;
-    this.typers.set(userId, setTimeout(() => this.stopTyping(userId), Math.min(ttl, 15000)));
-    this.renderTyping();
-  }
-
-  stopTyping(userId) {
-    if (!this.typers.has(userId)) return;
-    clearTimeout(this.typers.get(userId));
-    this.typers.delete(userId);
-    this.renderTyping();
-  }
-
-  renderTyping() {
-    const names = [...this.typers.keys()].map((id) => displayName(this.users.get(id) || { id }));
-    const text = names.length === 0 ? "" : names.length === 1 ? `${names[0]} is typing…` : `${names.join(", ")} are typing…`;
-    byId("typing").textContent = text;
   }
 }
