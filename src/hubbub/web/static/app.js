@@ -6,6 +6,7 @@ import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js"
 import { byId, displayName, show } from "./js/dom.js";
 import { Gateway } from "./js/gateway.js";
 import { MessageView } from "./js/messages.js";
+import { bindSearch } from "./js/search.js";
 import { bindSessions } from "./js/sessions.js";
 import { Sidebar } from "./js/sidebar.js";
 
@@ -55,6 +56,16 @@ async function openFromHash() {
 function openRoom(id) {
   if (location.hash === `#/rooms/${id}`) openFromHash();
   else location.hash = `#/rooms/${id}`;
+}
+
+async function openDm(userId) {
+  try {
+    const room = await api("POST", `/users/${userId}/dm`);
+    state.sidebar.upsert(room);
+    openRoom(room.id);
+  } catch (err) {
+    byId("room-error").textContent = err.message;
+  }
 }
 
 function scheduleAck(roomId, messageId) {
@@ -161,10 +172,14 @@ function start(token) {
 
 function init() {
   state.sidebar = new Sidebar({ onOpen: openRoom });
-  state.view = new MessageView({ gateway: null, getMe: () => state.me, users: state.users, onAck: scheduleAck });
+  state.view = new MessageView({ gateway: null, getMe: () => state.me, users: state.users, onAck: scheduleAck, onOpenDm: openDm });
   setUnauthorizedHandler(() => signedOut());
   bindAuthForms(start);
   bindSessions(signedOut);
+  bindSearch({
+    roomName: (id) => (state.sidebar.rooms.get(id) || { name: `room ${id}` }).name,
+    onOpen: openRoom,
+  });
   byId("logout-button").addEventListener("click", async () => {
     await logout();
     signedOut();

@@ -14,7 +14,8 @@ const QUICK_REACTIONS = ["👍", "❤️", "😂"];
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
 
 export class MessageView {
-  constructor({ gateway, getMe, users, onAck }) {
+  constructor({ gateway, getMe, users, onAck, onOpenDm }) {
+    this.onOpenDm = onOpenDm;
     this.gateway = gateway;
     this.getMe = getMe; // the signed-in user, known once `ready` arrives
     this.users = users; // id → actor, filled from authors as messages arrive
@@ -192,6 +193,7 @@ export class MessageView {
     const starred = message.starred_by_you === true;
     add(starred ? "Unstar" : "Star", "message-star", () => this.star(message.id, !starred));
     add(message.pinned ? "Unpin" : "Pin", "message-pin", () => this.pin(message.id, !message.pinned));
+    if (message.author && !mine) add("Message", "message-dm", () => this.onOpenDm(message.author.id));
     if (mine) {
       add("Edit", "message-edit", () => this.startEdit(message.id));
       add("Delete", "message-delete", () => this.remove(message.id));
