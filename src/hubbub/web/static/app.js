@@ -119,7 +119,10 @@ async function onEvent(frame) {
   } else if (ROOM_EVENTS.has(type)) {
     if (current) state.view.event(type, data);
   } else if (type === "room.created") {
-    state.sidebar.upsert(data.room);
+    // Every viewer hears of a new public room; the sidebar lists only rooms one is in
+    // (one's own, a DM opened, a group one was added to; joins come as member.joined).
+    const mine = data.reason === "dm_opened" || data.reason === "added_to_group" || data.room.owner_id === state.me.id;
+    if (mine) state.sidebar.upsert(data.room);
   } else if (type === "room.updated" && state.sidebar.rooms.has(roomId)) {
     state.sidebar.upsert({ id: roomId, ...(data.changes || {}) });
     if (current) {
