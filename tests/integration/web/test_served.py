@@ -221,3 +221,16 @@ async def test_every_rest_call_of_the_client_is_a_route_of_the_api(lite: TestSer
     for verb, concrete in calls:
         matching = [methods for pattern, methods in routes if pattern.match(concrete)]
         assert any(verb.lower() in methods for methods in matching), (verb, concrete)
+
+
+def test_every_element_the_modules_look_up_is_in_the_page() -> None:
+    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    wanted = {
+        name
+        for path in _static_files()
+        if path.suffix == ".js"
+        for name in re.findall(r'byId\("([^"]+)"\)', path.read_text(encoding="utf-8"))
+    }
+    assert len(wanted) >= 30
+    assert wanted <= ids, wanted - ids
