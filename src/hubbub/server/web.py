@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -46,22 +46,26 @@ CONTENT_TYPES = {
 
 
 @functools.cache
+def _assets() -> dict[str, tuple[bytes, str, str]]:
+    """Every servable file by its path under static/: (body, content type, ETag), read
+    once per process (the files ship with the package and do not change while it runs).
+    A request only looks its path up here, so no path can reach outside the directory,
+    and unknown paths cost nothing to remember."""
+    found: dict[str, tuple[bytes, str, str]] = {}
+    for path in sorted(STATIC_DIR.rglob("*")):
+        relative = path.relative_to(STATIC_DIR)
+        media = CONTENT_TYPES.get(path.suffix.lower())
+        hidden = any(part.startswith(".") for part in relative.parts)
+        if media is None or hidden or not path.is_file():
+            continue
+        body = path.read_bytes()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        found[relative.as_posix()] = (body, media, etag)
+    return found
+
+
 def _asset(relative: str) -> tuple[bytes, str, str] | None:
-    """(body, content type, ETag) of one static file, read once per process: the files
-    ship with the package and do not change while it runs."""
-    parts = PurePosixPath(relative).parts
-    if not parts or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
-        return None
-    media = CONTENT_TYPES.get(PurePosixPath(relative).suffix.lower())
-    path = STATIC_DIR.joinpath(*parts)
-    if media is None or not path.is_file():
-        return None
-    # Resolved again so that a symlink cannot lead outside the static directory.
-    if STATIC_DIR not in path.resolve().parents:
-        return None
-    body = path.read_bytes()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    return body, media, etag
+    return _assets().get(relative)
 
 
 def _not_found(relative: str) -> Response:
