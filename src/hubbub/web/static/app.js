@@ -6,6 +6,7 @@ import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js"
 import { byId, displayName, show } from "./js/dom.js";
 import { Gateway } from "./js/gateway.js";
 import { MessageView } from "./js/messages.js";
+import { bindPanels } from "./js/panels.js";
 import { bindSearch } from "./js/search.js";
 import { bindSessions } from "./js/sessions.js";
 import { Sidebar } from "./js/sidebar.js";
@@ -99,6 +100,7 @@ function closeRoom() {
   byId("room-name").textContent = "Pick a room";
   byId("room-topic").textContent = "";
   byId("leave-button").hidden = true;
+  byId("room-tools").hidden = true;
   byId("composer-input").disabled = true;
   byId("composer-send").disabled = true;
   if (routeRoomId() !== null) history.replaceState(null, "", "#/");
@@ -179,6 +181,7 @@ function init() {
   setUnauthorizedHandler(() => signedOut());
   bindAuthForms(start);
   bindSessions(signedOut);
+  bindPanels(() => state.view.room);
   bindSearch({
     roomName: (id) => (state.sidebar.rooms.get(id) || { name: `room ${id}` }).name,
     onOpen: openRoom,

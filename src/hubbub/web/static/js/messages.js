@@ -68,6 +68,7 @@ export class MessageView {
     byId("room-topic").textContent = room.topic || room.description || "";
     byId("room-error").textContent = "";
     byId("leave-button").hidden = room.kind === "dm";
+    byId("room-tools").hidden = false;
     this.input.disabled = false;
     byId("composer").querySelector("button").disabled = false;
     await this.reload();
@@ -191,7 +192,8 @@ export class MessageView {
       add(emoji, "message-react", () => this.react(message.id, emoji, true));
     }
     const starred = message.starred_by_you === true;
-    add(starred ? "Unstar" : "Star", "message-star", () => this.star(message.id, !starred));
+    // One's own messages cannot be starred (the server refuses): no button for them.
+    if (!mine) add(starred ? "Unstar" : "Star", "message-star", () => this.star(message.id, !starred));
     add(message.pinned ? "Unpin" : "Pin", "message-pin", () => this.pin(message.id, !message.pinned));
     if (message.author && !mine) add("Message", "message-dm", () => this.onOpenDm(message.author.id));
     if (mine) {
