@@ -9,6 +9,7 @@ import { MessageView } from "./js/messages.js";
 import { bindPanels } from "./js/panels.js";
 import { bindSearch } from "./js/search.js";
 import { bindSessions } from "./js/sessions.js";
+import { bindRoomSettings } from "./js/settings.js";
 import { Sidebar } from "./js/sidebar.js";
 
 const ROOM_EVENTS = new Set([
@@ -93,6 +94,12 @@ function onReady(frame) {
   openFromHash();
 }
 
+function showRoomHeader(room) {
+  state.view.room = room;
+  byId("room-name").textContent = room.kind === "dm" ? room.name : `# ${room.name}`;
+  byId("room-topic").textContent = room.topic || room.description || "";
+}
+
 function closeRoom() {
   state.view.room = null;
   state.sidebar.select(null);
@@ -127,11 +134,7 @@ async function onEvent(frame) {
     if (mine) state.sidebar.upsert(data.room);
   } else if (type === "room.updated" && state.sidebar.rooms.has(roomId)) {
     state.sidebar.upsert({ id: roomId, ...(data.changes || {}) });
-    if (current) {
-      state.view.room = state.sidebar.rooms.get(roomId);
-      byId("room-name").textContent = `# ${state.view.room.name}`;
-      byId("room-topic").textContent = state.view.room.topic || state.view.room.description || "";
-    }
+    if (current) showRoomHeader(state.sidebar.rooms.get(roomId));
   } else if (type === "room.deleted" || (type === "room.member.left" && data.user_id === state.me.id)) {
     state.sidebar.remove(roomId);
     if (current) closeRoom();
@@ -182,6 +185,13 @@ function init() {
   bindAuthForms(start);
   bindSessions(signedOut);
   bindPanels(() => state.view.room);
+  bindRoomSettings(
+    () => state.view.room,
+    (room) => {
+      state.sidebar.upsert(room);
+      if (state.view.room && state.view.room.id === room.id) showRoomHeader(room);
+    },
+  );
   bindSearch({
     roomName: (id) => (state.sidebar.rooms.get(id) || { name: `room ${id}` }).name,
     onOpen: openRoom,

@@ -69,6 +69,7 @@ export class MessageView {
     byId("room-error").textContent = "";
     byId("leave-button").hidden = room.kind === "dm";
     byId("room-tools").hidden = false;
+    byId("settings-button").hidden = room.owner_id !== this.me.id;
     this.input.disabled = false;
     byId("composer").querySelector("button").disabled = false;
     await this.reload();
