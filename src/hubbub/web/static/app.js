@@ -5,6 +5,7 @@ import { api, setUnauthorizedHandler } from "./js/api.js";
 import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js";
 import { byId, displayName, show } from "./js/dom.js";
 import { Gateway } from "./js/gateway.js";
+import { Inbox } from "./js/inbox.js";
 import { MessageView } from "./js/messages.js";
 import { bindPanels } from "./js/panels.js";
 import { bindSearch } from "./js/search.js";
@@ -87,6 +88,7 @@ function onReady(frame) {
   state.users.set(state.me.id, state.me);
   byId("me-name").textContent = displayName(state.me);
   state.sidebar.load(frame.rooms || [], frame.read_states);
+  state.inbox.refresh();
   state.readyCount += 1;
   // A fresh `ready` that is not a resume (the cursor expired): reload what is on screen.
   if (state.readyCount > 1 && !frame.resumed && state.view.room) state.view.reload();
@@ -144,6 +146,10 @@ async function onEvent(frame) {
     } catch (err) {
       // Not visible after all: nothing to show.
     }
+  } else if (type === "notification.created") {
+    if (!state.gateway.replaying) state.inbox.created();
+  } else if (type === "notification.read") {
+    state.inbox.refresh();
   } else if (type === "read_state.updated") {
     state.sidebar.setRead(roomId, { unread_count: 0, mention_count: 0 });
   }
@@ -180,6 +186,7 @@ function start(token) {
 
 function init() {
   state.sidebar = new Sidebar({ onOpen: openRoom });
+  state.inbox = new Inbox({ onOpenRoom: openRoom });
   state.view = new MessageView({ gateway: null, getMe: () => state.me, users: state.users, onAck: scheduleAck, onOpenDm: openDm });
   setUnauthorizedHandler(() => signedOut());
   bindAuthForms(start);
