@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test lint typecheck unit integration bench clean docs
+.PHONY: serve test browser lint typecheck unit integration bench clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,23 @@ typecheck: $(VENV)/.dev
 unit: $(VENV)/.dev
 	$(BIN)/pytest -q tests/unit
 
-test: lint typecheck
+# The browser tests (tests/e2e) drive Debian's chromium, never a browser Playwright
+# downloads. As root, install it with apt when it is missing; otherwise say so and let
+# the tests decide (CI=true fails them, a local run skips them).
+$(VENV)/.browser: | $(VENV)/.dev
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends chromium; \
+	else \
+		echo "make: /usr/bin/chromium is missing and this is not root:" \
+			"run 'apt-get install chromium' as root for the browser tests (tests/e2e)"; \
+	fi
+	@if [ -x /usr/bin/chromium ]; then touch $@; fi
+
+browser: $(VENV)/.browser
+
+test: lint typecheck browser
 	$(BIN)/pytest -q -n 2
 
 $(VENV)/.docs: pyproject.toml | $(BIN)/python
