@@ -120,6 +120,9 @@ async function onEvent(frame) {
   const type = frame.type;
   const roomId = frame.room_id ?? data.room_id;
   const current = state.view.room && state.view.room.id === roomId;
+  // Every frame names its actor: someone typing who has not written yet gets a name.
+  const actor = frame.actor;
+  if (actor && actor.id !== undefined && !state.users.has(actor.id)) state.users.set(actor.id, actor);
   if (type === "message.created") {
     const message = data.message;
     if (current) state.view.event(type, data);

@@ -291,6 +291,9 @@ export class MessageView {
     const body = { content, nonce: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()) };
     if (this.replyTo) body.reply_to = this.replyTo.id;
     this.input.value = "";
+    // The message ends this typing indicator for everyone: the next keystroke, even
+    // within the 3 s throttle, must announce typing anew.
+    this.lastTypingSent = 0;
     const room = this.room;
     try {
       const message = await api("POST", `/rooms/${room.id}/messages`, body);
