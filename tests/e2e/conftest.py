@@ -49,7 +49,11 @@ TIMEOUT_MS = 15_000
 # foreign resource shows as a CSP violation.
 _WATCH = """
 (() => {
-  const report = (kind, detail) => window.__hubbubReport(JSON.stringify({kind, detail}));
+  const seen = (window.__hubbubIncidents = []);
+  const report = (kind, detail) => {
+    seen.push(kind);
+    window.__hubbubReport(JSON.stringify({kind, detail}));
+  };
   for (const name of ["alert", "confirm", "prompt", "print"]) {
     window[name] = (...args) => { report(name, args.map(String).join(" ")); return null; };
   }
