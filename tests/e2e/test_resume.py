@@ -28,6 +28,8 @@ async def test_dropped_connection_resumes_without_loss_or_duplicates(
     await expect(banner).to_have_attribute("data-state", "reconnecting")
     for i in range(5):
         await bob.send(room, f"while down {i}")
+    # Still offline: none of them reached the page (they must come by the resume).
+    assert await messages.count() == 3
     await a.context.set_offline(False)
     await expect(banner).to_have_attribute("data-state", "connected")
     await expect(banner).to_be_hidden()
