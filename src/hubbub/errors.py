@@ -36,6 +36,7 @@ __all__ = [
     "Unauthorized",
     "UnsupportedMediaType",
     "ValidationError",
+    "bounded_text",
     "error_from_wire",
     "reject_nul",
 ]
@@ -167,6 +168,23 @@ def reject_nul(value: str, field: str) -> str:
     if "\x00" in value:
         raise ValidationError(f"{field} must not contain NUL characters", code="nul_character")
     return value
+
+
+def bounded_text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
+    """A stripped string field of at most `limit` characters: `invalid_<field>` when it is
+    not a string (or empty while `required`), `<field>_too_long` past the limit, and no NUL."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be a string", code=f"invalid_{field}")
+    text = reject_nul(value, field).strip()
+    if required and not text:
+        raise ValidationError(f"{field} must not be empty", code=f"invalid_{field}")
+    if len(text) > limit:
+        raise ValidationError(
+            f"{field} must be at most {limit} characters",
+            code=f"{field}_too_long",
+            details={"max": limit},
+        )
+    return text
 
 
 def error_from_wire(

@@ -26,7 +26,13 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import RowMapping
 
-from hubbub.errors import Forbidden, HubbubError, NotFound, ValidationError, reject_nul
+from hubbub.errors import (
+    Forbidden,
+    HubbubError,
+    NotFound,
+    ValidationError,
+    bounded_text,
+)
 from hubbub.server.events import LogEvent, room_event
 from hubbub.server.services import notifications
 from hubbub.server.services.access import RoomAccess, room_access
@@ -57,35 +63,11 @@ REMIND_BATCH = 100
 
 
 def _title(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValidationError("title must be a string", code="invalid_title")
-    reject_nul(value, "title")
-    text = value.strip()
-    if not text:
-        raise ValidationError("title must not be empty", code="invalid_title")
-    if len(text) > MAX_TITLE:
-        raise ValidationError(
-            f"title must be at most {MAX_TITLE} characters",
-            code="title_too_long",
-            details={"max": MAX_TITLE},
-        )
-    return text
+    return bounded_text(value, "title", MAX_TITLE, required=True)
 
 
 def _description(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError("description must be a string", code="invalid_description")
-    reject_nul(value, "description")
-    text = value.strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise ValidationError(
-            f"description must be at most {MAX_DESCRIPTION} characters",
-            code="description_too_long",
-            details={"max": MAX_DESCRIPTION},
-        )
-    return text
+    return "" if value is None else bounded_text(value, "description", MAX_DESCRIPTION)
 
 
 def _time(field: str, value: Any) -> int:
