@@ -26,6 +26,7 @@ from hubbub.protocol import models
 
 if TYPE_CHECKING:
     from hubbub.client.client import Client
+    from hubbub.client.objects.room import Room
 
 __all__ = ["IdentityMap", "NotLoaded", "body"]
 
@@ -200,3 +201,21 @@ class _Entity(Generic[D]):
 
 def body(**fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
+
+
+class InRoom:
+    """`room_id` and `room` for an object that lives in one room (a message, a room
+    member, a webhook); mixed in after `_Entity`, whose `_client` and `_data` it reads."""
+
+    __slots__ = ()
+    _client: Client
+    _data: Any
+
+    @property
+    def room_id(self) -> int:
+        return int(self._data.room_id)
+
+    @property
+    def room(self) -> Room:
+        """The room (bare until loaded when the client does not know it yet)."""
+        return self._client.cache.room_ref(self.room_id)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hubbub.client.objects.base import _Entity
+from hubbub.client.objects.base import InRoom, _Entity
 from hubbub.client.objects.message import Message
 from hubbub.errors import Unauthorized
 from hubbub.protocol import models_extras
 
 if TYPE_CHECKING:
-    from hubbub.client.objects.room import Room
     from hubbub.client.objects.space import Space
 
 __all__ = ["Emoji", "Webhook"]
@@ -66,7 +65,7 @@ class Emoji(_Entity[models_extras.Emoji]):
         self._client.cache.forget_emoji(self.id)
 
 
-class Webhook(_Entity[models_extras.Webhook]):
+class Webhook(_Entity[models_extras.Webhook], InRoom):
     # `execute` authenticates with the webhook's own token, not the client's.
     __slots__ = ()
     _reads = _Entity._reads | {"execute"}
@@ -79,14 +78,6 @@ class Webhook(_Entity[models_extras.Webhook]):
     @property
     def name(self) -> str:
         return self._data.name
-
-    @property
-    def room_id(self) -> int:
-        return self._data.room_id
-
-    @property
-    def room(self) -> Room:
-        return self._client.cache.room_ref(self.room_id)
 
     @property
     def avatar_url(self) -> str | None:

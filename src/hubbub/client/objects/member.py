@@ -10,21 +10,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from hubbub.client.objects.base import _Entity
+from hubbub.client.objects.base import InRoom, _Entity
 from hubbub.errors import NotFound
 from hubbub.protocol import models
 from hubbub.protocol.models_rooms import AccessState
 from hubbub.protocol.models_sanctions import RoomBan
 
 if TYPE_CHECKING:
-    from hubbub.client.objects.room import Room
     from hubbub.client.objects.space import Space
     from hubbub.client.objects.user import User
 
 __all__ = ["Member"]
 
 
-class Member(_Entity[models.Member]):
+class Member(_Entity[models.Member], InRoom):
     __slots__ = ()
     groups = ("member",)
 
@@ -35,14 +34,6 @@ class Member(_Entity[models.Member]):
     def id(self) -> int:
         """The member's user id."""
         return self._data.user.id
-
-    @property
-    def room_id(self) -> int:
-        return self._data.room_id
-
-    @property
-    def room(self) -> Room:
-        return self._client.cache.room_ref(self.room_id)
 
     @property
     def space(self) -> Space | None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hubbub.client.objects.base import _Entity
+from hubbub.client.objects.base import InRoom, _Entity
 from hubbub.client.objects.base import body as _body
 from hubbub.errors import NotFound
 from hubbub.protocol import models
@@ -14,13 +14,12 @@ from hubbub.protocol.models_reports import FlagState, Report
 
 if TYPE_CHECKING:
     from hubbub.client.client import Client
-    from hubbub.client.objects.room import Room
     from hubbub.client.objects.user import User
 
 __all__ = ["Message", "SearchHit"]
 
 
-class Message(_Entity[models.Message]):
+class Message(_Entity[models.Message], InRoom):
     """A message. One fetch group, `message` (everything, D.97): a bare message
     (`client.message_ref(id)`, `message.reply_to`) loads it with `await m.load()`.
 
@@ -44,15 +43,6 @@ class Message(_Entity[models.Message]):
                 code="message_deleted",
                 details={"message_id": self.id},
             )
-
-    @property
-    def room_id(self) -> int:
-        return self._data.room_id
-
-    @property
-    def room(self) -> Room:
-        """The room (bare until loaded when the client does not know it yet)."""
-        return self._client.cache.room_ref(self.room_id)
 
     @property
     def author(self) -> User | None:
