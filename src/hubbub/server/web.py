@@ -100,7 +100,9 @@ async def asset(request: Request, path: str) -> Response:
 @functools.cache
 def routes() -> tuple[BaseRoute, ...]:
     """Built once per process like the REST routes (app._api_routes): they hold no
-    per-app state."""
+    per-app state. The assets are read here, while the app is being built, so that no
+    request handler ever waits on the disk inside the event loop."""
+    _assets()
     router = APIRouter()
     router.add_api_route("/", index, methods=["GET"], include_in_schema=False)
     router.add_api_route("/static/{path:path}", asset, methods=["GET"], include_in_schema=False)
