@@ -4,6 +4,7 @@
 import { api, setUnauthorizedHandler } from "./js/api.js";
 import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js";
 import { byId, displayName, show } from "./js/dom.js";
+import { each } from "./js/features.js";
 import { Gateway } from "./js/gateway.js";
 import { Inbox } from "./js/inbox.js";
 import { MessageView } from "./js/messages.js";
@@ -53,7 +54,10 @@ async function openFromHash() {
   if (!room) return;
   state.sidebar.select(id);
   document.body.classList.remove("menu-open");
-  if (!state.view.room || state.view.room.id !== id) await state.view.open(room);
+  if (!state.view.room || state.view.room.id !== id) {
+    await state.view.open(room);
+    if (state.view.room === room) each("onRoomOpened", room);
+  }
 }
 
 function openRoom(id) {
@@ -93,6 +97,7 @@ function onReady(frame) {
   // A fresh `ready` that is not a resume (the cursor expired): reload what is on screen.
   if (state.readyCount > 1 && !frame.resumed && state.view.room) state.view.reload();
   if (state.view.room && !state.sidebar.rooms.has(state.view.room.id)) closeRoom();
+  each("onReady", frame);
   openFromHash();
 }
 
@@ -113,6 +118,7 @@ function closeRoom() {
   byId("composer-input").disabled = true;
   byId("composer-send").disabled = true;
   if (routeRoomId() !== null) history.replaceState(null, "", "#/");
+  each("onRoomClosed");
 }
 
 async function onEvent(frame) {
@@ -156,12 +162,46 @@ async function onEvent(frame) {
   } else if (type === "read_state.updated") {
     state.sidebar.setRead(roomId, { unread_count: 0, mention_count: 0 });
   }
+  each("onEvent", frame);
+}
+
+// What features.js's modules may use of the core (documented there).
+function featureContext() {
+  const services = new Map();
+  return {
+    api,
+    me: () => state.me,
+    users: state.users,
+    room: () => state.view.room,
+    rooms: () => state.sidebar.rooms,
+    upsertRoom: (room) => {
+      state.sidebar.upsert(room);
+      if (state.view.room && state.view.room.id === room.id) showRoomHeader(state.sidebar.rooms.get(room.id));
+    },
+    removeRoom: (id) => {
+      state.sidebar.remove(id);
+      if (state.view.room && state.view.room.id === id) closeRoom();
+    },
+    openRoom,
+    openDm,
+    gateway: () => state.gateway,
+    view: state.view,
+    error: (message) => {
+      byId("room-error").textContent = message;
+    },
+    provide: (name, fn) => services.set(name, fn),
+    call: (name, ...args) => {
+      const fn = services.get(name);
+      return fn ? fn(...args) : undefined;
+    },
+  };
 }
 
 function signedOut() {
   if (state.gateway) state.gateway.stop();
   state.gateway = null;
   forget();
+  each("onSignedOut");
   banner("idle");
   show(byId("app-view"), false);
   show(byId("auth-view"), true);
@@ -190,7 +230,15 @@ function start(token) {
 function init() {
   state.sidebar = new Sidebar({ onOpen: openRoom });
   state.inbox = new Inbox({ onOpenRoom: openRoom });
-  state.view = new MessageView({ gateway: null, getMe: () => state.me, users: state.users, onAck: scheduleAck, onOpenDm: openDm });
+  state.view = new MessageView({
+    gateway: null,
+    getMe: () => state.me,
+    users: state.users,
+    onAck: scheduleAck,
+    onOpenDm: openDm,
+    messageActions: (message, mine) => each("messageActions", message, mine),
+    messageExtras: (message) => each("messageExtras", message),
+  });
   setUnauthorizedHandler(() => signedOut());
   bindAuthForms(start);
   bindSessions(signedOut);
@@ -225,6 +273,7 @@ function init() {
   byId("menu-button").addEventListener("click", () => document.body.classList.toggle("menu-open"));
   window.addEventListener("hashchange", openFromHash);
   document.addEventListener("visibilitychange", () => state.view.ack());
+  each("init", featureContext());
   const token = storedToken();
   if (token) start(token);
   else signedOut();

@@ -14,8 +14,11 @@ const QUICK_REACTIONS = ["👍", "❤️", "😂"];
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
 
 export class MessageView {
-  constructor({ gateway, getMe, users, onAck, onOpenDm }) {
+  constructor({ gateway, getMe, users, onAck, onOpenDm, messageActions, messageExtras }) {
     this.onOpenDm = onOpenDm;
+    // Features (features.js) add buttons to a message and content under its body.
+    this.featureActions = messageActions || (() => []);
+    this.featureExtras = messageExtras || (() => []);
     this.gateway = gateway;
     this.getMe = getMe; // the signed-in user, known once `ready` arrives
     this.users = users; // id → actor, filled from authors as messages arrive
@@ -155,6 +158,7 @@ export class MessageView {
     if (message.deleted) body.textContent = "message deleted";
     else body.innerHTML = message.content_html; // sanitised by the server (render.py)
     parts.push(body);
+    if (!message.deleted) parts.push(...this.featureExtras(message));
     if (!message.deleted) {
       parts.push(this.reactionBar(message));
       parts.push(this.actions(message, mine));
@@ -201,6 +205,7 @@ export class MessageView {
       add("Edit", "message-edit", () => this.startEdit(message.id));
       add("Delete", "message-delete", () => this.remove(message.id));
     }
+    box.append(...this.featureActions(message, mine));
     return box;
   }
 
@@ -238,6 +243,12 @@ export class MessageView {
     const item = this.items.get(messageId);
     const node = item && item.li.querySelector("[data-testid=message-editing]");
     if (node) node.textContent = name ? `${name} is editing…` : "";
+  }
+
+  // Draws a message again (a feature's state about it changed).
+  rerender(messageId) {
+    const item = this.items.get(messageId);
+    if (item) this.fill(item.message, item.li);
   }
 
   patch(messageId, fields) {

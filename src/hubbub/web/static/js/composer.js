@@ -1,0 +1,5 @@
+// Feature "composer" (see features.js for the hooks and ctx).
+
+export default {
+  name: "composer",
+};

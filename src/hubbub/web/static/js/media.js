@@ -1,0 +1,5 @@
+// Feature "media" (see features.js for the hooks and ctx).
+
+export default {
+  name: "media",
+};

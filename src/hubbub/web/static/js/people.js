@@ -1,0 +1,5 @@
+// Feature "people" (see features.js for the hooks and ctx).
+
+export default {
+  name: "people",
+};

@@ -1,0 +1,5 @@
+// Feature "spaces" (see features.js for the hooks and ctx).
+
+export default {
+  name: "spaces",
+};
