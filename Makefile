@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test browser lint typecheck unit integration bench clean docs
+.PHONY: serve test browser lint typecheck unit integration bench clean docs screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ $(VENV)/.docs: pyproject.toml | $(BIN)/python
 docs: $(VENV)/.docs
 	$(BIN)/python -m hubbub.tools.event_docs
 	$(BIN)/mkdocs build --strict
+
+# Screenshots of the web client's main views under docs/screenshots/, linked from the
+# README. The colour emoji font makes reactions look as they do on a desktop.
+screenshots: $(VENV)/.browser
+	@if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && [ "$$(id -u)" = 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			fonts-noto-color-emoji; \
+	fi
+	$(BIN)/python -m hubbub.tools.screenshots docs/screenshots
 
 bench: $(VENV)/.server
 	$(BIN)/python bench/fanout.py

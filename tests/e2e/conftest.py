@@ -25,21 +25,9 @@ from typing import Any
 import pytest_asyncio
 
 from hubbub.testing import TestServer, TestUser
+from hubbub.tools.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import _unavailable
 
-CHROMIUM = os.environ.get("HUBBUB_TEST_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps trying to reach Google's hosts,
-# which this machine's closed network refuses; no sandbox because CI runs as root.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Playwright's own timeout for each action and `expect`: generous for a loaded CI
 # machine; a passing test never waits it out.
 TIMEOUT_MS = 15_000
