@@ -25,11 +25,13 @@ PresenceStatus = Literal["online", "idle", "busy", "invisible", "offline"]
 
 class UserPresence(WireModel):
     """A user's presence: the effective status as others see it. In the user's own view
-    `status` may be `invisible` and `chosen` says what they picked."""
+    `status` may be `invisible` and `chosen` says what they picked. `status_text` is the
+    profile's custom status (null when none)."""
 
     user_id: int
     status: str
     last_seen_at: Timestamp | None = None
+    status_text: str | None = None
     chosen: str | None = None
 
 

@@ -49,6 +49,7 @@ async def test_connect_then_offline_after_the_grace(backend: str) -> None:
             "user_id": bob.id,
             "status": "online",
             "last_seen_at": iso_ms(connected_at),
+            "status_text": None,
         }
 
         clock.advance(5)
@@ -67,7 +68,10 @@ async def test_connect_then_offline_after_the_grace(backend: str) -> None:
             "status": "offline",
             "last_seen_at": iso_ms(left_at),
         }
-        assert await alice.ok("GET", f"/users/{bob.id}/presence") == gone["data"]
+        assert await alice.ok("GET", f"/users/{bob.id}/presence") == {
+            **gone["data"],
+            "status_text": None,
+        }
         # Logged once: the long-poll feed holds one online and one offline for bob.
         page = await alice.ok("GET", "/events", params={"cursor": "0", "limit": 1000})
         bobs = [
@@ -114,6 +118,7 @@ async def test_invisible_busy_and_the_users_own_view() -> None:
             "status": "invisible",
             "chosen": "invisible",
             "last_seen_at": iso_ms(clock.now_ms()),
+            "status_text": None,
         }
         hidden = await a_gw.event("presence.updated")
         assert hidden["data"] == {
@@ -167,3 +172,18 @@ async def test_batch_reads_and_bad_input(lite: TestServer) -> None:
     mine = await alice.ok("GET", "/users/me/presence")
     assert mine["chosen"] == "online"  # nothing was written
     await gw.no_event(0.2)
+
+
+async def test_presence_reads_carry_the_status_text(lite: TestServer) -> None:
+    # A presence list (the web client's) shows each member's custom status from one batch
+    # read, without a profile read per user.
+    alice, bob, _room = await _pair(lite)
+    await bob.ok("PATCH", "/users/me", json={"status_text": "on a train"})
+    found = await alice.ok("GET", "/presence", params={"user_ids": f"{bob.id},{alice.id}"})
+    assert [(p["user_id"], p["status_text"]) for p in found["presence"]] == [
+        (bob.id, "on a train"),
+        (alice.id, None),
+    ]
+    assert (await alice.ok("GET", f"/users/{bob.id}/presence"))["status_text"] == "on a train"
+    await bob.ok("PATCH", "/users/me", json={"status_text": None})
+    assert (await bob.ok("GET", "/users/me/presence"))["status_text"] is None

@@ -286,8 +286,10 @@ def presence_of_txn(conn: Connection, user_ids: Iterable[int]) -> dict[int, str]
 
 def _view(user: UserRow, shown: str, viewer_id: int, live: bool) -> dict[str, Any]:
     """What `viewer_id` is told about `user`: others get the effective status; the user
-    themself also sees `invisible` and what they chose."""
+    themself also sees `invisible` and what they chose. `status_text` (the profile's
+    custom status) comes along, so a presence list needs no profile read per user."""
     out = _event_data(user.id, shown, user.last_seen_at)
+    out["status_text"] = user.status_text
     if viewer_id == user.id:
         if user.presence == INVISIBLE and live:
             out["status"] = INVISIBLE
