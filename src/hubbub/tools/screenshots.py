@@ -27,8 +27,11 @@ PHONE = {"width": 390, "height": 844}
 CONVERSATION = [
     ("alice", "Morning all! The **0.4 release** is tagged 🎉"),
     ("bob", "Nice. Did the resume fix make it in? Reconnects were dropping events for me."),
-    ("alice", "It did: a client that reconnects with its cursor gets every event it missed, "
-     "exactly once, in order."),
+    (
+        "alice",
+        "It did: a client that reconnects with its cursor gets every event it missed, "
+        "exactly once, in order.",
+    ),
     ("carol", "Here is how I run it locally:\n```\nmake serve\n```"),
     ("bob", "@alice can you pin the changelog?"),
     ("alice", "Pinned. See the *Pins* panel."),
@@ -124,7 +127,6 @@ SHOTS: dict[str, Shot] = {
 async def take(out: Path, only: set[str] | None = None) -> list[Path]:
     from playwright.async_api import async_playwright
 
-    out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     async with TestServer() as server, async_playwright() as pw:
         world = await build_community(server)
@@ -157,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else Path("docs/screenshots")
     only = set(args[1:]) or None
+    out.mkdir(parents=True, exist_ok=True)
     for path in asyncio.run(take(out, only)):
         print(path)
     return 0
