@@ -16,13 +16,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from hubbub.testing import TestServer, TestUser
 from hubbub.tools.browser import CHROMIUM, CHROMIUM_ARGS
 
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = (1280, 800)
+PHONE = (390, 844)
 
 CONVERSATION = [
     ("alice", "Morning all! The **0.4 release** is tagged 🎉"),
@@ -109,8 +109,8 @@ async def _members(page: Any, world: Community) -> None:
 @dataclass(frozen=True)
 class Shot:
     scene: Scene
-    viewport: dict[str, int]
-    scheme: str = "light"
+    viewport: tuple[int, int]  # width, height
+    scheme: Literal["light", "dark"] = "light"
     signed_in: bool = True  # as Alice
 
 
@@ -136,7 +136,9 @@ async def take(out: Path, only: set[str] | None = None) -> list[Path]:
                 if only and name not in only:
                     continue
                 context = await browser.new_context(
-                    viewport=shot.viewport, color_scheme=shot.scheme, device_scale_factor=1
+                    viewport={"width": shot.viewport[0], "height": shot.viewport[1]},
+                    color_scheme=shot.scheme,
+                    device_scale_factor=1,
                 )
                 if shot.signed_in:
                     token = json.dumps(world.people["alice"].token)
