@@ -53,3 +53,61 @@ export async function api(method, path, body) {
   }
   return payload;
 }
+
+// A multipart upload with progress (fetch cannot report upload progress): XMLHttpRequest
+// with the same bearer token and error envelope as api(). `onProgress(loaded, total)`
+// follows the bytes sent. Returns {promise, abort}; an aborted upload rejects with the
+// code "aborted".
+export function upload(method, path, form, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open(method, new URL(BASE + path, location.href));
+    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.responseType = "text";
+    xhr.upload.addEventListener("progress", (ev) => {
+      if (onProgress && ev.lengthComputable) onProgress(ev.loaded, ev.total);
+    });
+    xhr.addEventListener("load", () => {
+      let payload = null;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch (err) {
+        payload = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(payload);
+        return;
+      }
+      const error = (payload && payload.error) || {};
+      const failure = new ApiError(xhr.status, error.code || "http_error", error.message || xhr.statusText || "upload failed", error.details);
+      if (xhr.status === 401 && token) onUnauthorized(failure);
+      reject(failure);
+    });
+    xhr.addEventListener("error", () => reject(new ApiError(0, "network_error", "the server cannot be reached")));
+    xhr.addEventListener("abort", () => reject(new ApiError(0, "aborted", "upload cancelled")));
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+// A file the API serves only to the signed-in (attachments): fetched with the token,
+// handed out as a blob: URL (the CSP allows blob: images).
+export async function fetchBlobUrl(url) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  let response;
+  try {
+    response = await fetch(new URL(url, location.href), { headers, credentials: "omit" });
+  } catch (err) {
+    throw new ApiError(0, "network_error", "the server cannot be reached");
+  }
+  if (!response.ok) {
+    let error = {};
+    try {
+      error = (await response.json()).error || {};
+    } catch (err) {
+      error = {};
+    }
+    throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText);
+  }
+  return URL.createObjectURL(await response.blob());
+}

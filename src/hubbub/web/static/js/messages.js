@@ -1,6 +1,8 @@
 // The message view of one room: history with upward infinite scroll that keeps the
 // reader's place, live updates, send (Enter; Shift+Enter = newline), edit and delete of
-// own messages, reply, reactions, stars and pins, typing and editing indicators.
+// own messages, reply, reactions, stars and pins, typing and editing indicators, quotes,
+// highlighted mentions, a "New messages" divider at the read marker, and jumps to a
+// message (a page loaded around it, then newer pages as the reader scrolls down).
 //
 // Message bodies are the server's sanitised `content_html`, the only string this client
 // ever assigns to innerHTML; author names and everything else go through textContent.
@@ -8,10 +10,25 @@
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
 import { Indicators } from "./indicators.js";
+import { markMentions } from "./mentions.js";
 
 const PAGE = 50;
 const QUICK_REACTIONS = ["👍", "❤️", "😂"];
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
+const EDGE_PX = 80; // this close to the top (bottom) of the list, older (newer) pages load
+
+let current = null; // the one MessageView of the page (search and panels jump through it)
+
+// Opens `roomId` (through `openRoom`, the app's router) scrolled to `messageId`,
+// highlighted; a room already on screen just scrolls there.
+export function jumpToMessage(roomId, messageId, openRoom) {
+  if (!current) return;
+  if (current.room && current.room.id === roomId) current.jumpTo(messageId);
+  else {
+    current.pendingJump = { roomId, messageId };
+    openRoom(roomId);
+  }
+}
 
 export class MessageView {
   constructor({ gateway, getMe, users, onAck, onOpenDm, messageActions, messageExtras }) {
@@ -25,8 +42,18 @@ export class MessageView {
     this.onAck = onAck;
     this.room = null;
     this.items = new Map(); // message id → {message, li}
-    this.hasMore = false;
+    this.hasMore = false; // older messages exist beyond the first shown
+    this.hasMoreAfter = false; // newer ones exist beyond the last shown (after a jump)
     this.loadingOlder = false;
+    this.loadingNewer = false;
+    this.pendingJump = null; // {roomId, messageId}: where the next open of that room goes
+    // Set by features (composer.js): the last read message id of a room (read marker),
+    // a click on an author's name, and hooks that add fields to a sent message.
+    this.lastReadOf = () => null;
+    this.onAuthor = null;
+    this.composeHooks = []; // {collect(): fields | null (throws to refuse), sent()}
+    this.unreadAfter = null; // the read marker of the room on screen, until drawn
+    this.divider = null;
     this.replyTo = null;
     this.indicators = new Indicators({
       users,
@@ -37,6 +64,7 @@ export class MessageView {
     this.list = byId("message-list");
     this.input = byId("composer-input");
     this.bind();
+    current = this;
   }
 
   get me() {
@@ -45,9 +73,12 @@ export class MessageView {
 
   bind() {
     this.list.addEventListener("scroll", () => {
-      if (this.list.scrollTop < 80) this.loadOlder();
+      if (this.list.scrollTop < EDGE_PX) this.loadOlder();
+      if (this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < EDGE_PX) this.loadNewer();
     });
     this.input.addEventListener("keydown", (ev) => {
+      // A feature's popup (the @handle completion) may have taken the key already.
+      if (ev.defaultPrevented) return;
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
         ev.preventDefault();
         this.send();
@@ -64,6 +95,10 @@ export class MessageView {
   async open(room) {
     this.room = room;
     this.items.clear();
+    this.hasMoreAfter = false;
+    this.divider = null;
+    this.unreadAfter = this.lastReadOf(room.id) ?? null;
+    if (this.pendingJump && this.pendingJump.roomId !== room.id) this.pendingJump = null;
     this.indicators.clear();
     this.setReply(null);
     this.list.replaceChildren();
@@ -82,6 +117,12 @@ export class MessageView {
   async reload() {
     const room = this.room;
     if (!room) return;
+    if (this.pendingJump && this.pendingJump.roomId === room.id) {
+      const { messageId } = this.pendingJump;
+      this.pendingJump = null;
+      await this.jumpTo(messageId);
+      return;
+    }
     let page;
     try {
       page = await api("GET", `/rooms/${room.id}/messages?limit=${PAGE}`);
@@ -90,9 +131,18 @@ export class MessageView {
       return;
     }
     if (this.room !== room) return; // the reader moved on meanwhile
+    const first = page.messages.length ? page.messages[0].id : null;
+    if (this.unreadAfter !== null && page.has_more && first !== null && first > this.unreadAfter) {
+      // More unread than one page: open at the read marker rather than at the end.
+      await this.jumpTo(this.unreadAfter, false);
+      return;
+    }
     this.items.clear();
+    this.divider = null;
+    this.hasMoreAfter = false;
     this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
     this.hasMore = page.has_more;
+    this.placeDivider();
     this.list.scrollTop = this.list.scrollHeight;
     this.ack();
     // A page that does not fill the list gives no scroll to react to: fetch on.
@@ -101,6 +151,86 @@ export class MessageView {
       await this.loadOlder();
       if (this.items.size === count) break;
     }
+    this.revealDivider();
+  }
+
+  // A page centred on `messageId` (GET ?around=), scrolled to it and, when `highlight`,
+  // marked; without a highlight (the read marker) the "New messages" divider is shown.
+  async jumpTo(messageId, highlight = true) {
+    const room = this.room;
+    if (!room) return;
+    if (!this.items.has(messageId)) {
+      let page;
+      try {
+        page = await api("GET", `/rooms/${room.id}/messages?around=${messageId}&limit=${PAGE}`);
+      } catch (err) {
+        byId("room-error").textContent = err.message;
+        return;
+      }
+      if (this.room !== room) return;
+      this.items.clear();
+      this.divider = null;
+      this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
+      this.hasMore = page.has_more_before;
+      this.hasMoreAfter = page.has_more_after;
+      this.placeDivider();
+    }
+    for (const item of this.items.values()) item.li.classList.remove("jumped");
+    const item = this.items.get(messageId);
+    if (highlight && item) {
+      item.li.classList.add("jumped");
+      this.scrollToNode(item.li, "center");
+    } else if (highlight) {
+      byId("room-error").textContent = "That message is not in this room any more.";
+    } else if (this.divider) this.scrollToNode(this.divider, "start");
+    else this.list.scrollTop = this.list.scrollHeight;
+    this.ack();
+  }
+
+  scrollToNode(node, where) {
+    const box = this.list.getBoundingClientRect();
+    const rect = node.getBoundingClientRect();
+    const offset = where === "center" ? (box.height - rect.height) / 2 : 8;
+    this.list.scrollTop += rect.top - box.top - Math.max(0, offset);
+  }
+
+  // The "New messages" divider goes above the first message of someone else after the
+  // read marker, once that boundary is loaded (the marker itself, or the room's start).
+  placeDivider() {
+    if (this.divider || this.unreadAfter === null || !this.items.size) return;
+    const ids = [...this.items.keys()].sort((a, b) => a - b);
+    if (ids[0] > this.unreadAfter && this.hasMore) return; // not loaded yet
+    const firstUnread = ids.find((id) => id > this.unreadAfter && !this.isMine(this.items.get(id).message));
+    if (firstUnread === undefined) return;
+    this.divider = el(
+      "li",
+      { className: "unread-divider", role: "separator", "aria-label": "New messages", "data-testid": "unread-divider" },
+      el("span", { text: "New messages" }),
+    );
+    this.items.get(firstUnread).li.before(this.divider);
+    this.unreadAfter = null;
+  }
+
+  // After opening a room: a divider above the screen is scrolled to.
+  revealDivider() {
+    if (!this.divider) return;
+    const box = this.list.getBoundingClientRect();
+    if (this.divider.getBoundingClientRect().top < box.top) this.scrollToNode(this.divider, "start");
+  }
+
+  isMine(message) {
+    return Boolean(message.author && message.author.id === this.me.id);
+  }
+
+  // The first message whose bottom is below the list's top edge: what the reader is
+  // looking at, kept at the same screen position while pages load above it.
+  anchor() {
+    const top = this.list.getBoundingClientRect().top;
+    for (const li of this.list.children) {
+      const rect = li.getBoundingClientRect();
+      if (rect.bottom > top) return { li, top: rect.top };
+    }
+    return null;
   }
 
   async loadOlder() {
@@ -113,15 +243,38 @@ export class MessageView {
       const page = await api("GET", `/rooms/${room.id}/messages?before=${oldest}&limit=${PAGE}`);
       if (this.room !== room) return;
       // Keep the reader's place: what was on screen stays where it was.
+      const mark = this.anchor();
       const before = this.list.scrollHeight;
       const fresh = page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m));
       this.list.prepend(...fresh);
-      this.list.scrollTop += this.list.scrollHeight - before;
       this.hasMore = page.has_more;
+      this.placeDivider();
+      if (mark && mark.li.isConnected) this.list.scrollTop += mark.li.getBoundingClientRect().top - mark.top;
+      else this.list.scrollTop += this.list.scrollHeight - before;
     } catch (err) {
       byId("room-error").textContent = err.message;
     } finally {
       this.loadingOlder = false;
+    }
+  }
+
+  // Newer pages after a jump, as the reader scrolls down (GET ?after=).
+  async loadNewer() {
+    if (!this.room || !this.hasMoreAfter || this.loadingNewer) return;
+    const newest = Math.max(...this.items.keys());
+    if (!Number.isFinite(newest)) return;
+    this.loadingNewer = true;
+    const room = this.room;
+    try {
+      const page = await api("GET", `/rooms/${room.id}/messages?after=${newest}&limit=${PAGE}`);
+      if (this.room !== room) return;
+      this.list.append(...page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
+      this.hasMoreAfter = page.has_more;
+      this.ack();
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    } finally {
+      this.loadingNewer = false;
     }
   }
 
@@ -141,7 +294,7 @@ export class MessageView {
     const head = el(
       "div",
       { className: "message-head" },
-      el("span", { className: "author", "data-testid": "message-author", text: displayName(message.author) }),
+      this.authorNode(message.author),
       el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
       message.edited_at ? el("span", { className: "muted", "data-testid": "message-edited", text: "(edited)" }) : null,
       message.pinned ? el("span", { className: "pin", "data-testid": "message-pinned", text: "📌 pinned" }) : null,
@@ -154,9 +307,13 @@ export class MessageView {
         el("div", { className: "reply-ref", "data-testid": "message-reply-ref" }, el("span", { text: `↪ ${displayName(message.reply_to.author)}: ${message.reply_to.excerpt || ""}` })),
       );
     }
+    if (message.quote_of && !message.deleted) parts.push(this.quoteNode(message.quote_of));
     const body = el("div", { className: "body", "data-testid": "message-body" });
     if (message.deleted) body.textContent = "message deleted";
-    else body.innerHTML = message.content_html; // sanitised by the server (render.py)
+    else {
+      body.innerHTML = message.content_html; // sanitised by the server (render.py)
+      markMentions(body, this.me.handle);
+    }
     parts.push(body);
     if (!message.deleted) parts.push(...this.featureExtras(message));
     if (!message.deleted) {
@@ -164,6 +321,44 @@ export class MessageView {
       parts.push(this.actions(message, mine));
     }
     li.replaceChildren(...parts);
+  }
+
+  // The author's name: a button opening their profile (the people feature's dialog).
+  authorNode(author) {
+    const name = displayName(author);
+    if (!author || !this.onAuthor) return el("span", { className: "author", "data-testid": "message-author", text: name });
+    const button = el("button", {
+      type: "button",
+      className: "author",
+      "data-testid": "message-author",
+      "data-user-id": author.id,
+      "aria-label": `Profile of ${name}`,
+      text: name,
+    });
+    button.addEventListener("click", () => this.onAuthor(author.id));
+    return button;
+  }
+
+  // A quoted message (`quote_of`, the server's snapshot): its author and plain text.
+  quoteNode(quote) {
+    const node = el(
+      "blockquote",
+      { className: "quote-ref", "data-testid": "message-quote-ref", "data-message-id": quote.id },
+      el("span", { className: "quote-author", text: displayName(quote.author) }),
+      el("span", { className: "quote-text", text: quote.content_text || "" }),
+    );
+    if (!quote.room_id || !this.room || quote.room_id === this.room.id) {
+      node.classList.add("linked");
+      node.tabIndex = 0;
+      node.setAttribute("role", "link");
+      node.setAttribute("aria-label", `Quoted message of ${displayName(quote.author)}: go to it`);
+      const go = () => this.jumpTo(quote.id);
+      node.addEventListener("click", go);
+      node.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter") go();
+      });
+    }
+    return node;
   }
 
   reactionBar(message) {
@@ -298,10 +493,20 @@ export class MessageView {
 
   async send() {
     const content = this.input.value;
-    if (!this.room || !content.trim()) return;
-    const body = { content, nonce: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()) };
+    if (!this.room) return;
+    // Features add fields (attachments, quote_of); one may refuse (uploads still running).
+    const extras = {};
+    try {
+      for (const hook of this.composeHooks) Object.assign(extras, hook.collect() || {});
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+      return;
+    }
+    if (!content.trim() && !Object.keys(extras).length) return;
+    const body = { content, nonce: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()), ...extras };
     if (this.replyTo) body.reply_to = this.replyTo.id;
     this.input.value = "";
+    byId("room-error").textContent = "";
     // The message ends this typing indicator for everyone: the next keystroke, even
     // within the 3 s throttle, must announce typing anew.
     this.lastTypingSent = 0;
@@ -309,7 +514,10 @@ export class MessageView {
     try {
       const message = await api("POST", `/rooms/${room.id}/messages`, body);
       this.setReply(null);
-      if (this.room === room) this.append(message);
+      for (const hook of this.composeHooks) hook.sent();
+      if (this.room !== room) return;
+      if (this.hasMoreAfter) await this.reload(); // far up after a jump: back to the end
+      else this.append(message);
     } catch (err) {
       this.input.value = content; // nothing lost: the text comes back to retry
       byId("room-error").textContent = err.message;
@@ -328,6 +536,7 @@ export class MessageView {
       this.replace(message);
       return;
     }
+    if (this.hasMoreAfter) return; // not at the end of history: it comes with loadNewer()
     const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     this.list.append(this.render(message));
     if (atBottom || (message.author && message.author.id === this.me.id)) this.list.scrollTop = this.list.scrollHeight;

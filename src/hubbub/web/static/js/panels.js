@@ -1,9 +1,11 @@
 // Room panels in a dialog: the members, the pinned messages and the starboard. Message
 // text here is the server's plain `content_text`, set with textContent (the list's
-// `content_html` stays confined to messages.js).
+// `content_html` stays confined to messages.js). A pinned or starred message has a
+// "Jump" button that scrolls the room to it (loading the page around it).
 
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
+import { jumpToMessage } from "./messages.js";
 
 const PANELS = {
   members: { title: "Members" },
@@ -20,12 +22,22 @@ function memberItem(member) {
   );
 }
 
+function openRoute(roomId) {
+  location.hash = `#/rooms/${roomId}`;
+}
+
 function messageItem(message) {
+  const jump = el("button", { type: "button", "data-testid": "panel-jump", "aria-label": `Jump to the message of ${displayName(message.author)}`, text: "Jump" });
+  jump.addEventListener("click", () => {
+    byId("panel-dialog").close();
+    jumpToMessage(message.room_id, message.id, openRoute);
+  });
   return el(
     "li",
     { "data-testid": "panel-message", "data-message-id": message.id },
     el("div", { className: "muted", text: `${displayName(message.author)} · ${formatTime(message.created_at)}${message.stars ? ` · ★ ${message.stars}` : ""}` }),
     el("div", { text: message.content_text || message.content }),
+    jump,
   );
 }
 

@@ -1,9 +1,11 @@
 // Message search (GET /search) in a dialog, with the hits highlighted. The server's
 // `highlight` is escaped text with <mark> around the hits; it is rebuilt here from text
 // nodes and <mark> elements rather than parsed as HTML, so nothing else can get in.
+// "Go to message" opens the hit's room scrolled to it (messages.js jumpToMessage).
 
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
+import { jumpToMessage } from "./messages.js";
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'" };
 
@@ -44,10 +46,11 @@ export function bindSearch({ roomName, onOpen }) {
     }
     list.replaceChildren(
       ...page.results.map(({ message, highlight }) => {
-        const go = el("button", { type: "button", "data-testid": "search-open", text: "Open room" });
+        // Opens the room scrolled to this message, highlighted.
+        const go = el("button", { type: "button", "data-testid": "search-open", text: "Go to message" });
         go.addEventListener("click", () => {
           dialog.close();
-          onOpen(message.room_id);
+          jumpToMessage(message.room_id, message.id, onOpen);
         });
         return el(
           "li",
