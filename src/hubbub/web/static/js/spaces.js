@@ -1,5 +1,378 @@
-// Feature "spaces" (see features.js for the hooks and ctx).
+// Feature "spaces" (see features.js for the hooks and ctx): the user's spaces in
+// #sidebar-spaces, each expandable to its rooms (by category), kept current by the
+// gateway (`ready.spaces`, space.*, room.created in a space, role.*); the dialogs to
+// create, join (invite code or `#/invite/CODE` link), manage and leave a space live in
+// spaces-dialogs.js; DMs and groups in groups.js.
+//
+// One presentation for a room of a space: under its space, never also under "Rooms".
+// The core sidebar (sidebar.js) renders every joined room into #room-list with its
+// unread and mention badges; this module moves the items of space rooms from there into
+// their space's list right after each render (a MutationObserver, before paint), so a
+// space room keeps exactly the core's look, link, badges and selection, and "Rooms"
+// holds only standalone rooms.
+
+import { byId, el } from "./dom.js";
+import groups from "./groups.js";
+import { SpaceDialogs } from "./spaces-dialogs.js";
+import { PERM } from "./spaces-ui.js";
+
+const COLLAPSED_KEY = "hubbub.spaces.collapsed";
+const byName = (a, b) => a.space.name.localeCompare(b.space.name) || a.space.id - b.space.id;
+const byPosition = (a, b) => (a.position || 0) - (b.position || 0) || a.name.localeCompare(b.name);
+
+class SpacesFeature {
+  constructor() {
+    this.ctx = null;
+    this.entries = new Map(); // space id → {space, member, roles, permissions, moderator}
+    this.items = new Map(); // room id → the core's <li> of that room (latest render)
+    this.collapsed = new Set();
+    this.dialogs = null;
+  }
+
+  init(ctx) {
+    this.ctx = ctx;
+    this.roomList = byId("room-list");
+    const titleId = "spaces-title";
+    this.createButton = el("button", { type: "button", "data-testid": "space-create-button", text: "New space" });
+    this.joinButton = el("button", { type: "button", "data-testid": "space-join-button", text: "Join a space" });
+    this.notice = el("p", { className: "spaces-notice", role: "status", "aria-live": "polite", "data-testid": "spaces-notice" });
+    this.list = el("ul", { className: "spaces-list", "aria-labelledby": titleId, "data-testid": "space-list" });
+    this.empty = el("p", { className: "muted spaces-empty", text: "No spaces yet." });
+    byId("sidebar-spaces").replaceChildren(
+      el("h2", { id: titleId, text: "Spaces" }),
+      el("div", { className: "spaces-tools" }, this.createButton, this.joinButton),
+      this.notice,
+      this.list,
+      this.empty,
+    );
+    this.dialogs = new SpaceDialogs(this);
+    this.createButton.addEventListener("click", () => this.dialogs.openCreate());
+    this.joinButton.addEventListener("click", () => this.dialogs.openJoin(""));
+    this.list.addEventListener("keydown", (ev) => this.onKey(ev));
+    this.observer = new MutationObserver(() => this.render());
+    this.observer.observe(this.roomList, { childList: true });
+    window.addEventListener("hashchange", () => this.inviteFromHash());
+    groups.init(ctx);
+  }
+
+  // -- state --------------------------------------------------------------------------
+
+  can(spaceId, bit) {
+    const entry = this.entries.get(spaceId);
+    const me = this.ctx.me();
+    if (!entry || !me) return false;
+    if (entry.space.owner_id === me.id) return true;
+    const bits = entry.permissions || 0;
+    return Boolean(bits & PERM.ADMINISTRATOR) || Boolean(bits & bit);
+  }
+
+  isOwner(spaceId) {
+    const entry = this.entries.get(spaceId);
+    const me = this.ctx.me();
+    return Boolean(entry && me && entry.space.owner_id === me.id);
+  }
+
+  // A space state (ready.spaces[], space.created, GET /spaces/{id}/state, a join's answer).
+  adoptState(state) {
+    const { space, member, roles, permissions, moderator } = state;
+    this.entries.set(space.id, { space, member, roles: roles || [], permissions: permissions || 0, moderator });
+    for (const room of state.rooms || []) this.ctx.upsertRoom(room);
+    this.render();
+    this.dialogs.spaceChanged(space.id);
+  }
+
+  async refreshState(spaceId) {
+    try {
+      this.adoptState(await this.ctx.api("GET", `/spaces/${spaceId}/state`));
+    } catch (err) {
+      // No longer a member: the removal event takes the space away.
+    }
+  }
+
+  patchSpace(spaceId, changes) {
+    const entry = this.entries.get(spaceId);
+    if (!entry) return;
+    entry.space = { ...entry.space, ...changes };
+    this.render();
+    this.dialogs.spaceChanged(spaceId);
+  }
+
+  // The space is gone for this user (left, removed, deleted): it and its rooms go.
+  dropSpace(spaceId, message) {
+    const entry = this.entries.get(spaceId);
+    if (!entry) return;
+    this.entries.delete(spaceId);
+    for (const room of [...this.ctx.rooms().values()]) {
+      if (room.space_id === spaceId) this.ctx.removeRoom(room.id);
+    }
+    this.collapsed.delete(spaceId);
+    this.render();
+    this.dialogs.spaceGone(spaceId);
+    if (message) this.say(message.replace("{name}", entry.space.name));
+  }
+
+  say(text) {
+    this.notice.textContent = text;
+  }
+
+  // -- the sidebar tree ---------------------------------------------------------------
+
+  // Takes the items of space rooms out of #room-list (the core's latest render) into
+  // this.items, then draws every space with its rooms.
+  render() {
+    if (!this.ctx) return;
+    const rooms = this.ctx.rooms();
+    for (const li of [...this.roomList.children]) {
+      const room = rooms.get(Number(li.dataset.roomId));
+      if (room && this.entries.has(room.space_id)) {
+        this.items.set(room.id, li);
+        li.remove();
+      }
+    }
+    this.observer.takeRecords(); // our own removals need no second pass
+    for (const id of [...this.items.keys()]) if (!rooms.has(id)) this.items.delete(id);
+    const entries = [...this.entries.values()].sort(byName);
+    this.list.replaceChildren(...entries.map((entry) => this.renderSpace(entry, rooms)));
+    this.empty.hidden = entries.length > 0;
+    this.keepTabStop();
+  }
+
+  renderSpace(entry, rooms) {
+    const space = entry.space;
+    const mine = [...rooms.values()].filter((r) => r.space_id === space.id).sort(byPosition);
+    const collapsed = this.collapsed.has(space.id);
+    const listId = `space-rooms-${space.id}`;
+    let unread = 0;
+    let mentions = 0;
+    for (const room of mine) {
+      const li = this.items.get(room.id);
+      if (!li) continue;
+      unread += Number((li.querySelector("[data-testid=unread-badge]") || {}).textContent || 0);
+      mentions += Number(((li.querySelector("[data-testid=mention-badge]") || {}).textContent || "").replace("@", "") || 0);
+    }
+    const toggle = el(
+      "button",
+      {
+        type: "button",
+        className: "space-toggle",
+        "aria-expanded": collapsed ? "false" : "true",
+        "aria-controls": listId,
+        "data-testid": "space-toggle",
+      },
+      el("span", { className: "space-caret", "aria-hidden": "true", text: collapsed ? "▸" : "▾" }),
+      el("span", { className: "space-name", "data-testid": "space-name", text: space.name }),
+      collapsed && mentions ? el("span", { className: "badge mention", "aria-label": `${mentions} mentions`, text: `@${mentions}` }) : null,
+      collapsed && unread ? el("span", { className: "badge", "aria-label": `${unread} unread`, text: String(unread) }) : null,
+    );
+    toggle.addEventListener("click", () => this.toggle(space.id));
+    const menu = el("button", {
+      type: "button",
+      className: "space-menu",
+      "aria-haspopup": "dialog",
+      "aria-label": `${space.name}: members, invites and settings`,
+      title: "Space options",
+      "data-testid": "space-menu",
+      text: "⋯",
+    });
+    menu.addEventListener("click", () => this.dialogs.openSpace(space.id));
+    const roomsList = el("ul", { id: listId, className: "room-list space-rooms", "aria-label": `Rooms of ${space.name}`, "data-testid": "space-rooms" });
+    roomsList.hidden = collapsed;
+    if (!collapsed) roomsList.append(...this.roomItems(space, mine));
+    return el(
+      "li",
+      { className: "space", "data-testid": "space", "data-space-id": space.id },
+      el("div", { className: "space-head" }, toggle, menu),
+      roomsList,
+    );
+  }
+
+  // The rooms without a category first, then each category (EVENTS.md: space.categories).
+  roomItems(space, rooms) {
+    const item = (room) => this.items.get(room.id) || this.fallbackItem(room);
+    const placed = new Set();
+    const groupsOut = [];
+    for (const category of space.categories || []) {
+      const inside = rooms.filter((r) => category.room_ids.includes(r.id));
+      inside.forEach((r) => placed.add(r.id));
+      const titleId = `space-category-${space.id}-${category.id}`;
+      groupsOut.push(
+        el(
+          "li",
+          { className: "space-category", "data-testid": "space-category" },
+          el("span", { id: titleId, className: "space-category-name", text: category.name }),
+          el("ul", { className: "room-list", "aria-labelledby": titleId }, ...inside.map(item)),
+        ),
+      );
+    }
+    return [...rooms.filter((r) => !placed.has(r.id)).map(item), ...groupsOut];
+  }
+
+  // Before the core has drawn a room (it draws on every upsert): a plain link.
+  fallbackItem(room) {
+    return el(
+      "li",
+      { "data-testid": "room-item", "data-room-id": room.id },
+      el(
+        "a",
+        { href: `#/rooms/${room.id}`, "data-testid": "room-link", "data-room-id": room.id, tabindex: "-1" },
+        el("span", { className: "room-label", text: `# ${room.name}` }),
+      ),
+    );
+  }
+
+  toggle(spaceId, open) {
+    const expand = open === undefined ? this.collapsed.has(spaceId) : open;
+    if (expand) this.collapsed.delete(spaceId);
+    else this.collapsed.add(spaceId);
+    this.saveCollapsed();
+    this.render();
+  }
+
+  // One tab stop among the room links even when the core's is in a folded space.
+  keepTabStop() {
+    const links = [...document.querySelectorAll(".sidebar [data-testid=room-link]")];
+    if (links.length && !links.some((l) => l.getAttribute("tabindex") === "0")) links[0].setAttribute("tabindex", "0");
+  }
+
+  // Arrow keys, Home and End between the room links (as the core's lists do).
+  onKey(ev) {
+    const links = [...document.querySelectorAll(".sidebar [data-testid=room-link]")];
+    const at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    const next = { ArrowDown: links[Math.min(at + 1, links.length - 1)], ArrowUp: links[Math.max(at - 1, 0)], Home: links[0], End: links[links.length - 1] }[ev.key];
+    if (!next) return;
+    ev.preventDefault();
+    links.forEach((l) => l.setAttribute("tabindex", "-1"));
+    next.setAttribute("tabindex", "0");
+    next.focus();
+  }
+
+  storageKey() {
+    const me = this.ctx.me();
+    return me ? `${COLLAPSED_KEY}.${me.id}` : null;
+  }
+
+  loadCollapsed() {
+    const key = this.storageKey();
+    try {
+      this.collapsed = new Set(key ? JSON.parse(localStorage.getItem(key) || "[]") : []);
+    } catch (err) {
+      this.collapsed = new Set();
+    }
+  }
+
+  saveCollapsed() {
+    const key = this.storageKey();
+    if (key) localStorage.setItem(key, JSON.stringify([...this.collapsed]));
+  }
+
+  // `#/invite/CODE` (the link an invite dialog gives): the join dialog, prefilled.
+  inviteFromHash() {
+    const match = /^#\/invite\/([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+    if (!match || !this.ctx.me()) return;
+    history.replaceState(null, "", "#/");
+    this.dialogs.openJoin(match[1]);
+  }
+
+  // -- hooks --------------------------------------------------------------------------
+
+  onReady(frame) {
+    this.loadCollapsed();
+    this.entries.clear();
+    for (const state of frame.spaces || []) {
+      const { space, member, roles, permissions, moderator } = state;
+      this.entries.set(space.id, { space, member, roles: roles || [], permissions: permissions || 0, moderator });
+    }
+    this.render();
+    this.dialogs.refreshOpen();
+    this.inviteFromHash();
+    groups.onReady(frame);
+  }
+
+  onEvent(frame) {
+    const data = frame.data || {};
+    const spaceId = frame.space_id ?? data.space_id;
+    const me = this.ctx.me();
+    switch (frame.type) {
+      case "space.created":
+        this.adoptState(data);
+        break;
+      case "space.updated":
+        this.patchSpace(spaceId, data.changes || {});
+        if (data.changes && ("default_permissions" in data.changes || "owner_id" in data.changes)) this.refreshState(spaceId);
+        break;
+      case "space.deleted":
+        this.dropSpace(spaceId, "The space {name} was deleted.");
+        break;
+      case "space.member.removed":
+        if (me && data.user_id === me.id) {
+          const how = { kick: "You were removed from {name}.", ban: "You were banned from {name}." }[data.reason];
+          this.dropSpace(spaceId, how || null);
+        } else this.memberCount(spaceId, -1);
+        break;
+      case "space.member.joined":
+        // (One's own join comes with space.created, whose count includes oneself.)
+        if (!me || !data.user || data.user.id !== me.id) this.memberCount(spaceId, 1);
+        break;
+      case "space.member.updated":
+        if (me && data.user_id === me.id && data.changes && "roles" in data.changes) this.refreshState(spaceId);
+        else this.dialogs.membersChanged(spaceId);
+        break;
+      case "role.created":
+      case "role.updated":
+      case "role.deleted":
+      case "role.ranks_updated":
+        if (this.entries.has(spaceId)) this.refreshState(spaceId);
+        break;
+      case "room.created":
+        // A room of one's space (created, or newly visible): the core lists only its own.
+        if (data.room && this.entries.has(data.room.space_id)) this.ctx.upsertRoom(data.room);
+        break;
+      default:
+        break;
+    }
+    groups.onEvent(frame);
+  }
+
+  memberCount(spaceId, delta) {
+    const entry = this.entries.get(spaceId);
+    if (!entry) return;
+    if (delta) this.patchSpace(spaceId, { member_count: Math.max(0, (entry.space.member_count || 0) + delta) });
+    this.dialogs.membersChanged(spaceId);
+  }
+
+  onRoomOpened(room) {
+    if (room.space_id != null && this.entries.has(room.space_id)) {
+      // A room of a space is left by leaving the space (the server refuses the room alone).
+      byId("leave-button").hidden = true;
+      if (this.collapsed.has(room.space_id)) this.toggle(room.space_id, true);
+    }
+    groups.onRoomOpened(room);
+  }
+
+  onRoomClosed() {
+    groups.onRoomClosed();
+  }
+
+  onSignedOut() {
+    this.entries.clear();
+    this.items.clear();
+    this.collapsed.clear();
+    this.say("");
+    this.dialogs.closeAll();
+    this.render();
+    groups.onSignedOut();
+  }
+}
+
+const feature = new SpacesFeature();
 
 export default {
   name: "spaces",
+  init: (ctx) => feature.init(ctx),
+  onReady: (frame) => feature.onReady(frame),
+  onEvent: (frame) => feature.onEvent(frame),
+  onRoomOpened: (room) => feature.onRoomOpened(room),
+  onRoomClosed: () => feature.onRoomClosed(),
+  onSignedOut: () => feature.onSignedOut(),
 };

@@ -1,0 +1,379 @@
+// The dialogs of spaces.js: create a space (POST /spaces), join one by invite code or
+// link (POST /invites/{code}), and a space's own dialog: members (spaces-members.js),
+// invites (POST/GET /spaces/{id}/invites, DELETE /invites/{code}), a new room in the
+// space (POST /rooms with space_id, optionally into a category), settings for who may
+// manage the space (PATCH /spaces/{id}), delete (its owner) and leave (the others).
+// Every server refusal is shown in the dialog, and what the user typed stays.
+
+import { el } from "./dom.js";
+import { MembersPanel } from "./spaces-members.js";
+import { Modal, PERM, confirmButton, errorLine, field } from "./spaces-ui.js";
+
+const KINDS = [
+  ["text", "Text"],
+  ["voice", "Voice"],
+  ["music", "Music"],
+];
+
+// "AbC123", "https://host/#/invite/AbC123" or "…/invites/AbC123" → "AbC123".
+function inviteCode(value) {
+  const text = value.trim();
+  const match = /invites?\/([A-Za-z0-9_-]{1,64})\/?$/.exec(text);
+  return match ? match[1] : text;
+}
+
+function checkbox(label, testid) {
+  const input = el("input", { type: "checkbox", "data-testid": testid });
+  return { input, node: el("label", { className: "spaces-check" }, input, el("span", { text: ` ${label}` })) };
+}
+
+export class SpaceDialogs {
+  constructor(feature) {
+    this.feature = feature;
+    this.ctx = feature.ctx;
+    this.createModal = new Modal("New space", "space-create-dialog");
+    this.joinModal = new Modal("Join a space", "space-join-dialog");
+    this.spaceModal = new Modal("Space", "space-dialog");
+    this.spaceModal.onClose = () => {
+      this.spaceId = null;
+      this.panel = null;
+    };
+    this.spaceId = null; // the space the space dialog shows
+    this.panel = null; // its panel: {name, node, members?}
+  }
+
+  closeAll() {
+    for (const modal of [this.createModal, this.joinModal, this.spaceModal]) modal.close();
+  }
+
+  // After a space is created or joined: show it, open its first room.
+  async landIn(state) {
+    this.feature.adoptState(state);
+    const target = state.space.system_room_id || (state.rooms[0] && state.rooms[0].id);
+    if (target && this.ctx.rooms().has(target)) this.ctx.openRoom(target);
+  }
+
+  // -- create ---------------------------------------------------------------------------
+
+  openCreate() {
+    const name = field("Name", { required: true, maxlength: "100", "data-testid": "space-create-name" });
+    const description = field("Description", { rows: "3", maxlength: "2000", "data-testid": "space-create-description" }, "textarea");
+    const open = checkbox("Anyone can join without an invite", "space-create-open");
+    const error = errorLine("space-create-error");
+    const submit = el("button", { type: "submit", "data-testid": "space-create-submit", text: "Create space" });
+    const form = el("form", { className: "spaces-form", "data-testid": "space-create-form" }, name.label, name.control, description.label, description.control, open.node, error, submit);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      submit.disabled = true;
+      try {
+        const body = { name: name.control.value.trim(), description: description.control.value, open: open.input.checked };
+        const space = await this.ctx.api("POST", "/spaces", body);
+        const state = await this.ctx.api("GET", `/spaces/${space.id}/state`);
+        this.createModal.close();
+        await this.landIn(state);
+      } catch (err) {
+        error.textContent = err.message;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    this.createModal.fill(form);
+    this.createModal.open();
+  }
+
+  // -- join ---------------------------------------------------------------------------
+
+  openJoin(code) {
+    const input = field("Invite code or link", { required: true, maxlength: "300", autocomplete: "off", "data-testid": "space-join-code" });
+    input.control.value = code || "";
+    const preview = el("p", { className: "muted", "data-testid": "space-join-preview" });
+    const error = errorLine("space-join-error");
+    const submit = el("button", { type: "submit", "data-testid": "space-join-submit", text: "Join" });
+    const form = el("form", { className: "spaces-form", "data-testid": "space-join-form" }, input.label, input.control, preview, error, submit);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const value = inviteCode(input.control.value);
+      if (!value) return;
+      submit.disabled = true;
+      try {
+        const state = await this.ctx.api("POST", `/invites/${encodeURIComponent(value)}`);
+        this.joinModal.close();
+        await this.landIn(state);
+      } catch (err) {
+        error.textContent = err.code === "invite_not_found" ? "This invite does not exist or has expired." : err.message;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    this.joinModal.fill(form);
+    this.joinModal.open();
+    if (code) this.preview(code, preview, error);
+  }
+
+  async preview(code, node, error) {
+    try {
+      const invite = await this.ctx.api("GET", `/invites/${encodeURIComponent(code)}`);
+      const space = invite.space;
+      if (space) node.textContent = `You are invited to ${space.name}${space.member_count ? ` (${space.member_count} members)` : ""}.`;
+    } catch (err) {
+      error.textContent = err.message;
+    }
+  }
+
+  // -- a space's dialog -----------------------------------------------------------------
+
+  openSpace(spaceId, panel = "members") {
+    if (!this.feature.entries.has(spaceId)) return;
+    this.spaceId = spaceId;
+    this.description = el("p", { className: "space-description", "data-testid": "space-description" });
+    this.count = el("p", { className: "muted", "data-testid": "space-member-count" });
+    this.tabs = el("div", { className: "space-tabs", role: "group", "aria-label": "Space sections" });
+    this.panelSlot = el("div", { className: "space-panel-slot" });
+    this.spaceModal.fill(this.description, this.count, this.tabs, this.panelSlot);
+    this.header();
+    this.show(panel);
+    this.spaceModal.open();
+  }
+
+  header() {
+    const entry = this.feature.entries.get(this.spaceId);
+    if (!entry) return;
+    const space = entry.space;
+    this.spaceModal.title(space.name);
+    this.description.textContent = space.description || "";
+    this.count.textContent = space.member_count ? `${space.member_count} member${space.member_count === 1 ? "" : "s"}${space.open ? " · open to anyone" : ""}` : "";
+    const can = (bit) => this.feature.can(this.spaceId, bit);
+    const tabs = [["members", "Members"]];
+    if (can(PERM.INVITE)) tabs.push(["invite", "Invite people"]);
+    if (can(PERM.MANAGE_ROOM)) tabs.push(["room", "New room"]);
+    if (can(PERM.MANAGE_SPACE)) tabs.push(["settings", "Settings"]);
+    const buttons = tabs.map(([name, text]) => {
+      const button = el("button", { type: "button", "data-testid": `space-tab-${name}`, "aria-pressed": this.panel && this.panel.name === name ? "true" : "false", text });
+      button.addEventListener("click", () => this.show(name));
+      return button;
+    });
+    if (!this.feature.isOwner(this.spaceId)) buttons.push(this.leaveButton());
+    this.tabs.replaceChildren(...buttons);
+  }
+
+  leaveButton() {
+    const spaceId = this.spaceId;
+    return confirmButton("Leave space", "Click again to leave", { "data-testid": "space-leave" }, async () => {
+      try {
+        await this.ctx.api("POST", `/spaces/${spaceId}/leave`);
+      } catch (err) {
+        this.panelError(err.message);
+        return;
+      }
+      this.spaceModal.close();
+      this.feature.dropSpace(spaceId, "You left {name}.");
+    });
+  }
+
+  panelError(message) {
+    const node = this.panelSlot.querySelector("[role=alert]");
+    if (node) node.textContent = message;
+    else this.panelSlot.prepend(el("p", { className: "error", role: "alert", text: message }));
+  }
+
+  show(name) {
+    const builders = { members: () => this.membersPanel(), invite: () => this.invitePanel(), room: () => this.roomPanel(), settings: () => this.settingsPanel() };
+    this.panel = { name, ...builders[name]() };
+    this.panelSlot.replaceChildren(this.panel.node);
+    this.header();
+  }
+
+  membersPanel() {
+    const members = new MembersPanel(this.feature, this.spaceId);
+    members.load();
+    return { node: members.node, members };
+  }
+
+  invitePanel() {
+    const spaceId = this.spaceId;
+    const error = errorLine("space-invite-error");
+    const create = el("button", { type: "button", "data-testid": "space-invite-create", text: "Create an invite" });
+    const code = el("output", { className: "space-invite-code", "data-testid": "space-invite-code" });
+    const link = field("Invite link", { readonly: true, "data-testid": "space-invite-link" });
+    const result = el("div", { className: "spaces-form" }, el("p", {}, el("span", { text: "Code: " }), code), link.label, link.control);
+    result.hidden = true;
+    const list = el("ul", { className: "space-invites", "aria-label": "Open invites", "data-testid": "space-invites" });
+    const load = async () => {
+      try {
+        const { invites } = await this.ctx.api("GET", `/spaces/${spaceId}/invites`);
+        list.replaceChildren(
+          ...invites.map((invite) => {
+            const revoke = el("button", { type: "button", "data-testid": "space-invite-revoke", "aria-label": `Revoke invite ${invite.code}`, text: "Revoke" });
+            revoke.addEventListener("click", async () => {
+              try {
+                await this.ctx.api("DELETE", `/invites/${encodeURIComponent(invite.code)}`);
+                load();
+              } catch (err) {
+                error.textContent = err.message;
+              }
+            });
+            const uses = invite.max_uses ? `${invite.uses}/${invite.max_uses} uses` : `${invite.uses} uses`;
+            return el("li", { "data-testid": "space-invite", "data-code": invite.code }, el("code", { text: invite.code }), el("span", { className: "muted", text: ` ${uses} ` }), revoke);
+          }),
+        );
+      } catch (err) {
+        error.textContent = err.message;
+      }
+    };
+    create.addEventListener("click", async () => {
+      create.disabled = true;
+      try {
+        const invite = await this.ctx.api("POST", `/spaces/${spaceId}/invites`, {});
+        code.textContent = invite.code;
+        link.control.value = `${location.origin}/#/invite/${invite.code}`;
+        result.hidden = false;
+        link.control.select();
+        error.textContent = "";
+        load();
+      } catch (err) {
+        error.textContent = err.message;
+      } finally {
+        create.disabled = false;
+      }
+    });
+    load();
+    return { node: el("section", { className: "space-panel" }, create, error, result, el("h3", { text: "Open invites" }), list) };
+  }
+
+  roomPanel() {
+    const spaceId = this.spaceId;
+    const entry = this.feature.entries.get(spaceId);
+    const name = field("Room name", { required: true, maxlength: "100", "data-testid": "space-room-name" });
+    const kind = field("Kind", { "data-testid": "space-room-kind" }, "select");
+    kind.control.append(...KINDS.map(([value, text]) => el("option", { value, text })));
+    const topic = field("Topic", { maxlength: "500", "data-testid": "space-room-topic" });
+    const parts = [name.label, name.control, kind.label, kind.control, topic.label, topic.control];
+    let category = null;
+    if (this.feature.can(spaceId, PERM.MANAGE_SPACE)) {
+      category = field("Category", { "data-testid": "space-room-category" }, "select");
+      category.control.append(el("option", { value: "", text: "None" }), ...(entry.space.categories || []).map((c) => el("option", { value: String(c.id), text: c.name })), el("option", { value: "new", text: "New category…" }));
+      const fresh = field("New category name", { maxlength: "64", "data-testid": "space-room-new-category" });
+      const freshRow = el("div", { className: "spaces-form" }, fresh.label, fresh.control);
+      freshRow.hidden = true;
+      category.control.addEventListener("change", () => {
+        freshRow.hidden = category.control.value !== "new";
+      });
+      category.fresh = fresh.control;
+      parts.push(category.label, category.control, freshRow);
+    }
+    const error = errorLine("space-room-error");
+    const submit = el("button", { type: "submit", "data-testid": "space-room-submit", text: "Create room" });
+    const form = el("form", { className: "spaces-form space-panel", "data-testid": "space-room-form" }, ...parts, error, submit);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      submit.disabled = true;
+      const body = { name: name.control.value.trim(), kind: kind.control.value, space_id: spaceId };
+      if (topic.control.value.trim()) body.topic = topic.control.value.trim();
+      let room;
+      try {
+        room = await this.ctx.api("POST", "/rooms", body);
+      } catch (err) {
+        error.textContent = err.message;
+        submit.disabled = false;
+        return;
+      }
+      this.ctx.upsertRoom(room);
+      if (category && category.control.value) {
+        try {
+          await this.fileRoom(spaceId, room.id, category.control.value, category.fresh.value.trim());
+        } catch (err) {
+          // The room exists; only its filing failed: say so, keep the dialog.
+          error.textContent = `The room was created, but not put in the category: ${err.message}`;
+          submit.disabled = false;
+          return;
+        }
+      }
+      submit.disabled = false;
+      this.spaceModal.close();
+      this.ctx.openRoom(room.id);
+    });
+    return { node: form };
+  }
+
+  // Puts a room in a category (an existing one by id, or a new one): PATCH categories.
+  async fileRoom(spaceId, roomId, choice, freshName) {
+    const entry = this.feature.entries.get(spaceId);
+    const categories = (entry.space.categories || []).map((c) => ({ id: c.id, name: c.name, room_ids: c.room_ids.filter((id) => id !== roomId) }));
+    if (choice === "new") {
+      if (!freshName) return;
+      categories.push({ name: freshName, room_ids: [roomId] });
+    } else {
+      const target = categories.find((c) => String(c.id) === choice);
+      if (target) target.room_ids.push(roomId);
+    }
+    const space = await this.ctx.api("PATCH", `/spaces/${spaceId}`, { categories });
+    this.feature.patchSpace(spaceId, space);
+  }
+
+  settingsPanel() {
+    const spaceId = this.spaceId;
+    const space = this.feature.entries.get(spaceId).space;
+    const name = field("Name", { required: true, maxlength: "100", "data-testid": "space-settings-name" });
+    name.control.value = space.name;
+    const description = field("Description", { rows: "3", maxlength: "2000", "data-testid": "space-settings-description" }, "textarea");
+    description.control.value = space.description || "";
+    const open = checkbox("Anyone can join without an invite", "space-settings-open");
+    open.input.checked = Boolean(space.open);
+    const error = errorLine("space-settings-error");
+    const saved = el("p", { className: "muted", role: "status" });
+    const submit = el("button", { type: "submit", "data-testid": "space-settings-save", text: "Save" });
+    const form = el("form", { className: "spaces-form space-panel", "data-testid": "space-settings-form" }, name.label, name.control, description.label, description.control, open.node, error, saved, submit);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      submit.disabled = true;
+      saved.textContent = "";
+      try {
+        const body = { name: name.control.value.trim(), description: description.control.value, open: open.input.checked };
+        const updated = await this.ctx.api("PATCH", `/spaces/${spaceId}`, body);
+        error.textContent = "";
+        saved.textContent = "Saved.";
+        this.feature.patchSpace(spaceId, updated);
+      } catch (err) {
+        error.textContent = err.message;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    if (this.feature.isOwner(spaceId)) {
+      form.append(
+        el("h3", { text: "Danger zone" }),
+        confirmButton("Delete space", "Click again to delete it and all its rooms", { "data-testid": "space-delete" }, async () => {
+          try {
+            await this.ctx.api("DELETE", `/spaces/${spaceId}`);
+          } catch (err) {
+            error.textContent = err.message;
+            return;
+          }
+          this.spaceModal.close();
+          this.feature.dropSpace(spaceId, "You deleted {name}.");
+        }),
+      );
+    }
+    return { node: form };
+  }
+
+  // -- live ---------------------------------------------------------------------------
+
+  spaceChanged(spaceId) {
+    if (this.spaceModal.isOpen && this.spaceId === spaceId) this.header();
+  }
+
+  spaceGone(spaceId) {
+    if (this.spaceModal.isOpen && this.spaceId === spaceId) this.spaceModal.close();
+  }
+
+  membersChanged(spaceId) {
+    if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.members) this.panel.members.load();
+  }
+
+  refreshOpen() {
+    if (!this.spaceModal.isOpen) return;
+    if (this.feature.entries.has(this.spaceId)) this.header();
+    else this.spaceModal.close();
+  }
+}

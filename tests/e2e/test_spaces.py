@@ -1,0 +1,153 @@
+"""Spaces, groups and DMs in the browser: an owner creates a space and a room in it and
+invites another user, who joins by the invite code and sees the space, its rooms, a new
+room and a rename live, and chats there; a group made with two others reaches them live
+and leaving it takes it off the sidebar; a kick takes the space away without reload."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import expect
+
+from hubbub.testing import TestServer
+from tests.e2e.conftest import OpenPage
+
+
+async def test_space_invite_live_rooms_chat_group_and_removal(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob, carol = await lite.user(), await lite.user(), await lite.user()
+    a = await open_page(alice)
+    b = await open_page(bob)
+    c = await open_page(carol)
+
+    # Alice creates a space: it shows with its first room, which opens.
+    await a.page.get_by_test_id("space-create-button").click()
+    dialog = a.page.get_by_test_id("space-create-dialog")
+    await expect(dialog.get_by_test_id("space-create-name")).to_be_focused()
+    await dialog.get_by_test_id("space-create-name").fill("Guild")
+    await dialog.get_by_test_id("space-create-description").fill("a place")
+    await dialog.get_by_test_id("space-create-submit").click()
+    space = a.page.get_by_test_id("space").filter(has_text="Guild")
+    await expect(space.get_by_test_id("room-link")).to_have_text(["# general"])
+    await expect(a.page.get_by_test_id("room-name")).to_have_text("# general")
+    # One presentation: a space's room is under its space, not also under "Rooms".
+    await expect(a.page.get_by_test_id("room-list").get_by_test_id("room-item")).to_have_count(0)
+    space_id = await space.get_attribute("data-space-id")
+
+    # A room in the space, then an invite.
+    await space.get_by_test_id("space-menu").click()
+    menu = a.page.get_by_test_id("space-dialog")
+    await menu.get_by_test_id("space-tab-room").click()
+    await menu.get_by_test_id("space-room-name").fill("news")
+    await menu.get_by_test_id("space-room-submit").click()
+    await expect(menu).to_be_hidden()
+    await expect(a.page.get_by_test_id("room-name")).to_have_text("# news")
+    await space.get_by_test_id("space-menu").click()
+    await menu.get_by_test_id("space-tab-invite").click()
+    await menu.get_by_test_id("space-invite-create").click()
+    code = menu.get_by_test_id("space-invite-code")
+    await expect(code).not_to_have_text("")
+    invite = await code.text_content()
+    assert invite
+    await expect(menu.get_by_test_id("space-invite-link")).to_have_value(
+        f"{lite.url}/#/invite/{invite}"
+    )
+    await menu.press("Escape")
+    await expect(menu).to_be_hidden()
+
+    # Bob joins by the code: the space and both rooms show, its first room opens.
+    await b.page.get_by_test_id("space-join-button").click()
+    await b.page.get_by_test_id("space-join-code").fill(invite)
+    await b.page.get_by_test_id("space-join-submit").click()
+    bobs = b.page.get_by_test_id("space").filter(has_text="Guild")
+    await expect(bobs.get_by_test_id("room-link")).to_have_text(["# general", "# news"])
+    await expect(b.page.get_by_test_id("room-name")).to_have_text("# general")
+    await expect(b.page.get_by_test_id("room-list").get_by_test_id("room-item")).to_have_count(0)
+
+    # Live: a new room in the space, then a rename of the space.
+    await alice.request("POST", "/rooms", json={"name": "events", "space_id": int(space_id)})
+    await expect(bobs.get_by_test_id("room-link")).to_have_text(["# events", "# general", "# news"])
+    await space.get_by_test_id("space-menu").click()
+    await menu.get_by_test_id("space-tab-settings").click()
+    await menu.get_by_test_id("space-settings-name").fill("Guild Hall")
+    await menu.get_by_test_id("space-settings-save").click()
+    await expect(b.page.get_by_test_id("space-name")).to_have_text("Guild Hall")
+    # The members list (with the owner marked) follows Bob's arrival.
+    await menu.get_by_test_id("space-tab-members").click()
+    await expect(menu.get_by_test_id("space-member")).to_have_count(2)
+    owner_row = menu.locator(f'[data-testid=space-member][data-user-id="{alice.id}"]')
+    await expect(owner_row.get_by_test_id("space-member-owner")).to_be_visible()
+    await menu.get_by_test_id("space-dialog-close").click()
+
+    # They chat in the space's room; an unread badge shows on the other's room.
+    await bobs.get_by_test_id("room-link").filter(has_text="news").click()
+    await expect(b.page.get_by_test_id("room-name")).to_have_text("# news")
+    await b.page.get_by_test_id("composer-input").fill("hi from bob in news")
+    await b.page.get_by_test_id("composer-input").press("Enter")
+    await expect(
+        a.page.get_by_test_id("message").filter(has_text="hi from bob in news")
+    ).to_have_count(1)
+    await alice.send(
+        int(
+            await bobs.get_by_test_id("room-link")
+            .filter(has_text="general")
+            .get_attribute("data-room-id")
+            or 0
+        ),
+        "ping general",
+    )
+    general = bobs.locator("[data-testid=room-item]").filter(has_text="general")
+    await expect(general.get_by_test_id("unread-badge")).to_have_text("1")
+
+    # Alice makes a group with Bob and Carol, picked by handle: it reaches both live.
+    await a.page.get_by_test_id("group-new-button").click()
+    group_dialog = a.page.get_by_test_id("group-dialog")
+    await group_dialog.get_by_test_id("group-name").fill("trio")
+    await group_dialog.get_by_test_id("group-handle").fill(f"@{bob.handle}")
+    await group_dialog.get_by_test_id("group-add").click()
+    await group_dialog.get_by_test_id("group-handle").fill("nobody-here")
+    await group_dialog.get_by_test_id("group-add").click()
+    await expect(group_dialog.get_by_test_id("group-pick-error")).to_have_text(
+        "No user @nobody-here."
+    )
+    await group_dialog.get_by_test_id("group-handle").fill(carol.handle)
+    await group_dialog.get_by_test_id("group-add").click()
+    await expect(group_dialog.get_by_test_id("group-pick")).to_have_count(2)
+    await group_dialog.get_by_test_id("group-submit").click()
+    await expect(a.page.get_by_test_id("room-name")).to_have_text(re.compile(r"trio$"))
+    for person in (b, c):
+        await expect(
+            person.page.get_by_test_id("dm-list").get_by_test_id("room-link")
+        ).to_have_text([re.compile(r"trio$")])
+
+    # Carol leaves it from the group dialog: gone from her sidebar; Alice's list follows.
+    await c.page.get_by_test_id("dm-list").get_by_test_id("room-link").click()
+    await c.page.get_by_test_id("group-manage-button").click()
+    manage = c.page.get_by_test_id("group-manage-dialog")
+    await expect(manage.get_by_test_id("group-member")).to_have_count(3)
+    await manage.get_by_test_id("group-leave").click()
+    await manage.get_by_test_id("group-leave").click()
+    await expect(c.page.get_by_test_id("dm-list").get_by_test_id("room-item")).to_have_count(0)
+    await a.page.get_by_test_id("group-manage-button").click()
+    await expect(
+        a.page.get_by_test_id("group-manage-dialog").get_by_test_id("group-member")
+    ).to_have_count(2)
+
+    # Carol opens a DM with Bob by his handle.
+    await c.page.get_by_test_id("dm-new-button").click()
+    await c.page.get_by_test_id("dm-handle").fill(bob.handle)
+    await c.page.get_by_test_id("dm-submit").click()
+    await expect(c.page.get_by_test_id("dm-list").get_by_test_id("room-item")).to_have_count(1)
+    await expect(c.page.get_by_test_id("composer-input")).to_be_enabled()
+
+    # Alice kicks Bob: the space and its rooms leave his sidebar without a reload.
+    await alice.request("DELETE", f"/spaces/{space_id}/members/{bob.id}")
+    await expect(b.page.get_by_test_id("space")).to_have_count(0)
+    await expect(b.page.get_by_test_id("spaces-notice")).to_have_text(
+        "You were removed from Guild Hall."
+    )
+    await expect(b.page.get_by_test_id("room-name")).to_have_text("Pick a room")
+
+    for person in (a, b, c):
+        assert person.scripts_ran() == [], person.incidents
