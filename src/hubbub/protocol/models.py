@@ -125,6 +125,8 @@ class Room(WireModel):
     delay_message_seconds: int = 0
     hide_on_report_threshold: bool = False
     timeout_ends_at: Timestamp | None = None
+    # DMs and groups only: their members, in the order they joined (a DM has no name).
+    recipients: list[Actor] | None = None
 
 
 AccessLevel = Literal["none", "request", "read_only", "read_write", "owner"]

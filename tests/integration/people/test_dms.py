@@ -145,3 +145,27 @@ async def test_resume_and_long_poll_deliver_a_new_dm(lite: TestServer) -> None:
     # The DM is in bob's ready and room list on a fresh connection.
     fresh = await Gateway.connect(lite, bob.token)
     assert room["id"] in [r["id"] for r in fresh.ready["rooms"]]
+
+
+async def test_dms_and_groups_name_their_recipients_everywhere(server: TestServer) -> None:
+    # A DM has no name: every form of it a client sees lists the two people, so the
+    # client titles it after the other one without another request.
+    alice, bob, carol = [await Api.register(server) for _ in range(3)]
+    gw_b = await Gateway.connect(server, bob.token)
+    room = await alice.ok("POST", f"/users/{bob.id}/dm", 201)
+    ids = [alice.id, bob.id]
+    assert [r["id"] for r in room["recipients"]] == ids
+    assert set(room["recipients"][0]) == {"id", "handle", "display_name", "avatar_url"}
+    created = await gw_b.event("room.created")
+    assert [r["id"] for r in created["data"]["room"]["recipients"]] == ids
+    fetched = await bob.ok("GET", f"/rooms/{room['id']}")
+    assert [r["id"] for r in fetched["recipients"]] == ids
+    group = await alice.ok("POST", "/groups", 201, json={"user_ids": [bob.id, carol.id]})
+    assert [r["id"] for r in group["recipients"]] == [alice.id, bob.id, carol.id]
+    ready = (await Gateway.connect(server, bob.token)).ready
+    by_id = {r["id"]: r for r in ready["rooms"]}
+    assert [r["id"] for r in by_id[room["id"]]["recipients"]] == ids
+    assert len(by_id[group["id"]]["recipients"]) == 3
+    # Rooms that are not conversations carry no such list.
+    public = await alice.ok("POST", "/rooms", 201, json={"name": name("plain")})
+    assert public.get("recipients") is None

@@ -56,11 +56,21 @@ def group_limit(core: Core) -> int:
     return int(core.settings.group_max_recipients)
 
 
+def conversation_wire(conn: Connection, room: RoomRow) -> dict[str, Any]:
+    """A room's wire form; a DM's or group's also lists its `recipients` (the members'
+    snapshots, in the order they joined): a DM has no name of its own, so a client titles
+    it after the other person, and a group's members are shown without another request."""
+    wire = room.wire()
+    if room.kind in PRIVATE_KINDS:
+        wire["recipients"] = [m["user"] for m in rooms_store.list_members(conn, room.id)]
+    return wire
+
+
 def _fresh(conn: Connection, room_id: int) -> dict[str, Any]:
     room = rooms_store.get_room(conn, room_id)
     if room is None:
         raise room_not_found(room_id)
-    return room.wire()
+    return conversation_wire(conn, room)
 
 
 def _created(
@@ -109,7 +119,7 @@ async def open_dm(core: Core, ctx: Ctx, user_id: int) -> tuple[dict[str, Any], b
             rooms_store.add_member_txn(
                 conn, room_id=room.id, user_id=uid, role="member", now_ms=tx.now_ms
             )
-        wire = {**room.wire(), "member_count": len(wanted)}
+        wire = _fresh(conn, room.id)
         actor = me.snapshot()
         for uid in sorted(wanted):
             tx.emit(_created(wire, uid, actor, "dm_opened", "member"))
@@ -193,7 +203,7 @@ async def create_group(
             rooms_store.add_member_txn(
                 conn, room_id=room.id, user_id=other.id, role="member", now_ms=tx.now_ms
             )
-        wire = {**room.wire(), "member_count": 1 + len(recipients)}
+        wire = _fresh(conn, room.id)
         actor = me.snapshot()
         tx.emit(_created(wire, me.id, actor, "created", "owner"))
         for other in recipients:

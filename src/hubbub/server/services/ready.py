@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from hubbub.server.services import presence, user_settings
+from hubbub.server.services import dms, presence, user_settings
 from hubbub.server.services import spaces as spaces_service
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import emojis as emojis_store
@@ -41,15 +41,15 @@ def build(conn: Connection, ctx: Ctx) -> dict[str, Any]:
     people: dict[int, dict[str, Any]] = {}
     for member in members:
         people[int(member["user"]["id"])] = member["user"]
-    for room in joined:
-        if room.kind in ("dm", "group"):
-            for m in rooms_store.list_members(conn, room.id):
-                people[int(m["user"]["id"])] = m["user"]
+    rooms = [dms.conversation_wire(conn, room) for room in joined]
+    for wire in rooms:
+        for recipient in wire.get("recipients", ()):
+            people[int(recipient["id"])] = recipient
     bot = user.bot
     ready: dict[str, Any] = {
         "me": me,
         "user": me,  # the name this frame had before EVENTS.md's `me`; kept for old clients
-        "rooms": [r.wire() for r in joined],
+        "rooms": rooms,
         "spaces": spaces,
         "members": members,
         "emojis": emojis,

@@ -3,7 +3,7 @@
 
 import { api, setUnauthorizedHandler } from "./js/api.js";
 import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js";
-import { byId, displayName, show } from "./js/dom.js";
+import { byId, displayName, roomTitle, show } from "./js/dom.js";
 import { each } from "./js/features.js";
 import { Gateway } from "./js/gateway.js";
 import { Inbox } from "./js/inbox.js";
@@ -56,7 +56,10 @@ async function openFromHash() {
   document.body.classList.remove("menu-open");
   if (!state.view.room || state.view.room.id !== id) {
     await state.view.open(room);
-    if (state.view.room === room) each("onRoomOpened", room);
+    if (state.view.room === room) {
+      showRoomHeader(room);
+      each("onRoomOpened", room);
+    }
   }
 }
 
@@ -103,7 +106,7 @@ function onReady(frame) {
 
 function showRoomHeader(room) {
   state.view.room = room;
-  byId("room-name").textContent = room.kind === "dm" ? room.name : `# ${room.name}`;
+  byId("room-name").textContent = roomTitle(room, state.me && state.me.id);
   byId("room-topic").textContent = room.topic || room.description || "";
 }
 
@@ -228,7 +231,7 @@ function start(token) {
 }
 
 function init() {
-  state.sidebar = new Sidebar({ onOpen: openRoom });
+  state.sidebar = new Sidebar({ onOpen: openRoom, getMe: () => state.me });
   state.inbox = new Inbox({ onOpenRoom: openRoom });
   state.view = new MessageView({
     gateway: null,
@@ -251,7 +254,10 @@ function init() {
     },
   );
   bindSearch({
-    roomName: (id) => (state.sidebar.rooms.get(id) || { name: `room ${id}` }).name,
+    roomName: (id) => {
+      const room = state.sidebar.rooms.get(id);
+      return room ? roomTitle(room, state.me && state.me.id).replace(/^# /, "") : `room ${id}`;
+    },
     onOpen: openRoom,
   });
   byId("logout-button").addEventListener("click", async () => {

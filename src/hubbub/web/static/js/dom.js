@@ -33,3 +33,16 @@ export function formatTime(iso) {
   const when = new Date(iso);
   return Number.isNaN(when.getTime()) ? "" : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
+
+// How a room is titled: `# name` for rooms; a DM after the other person (its own name is
+// empty), one's notes when it is a DM with oneself; a group by its name, else its people.
+export function roomTitle(room, meId) {
+  if (room.kind === "dm" || room.kind === "group") {
+    const people = room.recipients || [];
+    const others = people.filter((u) => u.id !== meId);
+    if (room.kind === "group" && room.name) return room.name;
+    if (room.kind === "dm" && people.length && !others.length) return "Notes to self";
+    return others.map(displayName).join(", ") || room.name || "Conversation";
+  }
+  return `# ${room.name}`;
+}

@@ -3,12 +3,13 @@
 // Home/End) between the rooms.
 
 import { api } from "./api.js";
-import { byId, el } from "./dom.js";
+import { byId, el, roomTitle } from "./dom.js";
 
 const PRIVATE_KINDS = new Set(["dm", "group"]);
 
 export class Sidebar {
-  constructor({ onOpen }) {
+  constructor({ onOpen, getMe }) {
+    this.getMe = getMe || (() => null);
     this.rooms = new Map(); // id → room
     this.reads = new Map(); // id → {unread_count, mention_count}
     this.current = null;
@@ -55,7 +56,9 @@ export class Sidebar {
   }
 
   render() {
-    const sorted = [...this.rooms.values()].sort((a, b) => (a.position || 0) - (b.position || 0) || a.name.localeCompare(b.name));
+    const me = this.getMe();
+    const title = (room) => roomTitle(room, me && me.id);
+    const sorted = [...this.rooms.values()].sort((a, b) => (a.position || 0) - (b.position || 0) || title(a).localeCompare(title(b)));
     const item = (room) => {
       const state = this.reads.get(room.id) || {};
       const unread = state.unread_count || 0;
@@ -71,7 +74,7 @@ export class Sidebar {
           tabindex: selected || (this.current === null && room === sorted[0]) ? "0" : "-1",
           className: unread ? "unread" : "",
         },
-        el("span", { className: "room-label", text: room.kind === "dm" ? room.name : `# ${room.name}` }),
+        el("span", { className: "room-label", text: title(room) }),
         mentions ? el("span", { className: "badge mention", "data-testid": "mention-badge", "aria-label": `${mentions} mentions`, text: `@${mentions}` }) : null,
         unread ? el("span", { className: "badge", "data-testid": "unread-badge", "aria-label": `${unread} unread`, text: String(unread) }) : null,
       );
