@@ -62,6 +62,14 @@ class TimeoutOut(BaseModel):
     ends_at: str
 
 
+class RoomPermissions(BaseModel):
+    room_id: int
+    role: str | None
+    level: str | None
+    permissions: list[str]
+    moderator: bool
+
+
 class QueueItem(BaseModel):
     message: Message
     reason: str
@@ -72,6 +80,14 @@ class QueueItem(BaseModel):
 class Queue(BaseModel):
     items: list[QueueItem]
     has_more: bool
+
+
+@router.get("/rooms/{room_id}/permissions", response_model=RoomPermissions)
+async def get_room_permissions(core: CoreDep, ctx: CtxDep, room_id: Id) -> JSON:
+    """What the caller may do in the room: their `role`, `level`, the permission names they
+    hold and whether they moderate it (`room.member.updated` and role events tell when
+    to ask again)."""
+    return JSON(await room_state.permissions(core, ctx, room_id))
 
 
 # -- word lists --------------------------------------------------------------------------

@@ -43,6 +43,18 @@ EDITABLE = (
     "delay_message_seconds",
     "hide_on_report_threshold",
 )
+# What a room's moderators (`moderate`) may change without `manage_room`: open/close
+# (RM-06) and the message pipeline's settings.
+MODERATOR_EDITABLE = frozenset(
+    {
+        "is_open",
+        "moderation",
+        "profanity_filter",
+        "throttle_seconds",
+        "delay_message_seconds",
+        "hide_on_report_threshold",
+    }
+)
 # Fields a null (or, for text, an empty value) resets; the value they reset to.
 CLEARABLE: dict[str, Any] = {"description": "", "topic": "", "tags": [], "custom_id": None}
 BOOLS = ("allow_entry", "is_open", "allow_actions", "profanity_filter", "hide_on_report_threshold")

@@ -19,7 +19,9 @@ from sqlalchemy import Connection
 from hubbub.errors import Conflict, Forbidden, RateLimited, ValidationError
 from hubbub.server.clock import iso_ms
 from hubbub.server.events import room_event
+from hubbub.server.permissions import names
 from hubbub.server.services import audit
+from hubbub.server.services.access import room_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.services.rooms import moderated_room_txn
 from hubbub.server.store import moderation as store
@@ -28,6 +30,26 @@ from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
 
 MAX_TIMEOUT_S = 7 * 24 * 3600
+
+
+async def permissions(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
+    """What the caller may do in a room they can see: `role` (owner / moderator / member,
+    None for a non-member), `level`, the permission names they hold and `moderator`
+    (whether they are in its MODS audience), so a client shows moderation tools only to
+    those who may use them. NotFound (or 403 banned_from_room) like any read."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        access = room_access(conn, ctx.user, room_id)
+        return {
+            "room_id": room_id,
+            "role": access.role,
+            "level": access.level,
+            "permissions": names(access.perms),
+            "moderator": access.moderator,
+        }
+
+    result: dict[str, Any] = await core.db.read(read)
+    return result
 
 
 def check_post_txn(

@@ -9,6 +9,7 @@ for their members. Rooms of a space: whoever may view one is materialised as its
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -65,11 +66,17 @@ def room_role(conn: Connection, ctx: Ctx, room_id: int) -> RoomAccess:
     return room_access(conn, ctx.user, room_id)
 
 
-def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int) -> RoomRow:
+def _owned_room_txn(tx: Tx, ctx: Ctx, room_id: int, fields: Iterable[str] = ()) -> RoomRow:
+    """The room, when the caller may change it: `manage_room`, or `moderate` when every
+    one of `fields` is a moderation setting (docs/moderation.md: open/close, slow mode,
+    the pipeline's settings are the moderators')."""
     room, access = visible_room(tx.conn, ctx, room_id)
-    if not access.can(Perm.MANAGE_ROOM):
-        raise Forbidden("only the room owner can do this", code="not_room_owner")
-    return room
+    if access.can(Perm.MANAGE_ROOM):
+        return room
+    wanted = set(fields)
+    if wanted and wanted <= settings.MODERATOR_EDITABLE and access.can(Perm.MODERATE):
+        return room
+    raise Forbidden("only the room owner can do this", code="not_room_owner")
 
 
 def space_room_conflict() -> Conflict:
@@ -188,7 +195,7 @@ def _fresh(conn: Connection, room_id: int) -> dict[str, Any]:
     room = store.get_room(conn, room_id)
     if room is None:
         raise room_not_found(room_id)
-    return room.wire()
+    return dms.conversation_wire(conn, room)
 
 
 async def get(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
@@ -290,7 +297,7 @@ async def update(core: Core, ctx: Ctx, room_id: int, fields: dict[str, Any]) -> 
     values, reset = settings.clean_all(fields, EDITABLE)
 
     def job(tx: Tx) -> dict[str, Any]:
-        room = _owned_room_txn(tx, ctx, room_id)
+        room = _owned_room_txn(tx, ctx, room_id, [*values, *reset])
         before = room.wire()
         changes = {k: v for k, v in values.items() if before[k] != v}
         cleared = sorted(k for k in reset if before[k] != settings.CLEARABLE[k])

@@ -1,0 +1,180 @@
+"""Moderation in the browser, across two users: a moderator bans a user from a message's
+actions and the banned user's UI follows live (the room leaves their sidebar, a notice
+with the ban, the lift announced with a rejoin); a kick-mute's expiry seen live; the
+pre-moderation queue (approve in the Moderation dialog, reject from the message); slow
+mode and a closed room in the banners and the composer; a report reaching the moderator."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import expect
+
+from hubbub.testing import TestServer
+from tests.e2e.conftest import OpenPage
+
+
+async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "e2e ban", members=[bob])
+    rid = room["id"]
+    a = await open_page(alice, room)
+    b = await open_page(bob, room)
+
+    # A member has no moderation tools; the owner does.
+    await expect(a.page.get_by_test_id("moderation-button")).to_be_visible()
+    await expect(b.page.get_by_test_id("moderation-button")).to_be_hidden()
+    await b.page.get_by_test_id("composer-input").fill("spam spam spam")
+    await b.page.get_by_test_id("composer-input").press("Enter")
+    theirs = a.page.get_by_test_id("message").filter(has_text="spam spam spam")
+    await theirs.hover()
+    await theirs.get_by_test_id("message-ban").click()
+    dialog = a.page.get_by_test_id("sanction-dialog")
+    await expect(dialog).to_be_visible()
+    await expect(dialog.get_by_test_id("sanction-kind")).to_be_focused()
+    await dialog.get_by_test_id("sanction-duration").select_option("3600")
+    await dialog.get_by_test_id("sanction-reason").fill("spamming")
+    await dialog.get_by_test_id("sanction-dialog-submit").click()
+    await expect(dialog).to_be_hidden()
+
+    # Bob's UI: the room leaves his sidebar, the composer is off, a notice says why.
+    await expect(b.page.locator(f'[data-testid=room-item][data-room-id="{rid}"]')).to_have_count(0)
+    notice = b.page.get_by_test_id("ban-notice")
+    await expect(notice).to_contain_text("You were banned from # e2e ban until")
+    await expect(notice).to_have_attribute("data-state", "ban")
+    await expect(b.page.get_by_test_id("composer-input")).to_be_disabled()
+
+    # The moderator sees the ban in the dialog, with its reason, and lifts it.
+    await a.page.get_by_test_id("moderation-button").click()
+    panel = a.page.get_by_test_id("moderation-dialog")
+    await panel.locator("[data-testid=mod-tab][data-tab=bans]").click()
+    ban = panel.get_by_test_id("mod-ban")
+    await expect(ban).to_have_count(1)
+    await expect(ban).to_contain_text("banned until")
+    await expect(ban).to_contain_text("spamming")
+    await ban.get_by_test_id("mod-unban").click()
+    await expect(panel.get_by_test_id("mod-ban")).to_have_count(0)
+    await panel.get_by_test_id("mod-close").click()
+
+    # Bob hears the lift live and rejoins from the notice.
+    await expect(notice).to_have_attribute("data-state", "ended")
+    await notice.get_by_test_id("ban-rejoin").click()
+    await expect(b.page.locator(f'[data-testid=room-item][data-room-id="{rid}"]')).to_have_count(1)
+    await expect(b.page.get_by_test_id("composer-input")).to_be_enabled()
+    await expect(b.page.get_by_test_id("ban-notice")).to_have_count(0)
+
+    # A one-second kick-mute: Bob sees it with its expiry, then its end, live.
+    await alice.request(
+        "PUT", f"/rooms/{rid}/bans/{bob.id}", json={"kind": "kick_mute", "expires_in_s": 2}
+    )
+    await expect(notice).to_have_attribute("data-state", "kick_mute")
+    await expect(notice).to_contain_text("kick-muted in # e2e ban until")
+    await expect(b.page.get_by_test_id("composer-input")).to_be_disabled()
+    await expect(notice).to_have_attribute("data-state", "ended")
+    await expect(notice).to_contain_text("Your kick-mute has ended")
+
+    for person in (a, b):
+        assert person.scripts_ran() == [], person.incidents
+
+
+async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "e2e queue", members=[bob])
+    a = await open_page(alice, room)
+    b = await open_page(bob, room)
+    panel = a.page.get_by_test_id("moderation-dialog")
+    bob_input = b.page.get_by_test_id("composer-input")
+
+    async def room_settings(**fields: object) -> None:
+        await a.page.get_by_test_id("moderation-button").click()
+        await panel.locator("[data-testid=mod-tab][data-tab=room]").click()
+        if "moderation" in fields:
+            await panel.get_by_test_id("mod-moderation-mode").select_option(
+                str(fields["moderation"])
+            )
+        if "slow" in fields:
+            await panel.get_by_test_id("mod-slow-mode").fill(str(fields["slow"]))
+        if "open" in fields:
+            await panel.get_by_test_id("mod-room-open").set_checked(bool(fields["open"]))
+        await panel.get_by_test_id("mod-room-save").click()
+        await expect(panel.get_by_test_id("mod-error")).to_have_text("")
+        await panel.get_by_test_id("mod-close").click()
+
+    # Pre-moderation: Bob's message waits; Alice approves it from the queue.
+    await room_settings(moderation="pre")
+    await expect(b.page.get_by_test_id("premod-banner")).to_be_visible()
+    await bob_input.fill("please approve me")
+    await bob_input.press("Enter")
+    waiting = b.page.get_by_test_id("message").filter(has_text="please approve me")
+    await expect(waiting.get_by_test_id("message-pending")).to_be_visible()
+    await expect(b.page.get_by_test_id("premod-pending")).to_contain_text("Your message awaits")
+    await expect(a.page.get_by_test_id("moderation-count")).to_have_text("1")
+    await a.page.get_by_test_id("moderation-button").click()
+    item = panel.get_by_test_id("mod-queue-item")
+    await expect(item).to_have_count(1)
+    await expect(item).to_contain_text("please approve me")
+    await item.get_by_test_id("mod-approve").click()
+    await expect(panel.get_by_test_id("mod-queue-item")).to_have_count(0)
+    await panel.get_by_test_id("mod-close").click()
+    await expect(waiting.get_by_test_id("message-pending")).to_have_count(0)
+    await expect(b.page.get_by_test_id("premod-pending")).to_have_count(0)
+    await expect(a.page.get_by_test_id("moderation-count")).to_be_hidden()
+
+    # Another waits; Alice rejects it from the message itself.
+    await bob_input.fill("reject me")
+    await bob_input.press("Enter")
+    held = a.page.get_by_test_id("message").filter(has_text="reject me")
+    await held.hover()
+    await held.get_by_test_id("message-reject").click()
+    rejected = b.page.get_by_test_id("message").filter(has_text="reject me")
+    await expect(rejected.get_by_test_id("message-rejected")).to_be_visible()
+
+    # Slow mode: the banner; Bob posted seconds ago, so his composer waits (the server
+    # counts from his last message).
+    await room_settings(moderation="none", slow=30)
+    await expect(b.page.get_by_test_id("slow-mode-banner")).to_contain_text(
+        "one message every 30 s"
+    )
+    await expect(bob_input).to_be_disabled()
+    await expect(bob_input).to_have_attribute("placeholder", re.compile("Slow mode"))
+    await expect(b.page.get_by_test_id("slow-mode-banner")).to_contain_text("post again in")
+
+    # Closed: Bob's composer says why; reopened (slow mode off), it comes back live.
+    await room_settings(slow=0, open=False)
+    await expect(b.page.get_by_test_id("room-closed-banner")).to_be_visible()
+    await expect(b.page.get_by_test_id("slow-mode-banner")).to_have_count(0)
+    await expect(bob_input).to_be_disabled()
+    await expect(bob_input).to_have_attribute("placeholder", re.compile("closed"))
+    await expect(a.page.get_by_test_id("composer-input")).to_be_enabled()  # moderators post
+    await room_settings(open=True)
+    await expect(b.page.get_by_test_id("room-closed-banner")).to_have_count(0)
+    await expect(bob_input).to_be_enabled()
+
+    # A report from Bob reaches Alice live; she resolves it.
+    await a.page.get_by_test_id("composer-input").fill("a rude remark")
+    await a.page.get_by_test_id("composer-input").press("Enter")
+    rude = b.page.get_by_test_id("message").filter(has_text="a rude remark")
+    await rude.hover()
+    await rude.get_by_test_id("message-report").click()
+    report = b.page.get_by_test_id("report-dialog")
+    await report.get_by_test_id("report-reason").select_option("abuse")
+    await report.get_by_test_id("report-detail").fill("not nice")
+    await report.get_by_test_id("report-dialog-submit").click()
+    await expect(report.get_by_test_id("report-done")).to_contain_text("Thank you")
+    await report.get_by_test_id("report-dialog-cancel").click()
+    await expect(a.page.get_by_test_id("moderation-count")).to_have_text("1")
+    await a.page.get_by_test_id("moderation-button").click()
+    await panel.locator("[data-testid=mod-tab][data-tab=reports]").click()
+    filed = panel.get_by_test_id("mod-report")
+    await expect(filed).to_contain_text("abuse")
+    await expect(filed).to_contain_text("not nice")
+    await filed.get_by_test_id("mod-report-resolve").click()
+    await expect(panel.get_by_test_id("mod-report")).to_have_count(0)
+    await expect(a.page.get_by_test_id("moderation-count")).to_be_hidden()
+
+    for person in (a, b):
+        assert person.scripts_ran() == [], person.incidents
