@@ -1,5 +1,63 @@
-// Feature "media" (see features.js for the hooks and ctx).
+// Feature "media" (see features.js for the hooks and ctx): music rooms (music.js) and
+// voice rooms (voice.js). A room of kind "music" shows the player in #room-banners and
+// the queue in #room-aside; a room of kind "voice" shows who is in voice in #room-aside;
+// any other room shows nothing of this feature. Both parts sit first in the side column,
+// which other features (presence) share: they only show and hide their own elements.
+
+import { byId } from "./dom.js";
+import { Roster } from "./mediakit.js";
+import { MusicPanel } from "./music.js";
+import { VoicePanel } from "./voice.js";
+
+let music = null;
+let voice = null;
+let roster = null;
+
+function closeAll() {
+  music.close();
+  voice.close();
+}
 
 export default {
   name: "media",
+
+  init(ctx) {
+    roster = new Roster(ctx);
+    const aside = byId("room-aside");
+    voice = new VoicePanel(ctx, roster, aside);
+    music = new MusicPanel(ctx, roster, byId("room-banners"), aside);
+  },
+
+  onReady(frame) {
+    voice.ready(frame);
+    // Resumed or fresh, re-read what is on screen: a fresh `ready` replays nothing.
+    if (!frame.resumed) {
+      if (music.room) music.load();
+      if (voice.room) voice.load();
+    } else if (voice.room) {
+      voice.render();
+    }
+  },
+
+  onRoomOpened(room) {
+    closeAll();
+    if (room.kind !== "music" && room.kind !== "voice") return;
+    roster.load(room);
+    if (room.kind === "music") music.open(room);
+    else voice.open(room);
+  },
+
+  onRoomClosed() {
+    closeAll();
+  },
+
+  onEvent(frame) {
+    music.onEvent(frame);
+    voice.onEvent(frame);
+  },
+
+  onSignedOut() {
+    music.close();
+    voice.signedOut();
+  },
 };
