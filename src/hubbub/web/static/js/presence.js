@@ -1,0 +1,395 @@
+// Presence for the "people" feature (people.js): who is online, idle, busy (shown as
+// "Do not disturb") or offline, and each user's status text.
+//
+// `People` is the store every part of the feature reads: statuses from the `ready`
+// frame's `presences`, `GET /presence?user_ids=` (which also carries `status_text`) and
+// `presence.updated`; profiles patched by `user.updated`. Whoever shows people listens
+// to it (`listen(fn)`, `fn(userId)`).
+//
+// `PresenceList` is the room's list in #room-aside (its own container: the aside is
+// shared with other features); `StatusControl` sets one's own status in #me-tools.
+
+import { displayName, el } from "./dom.js";
+
+export const GROUPS = ["online", "idle", "busy", "offline"];
+export const LABELS = { online: "Online", idle: "Idle", busy: "Do not disturb", offline: "Offline", invisible: "Invisible" };
+const BATCH = 100; // GET /presence takes at most 100 ids
+// The only avatar URLs this server hands out (public, no token needed).
+const AVATAR_URL = /^\/api\/v1\/users\/-?\d+\/avatar\/[0-9a-f]{32}$/;
+// Fields of `user.updated`'s `cleared` and the value they take.
+const CLEARED = { about: "", status_text: null, avatar_url: null };
+
+export function avatar(user, { size = "small", alt = "", testid } = {}) {
+  const url = user && user.avatar_url;
+  if (url && AVATAR_URL.test(url)) {
+    return el("img", { className: `avatar ${size}`, src: url, alt, "data-testid": testid });
+  }
+  const initial = (displayName(user).trim()[0] || "?").toUpperCase();
+  return el("span", { className: `avatar ${size} initial`, "aria-hidden": "true", text: initial, "data-testid": testid });
+}
+
+// The group a status is listed under (one's own `invisible` shows with the offline).
+export function groupOf(status) {
+  return GROUPS.includes(status) ? status : "offline";
+}
+
+export class People {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.status = new Map(); // user id → online | idle | busy | offline (| invisible: me)
+    this.text = new Map(); // user id → status text (or null)
+    this.myChoice = "online";
+    this.listeners = new Set();
+  }
+
+  listen(fn) {
+    this.listeners.add(fn);
+  }
+
+  changed(userId) {
+    for (const fn of this.listeners) {
+      try {
+        fn(userId);
+      } catch (err) {
+        console.error("people listener", err);
+      }
+    }
+  }
+
+  isMe(userId) {
+    const me = this.ctx.me();
+    return Boolean(me) && me.id === userId;
+  }
+
+  user(userId) {
+    return this.ctx.users.get(userId) || { id: userId };
+  }
+
+  // Keeps what is known of a user (a full profile has more fields than an actor).
+  learn(user) {
+    if (!user || user.id === undefined) return;
+    const known = this.ctx.users.get(user.id);
+    if (known) Object.assign(known, user);
+    else this.ctx.users.set(user.id, { ...user });
+    if ("status_text" in user) this.text.set(user.id, user.status_text || null);
+  }
+
+  statusOf(userId) {
+    if (this.isMe(userId)) return this.myChoice;
+    return this.status.get(userId) || "offline";
+  }
+
+  textOf(userId) {
+    if (this.text.has(userId)) return this.text.get(userId);
+    const user = this.ctx.users.get(userId);
+    return (user && user.status_text) || null;
+  }
+
+  reset() {
+    this.status.clear();
+    this.text.clear();
+    this.myChoice = "online";
+  }
+
+  ready(frame) {
+    for (const [id, status] of Object.entries(frame.presences || {})) this.status.set(Number(id), status);
+    for (const user of frame.users || []) this.learn(user);
+    if (frame.me || frame.user) this.learn(frame.me || frame.user);
+  }
+
+  // Statuses (and status texts) of these users from the server.
+  async fetch(userIds) {
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const chunk = ids.slice(i, i + BATCH).join(",");
+      const page = await this.ctx.api("GET", `/presence?user_ids=${chunk}`);
+      for (const p of page.presence) {
+        if (this.isMe(p.user_id)) this.myChoice = p.chosen || p.status;
+        else this.status.set(p.user_id, p.status);
+        this.text.set(p.user_id, p.status_text || null);
+      }
+    }
+    for (const id of ids) this.changed(id);
+  }
+
+  // `presence.updated`: one's own sessions also get a copy with `own: true` and the
+  // status chosen (`invisible` included); the observers' copy of one's own is ignored.
+  presenceUpdated(data) {
+    if (this.isMe(data.user_id)) {
+      if (!data.own) return;
+      this.myChoice = data.status;
+    } else {
+      this.status.set(data.user_id, data.status);
+    }
+    this.changed(data.user_id);
+  }
+
+  // `user.updated {user_id, changes, cleared}`.
+  userUpdated(data) {
+    const fields = { ...(data.changes || {}) };
+    for (const name of data.cleared || []) if (name in CLEARED) fields[name] = CLEARED[name];
+    const user = this.ctx.users.get(data.user_id) || { id: data.user_id };
+    Object.assign(user, fields);
+    this.ctx.users.set(data.user_id, user);
+    const me = this.ctx.me();
+    if (me && me.id === data.user_id && me !== user) Object.assign(me, fields);
+    if ("status_text" in fields) this.text.set(data.user_id, fields.status_text || null);
+    this.changed(data.user_id);
+  }
+}
+
+// The room's people, grouped by status with counts, live. Names open the profile.
+export class PresenceList {
+  constructor(people, { onShowProfile }) {
+    this.people = people;
+    this.onShowProfile = onShowProfile;
+    this.room = null;
+    this.members = new Set(); // user ids of the room's members
+    this.scheduled = false;
+    this.title = el("h2", { id: "people-presence-title", className: "people-title", text: "People" });
+    this.groups = el("div", { className: "people-groups", id: "people-presence-groups" });
+    this.error = el("p", { className: "error", role: "alert", "data-testid": "presence-error" });
+    this.root = el(
+      "section",
+      { className: "people-presence", "aria-labelledby": "people-presence-title", "data-testid": "presence-list", hidden: true },
+      this.title,
+      this.error,
+      this.groups,
+    );
+    this.toggle = el("button", {
+      type: "button",
+      className: "people-toggle",
+      "data-testid": "presence-toggle",
+      "aria-controls": "people-presence-groups",
+      "aria-expanded": "true",
+      text: "People",
+      hidden: true,
+    });
+    this.narrow = window.matchMedia("(max-width: 700px)");
+    this.toggle.addEventListener("click", () => {
+      const key = this.narrow.matches ? "expanded" : "collapsed";
+      this.root.classList.toggle(key);
+      this.syncToggle();
+    });
+    this.narrow.addEventListener("change", () => this.syncToggle());
+    people.listen((userId) => {
+      if (this.members.has(userId)) this.schedule();
+    });
+  }
+
+  mount(aside, tools) {
+    if (!this.root.parentNode) aside.append(this.root);
+    if (!this.toggle.parentNode) tools.append(this.toggle);
+    this.aside = aside;
+  }
+
+  syncToggle() {
+    const open = this.narrow.matches ? this.root.classList.contains("expanded") : !this.root.classList.contains("collapsed");
+    this.toggle.setAttribute("aria-expanded", String(open));
+    this.toggle.textContent = open ? "Hide people" : "People";
+  }
+
+  async open(room) {
+    this.room = room;
+    this.members = new Set();
+    this.error.textContent = "";
+    this.groups.replaceChildren(el("p", { className: "muted", text: "Loading…" }));
+    this.root.hidden = false;
+    this.toggle.hidden = false;
+    this.aside.hidden = false;
+    this.syncToggle();
+    await this.load();
+  }
+
+  async load() {
+    const room = this.room;
+    if (!room) return;
+    try {
+      const { members } = await this.people.ctx.api("GET", `/rooms/${room.id}/members`);
+      if (this.room !== room) return;
+      this.members = new Set(members.map((m) => m.user.id));
+      for (const m of members) this.people.learn(m.user);
+      if (members.length) await this.people.fetch([...this.members]);
+    } catch (err) {
+      if (this.room === room) this.error.textContent = err.message;
+    }
+    if (this.room === room) this.render();
+  }
+
+  close() {
+    this.room = null;
+    this.members = new Set();
+    this.root.hidden = true;
+    this.toggle.hidden = true;
+    this.groups.replaceChildren();
+    // The aside is shared: hide it only when no other feature shows something in it.
+    if (this.aside) this.aside.hidden = ![...this.aside.children].some((node) => !node.hidden);
+  }
+
+  joined(member) {
+    if (!this.room || this.members.has(member.user.id)) return;
+    this.members.add(member.user.id);
+    this.people.learn(member.user);
+    this.people.fetch([member.user.id]).catch((err) => {
+      this.error.textContent = err.message;
+    });
+    this.schedule();
+  }
+
+  left(userId) {
+    if (this.members.delete(userId)) this.schedule();
+  }
+
+  // Many events may land at once (a ready, a batch read): draw once after them.
+  schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (this.room) this.render();
+    });
+  }
+
+  render() {
+    const byGroup = new Map(GROUPS.map((g) => [g, []]));
+    for (const id of this.members) byGroup.get(groupOf(this.people.statusOf(id))).push(this.people.user(id));
+    const online = this.members.size - byGroup.get("offline").length;
+    this.title.textContent = `People — ${online} online`;
+    const sections = [];
+    for (const group of GROUPS) {
+      const users = byGroup.get(group).sort((a, b) => displayName(a).localeCompare(displayName(b)));
+      if (!users.length && group !== "online") continue;
+      const headingId = `people-group-${group}`;
+      sections.push(
+        el(
+          "section",
+          { className: `people-group status-${group}`, "data-testid": "presence-group", "data-status": group, "aria-labelledby": headingId },
+          el(
+            "h3",
+            { id: headingId },
+            el("span", { text: LABELS[group] }),
+            " — ",
+            el("span", { "data-testid": "presence-count", text: String(users.length) }),
+          ),
+          el("ul", { role: "list" }, ...users.map((user) => this.row(user))),
+        ),
+      );
+    }
+    this.groups.replaceChildren(...sections);
+  }
+
+  row(user) {
+    const status = this.people.statusOf(user.id);
+    const text = this.people.textOf(user.id);
+    const name = el("button", {
+      type: "button",
+      className: "people-name",
+      "data-testid": "presence-name",
+      "aria-label": `${displayName(user)}, ${LABELS[status] || status}: show profile`,
+      text: displayName(user),
+    });
+    name.addEventListener("click", () => this.onShowProfile(user.id));
+    return el(
+      "li",
+      { className: `people-member status-${status}`, "data-testid": "presence-member", "data-user-id": user.id, "data-status": status },
+      el("span", { className: "people-avatar" }, avatar(user, { testid: "presence-avatar" }), el("span", { className: `dot status-${status}`, "aria-hidden": "true" })),
+      el(
+        "span",
+        { className: "people-who" },
+        name,
+        text ? el("span", { className: "muted people-status-text", "data-testid": "presence-status-text", text }) : null,
+      ),
+    );
+  }
+}
+
+// One's own status in #me-tools: a button showing it, opening a small dialog to choose
+// the status and the status text.
+export class StatusControl {
+  constructor(people) {
+    this.people = people;
+    const ctx = people.ctx;
+    this.button = el("button", { type: "button", className: "people-my-status", "data-testid": "my-status-button", "aria-haspopup": "dialog" });
+    this.select = el(
+      "select",
+      { id: "people-status-select", "data-testid": "my-status-select" },
+      ...["online", "idle", "busy", "invisible"].map((value) => el("option", { value, text: LABELS[value] })),
+    );
+    this.text = el("input", { id: "people-status-text", maxlength: "128", "data-testid": "my-status-text", placeholder: "What are you up to?" });
+    this.error = el("p", { className: "error", role: "alert", "data-testid": "my-status-error" });
+    this.save = el("button", { type: "submit", "data-testid": "my-status-save", text: "Save" });
+    const cancel = el("button", { type: "button", "data-testid": "my-status-cancel", text: "Cancel" });
+    this.form = el(
+      "form",
+      { className: "card", "data-testid": "my-status-form" },
+      el("h2", { id: "people-status-title", text: "Your status" }),
+      el("label", { for: "people-status-select", text: "Status" }),
+      this.select,
+      el("label", { for: "people-status-text", text: "Status text" }),
+      this.text,
+      this.error,
+      el("div", { className: "people-buttons" }, this.save, cancel),
+    );
+    this.dialog = el("dialog", { "aria-labelledby": "people-status-title", "data-testid": "my-status-dialog" }, this.form);
+    document.body.append(this.dialog);
+    this.button.addEventListener("click", () => this.open());
+    cancel.addEventListener("click", () => this.dialog.close());
+    this.form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      this.submit();
+    });
+    people.listen((userId) => {
+      if (people.isMe(userId)) this.draw();
+    });
+    this.ctx = ctx;
+    this.draw();
+  }
+
+  mount(tools) {
+    if (!this.button.parentNode) tools.append(this.button);
+  }
+
+  draw() {
+    const me = this.ctx.me();
+    const status = this.people.myChoice;
+    const text = me ? this.people.textOf(me.id) : null;
+    this.button.replaceChildren(el("span", { className: `dot status-${status}`, "aria-hidden": "true" }), ` ${LABELS[status] || status}`);
+    this.button.dataset.status = status;
+    this.button.setAttribute("aria-label", `Your status: ${LABELS[status] || status}${text ? `, ${text}` : ""}. Change it`);
+    this.button.title = text || "";
+  }
+
+  open() {
+    const me = this.ctx.me();
+    this.select.value = this.people.myChoice;
+    this.text.value = (me && this.people.textOf(me.id)) || "";
+    this.error.textContent = "";
+    this.dialog.showModal();
+    this.select.focus();
+  }
+
+  async submit() {
+    const me = this.ctx.me();
+    if (!me) return;
+    const status = this.select.value;
+    const text = this.text.value.trim();
+    this.save.disabled = true;
+    this.error.textContent = "";
+    try {
+      if (status !== this.people.myChoice) {
+        const mine = await this.ctx.api("PUT", "/users/me/presence", { status });
+        this.people.myChoice = mine.chosen || mine.status;
+      }
+      if (text !== (this.people.textOf(me.id) || "")) {
+        const user = await this.ctx.api("PATCH", "/users/me", { status_text: text || null });
+        this.people.learn(user);
+      }
+      this.people.changed(me.id);
+      this.dialog.close();
+    } catch (err) {
+      this.error.textContent = err.message; // the dialog stays open with what was typed
+    } finally {
+      this.save.disabled = false;
+    }
+  }
+}
