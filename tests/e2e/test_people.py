@@ -126,12 +126,23 @@ async def test_presence_status_and_profiles_follow_live(
     # Removal: Bob's list falls back to the initial.
     await a.page.get_by_test_id("profile-edit-avatar-remove").click()
     await expect(row.locator("span[data-testid=presence-avatar]")).to_have_text("A")
-    await a.page.get_by_test_id("profile-edit-cancel").click()
+    await a.page.keyboard.press("Escape")
+    await expect(a.page.get_by_test_id("profile-edit-dialog")).not_to_be_visible()
 
     # "Message" opens the DM with Alice.
     await card.get_by_test_id("profile-message").click()
     await expect(card).not_to_be_visible()
     await expect(b.page.get_by_test_id("room-name")).to_have_text("Alice Liddell")
+
+    # At phone width the list folds behind the "People" toggle of the room header.
+    await b.page.set_viewport_size({"width": 360, "height": 700})
+    in_dm = b.page.locator(f'[data-testid=presence-member][data-user-id="{alice.id}"]')
+    toggle = b.page.get_by_test_id("presence-toggle")
+    await expect(in_dm).to_be_hidden()
+    await expect(toggle).to_have_attribute("aria-expanded", "false")
+    await toggle.click()
+    await expect(in_dm).to_be_visible()
+    await expect(toggle).to_have_attribute("aria-expanded", "true")
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents

@@ -53,7 +53,7 @@ export default {
     profile = new ProfileDialog(people, { onEdit: () => editor.open() });
     list = new PresenceList(people, { onShowProfile: (id) => profile.show(id) });
     status = new StatusControl(people);
-    profileButton = el("button", { type: "button", "data-testid": "profile-button", "aria-haspopup": "dialog", text: "Profile" });
+    profileButton = el("button", { type: "button", className: "people-profile-button", "data-testid": "profile-button", "aria-haspopup": "dialog", text: "Profile" });
     profileButton.addEventListener("click", () => {
       const me = ctx.me();
       if (me) profile.show(me.id);

@@ -321,7 +321,7 @@ export class StatusControl {
     const cancel = el("button", { type: "button", "data-testid": "my-status-cancel", text: "Cancel" });
     this.form = el(
       "form",
-      { className: "card", "data-testid": "my-status-form" },
+      { className: "card people-status-form", "data-testid": "my-status-form" },
       el("h2", { id: "people-status-title", text: "Your status" }),
       el("label", { for: "people-status-select", text: "Status" }),
       this.select,
