@@ -194,4 +194,14 @@ async def test_inbox_pages_past_50_and_follows_live(lite: TestServer, open_page:
     await expect(a.page.get_by_test_id("room-name")).to_have_text("# mentions")
     await expect(a.page.get_by_test_id("inbox-count")).to_have_text("53")
 
+    # "Mark all read" keeps the pages loaded and marks each row read in place.
+    await a.page.get_by_test_id("inbox-button").click()
+    await expect(items).to_have_count(50)
+    await a.page.get_by_test_id("inbox-more").click()
+    await expect(items).to_have_count(54)
+    await a.page.get_by_test_id("inbox-read-all").click()
+    await expect(a.page.get_by_test_id("inbox-count")).to_be_hidden()
+    await expect(items).to_have_count(54)
+    await expect(a.page.locator("[data-testid=notification].unread")).to_have_count(0)
+
     assert a.scripts_ran() == [], a.incidents

@@ -180,10 +180,12 @@ export class Inbox {
     }
   }
 
+  // Everything read; the pages already loaded stay, each row marked read in place.
   async readAll() {
     try {
-      await api("POST", "/notifications/read-all");
-      await this.load();
+      const done = await api("POST", "/notifications/read-all");
+      for (const id of [...this.rows.keys()]) if (done.up_to == null || id <= done.up_to) this.setRead(id);
+      await this.refresh();
     } catch (err) {
       this.list.prepend(el("li", { className: "error", text: err.message }));
     }
