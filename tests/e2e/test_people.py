@@ -103,6 +103,17 @@ async def test_presence_status_and_profiles_follow_live(
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]
     )
     await expect(a.page.get_by_test_id("profile-edit-avatar-error")).to_contain_text("PNG")
+    # One that claims to be a PNG but is not: the server's refusal shows, the file stays.
+    await chooser.set_input_files(
+        files=[{"name": "fake.png", "mimeType": "image/png", "buffer": b"not an image"}]
+    )
+    await expect(a.page.get_by_test_id("profile-edit-avatar-error")).to_have_text("")
+    await a.page.get_by_test_id("profile-edit-avatar-upload").click()
+    await expect(a.page.get_by_test_id("profile-edit-avatar-error")).not_to_have_text("")
+    await expect(a.page.get_by_test_id("profile-edit-avatar-preview")).to_have_attribute(
+        "src", re.compile(r"^blob:")
+    )
+    await expect(a.page.get_by_test_id("profile-edit-avatar-upload")).to_be_enabled()
     await chooser.set_input_files(
         files=[{"name": "me.png", "mimeType": "image/png", "buffer": png()}]
     )

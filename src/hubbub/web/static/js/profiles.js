@@ -3,40 +3,11 @@
 // about, status text, avatar upload with a preview, avatar removal). Both follow
 // `user.updated` / `presence.updated` through the People store (presence.js).
 
-import { ApiError } from "./api.js";
-import { storedToken } from "./auth.js";
+import { upload } from "./api.js";
 import { displayName, el, formatTime } from "./dom.js";
 import { LABELS, avatar } from "./presence.js";
 
 const AVATAR_TYPES = ["image/png", "image/gif", "image/webp", "image/jpeg"];
-
-// A multipart request (api() sends JSON only): the same bearer token and error envelope.
-async function upload(method, path, form) {
-  const token = storedToken();
-  let response;
-  try {
-    response = await fetch(new URL(`/api/v1${path}`, location.href), {
-      method,
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      body: form,
-      credentials: "omit",
-      cache: "no-store",
-    });
-  } catch (err) {
-    throw new ApiError(0, "network_error", "the server cannot be reached");
-  }
-  let payload = null;
-  try {
-    payload = await response.json();
-  } catch (err) {
-    payload = null;
-  }
-  if (!response.ok) {
-    const error = (payload && payload.error) || {};
-    throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText, error.details);
-  }
-  return payload;
-}
 
 function field(id, label, input) {
   return [el("label", { for: id, text: label }), input];
@@ -285,7 +256,8 @@ export class ProfileEditor {
     this.uploadButton.disabled = true;
     this.avatarError.textContent = "";
     try {
-      const user = await upload("PUT", "/users/me/avatar", form);
+      // Multipart (api() sends JSON): api.js's upload, same token and error envelope.
+      const user = await upload("PUT", "/users/me/avatar", form).promise;
       this.people.learn(user);
       this.people.changed(user.id);
       this.file.value = "";
