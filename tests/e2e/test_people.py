@@ -40,6 +40,7 @@ async def test_presence_status_and_profiles_follow_live(
 ) -> None:
     alice, bob = await lite.user(), await lite.user()
     room = await lite.room(alice, "people", members=[bob])
+    await alice.send(room, "hi from alice")
     b = await open_page(bob, room)
     a = await open_page(alice, room)
 
@@ -72,7 +73,7 @@ async def test_presence_status_and_profiles_follow_live(
     await expect(card.get_by_test_id("profile-handle")).to_have_text(f"@{alice.handle}")
     await expect(card.get_by_test_id("profile-status")).to_have_text("Do not disturb")
     await expect(card.get_by_test_id("profile-status-text")).to_have_text("in a meeting")
-    await expect(card.get_by_test_id("profile-stats")).to_contain_text("0 messages")
+    await expect(card.get_by_test_id("profile-stats")).to_contain_text("1 message ·")
     await expect(card.get_by_test_id("profile-message")).to_be_focused()
 
     # Alice edits her profile; a refused handle shows the server's error, keeps her input.
@@ -94,6 +95,8 @@ async def test_presence_status_and_profiles_follow_live(
     await expect(card.get_by_test_id("profile-name")).to_have_text("Alice Liddell")
     await expect(card.get_by_test_id("profile-about")).to_have_text("Down the rabbit hole.")
     await expect(row.get_by_test_id("presence-name")).to_have_text("Alice Liddell")
+    said = b.page.get_by_test_id("message").filter(has_text="hi from alice")
+    await expect(said.get_by_test_id("message-author")).to_have_text("Alice Liddell")
 
     # The avatar: a wrong file is refused in place; a PNG shows a preview, then uploads.
     await a.page.get_by_test_id("profile-button").click()
