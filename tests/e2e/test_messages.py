@@ -16,6 +16,23 @@ from playwright.async_api import expect
 from hubbub.testing import TestServer, TestUser
 from tests.e2e.conftest import OpenPage
 
+# Pastes one image into the composer and drops another on the message list, as the
+# browser would hand them over (DataTransfer files).
+PASTE_AND_DROP = """() => {
+  const files = (name) => {
+    const data = new DataTransfer();
+    const magic = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
+    data.items.add(new File([magic], name, { type: "image/png" }));
+    return data;
+  };
+  const how = { bubbles: true, cancelable: true };
+  const input = document.getElementById("composer-input");
+  input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: files("pasted.png"), ...how }));
+  const list = document.getElementById("message-list");
+  list.dispatchEvent(new DragEvent("dragover", { dataTransfer: files("dropped.png"), ...how }));
+  list.dispatchEvent(new DragEvent("drop", { dataTransfer: files("dropped.png"), ...how }));
+}"""
+
 
 def shown(user: TestUser) -> str:
     return str(user.user.get("display_name") or user.handle)
@@ -104,8 +121,19 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
 
     # A fresh page shows the newest 50; a search hit far above opens scrolled to it,
     # highlighted, with the page around it loaded (not the whole history).
+    await alice.request("PUT", f"/messages/{ids[60]}/pin")
     await page.reload()
     await expect(messages).to_have_count(50)
+    # The pinned list's "Jump" loads the page around the pinned message.
+    await page.get_by_test_id("pins-button").click()
+    pinned = page.get_by_test_id("panel-message")
+    await expect(pinned).to_have_count(1)
+    await pinned.get_by_test_id("panel-jump").click()
+    await expect(page.get_by_test_id("panel-dialog")).to_be_hidden()
+    target = page.locator(f'[data-testid=message][data-message-id="{ids[60]}"]')
+    await expect(target).to_have_class(re.compile(r"\bjumped\b"))
+    await expect(target).to_be_in_viewport()
+    await expect(page.locator(f'[data-message-id="{ids[3]}"]')).to_have_count(0)
     await page.get_by_test_id("search-input").fill("needle")
     await page.get_by_test_id("search-input").press("Enter")
     hit = page.get_by_test_id("search-result")
@@ -117,13 +145,14 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
     await expect(target).to_be_in_viewport()
     assert await messages.count() < 100
     # Scrolling down from there brings the newer pages, up to the live one.
-    for _ in range(6):
-        await page.get_by_test_id("message-list").evaluate("l => { l.scrollTop = l.scrollHeight; }")
-        if await messages.count() == 151:
+    listing = page.get_by_test_id("message-list")
+    for _ in range(8):
+        shown_now = await messages.count()
+        if shown_now == 151:
             break
+        await listing.evaluate("l => { l.scrollTop = l.scrollHeight; }")
         await page.wait_for_function(
-            "n => document.querySelectorAll('[data-testid=message]').length > n",
-            arg=await messages.count(),
+            "n => document.querySelectorAll('[data-testid=message]').length > n", arg=shown_now
         )
     await expect(messages).to_have_count(151)
     await expect(messages.last).to_contain_text("a live one")
@@ -177,6 +206,15 @@ async def test_upload_quote_mention_and_read_marker(lite: TestServer, open_page:
     )
     await b.page.keyboard.press("Escape")
     await expect(viewer).to_be_hidden()
+
+    # A pasted screenshot and a dropped file become uploads too.
+    await a.page.evaluate(PASTE_AND_DROP)
+    await expect(upload).to_have_count(2)
+    await expect(upload.filter(has_text="pasted.png")).to_have_count(1)
+    await expect(upload.filter(has_text="dropped.png")).to_have_count(1)
+    for _ in range(2):
+        await upload.first.get_by_test_id("upload-cancel").click()
+    await expect(upload).to_have_count(0)
 
     # A type the server refuses: its reason is shown, and the upload can be removed.
     await a.page.get_by_test_id("attach-input").set_input_files(

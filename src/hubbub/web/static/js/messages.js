@@ -52,7 +52,7 @@ export class MessageView {
     this.lastReadOf = () => null;
     this.onAuthor = null;
     this.composeHooks = []; // {collect(): fields | null (throws to refuse), sent()}
-    this.unreadAfter = null; // the read marker of the room on screen, until drawn
+    this.unreadAfter = null; // the read marker of the room being opened, until drawn
     this.divider = null;
     this.replyTo = null;
     this.indicators = new Indicators({
@@ -117,10 +117,13 @@ export class MessageView {
   async reload() {
     const room = this.room;
     if (!room) return;
+    // The read marker counts once, when the room opens (a later reload draws none).
+    const marker = this.unreadAfter;
+    this.unreadAfter = null;
     if (this.pendingJump && this.pendingJump.roomId === room.id) {
       const { messageId } = this.pendingJump;
       this.pendingJump = null;
-      await this.jumpTo(messageId);
+      await this.jumpTo(messageId, true, marker);
       return;
     }
     let page;
@@ -132,9 +135,9 @@ export class MessageView {
     }
     if (this.room !== room) return; // the reader moved on meanwhile
     const first = page.messages.length ? page.messages[0].id : null;
-    if (this.unreadAfter !== null && page.has_more && first !== null && first > this.unreadAfter) {
+    if (marker !== null && page.has_more && first !== null && first > marker) {
       // More unread than one page: open at the read marker rather than at the end.
-      await this.jumpTo(this.unreadAfter, false);
+      await this.jumpTo(marker, false, marker);
       return;
     }
     this.items.clear();
@@ -142,7 +145,7 @@ export class MessageView {
     this.hasMoreAfter = false;
     this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
     this.hasMore = page.has_more;
-    this.placeDivider();
+    this.placeDivider(marker);
     this.list.scrollTop = this.list.scrollHeight;
     this.ack();
     // A page that does not fill the list gives no scroll to react to: fetch on.
@@ -156,7 +159,7 @@ export class MessageView {
 
   // A page centred on `messageId` (GET ?around=), scrolled to it and, when `highlight`,
   // marked; without a highlight (the read marker) the "New messages" divider is shown.
-  async jumpTo(messageId, highlight = true) {
+  async jumpTo(messageId, highlight = true, marker = null) {
     const room = this.room;
     if (!room) return;
     if (!this.items.has(messageId)) {
@@ -173,7 +176,7 @@ export class MessageView {
       this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
       this.hasMore = page.has_more_before;
       this.hasMoreAfter = page.has_more_after;
-      this.placeDivider();
+      this.placeDivider(marker);
     }
     for (const item of this.items.values()) item.li.classList.remove("jumped");
     const item = this.items.get(messageId);
@@ -185,6 +188,12 @@ export class MessageView {
     } else if (this.divider) this.scrollToNode(this.divider, "start");
     else this.list.scrollTop = this.list.scrollHeight;
     this.ack();
+    // A short page gives no scroll to react to: fetch newer ones until it scrolls.
+    while (this.room === room && this.hasMoreAfter && this.list.scrollHeight <= this.list.clientHeight) {
+      const count = this.items.size;
+      await this.loadNewer();
+      if (this.items.size === count) break;
+    }
   }
 
   scrollToNode(node, where) {
@@ -195,12 +204,11 @@ export class MessageView {
   }
 
   // The "New messages" divider goes above the first message of someone else after the
-  // read marker, once that boundary is loaded (the marker itself, or the room's start).
-  placeDivider() {
-    if (this.divider || this.unreadAfter === null || !this.items.size) return;
+  // read marker `marker` (the last read message id); the page shown holds that boundary.
+  placeDivider(marker) {
+    if (this.divider || marker === null || !this.items.size) return;
     const ids = [...this.items.keys()].sort((a, b) => a - b);
-    if (ids[0] > this.unreadAfter && this.hasMore) return; // not loaded yet
-    const firstUnread = ids.find((id) => id > this.unreadAfter && !this.isMine(this.items.get(id).message));
+    const firstUnread = ids.find((id) => id > marker && !this.isMine(this.items.get(id).message));
     if (firstUnread === undefined) return;
     this.divider = el(
       "li",
@@ -208,7 +216,6 @@ export class MessageView {
       el("span", { text: "New messages" }),
     );
     this.items.get(firstUnread).li.before(this.divider);
-    this.unreadAfter = null;
   }
 
   // After opening a room: a divider above the screen is scrolled to.
@@ -248,7 +255,6 @@ export class MessageView {
       const fresh = page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m));
       this.list.prepend(...fresh);
       this.hasMore = page.has_more;
-      this.placeDivider();
       if (mark && mark.li.isConnected) this.list.scrollTop += mark.li.getBoundingClientRect().top - mark.top;
       else this.list.scrollTop += this.list.scrollHeight - before;
     } catch (err) {
