@@ -1,5 +1,6 @@
 """Spaces, groups and DMs in the browser: an owner creates a space and a room in it and
-invites another user, who joins by the invite code and sees the space, its rooms, a new
+invites another user, who joins by the invite code (a third from the directory of open
+spaces) and sees the space, its rooms, a new
 room and a rename live, and chats there; a group made with two others reaches them live
 and leaving it takes it off the sidebar; a kick takes the space away without reload."""
 
@@ -27,6 +28,7 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await expect(dialog.get_by_test_id("space-create-name")).to_be_focused()
     await dialog.get_by_test_id("space-create-name").fill("Guild")
     await dialog.get_by_test_id("space-create-description").fill("a place")
+    await dialog.get_by_test_id("space-create-open").check()
     await dialog.get_by_test_id("space-create-submit").click()
     space = a.page.get_by_test_id("space").filter(has_text="Guild")
     await expect(space.get_by_test_id("room-link")).to_have_text(["# general"])
@@ -65,6 +67,13 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await expect(b.page.get_by_test_id("room-name")).to_have_text("# general")
     await expect(b.page.get_by_test_id("room-list").get_by_test_id("room-item")).to_have_count(0)
 
+    # Carol finds the open space in the directory and joins from there.
+    await c.page.get_by_test_id("space-join-button").click()
+    listed = c.page.get_by_test_id("space-directory-item").filter(has_text="Guild")
+    await listed.get_by_test_id("space-directory-join").click()
+    await expect(c.page.get_by_test_id("space-name")).to_have_text(["Guild"])
+    await expect(c.page.get_by_test_id("room-name")).to_have_text("# general")
+
     # Live: a new room in the space, then a rename of the space.
     await alice.request("POST", "/rooms", json={"name": "events", "space_id": int(space_id)})
     await expect(bobs.get_by_test_id("room-link")).to_have_text(["# events", "# general", "# news"])
@@ -75,7 +84,7 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await expect(b.page.get_by_test_id("space-name")).to_have_text("Guild Hall")
     # The members list (with the owner marked) follows Bob's arrival.
     await menu.get_by_test_id("space-tab-members").click()
-    await expect(menu.get_by_test_id("space-member")).to_have_count(2)
+    await expect(menu.get_by_test_id("space-member")).to_have_count(3)
     owner_row = menu.locator(f'[data-testid=space-member][data-user-id="{alice.id}"]')
     await expect(owner_row.get_by_test_id("space-member-owner")).to_be_visible()
     await menu.get_by_test_id("space-dialog-close").click()

@@ -62,6 +62,11 @@ class SpaceList(BaseModel):
     spaces: list[Space]
 
 
+class SpacePage(BaseModel):
+    spaces: list[Space]
+    has_more: bool
+
+
 class MemberPage(BaseModel):
     members: list[SpaceMember]
     has_more: bool
@@ -95,6 +100,19 @@ async def create_space(body: SpaceCreate, core: CoreDep, ctx: CtxDep) -> dict[st
 @router.get("/spaces", response_model=SpaceList)
 async def my_spaces(core: CoreDep, ctx: CtxDep) -> dict[str, Any]:
     return {"spaces": await spaces.mine(core, ctx)}
+
+
+# Declared before /spaces/{space_id}, which would otherwise take "directory" for an id.
+@router.get("/spaces/directory", response_model=SpacePage)
+async def space_directory(
+    core: CoreDep,
+    ctx: CtxDep,
+    after: int | None = Query(default=None, ge=0, le=2**63 - 1),
+    limit: int = Query(default=50, ge=1, le=100),
+) -> dict[str, Any]:
+    """The spaces anyone may join without an invite (`open`), by id; page with `after`."""
+    page, more = await spaces.directory(core, ctx, after=after, limit=limit)
+    return {"spaces": page, "has_more": more}
 
 
 @router.get("/spaces/{space_id}", response_model=Space)

@@ -185,6 +185,20 @@ async def mine(core: Core, ctx: Ctx) -> list[dict[str, Any]]:
     return await core.db.read(read)
 
 
+async def directory(
+    core: Core, ctx: Ctx, *, after: int | None, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The open spaces (anyone may join them: POST /spaces/{id}/join), a page by id;
+    closed spaces are reached only by invite and never listed."""
+
+    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
+        rows = store.open_spaces(conn, after=after, limit=limit + 1)
+        page = [s.wire(store.member_count(conn, s.id)) for s in rows[:limit]]
+        return page, len(rows) > limit
+
+    return await core.db.read(read)
+
+
 def _categories(conn: Connection, space_id: int, value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list) or len(value) > MAX_CATEGORIES:
         raise ValidationError(

@@ -106,6 +106,15 @@ def spaces_of(conn: Connection, user_id: int) -> list[SpaceRow]:
     return [SpaceRow.of(r) for r in conn.execute(q).mappings()]
 
 
+def open_spaces(conn: Connection, *, after: int | None, limit: int) -> list[SpaceRow]:
+    """Spaces anyone may join (`open`), by id, after `after`: the space directory."""
+    q = select(spaces).where(spaces.c.open.is_(True), spaces.c.deleted_at.is_(None))
+    if after is not None:
+        q = q.where(spaces.c.id > after)
+    q = q.order_by(spaces.c.id).limit(limit)
+    return [SpaceRow.of(r) for r in conn.execute(q).mappings()]
+
+
 def space_ids_of(conn: Connection, user_id: int) -> set[int]:
     q = select(space_members.c.space_id).where(space_members.c.user_id == user_id)
     return {int(s) for s in conn.execute(q).scalars()}

@@ -1,5 +1,6 @@
 // The dialogs of spaces.js: create a space (POST /spaces), join one by invite code or
-// link (POST /invites/{code}), and a space's own dialog: members (spaces-members.js),
+// link (POST /invites/{code}) or from the directory of open spaces (GET
+// /spaces/directory, POST /spaces/{id}/join), and a space's own dialog: members (spaces-members.js),
 // invites (POST/GET /spaces/{id}/invites, DELETE /invites/{code}), a new room in the
 // space (POST /rooms with space_id, optionally into a category), settings for who may
 // manage the space (PATCH /spaces/{id}), delete (its owner) and leave (the others).
@@ -105,9 +106,60 @@ export class SpaceDialogs {
         submit.disabled = false;
       }
     });
-    this.joinModal.fill(form);
+    const directory = el("ul", { className: "space-directory", "aria-label": "Open spaces", "data-testid": "space-directory" });
+    this.joinModal.fill(form, el("h3", { text: "Or join an open space" }), directory);
     this.joinModal.open();
     if (code) this.preview(code, preview, error);
+    this.loadDirectory(directory, null);
+  }
+
+  // The open spaces (GET /spaces/directory) one is not in yet, each with "Join".
+  async loadDirectory(list, after) {
+    let page;
+    try {
+      page = after ? await this.ctx.api("GET", `/spaces/directory?after=${after}`) : await this.ctx.api("GET", "/spaces/directory");
+    } catch (err) {
+      list.replaceChildren(el("li", { className: "error", role: "alert", text: err.message }));
+      return;
+    }
+    if (!after) list.replaceChildren();
+    const fresh = page.spaces.filter((s) => !this.feature.entries.has(s.id));
+    list.append(...fresh.map((space) => this.directoryItem(space)));
+    if (!after && !fresh.length && !page.has_more) list.append(el("li", { className: "muted", text: "No open spaces to join." }));
+    if (page.has_more) {
+      const more = el("button", { type: "button", "data-testid": "space-directory-more", text: "More spaces" });
+      const last = page.spaces[page.spaces.length - 1].id;
+      more.addEventListener("click", () => {
+        more.parentElement.remove();
+        this.loadDirectory(list, last);
+      });
+      list.append(el("li", {}, more));
+    }
+  }
+
+  directoryItem(space) {
+    const join = el("button", { type: "button", "data-testid": "space-directory-join", "aria-label": `Join ${space.name}`, text: "Join" });
+    const error = el("span", { className: "error", role: "alert" });
+    join.addEventListener("click", async () => {
+      join.disabled = true;
+      try {
+        const state = await this.ctx.api("POST", `/spaces/${space.id}/join`);
+        this.joinModal.close();
+        await this.landIn(state);
+      } catch (err) {
+        error.textContent = ` ${err.message}`;
+        join.disabled = false;
+      }
+    });
+    const count = space.member_count ? ` · ${space.member_count} member${space.member_count === 1 ? "" : "s"}` : "";
+    return el(
+      "li",
+      { className: "space-directory-item", "data-testid": "space-directory-item", "data-space-id": space.id },
+      el("span", { className: "space-member-name", text: space.name }),
+      el("span", { className: "muted", text: `${count} ${space.description || ""}` }),
+      join,
+      error,
+    );
   }
 
   async preview(code, node, error) {

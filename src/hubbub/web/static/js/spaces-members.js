@@ -79,6 +79,7 @@ export class MembersPanel {
       owner ? el("span", { className: "space-owner", "data-testid": "space-member-owner", text: "owner" }) : null,
       chips.length ? el("ul", { className: "space-roles", "aria-label": "Roles" }, ...chips) : null,
     );
+    const actions = el("span", { className: "spaces-row" });
     const givable = entry.roles.filter((r) => !member.roles.includes(r.id));
     if (manage && givable.length) {
       const select = el(
@@ -88,10 +89,10 @@ export class MembersPanel {
       );
       const give = el("button", { type: "button", "data-testid": "space-member-role-add", text: "Give role" });
       give.addEventListener("click", () => this.assign(user.id, Number(select.value), true));
-      li.append(el("span", { className: "spaces-row" }, select, give));
+      actions.append(select, give);
     }
     if (!owner && me && user.id !== me.id && this.feature.can(this.spaceId, PERM.KICK)) {
-      li.append(
+      actions.append(
         confirmButton("Kick", "Click again to kick", { "data-testid": "space-member-kick", "aria-label": `Kick ${displayName(user)}` }, async () => {
           try {
             await this.ctx.api("DELETE", `/spaces/${this.spaceId}/members/${user.id}`);
@@ -103,6 +104,7 @@ export class MembersPanel {
         }),
       );
     }
+    if (actions.childElementCount) li.append(actions);
     return li;
   }
 

@@ -87,24 +87,26 @@ export function errorLine(testid) {
 // A button that asks for a second click ("Click again to …") before `action` runs.
 export function confirmButton(text, confirmText, attrs, action) {
   const button = el("button", { type: "button", className: "danger", text, ...attrs });
+  const label = attrs["aria-label"];
   let armed = false;
   let timer = null;
+  const disarm = () => {
+    armed = false;
+    button.textContent = text;
+    button.removeAttribute("aria-pressed");
+    if (label) button.setAttribute("aria-label", label);
+  };
   button.addEventListener("click", async () => {
     if (!armed) {
       armed = true;
       button.textContent = confirmText;
       button.setAttribute("aria-pressed", "true");
-      timer = setTimeout(() => {
-        armed = false;
-        button.textContent = text;
-        button.removeAttribute("aria-pressed");
-      }, 5000);
+      if (label) button.setAttribute("aria-label", `${confirmText} (${label})`);
+      timer = setTimeout(disarm, 5000);
       return;
     }
     clearTimeout(timer);
-    armed = false;
-    button.textContent = text;
-    button.removeAttribute("aria-pressed");
+    disarm();
     button.disabled = true;
     try {
       await action();
