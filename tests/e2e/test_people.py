@@ -51,6 +51,17 @@ async def test_presence_status_and_profiles_follow_live(
     await expect(online.get_by_test_id("presence-count")).to_have_text("2")
     await expect(row.get_by_test_id("presence-name")).to_have_text(shown(alice))
 
+    # Someone joining shows up live (offline: no gateway connection); leaving removes them.
+    carol = await lite.user()
+    await carol.join(room)
+    offline = b.page.locator("[data-testid=presence-group][data-status=offline]")
+    joined = offline.locator(f'[data-user-id="{carol.id}"]').get_by_test_id("presence-name")
+    await expect(joined).to_have_text(shown(carol))
+    await carol.request("POST", f"/rooms/{room['id']}/leave")
+    await expect(
+        b.page.locator(f'[data-testid=presence-member][data-user-id="{carol.id}"]')
+    ).to_have_count(0)
+
     # Alice goes "do not disturb" with a status text; Bob sees both live.
     await a.page.get_by_test_id("my-status-button").click()
     await expect(a.page.get_by_test_id("my-status-select")).to_be_focused()
