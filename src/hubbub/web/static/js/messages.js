@@ -10,7 +10,7 @@
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
 import { Indicators } from "./indicators.js";
-import { markMentions } from "./mentions.js";
+import { clearMentions, markMentions } from "./mentions.js";
 
 const PAGE = 50;
 const QUICK_REACTIONS = ["👍", "❤️", "😂"];
@@ -95,6 +95,7 @@ export class MessageView {
   async open(room) {
     this.room = room;
     this.items.clear();
+    clearMentions();
     this.hasMoreAfter = false;
     this.divider = null;
     this.unreadAfter = this.lastReadOf(room.id) ?? null;
@@ -109,7 +110,7 @@ export class MessageView {
     byId("room-tools").hidden = false;
     byId("settings-button").hidden = room.owner_id !== this.me.id;
     this.input.disabled = false;
-    byId("composer").querySelector("button").disabled = false;
+    byId("composer-send").disabled = false;
     await this.reload();
     this.input.focus();
   }
@@ -141,6 +142,7 @@ export class MessageView {
       return;
     }
     this.items.clear();
+    clearMentions();
     this.divider = null;
     this.hasMoreAfter = false;
     this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
@@ -172,6 +174,7 @@ export class MessageView {
       }
       if (this.room !== room) return;
       this.items.clear();
+      clearMentions();
       this.divider = null;
       this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
       this.hasMore = page.has_more_before;
@@ -316,10 +319,8 @@ export class MessageView {
     if (message.quote_of && !message.deleted) parts.push(this.quoteNode(message.quote_of));
     const body = el("div", { className: "body", "data-testid": "message-body" });
     if (message.deleted) body.textContent = "message deleted";
-    else {
-      body.innerHTML = message.content_html; // sanitised by the server (render.py)
-      markMentions(body, this.me.handle);
-    }
+    else body.innerHTML = message.content_html; // sanitised by the server (render.py)
+    markMentions(message.id, body, this.me.handle);
     parts.push(body);
     if (!message.deleted) parts.push(...this.featureExtras(message));
     if (!message.deleted) {
