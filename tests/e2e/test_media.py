@@ -16,12 +16,15 @@ def shown(user: TestUser) -> str:
     return str(user.user.get("display_name") or user.handle)
 
 
-async def add_track(person: Person, title: str, url: str, duration: str) -> None:
+async def add_track(person: Person, title: str, url: str, duration: str, ok: bool = True) -> None:
+    """Fill and send the "add a track" form; once accepted, the form is empty again."""
     page = person.page
     await page.get_by_test_id("music-add-title").fill(title)
     await page.get_by_test_id("music-add-url").fill(url)
     await page.get_by_test_id("music-add-duration").fill(duration)
     await page.get_by_test_id("music-add-submit").click()
+    if ok:
+        await expect(page.get_by_test_id("music-add-title")).to_have_value("")
 
 
 async def test_music_room_plays_queues_and_votes_live(
@@ -39,22 +42,30 @@ async def test_music_room_plays_queues_and_votes_live(
     await expect(b.page.get_by_test_id("music-settings-button")).to_be_hidden()
 
     # A refusal is shown and the input kept.
-    await add_track(a, "Too short", "https://example.org/x.mp3", "0")
+    await add_track(a, "Too short", "https://example.org/x.mp3", "0", ok=False)
     await expect(a.page.get_by_test_id("music-add-error")).not_to_have_text("")
     await expect(a.page.get_by_test_id("music-add-title")).to_have_value("Too short")
 
-    # Alice's first track starts at once: both see it with its DJ and a ticking clock.
-    await add_track(a, "First light", "https://example.org/first.mp3", "10:00")
-    await expect(a.page.get_by_test_id("music-add-title")).to_have_value("")
+    # Alice's first track starts at once: both see it with its DJ and a ticking clock
+    # (the server's time), and when its three seconds are over, the room falls idle.
+    await add_track(a, "Opening act", "https://example.org/opening.mp3", "0:03")
     for person in (a, b):
         page = person.page
-        await expect(page.get_by_test_id("music-title")).to_have_text("First light")
+        await expect(page.get_by_test_id("music-title")).to_have_text("Opening act")
         await expect(page.get_by_test_id("music-dj")).to_contain_text(shown(alice))
-        remaining = page.get_by_test_id("music-remaining")
-        await expect(remaining).to_have_text(re.compile(r"^-(10:00|9:5\d)$"))
+        await expect(page.get_by_test_id("music-progress")).to_have_attribute("max", "3")
     await expect(b.page.get_by_test_id("music-elapsed")).to_have_text("0:01")
-    assert float(await b.page.get_by_test_id("music-progress").get_attribute("max") or 0) == 600
+    await expect(b.page.get_by_test_id("music-remaining")).to_have_text("-0:02")
     assert await b.page.get_by_test_id("music-progress").evaluate("p => p.value") >= 1
+    for person in (a, b):
+        await expect(person.page.get_by_test_id("music-idle")).to_be_visible()
+
+    # The next one plays for ten minutes.
+    await add_track(a, "First light", "https://example.org/first.mp3", "10:00")
+    for person in (a, b):
+        await expect(person.page.get_by_test_id("music-title")).to_have_text("First light")
+        remaining = person.page.get_by_test_id("music-remaining")
+        await expect(remaining).to_have_text(re.compile(r"^-(10:00|9:5\d)$"))
     await expect(b.page.get_by_test_id("music-skip")).to_be_hidden()  # not his track
 
     # Bob votes up: Alice sees the count; his button is pressed.
@@ -113,6 +124,14 @@ async def test_music_room_plays_queues_and_votes_live(
     await a.page.get_by_test_id("music-settings-mode").select_option("rotation")
     await a.page.get_by_test_id("music-settings-save").click()
     await expect(b.page.get_by_test_id("music-mode")).to_have_text("Mode: DJ rotation")
+
+    # Two more skips: the last track plays, then the room falls idle for both.
+    await a.page.get_by_test_id("music-skip").click()
+    await expect(b.page.get_by_test_id("music-title")).to_have_text("Second wind")
+    await expect(b.page.get_by_test_id("music-queue-empty")).to_be_visible()
+    await a.page.get_by_test_id("music-skip").click()
+    await expect(b.page.get_by_test_id("music-idle")).to_be_visible()
+    await expect(b.page.get_by_test_id("music-playing")).to_be_hidden()
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents

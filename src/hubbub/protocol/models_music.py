@@ -71,6 +71,9 @@ class MusicState(WireModel):
     skip_downvote_ratio: float = 0.5
     now_playing: NowPlaying | None = None
     queue: list[QueueItem] = []
+    # The server's clock when it answered (REST): progress is `server_time - started_at`,
+    # whatever the client's own clock says.
+    server_time: Timestamp | None = None
 
 
 class QueueList(WireModel):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest_asyncio
 
-from hubbub.server.clock import ManualClock
+from hubbub.server.clock import ManualClock, iso_ms
 from hubbub.server.services import playback
 from hubbub.testing import TestServer
 from tests.conftest import database_for
@@ -57,6 +57,7 @@ async def test_queue_plays_in_order_and_the_ticker_advances_once(
         "skip_downvote_ratio": 0.5,
         "now_playing": None,
         "queue": [],
+        "server_time": iso_ms(clock.now_ms()),
     }
 
     first = await dj.ok("POST", f"{base}/queue", 201, json=track("one", 60, artist="A"))

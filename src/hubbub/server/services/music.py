@@ -174,24 +174,31 @@ def settings_wire(row: dict[str, Any]) -> dict[str, Any]:
     return {"mode": row["mode"], "skip_downvote_ratio": _ratio(int(row["skip_downvote_permille"]))}
 
 
-def state_txn(conn: Connection, room_id: int, user_id: int | None = None) -> dict[str, Any]:
-    """`GET /rooms/{id}/music`: settings, what plays (with the caller's own vote), queue."""
+def state_txn(
+    conn: Connection, room_id: int, user_id: int | None = None, now_ms: int | None = None
+) -> dict[str, Any]:
+    """`GET /rooms/{id}/music`: settings, what plays (with the caller's own vote), queue;
+    with `now_ms`, `server_time`: the server's clock as it answered, so a client measures
+    a track's progress (`started_at` + `duration_s`) on the server's time, not its own."""
     row = store.room_row(conn, room_id)
     playing = now_playing_txn(conn, row)
     if playing is not None and user_id is not None:
         playing["my_vote"] = store.get_vote(conn, playing["item_id"], user_id) or "none"
-    return {
+    state: dict[str, Any] = {
         "room_id": room_id,
         **settings_wire(row),
         "now_playing": playing,
         "queue": queue_wire_txn(conn, room_id),
     }
+    if now_ms is not None:
+        state["server_time"] = iso_ms(now_ms)
+    return state
 
 
 async def state(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
     def read(conn: Connection) -> dict[str, Any]:
         music_access_txn(conn, ctx, room_id)
-        return state_txn(conn, room_id, ctx.user_id)
+        return state_txn(conn, room_id, ctx.user_id, core.clock.now_ms())
 
     return await core.db.read(read)
 
@@ -233,6 +240,6 @@ async def update_settings(
             actor = ctx.user.snapshot()
             tx.emit(room_event("music.settings.updated", room_id, actor, {"changes": changes}))
             emit_stat_changes_txn(tx, room_id, before, actor)
-        return state_txn(tx.conn, room_id, ctx.user_id)
+        return state_txn(tx.conn, room_id, ctx.user_id, core.clock.now_ms())
 
     return await core.log.run(job)

@@ -162,7 +162,7 @@ async def skip(core: Core, ctx: Ctx, room_id: int, item_id: int | None = None) -
         actor = ctx.user.snapshot()
         end_current_txn(tx, room_id, current, "skipped", actor)
         music.emit_stat_changes_txn(tx, room_id, before, actor)
-        return music.state_txn(tx.conn, room_id, ctx.user_id)
+        return music.state_txn(tx.conn, room_id, ctx.user_id, core.clock.now_ms())
 
     return await core.log.run(job)
 

@@ -56,6 +56,7 @@ export class MusicPanel {
     this.state = null;
     this.pending = null; // events that arrive while the state loads, applied after it
     this.timer = null;
+    this.offset = 0; // server clock − this browser's clock, in ms
     this.buildNow(banners);
     this.buildPanel(aside);
     this.settings = this.buildSettings();
@@ -65,7 +66,7 @@ export class MusicPanel {
 
   buildNow(banners) {
     this.title = el("strong", { className: "music-title", "data-testid": "music-title" });
-    this.link = el("a", { className: "music-link", target: "_blank", rel: "noopener noreferrer", "data-testid": "music-link", text: "open" });
+    this.link = el("a", { className: "music-link", target: "_blank", rel: "noopener noreferrer", "data-testid": "music-link", text: "open ↗" });
     this.artist = el("span", { className: "muted", "data-testid": "music-artist" });
     this.dj = el("span", { className: "muted", "data-testid": "music-dj" });
     this.progress = el("progress", { className: "music-progress", max: 1, value: 0, "aria-label": "Track progress", "data-testid": "music-progress" });
@@ -209,8 +210,10 @@ export class MusicPanel {
     if (!room) return;
     this.pending = [];
     try {
+      const sent = Date.now();
       const state = await this.ctx.api("GET", `/rooms/${room.id}/music`);
       if (this.room !== room) return;
+      this.syncClock(state, sent);
       await this.roster.loading;
       if (this.room !== room) return;
       const pending = this.pending;
@@ -228,6 +231,17 @@ export class MusicPanel {
   apply(state) {
     this.state = { ...state, queue: [...(state.queue || [])] };
     this.render();
+  }
+
+  // The server keeps time (`started_at` is on its clock): `server_time` in its answer,
+  // against the middle of the request's round trip, gives this browser's clock offset.
+  syncClock(state, sent) {
+    const server = Date.parse(state.server_time || "");
+    if (!Number.isNaN(server)) this.offset = server - (sent + Date.now()) / 2;
+  }
+
+  serverNow() {
+    return Date.now() + (this.offset || 0);
   }
 
   // -- events ------------------------------------------------------------------------
@@ -361,7 +375,7 @@ export class MusicPanel {
     if (!now) return this.stopTimer();
     const duration = now.track.duration_s;
     const started = Date.parse(now.started_at);
-    const elapsed = Math.min(Math.max((Date.now() - started) / 1000, 0), duration);
+    const elapsed = Math.min(Math.max((this.serverNow() - started) / 1000, 0), duration);
     this.progress.value = elapsed;
     this.progress.setAttribute("aria-valuetext", `${clock(elapsed)} of ${clock(duration)}`);
     this.elapsed.textContent = clock(elapsed);
@@ -447,8 +461,11 @@ export class MusicPanel {
     if (!room || !now) return;
     this.error.textContent = "";
     try {
+      const sent = Date.now();
       const state = await this.ctx.api("POST", `/rooms/${room.id}/music/skip`, { item_id: now.item_id });
-      if (this.room === room) this.apply(state);
+      if (this.room !== room) return;
+      this.syncClock(state, sent);
+      this.apply(state);
     } catch (err) {
       if (this.room === room) this.error.textContent = err.message;
     }
@@ -473,11 +490,15 @@ export class MusicPanel {
     }
     this.addError.textContent = "";
     this.addSubmit.disabled = true;
+    const sent = Object.values(inputs).map((input) => input.value);
     try {
       const item = await this.ctx.api("POST", `/rooms/${room.id}/music/queue`, body);
       if (this.room !== room) return;
-      for (const input of Object.values(inputs)) input.value = "";
-      inputs.title.focus();
+      // Clear the form for the next track, unless the user already started typing it.
+      if (Object.values(inputs).every((input, i) => input.value === sent[i])) {
+        for (const input of Object.values(inputs)) input.value = "";
+        inputs.title.focus();
+      }
       // Shown at once; the gateway's queue.item.added / playback.started then find it.
       if (!this.state || this.pending) return;
       if (item.position) {

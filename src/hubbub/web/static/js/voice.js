@@ -269,8 +269,9 @@ export class VoicePanel {
 
   modTools(state, user) {
     const name = this.roster.name(user.id);
-    const mute = el("button", { type: "button", text: state.server_mute ? "Unmute" : "Mute", "aria-pressed": String(state.server_mute), "aria-label": `Server-mute ${name}`, "data-testid": "voice-server-mute" });
-    const deaf = el("button", { type: "button", text: state.server_deaf ? "Undeafen" : "Deafen", "aria-pressed": String(state.server_deaf), "aria-label": `Server-deafen ${name}`, "data-testid": "voice-server-deaf" });
+    // Toggles (aria-pressed): pressed = the moderator's mute / deafen is on.
+    const mute = el("button", { type: "button", text: "Server mute", "aria-pressed": String(state.server_mute), "aria-label": `Server mute ${name}`, "data-testid": "voice-server-mute" });
+    const deaf = el("button", { type: "button", text: "Server deafen", "aria-pressed": String(state.server_deaf), "aria-label": `Server deafen ${name}`, "data-testid": "voice-server-deaf" });
     const kick = el("button", { type: "button", text: "Disconnect", "aria-label": `Disconnect ${name} from voice`, "data-testid": "voice-disconnect" });
     mute.addEventListener("click", () => this.moderate(state.user_id, { server_mute: !state.server_mute }));
     deaf.addEventListener("click", () => this.moderate(state.user_id, { server_deaf: !state.server_deaf }));
