@@ -251,6 +251,8 @@ export class PresenceList {
   }
 
   render() {
+    // Redrawing must not steal the keyboard: the focused name gets the focus back.
+    const focused = this.groups.contains(document.activeElement) ? document.activeElement.closest("[data-user-id]") : null;
     const byGroup = new Map(GROUPS.map((g) => [g, []]));
     for (const id of this.members) byGroup.get(groupOf(this.people.statusOf(id))).push(this.people.user(id));
     const online = this.members.size - byGroup.get("offline").length;
@@ -276,6 +278,10 @@ export class PresenceList {
       );
     }
     this.groups.replaceChildren(...sections);
+    if (focused) {
+      const again = this.groups.querySelector(`[data-user-id="${focused.dataset.userId}"] button`);
+      if (again) again.focus();
+    }
   }
 
   row(user) {
