@@ -172,10 +172,20 @@ async def test_voice_room_shows_who_is_in_and_their_state_live(
     me_there = b.page.locator(f'[data-testid=voice-participant][data-user-id="{bob.id}"]')
     await expect(me_there.locator("[data-flag=server_deaf]")).to_be_visible()
 
-    # Bob leaves: Alice sees him gone; then she disconnects nobody but herself leaves.
-    await b.page.get_by_test_id("voice-leave").click()
+    # Bob's sidebar names the voice room he is in, wherever he looks.
+    await expect(b.page.get_by_test_id("voice-indicator-room")).to_have_text("🔊 lounge")
+
+    # Alice disconnects Bob: he is told by whom; then she leaves from her sidebar.
+    await bob_there.get_by_test_id("voice-disconnect").click()
     await expect(bob_there).to_have_count(0)
-    await expect(b.page.get_by_test_id("voice-status")).to_have_text("Not connected.")
+    await expect(b.page.get_by_test_id("voice-status")).to_have_text(
+        f"Not connected. {shown(alice)} disconnected you from voice."
+    )
+    await expect(b.page.get_by_test_id("voice-indicator")).to_be_hidden()
+    await expect(b.page.get_by_test_id("voice-count")).to_have_text("1")
+    await a.page.get_by_test_id("voice-indicator-leave").click()
+    await expect(b.page.get_by_test_id("voice-empty")).to_be_visible()
+    await expect(a.page.get_by_test_id("voice-status")).to_have_text("Not connected.")
 
     # A room that is neither music nor voice shows nothing of either.
     await a.page.evaluate(f"location.hash = '#/rooms/{plain['id']}'")

@@ -24,7 +24,7 @@ export default {
   init(ctx) {
     roster = new Roster(ctx);
     const aside = byId("room-aside");
-    voice = new VoicePanel(ctx, roster, aside);
+    voice = new VoicePanel(ctx, roster, aside, byId("me-tools"));
     music = new MusicPanel(ctx, roster, byId("room-banners"), aside);
   },
 

@@ -5,7 +5,7 @@
 // the connection and renews the token (joining again renews it, without an event)
 // before it expires. voice.* events keep every viewer current.
 
-import { el, show } from "./dom.js";
+import { displayName, el, show } from "./dom.js";
 import { avatar, refreshAside } from "./mediakit.js";
 
 const EVENTS = new Set([
@@ -38,7 +38,7 @@ const TOGGLES = [
 const RENEW_BEFORE_MS = 60_000;
 
 export class VoicePanel {
-  constructor(ctx, roster, aside) {
+  constructor(ctx, roster, aside, meTools) {
     this.ctx = ctx;
     this.roster = roster;
     this.aside = aside;
@@ -48,7 +48,35 @@ export class VoicePanel {
     this.inRoomId = null; // the voice room the signed-in user is in, wherever it is
     this.connection = null; // {room_id, node, token, expires_at} from the last join
     this.renewTimer = null;
+    this.notice = ""; // why one is not in voice any more, when someone else ended it
     this.build(aside);
+    this.buildIndicator(meTools);
+  }
+
+  // In the sidebar header, wherever one is: the voice room one is in, a way back to it,
+  // and a way out.
+  buildIndicator(meTools) {
+    this.indicatorRoom = el("button", { type: "button", className: "voice-indicator-room", "data-testid": "voice-indicator-room" });
+    this.indicatorLeave = el("button", { type: "button", text: "Leave", "aria-label": "Leave voice", "data-testid": "voice-indicator-leave" });
+    this.indicator = el(
+      "span",
+      { className: "voice-indicator", role: "group", "aria-label": "Voice", "data-testid": "voice-indicator", hidden: true },
+      this.indicatorRoom,
+      this.indicatorLeave,
+    );
+    meTools.append(this.indicator);
+    this.indicatorRoom.addEventListener("click", () => {
+      if (this.inRoomId !== null) this.ctx.openRoom(this.inRoomId);
+    });
+    this.indicatorLeave.addEventListener("click", () => this.leaveVoice(this.inRoomId));
+  }
+
+  renderIndicator() {
+    const room = this.inRoomId === null ? null : this.ctx.rooms().get(this.inRoomId);
+    this.indicator.hidden = this.inRoomId === null;
+    const name = room ? room.name : "a voice room";
+    this.indicatorRoom.textContent = `🔊 ${name}`;
+    this.indicatorRoom.setAttribute("aria-label", `In voice in ${name}: open the room`);
   }
 
   build(aside) {
@@ -104,8 +132,8 @@ export class VoicePanel {
 
   signedOut() {
     this.close();
-    this.inRoomId = null;
-    this.forgetConnection();
+    this.notice = "";
+    this.setInRoom(null);
   }
 
   async load() {
@@ -144,17 +172,24 @@ export class VoicePanel {
   setInRoom(roomId) {
     this.inRoomId = roomId;
     if (this.connection && this.connection.room_id !== roomId) this.forgetConnection();
+    this.renderIndicator();
   }
 
   // -- events ----------------------------------------------------------------------------
 
   onEvent(frame) {
+    if (frame.type === "room.updated" && (frame.room_id ?? (frame.data || {}).room_id) === this.inRoomId) this.renderIndicator();
     if (!EVENTS.has(frame.type)) return;
     const data = frame.data || {};
     const me = (this.ctx.me() || {}).id;
     // Where the signed-in user is in voice, whatever room is on screen.
     if (frame.type === "voice.member.joined" && data.state.user_id === me) this.setInRoom(data.room_id);
-    else if (frame.type === "voice.member.left" && data.user_id === me && this.inRoomId === data.room_id) this.setInRoom(null);
+    else if (frame.type === "voice.member.left" && data.user_id === me && this.inRoomId === data.room_id) {
+      this.setInRoom(null);
+      // Left elsewhere (another tab): no notice; a moderator or the server: say so.
+      if (!frame.actor) this.notice = "You were disconnected from voice.";
+      else this.notice = frame.actor.id !== me ? `${displayName(frame.actor)} disconnected you from voice.` : "";
+    }
     else if (frame.type === "voice.member.moved" && data.user_id === me) this.setInRoom(data.to_room_id);
     else if (frame.type === "voice.connection.reassigned") {
       this.setInRoom(data.to_room_id);
@@ -247,7 +282,7 @@ export class VoicePanel {
       const other = this.ctx.rooms().get(this.inRoomId);
       return `You are in voice in ${other ? other.name : "another room"}; joining here moves you.`;
     }
-    return "Not connected.";
+    return this.notice ? `Not connected. ${this.notice}` : "Not connected.";
   }
 
   participant(state, me) {
@@ -288,6 +323,7 @@ export class VoicePanel {
     this.join.disabled = true;
     try {
       const joined = await this.ctx.api("POST", `/rooms/${room.id}/voice/join`);
+      this.notice = "";
       this.setInRoom(joined.room_id);
       this.useConnection({ room_id: joined.room_id, ...joined.connection });
       if (this.room === room && this.participants) {
@@ -302,21 +338,23 @@ export class VoicePanel {
     }
   }
 
-  async leaveVoice() {
-    const room = this.room;
-    if (!room) return;
+  async leaveVoice(roomId = this.room && this.room.id) {
+    if (roomId === null || roomId === undefined) return;
+    const fromPanel = Boolean(this.room && this.room.id === roomId);
     this.error.textContent = "";
     try {
-      await this.ctx.api("POST", `/rooms/${room.id}/voice/leave`);
-      if (this.inRoomId === room.id) this.setInRoom(null);
+      await this.ctx.api("POST", `/rooms/${roomId}/voice/leave`);
+      this.notice = "";
+      if (this.inRoomId === roomId) this.setInRoom(null);
       this.forgetConnection();
-      if (this.room === room && this.participants) {
+      if (this.room && this.room.id === roomId && this.participants) {
         this.participants.delete((this.ctx.me() || {}).id);
         this.render();
-        this.join.focus();
+        if (fromPanel) this.join.focus();
       }
     } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
+      if (this.room && this.room.id === roomId) this.error.textContent = err.message;
+      else this.ctx.error(err.message);
     }
   }
 
