@@ -216,6 +216,17 @@ async def test_upload_quote_mention_and_read_marker(lite: TestServer, open_page:
         await upload.first.get_by_test_id("upload-cancel").click()
     await expect(upload).to_have_count(0)
 
+    # An author's name opens their profile (the people feature's dialog).
+    await (
+        b.page.get_by_test_id("message")
+        .filter(has_text="a picture")
+        .get_by_test_id("message-author")
+        .click()
+    )
+    await expect(b.page.get_by_test_id("profile-handle")).to_contain_text(alice.handle)
+    await b.page.keyboard.press("Escape")
+    await expect(b.page.get_by_test_id("profile-handle")).to_be_hidden()
+
     # A type the server refuses: its reason is shown, and the upload can be removed.
     await a.page.get_by_test_id("attach-input").set_input_files(
         {"name": "page.html", "mimeType": "text/html", "buffer": b"<p>hi</p>"}
