@@ -38,6 +38,12 @@ CONVERSATION = [
     ("carol", "Typing indicators look much calmer now, too."),
 ]
 
+TRACKS = [
+    ("bob", "Redemption Song", "Bob Marley & The Wailers", 227),
+    ("carol", "Higher Further Faster", "Pinar Toprak", 212),
+    ("alice", "White Rabbit", "Jefferson Airplane", 152),
+]
+
 
 @dataclass
 class Community:
@@ -67,8 +73,30 @@ async def build_community(server: TestServer) -> Community:
         moderators=[bob],
     )
     await server.room(alice, "design", members=[bob])
-    music = await server.room(alice, "listening-party", kind="music", members=[bob, carol])
-    voice = await server.room(alice, "standup", kind="voice", members=[bob, carol])
+    space = await alice.request(
+        "POST",
+        "/spaces",
+        json={"name": "Open Source Guild", "description": "Makers", "open": True},
+    )
+    for guest in (bob, carol):
+        await guest.request("POST", f"/spaces/{space['id']}/join")
+    music = await server.room(
+        alice, "listening-party", kind="music", members=[bob, carol], space_id=space["id"]
+    )
+    voice = await server.room(
+        alice, "standup", kind="voice", members=[bob, carol], space_id=space["id"]
+    )
+    await server.room(alice, "announcements", space_id=space["id"])
+    for who, title, artist, seconds in TRACKS:
+        track = {"source": "url", "url": f"https://music.example/{seconds}", "title": title}
+        await people[who].request(
+            "POST",
+            f"/rooms/{music['id']}/music/queue",
+            json={**track, "artist": artist, "duration_s": seconds},
+        )
+    for who in ("bob", "carol"):
+        await people[who].request("POST", f"/rooms/{voice['id']}/voice/join")
+    await carol.request("PATCH", f"/rooms/{voice['id']}/voice/me", json={"self_mute": True})
     messages = [await people[who].send(general, text) for who, text in CONVERSATION]
     await bob.request("PUT", f"/messages/{messages[0]['id']}/reactions/🎉")
     await carol.request("PUT", f"/messages/{messages[0]['id']}/reactions/🎉")
@@ -106,6 +134,29 @@ async def _members(page: Any, world: Community) -> None:
     await page.get_by_test_id("panel-member").first.wait_for()
 
 
+async def _profile(page: Any, world: Community) -> None:
+    await _room_view(page, world)
+    author = page.get_by_test_id("message").filter(has_text="resume fix")
+    await author.get_by_test_id("message-author").click()
+    await page.get_by_test_id("profile-name").wait_for()
+
+
+async def _moderation(page: Any, world: Community) -> None:
+    await _room_view(page, world)
+    await page.get_by_test_id("moderation-button").click()
+    await page.get_by_test_id("moderation-dialog").wait_for()
+
+
+async def _music(page: Any, world: Community) -> None:
+    await page.goto(f"{world.server.url}/#/rooms/{world.music['id']}")
+    await page.get_by_test_id("music-queue-item").first.wait_for()
+
+
+async def _voice(page: Any, world: Community) -> None:
+    await page.goto(f"{world.server.url}/#/rooms/{world.voice['id']}")
+    await page.get_by_test_id("voice-name").first.wait_for()
+
+
 @dataclass(frozen=True)
 class Shot:
     scene: Scene
@@ -121,6 +172,10 @@ SHOTS: dict[str, Shot] = {
     "room-phone.png": Shot(_room_view, PHONE),
     "search.png": Shot(_search, DESKTOP),
     "members.png": Shot(_members, DESKTOP),
+    "profile.png": Shot(_profile, DESKTOP),
+    "moderation.png": Shot(_moderation, DESKTOP),
+    "music.png": Shot(_music, DESKTOP),
+    "voice.png": Shot(_voice, DESKTOP, "dark"),
 }
 
 
