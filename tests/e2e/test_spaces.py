@@ -108,6 +108,18 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     )
     general = bobs.locator("[data-testid=room-item]").filter(has_text="general")
     await expect(general.get_by_test_id("unread-badge")).to_have_text("1")
+    # Folded, the space sums its rooms' unread counts; the arrow keys walk its rooms.
+    toggle = bobs.get_by_test_id("space-toggle")
+    await toggle.click()
+    await expect(toggle).to_have_attribute("aria-expanded", "false")
+    await expect(bobs.get_by_test_id("room-link")).to_have_count(0)
+    await expect(toggle.get_by_label("1 unread")).to_be_visible()
+    await toggle.press("Enter")
+    await expect(toggle).to_be_focused()
+    await expect(toggle).to_have_attribute("aria-expanded", "true")
+    await bobs.get_by_test_id("room-link").first.focus()
+    await b.page.keyboard.press("ArrowDown")
+    await expect(bobs.get_by_test_id("room-link").nth(1)).to_be_focused()
 
     # Alice makes a group with Bob and Carol, picked by handle: it reaches both live.
     await a.page.get_by_test_id("group-new-button").click()

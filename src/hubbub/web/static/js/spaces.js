@@ -131,10 +131,23 @@ class SpacesFeature {
     }
     this.observer.takeRecords(); // our own removals need no second pass
     for (const id of [...this.items.keys()]) if (!rooms.has(id)) this.items.delete(id);
+    // A redraw must not take the keyboard focus away from a space's buttons.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
+    const keep = focused && focused.dataset.testid ? this.focusKey(focused) : null;
     const entries = [...this.entries.values()].sort(byName);
     this.list.replaceChildren(...entries.map((entry) => this.renderSpace(entry, rooms)));
     this.empty.hidden = entries.length > 0;
     this.keepTabStop();
+    const again = keep && this.list.querySelector(keep);
+    if (again && again !== document.activeElement) again.focus();
+  }
+
+  // A selector finding the same control after a redraw: a room's link, a space's button.
+  focusKey(node) {
+    if (node.dataset.roomId) return `[data-testid="room-link"][data-room-id="${Number(node.dataset.roomId)}"]`;
+    const space = node.closest("[data-space-id]");
+    if (!space || !["space-toggle", "space-menu"].includes(node.dataset.testid)) return null;
+    return `[data-space-id="${Number(space.dataset.spaceId)}"] [data-testid="${node.dataset.testid}"]`;
   }
 
   renderSpace(entry, rooms) {
