@@ -2,7 +2,8 @@
 actions and the banned user's UI follows live (the room leaves their sidebar, a notice
 with the ban, the lift announced with a rejoin); a kick-mute's expiry seen live; the
 pre-moderation queue (approve in the Moderation dialog, reject from the message); slow
-mode and a closed room in the banners and the composer; a report reaching the moderator."""
+mode and a closed room in the banners and the composer; a report reaching the moderator;
+a moderator's delete and a purge of a user's messages."""
 
 from __future__ import annotations
 
@@ -175,6 +176,28 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     await filed.get_by_test_id("mod-report-resolve").click()
     await expect(panel.get_by_test_id("mod-report")).to_have_count(0)
     await expect(a.page.get_by_test_id("moderation-count")).to_be_hidden()
+    await panel.get_by_test_id("mod-close").click()
+
+    # A moderator deletes someone's message; then purges what they wrote: Bob sees both.
+    approved = a.page.get_by_test_id("message").filter(has_text="please approve me")
+    approved_id = await approved.get_attribute("data-message-id")
+    await approved.hover()
+    await approved.get_by_test_id("message-mod-delete").click()
+    gone = b.page.locator(f'[data-testid=message][data-message-id="{approved_id}"]')
+    await expect(gone.get_by_test_id("message-body")).to_have_text("message deleted")
+    await bob_input.fill("last words")
+    await bob_input.press("Enter")
+    words = a.page.get_by_test_id("message").filter(has_text="last words")
+    await expect(words).to_have_count(1)
+    words_id = await words.get_attribute("data-message-id")
+    await a.page.get_by_test_id("moderation-button").click()
+    await panel.locator("[data-testid=mod-tab][data-tab=purge]").click()
+    await panel.get_by_test_id("mod-purge-user").select_option(str(bob.id))
+    await panel.get_by_test_id("mod-purge-user-submit").click()
+    await expect(panel.get_by_test_id("mod-purge-result")).to_contain_text("Deleted")
+    for person in (a, b):
+        last = person.page.locator(f'[data-testid=message][data-message-id="{words_id}"]')
+        await expect(last.get_by_test_id("message-body")).to_have_text("message deleted")
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents

@@ -124,7 +124,9 @@ export class ModPanel {
       if (this.room === room) this.error.textContent = err.message;
     }
     this.updateBadge();
-    if (this.dialog.open) this.render();
+    // Only the lists this refreshed: a form being filled in elsewhere keeps its input.
+    if (this.dialog.open && this.section === "queue") this.renderQueue();
+    if (this.dialog.open && this.section === "reports") this.renderReports();
   }
 
   updateBadge() {
