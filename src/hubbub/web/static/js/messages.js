@@ -73,9 +73,19 @@ export class MessageView {
 
   bind() {
     this.list.addEventListener("scroll", () => {
+      const fromEnd = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight;
+      this.atEnd = fromEnd < 4;
       if (this.list.scrollTop < EDGE_PX) this.loadOlder();
-      if (this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < EDGE_PX) this.loadNewer();
+      if (fromEnd < EDGE_PX) this.loadNewer();
     });
+    // A reader at the end stays there when the list gets shorter (the composer's extras
+    // grow: uploads, a quote, the completion list) or the window is resized.
+    this.atEnd = true;
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => {
+        if (this.atEnd && !this.hasMoreAfter) this.list.scrollTop = this.list.scrollHeight;
+      }).observe(this.list);
+    }
     this.input.addEventListener("keydown", (ev) => {
       // A feature's popup (the @handle completion) may have taken the key already.
       if (ev.defaultPrevented) return;
