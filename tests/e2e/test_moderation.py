@@ -3,7 +3,8 @@ actions and the banned user's UI follows live (the room leaves their sidebar, a 
 with the ban, the lift announced with a rejoin); a kick-mute's expiry seen live; the
 pre-moderation queue (approve in the Moderation dialog, reject from the message); slow
 mode and a closed room in the banners and the composer; a report reaching the moderator;
-a moderator's delete and a purge of a user's messages."""
+a freeze; a moderator's delete and a purge of a user's messages; the owner's access
+settings."""
 
 from __future__ import annotations
 
@@ -155,6 +156,19 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     await expect(b.page.get_by_test_id("room-closed-banner")).to_have_count(0)
     await expect(bob_input).to_be_enabled()
 
+    # A freeze: the banner with its end, Bob's composer off; lifted, back on.
+    await a.page.get_by_test_id("moderation-button").click()
+    await panel.locator("[data-testid=mod-tab][data-tab=room]").click()
+    await panel.get_by_test_id("mod-freeze").click()
+    await expect(panel.get_by_test_id("mod-freeze-state")).to_contain_text("Frozen until")
+    await expect(b.page.get_by_test_id("room-frozen-banner")).to_contain_text("frozen until")
+    await expect(bob_input).to_be_disabled()
+    await panel.get_by_test_id("mod-unfreeze").click()
+    await expect(panel.get_by_test_id("mod-freeze-state")).to_have_text("Not frozen.")
+    await panel.get_by_test_id("mod-close").click()
+    await expect(b.page.get_by_test_id("room-frozen-banner")).to_have_count(0)
+    await expect(bob_input).to_be_enabled()
+
     # A report from Bob reaches Alice live; she resolves it.
     await a.page.get_by_test_id("composer-input").fill("a rude remark")
     await a.page.get_by_test_id("composer-input").press("Enter")
@@ -198,6 +212,20 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     for person in (a, b):
         last = person.page.locator(f'[data-testid=message][data-message-id="{words_id}"]')
         await expect(last.get_by_test_id("message-body")).to_have_text("message deleted")
+
+    await panel.get_by_test_id("mod-close").click()
+
+    # The owner's settings dialog also sets the room's access.
+    await a.page.get_by_test_id("settings-button").click()
+    settings = a.page.get_by_test_id("settings-dialog")
+    await expect(settings.get_by_test_id("settings-access")).to_have_value("public")
+    await expect(settings.get_by_test_id("settings-allow-entry")).to_be_checked()
+    await settings.get_by_test_id("settings-access").select_option("gallery")
+    await settings.get_by_test_id("settings-allow-entry").uncheck()
+    await settings.get_by_test_id("settings-save").click()
+    await expect(settings).to_be_hidden()
+    saved = await alice.request("GET", f"/rooms/{room['id']}")
+    assert saved["access_mode"] == "gallery" and saved["allow_entry"] is False
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents
