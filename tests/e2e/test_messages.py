@@ -144,6 +144,7 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
     await expect(target).to_have_class(re.compile(r"\bjumped\b"))
     await expect(target).to_be_in_viewport()
     assert await messages.count() < 100
+    await expect(page.get_by_test_id("jump-latest")).to_be_visible()
     # Scrolling down from there brings the newer pages, up to the live one.
     listing = page.get_by_test_id("message-list")
     for _ in range(8):
@@ -156,6 +157,7 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
         )
     await expect(messages).to_have_count(151)
     await expect(messages.last).to_contain_text("a live one")
+    await expect(page.get_by_test_id("jump-latest")).to_be_hidden()
     assert b.scripts_ran() == [], b.incidents
 
 

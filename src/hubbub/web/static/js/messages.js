@@ -15,6 +15,7 @@ import { clearMentions, markMentions } from "./mentions.js";
 const PAGE = 50;
 const QUICK_REACTIONS = ["👍", "❤️", "😂"];
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
+const LATEST = "Jump to the latest messages ↓";
 const EDGE_PX = 80; // this close to the top (bottom) of the list, older (newer) pages load
 
 let current = null; // the one MessageView of the page (search and panels jump through it)
@@ -106,7 +107,7 @@ export class MessageView {
     this.room = room;
     this.items.clear();
     clearMentions();
-    this.hasMoreAfter = false;
+    this.setHasMoreAfter(false);
     this.divider = null;
     this.unreadAfter = this.lastReadOf(room.id) ?? null;
     if (this.pendingJump && this.pendingJump.roomId !== room.id) this.pendingJump = null;
@@ -154,7 +155,7 @@ export class MessageView {
     this.items.clear();
     clearMentions();
     this.divider = null;
-    this.hasMoreAfter = false;
+    this.setHasMoreAfter(false);
     this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
     this.hasMore = page.has_more;
     this.placeDivider(marker);
@@ -188,7 +189,8 @@ export class MessageView {
       this.divider = null;
       this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
       this.hasMore = page.has_more_before;
-      this.hasMoreAfter = page.has_more_after;
+      this.setHasMoreAfter(page.has_more_after);
+      if (this.latestButton) this.latestButton.textContent = LATEST;
       this.placeDivider(marker);
     }
     for (const item of this.items.values()) item.li.classList.remove("jumped");
@@ -207,6 +209,21 @@ export class MessageView {
       await this.loadNewer();
       if (this.items.size === count) break;
     }
+  }
+
+  // After a jump the newest messages are not on screen: a button goes back to them.
+  setHasMoreAfter(more) {
+    this.hasMoreAfter = Boolean(more);
+    if (!this.latestButton) {
+      if (!this.hasMoreAfter) return;
+      this.latestButton = el("button", { type: "button", className: "jump-latest", "data-testid": "jump-latest", text: LATEST });
+      this.latestButton.addEventListener("click", async () => {
+        await this.reload();
+        this.input.focus();
+      });
+      byId("composer-extras").prepend(this.latestButton);
+    }
+    this.latestButton.hidden = !this.hasMoreAfter;
   }
 
   scrollToNode(node, where) {
@@ -288,7 +305,7 @@ export class MessageView {
       const page = await api("GET", `/rooms/${room.id}/messages?after=${newest}&limit=${PAGE}`);
       if (this.room !== room) return;
       this.list.append(...page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
-      this.hasMoreAfter = page.has_more;
+      this.setHasMoreAfter(page.has_more);
       this.ack();
     } catch (err) {
       byId("room-error").textContent = err.message;
@@ -553,7 +570,11 @@ export class MessageView {
       this.replace(message);
       return;
     }
-    if (this.hasMoreAfter) return; // not at the end of history: it comes with loadNewer()
+    if (this.hasMoreAfter) {
+      // Not at the end of history: it comes with loadNewer(); the button says so.
+      this.latestButton.textContent = "New messages below: jump to the latest ↓";
+      return;
+    }
     const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     this.list.append(this.render(message));
     if (atBottom || (message.author && message.author.id === this.me.id)) this.list.scrollTop = this.list.scrollHeight;
