@@ -70,8 +70,8 @@ export class MusicPanel {
     this.artist = el("span", { className: "muted", "data-testid": "music-artist" });
     this.dj = el("span", { className: "muted", "data-testid": "music-dj" });
     this.progress = el("progress", { className: "music-progress", max: 1, value: 0, "aria-label": "Track progress", "data-testid": "music-progress" });
-    this.elapsed = el("span", { "data-testid": "music-elapsed", "aria-label": "Elapsed" });
-    this.remaining = el("span", { "data-testid": "music-remaining", "aria-label": "Remaining" });
+    this.elapsed = el("span", { "data-testid": "music-elapsed" });
+    this.remaining = el("span", { "data-testid": "music-remaining" });
     this.upCount = el("span", { "data-testid": "music-up-count", text: "0" });
     this.downCount = el("span", { "data-testid": "music-down-count", text: "0" });
     this.up = el("button", { type: "button", "aria-pressed": "false", "aria-label": "Vote up", "data-testid": "music-vote-up" }, "▲ ", this.upCount);
@@ -84,7 +84,15 @@ export class MusicPanel {
       { className: "music-playing", "data-testid": "music-playing" },
       el("div", { className: "music-track" }, el("span", { className: "music-note", "aria-hidden": "true", text: "♪" }), this.title, this.artist, this.link),
       el("div", { className: "music-meta" }, this.dj),
-      el("div", { className: "music-clock" }, this.elapsed, this.progress, this.remaining),
+      el(
+        "div",
+        { className: "music-clock" },
+        el("span", { className: "visually-hidden", text: "Elapsed" }),
+        this.elapsed,
+        this.progress,
+        el("span", { className: "visually-hidden", text: "Remaining" }),
+        this.remaining,
+      ),
       el("div", { className: "music-votes", role: "group", "aria-label": "Votes" }, this.up, this.down, this.skip),
     );
     this.now = el(
@@ -151,13 +159,20 @@ export class MusicPanel {
         const mode = el(
           "select",
           { id: "music-settings-mode", "data-testid": "music-settings-mode" },
-          el("option", { value: "shared", text: "Shared queue: one line, first come first played" }),
-          el("option", { value: "rotation", text: "DJ rotation: DJs take turns" }),
+          el("option", { value: "shared", text: "Shared queue" }),
+          el("option", { value: "rotation", text: "DJ rotation" }),
         );
+        const hint = el("p", {
+          className: "muted hint",
+          id: "music-settings-mode-hint",
+          text: "Shared: one line, first come first played. Rotation: each DJ's tracks in their order, DJs take turns.",
+        });
+        mode.setAttribute("aria-describedby", hint.id);
         const ratio = el("input", { id: "music-settings-ratio", type: "number", min: 0, max: 100, step: 1, required: true, "data-testid": "music-settings-ratio" });
         form.append(
           el("label", { for: "music-settings-mode", text: "Mode" }),
           mode,
+          hint,
           el("label", { for: "music-settings-ratio", text: "Skip a track when this share of members votes it down (%; 0 = never)" }),
           ratio,
         );
