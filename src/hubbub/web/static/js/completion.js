@@ -22,7 +22,6 @@ export class Completion {
     byId("composer-extras").append(this.list);
     this.input.setAttribute("aria-autocomplete", "list");
     this.input.setAttribute("aria-controls", "mention-listbox");
-    this.input.setAttribute("aria-expanded", "false");
     this.input.addEventListener("input", () => this.update());
     this.input.addEventListener("click", () => this.update());
     this.input.addEventListener("blur", () => this.close());
@@ -89,7 +88,6 @@ export class Completion {
       }),
     );
     this.list.hidden = false;
-    this.input.setAttribute("aria-expanded", "true");
     this.input.setAttribute("aria-activedescendant", `mention-option-${this.active}`);
   }
 
@@ -98,7 +96,6 @@ export class Completion {
     this.active = -1;
     this.list.hidden = true;
     this.list.replaceChildren();
-    this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
   }
 
