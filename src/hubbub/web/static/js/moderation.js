@@ -47,6 +47,7 @@ const state = {
   sanction: null,
   report: null,
   counters: [], // [{node, until, prefix}] updated every second
+  signature: "", // what the banners on screen say (see refresh)
 };
 
 function rightsFrom(answer) {
@@ -154,7 +155,7 @@ function myPending() {
 }
 
 function banner(kind, ...children) {
-  return el("div", { className: `mod-banner mod-banner-${kind}`, role: "status", "data-testid": `${kind}-banner` }, ...children);
+  return el("div", { className: `mod-banner mod-banner-${kind}`, "data-testid": `${kind}-banner` }, ...children);
 }
 
 function roomBanners(room, rights) {
@@ -205,7 +206,7 @@ function noticeNode(notice) {
     refresh();
   });
   parts.push(dismiss);
-  return el("div", { className: `mod-banner mod-notice${notice.ended ? " ended" : ""}`, role: "alert", "data-testid": "ban-notice", "data-room-id": notice.roomId, "data-state": notice.ended ? "ended" : notice.kind }, ...parts);
+  return el("div", { className: `mod-banner mod-notice${notice.ended ? " ended" : ""}`, "data-testid": "ban-notice", "data-room-id": notice.roomId, "data-state": notice.ended ? "ended" : notice.kind }, ...parts);
 }
 
 async function rejoinRoom(notice) {
@@ -259,10 +260,27 @@ function refresh() {
   if (!state.box) return;
   const room = current();
   const rights = room ? rightsOf(room.id) : NOBODY;
-  state.counters = [];
-  const nodes = [...[...state.notices.values()].map(noticeNode), ...roomBanners(room, rights)];
-  state.box.replaceChildren(...nodes);
-  state.box.hidden = nodes.length === 0;
+  // Drawn again only when what they say changes (the countdowns tick in place), so the
+  // live region does not repeat itself and a focused button keeps its focus.
+  const shown = room && {
+    id: room.id,
+    kind: room.kind,
+    open: room.is_open,
+    frozen: frozenUntil(room) && room.timeout_ends_at,
+    slow: room.throttle_seconds,
+    wait: rights.moderator ? 0 : slowUntil(room),
+    mode: room.moderation,
+    pending: room.moderation === "pre" ? myPending() : 0,
+    mod: rights.moderator,
+  };
+  const signature = JSON.stringify([[...state.notices.values()], shown]);
+  if (signature !== state.signature) {
+    state.signature = signature;
+    state.counters = [];
+    const nodes = [...[...state.notices.values()].map(noticeNode), ...roomBanners(room, rights)];
+    state.box.replaceChildren(...nodes);
+    state.box.hidden = nodes.length === 0;
+  }
   applyComposer(room, rights);
   state.panel.setRoom(room);
 }
@@ -360,7 +378,7 @@ export default {
 
   init(ctx) {
     state.ctx = ctx;
-    state.box = el("div", { className: "mod-banners", "data-testid": "moderation-banners", hidden: true });
+    state.box = el("div", { className: "mod-banners", role: "status", "aria-live": "polite", "data-testid": "moderation-banners", hidden: true });
     byId("room-banners").append(state.box);
     state.panel = new ModPanel(ctx, { rightsOf });
     byId("room-feature-tools").append(state.panel.button);
