@@ -13,9 +13,21 @@ let music = null;
 let voice = null;
 let roster = null;
 
+// Events after which one's rights in the room on screen may differ: one's own role in
+// it, or a space's roles and members.
+const RIGHTS_EVENTS = new Set(["space.member.updated", "role.updated", "role.deleted", "role.ranks_updated", "room.member.access_updated"]);
+
+function changesMyRights(frame, rost) {
+  const data = frame.data || {};
+  if (RIGHTS_EVENTS.has(frame.type)) return true;
+  if (frame.type !== "room.member.updated" || (frame.room_id ?? data.room_id) !== rost.roomId) return false;
+  return data.user_id === (rost.ctx.me() || {}).id && Boolean(data.changes && data.changes.role);
+}
+
 function closeAll() {
   music.close();
   voice.close();
+  roster.forget();
 }
 
 export default {
@@ -30,7 +42,7 @@ export default {
 
   onReady(frame) {
     voice.ready(frame);
-    // Resumed or fresh, re-read what is on screen: a fresh `ready` replays nothing.
+    // A resume replays what was missed; a fresh `ready` does not: re-read what is shown.
     if (!frame.resumed) {
       if (music.room) music.load();
       if (voice.room) voice.load();
@@ -54,6 +66,12 @@ export default {
   onEvent(frame) {
     music.onEvent(frame);
     voice.onEvent(frame);
+    if (roster.roomId !== null && changesMyRights(frame, roster)) {
+      roster.refreshRights().then(() => {
+        music.render();
+        voice.render();
+      });
+    }
   },
 
   onSignedOut() {

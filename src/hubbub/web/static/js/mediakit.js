@@ -36,21 +36,25 @@ export function avatar(user) {
   return disc;
 }
 
-// The room's members (names, avatars) and the signed-in user's role there, loaded once
-// per room and on demand when someone unknown shows up.
+// The room's members (names, avatars) and what the signed-in user may do there
+// (`GET /rooms/{id}/permissions`: `moderator` and the permission names, such as
+// `mute_members`), loaded per room; names again when someone unknown shows up, rights
+// again when one's role changes.
 export class Roster {
   constructor(ctx) {
     this.ctx = ctx;
     this.roomId = null;
-    this.role = "member";
+    this.rights = null; // {moderator, perms: Set} once known
+    this.role = "member"; // the fallback when the rights cannot be read
     this.loading = null;
     this.refreshing = null;
   }
 
   async load(room) {
     this.roomId = room.id;
+    this.rights = null;
     this.role = room.owner_id === (this.ctx.me() || {}).id ? "owner" : "member";
-    this.loading = this.fetch(room.id);
+    this.loading = Promise.all([this.fetch(room.id), this.fetchRights(room.id)]);
     return this.loading;
   }
 
@@ -66,6 +70,23 @@ export class Roster {
     } catch (err) {
       // Names then fall back to "user N"; rights to what the room says (owner_id).
     }
+  }
+
+  async fetchRights(roomId) {
+    try {
+      const answer = await this.ctx.api("GET", `/rooms/${roomId}/permissions`);
+      if (this.roomId !== roomId) return;
+      this.rights = { moderator: Boolean(answer.moderator), perms: new Set(answer.permissions || []) };
+      if (answer.role) this.role = answer.role;
+    } catch (err) {
+      // The role-based guess below stands; the server refuses what it must.
+    }
+  }
+
+  forget() {
+    this.roomId = null;
+    this.rights = null;
+    this.loading = null;
   }
 
   user(id) {
@@ -86,16 +107,22 @@ export class Roster {
     return this.ctx.users.has(id);
   }
 
-  // Room owners and moderators, and staff: the rights the music and voice routes check
-  // for a standalone room (a space's roles may grant more; the server has the last word).
+  // Owners and moderators of the room (and staff): skip others' tracks, remove any
+  // track, change the music settings.
   get moderator() {
+    if (this.rights) return this.rights.moderator;
     const me = this.ctx.me() || {};
     return Boolean(me.is_moderator) || this.role === "owner" || this.role === "moderator";
   }
 
-  setRole(userId, role) {
-    const me = this.ctx.me() || {};
-    if (userId === me.id && role) this.role = role;
+  // A permission by name (`mute_members`, `deafen_members`, `move_members`).
+  can(name) {
+    return this.rights ? this.rights.perms.has(name) : this.moderator;
+  }
+
+  // Ask again after a change of role (room.member.updated, space roles).
+  async refreshRights() {
+    if (this.roomId !== null) await this.fetchRights(this.roomId);
   }
 }
 

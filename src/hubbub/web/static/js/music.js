@@ -17,7 +17,6 @@ const EVENTS = new Set([
   "playback.ended",
   "playback.voted",
   "music.settings.updated",
-  "room.member.updated",
 ]);
 
 function sourceOf(url) {
@@ -326,10 +325,6 @@ export class MusicPanel {
         break;
       case "music.settings.updated":
         Object.assign(state, data.changes || {});
-        break;
-      case "room.member.updated":
-        if (!(data.changes && data.changes.role)) return;
-        this.roster.setRole(data.user_id, data.changes.role);
         break;
       default:
         return;

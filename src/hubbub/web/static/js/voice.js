@@ -14,7 +14,6 @@ const EVENTS = new Set([
   "voice.member.moved",
   "voice.state.updated",
   "voice.connection.reassigned",
-  "room.member.updated",
 ]);
 
 // The flags of a voice state (D.38), in display order, with how each reads.
@@ -200,7 +199,7 @@ export class VoicePanel {
     const concerns =
       frame.type === "voice.member.moved" ? data.from_room_id === id || data.to_room_id === id : (frame.room_id ?? data.room_id) === id;
     if (!concerns) {
-      if (frame.type !== "room.member.updated") this.render();
+      this.render(); // one's own place in voice may have changed
       return;
     }
     if (this.pending) this.pending.push(frame);
@@ -235,9 +234,6 @@ export class VoicePanel {
         for (const field of data.cleared || []) state[field] = DEFAULTS[field] ?? null;
         break;
       }
-      case "room.member.updated":
-        if (data.changes && data.changes.role) this.roster.setRole(data.user_id, data.changes.role);
-        break;
       default:
     }
   }
@@ -298,7 +294,10 @@ export class VoicePanel {
       el("span", { className: "voice-flags" }, ...flags),
     );
     for (const [field] of FLAGS) li.dataset[field.replace(/_(\w)/g, (_, c) => c.toUpperCase())] = String(Boolean(state[field]));
-    if (this.roster.moderator && state.user_id !== me) li.append(this.modTools(state, user));
+    if (state.user_id !== me) {
+      const tools = this.modTools(state, user);
+      if (tools) li.append(tools);
+    }
     return li;
   }
 
@@ -311,7 +310,14 @@ export class VoicePanel {
     mute.addEventListener("click", () => this.moderate(state.user_id, { server_mute: !state.server_mute }));
     deaf.addEventListener("click", () => this.moderate(state.user_id, { server_deaf: !state.server_deaf }));
     kick.addEventListener("click", () => this.disconnect(state.user_id));
-    return el("span", { className: "voice-mod", role: "group", "aria-label": `Moderate ${name}` }, mute, deaf, kick);
+    // Each by its own permission (docs/voice.md): a space can have voice stewards.
+    const allowed = [
+      [mute, "mute_members"],
+      [deaf, "deafen_members"],
+      [kick, "move_members"],
+    ].filter(([, perm]) => this.roster.can(perm));
+    if (!allowed.length) return null;
+    return el("span", { className: "voice-mod", role: "group", "aria-label": `Moderate ${name}` }, ...allowed.map(([button]) => button));
   }
 
   // -- actions ---------------------------------------------------------------------------
