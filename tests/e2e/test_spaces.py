@@ -82,6 +82,14 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await menu.get_by_test_id("space-settings-name").fill("Guild Hall")
     await menu.get_by_test_id("space-settings-save").click()
     await expect(b.page.get_by_test_id("space-name")).to_have_text("Guild Hall")
+    # Alice files "news" under a new category: Bob's sidebar follows.
+    await menu.get_by_test_id("space-tab-categories").click()
+    await menu.get_by_test_id("space-category-new").fill("Talk")
+    await menu.get_by_test_id("space-category-add").click()
+    await menu.get_by_label("Category of # news").select_option(label="Talk")
+    await menu.get_by_test_id("space-categories-save").click()
+    talk = bobs.get_by_test_id("space-category").filter(has_text="Talk")
+    await expect(talk.get_by_test_id("room-link")).to_have_text(["# news"])
     # The members list (with the owner marked) follows Bob's arrival.
     await menu.get_by_test_id("space-tab-members").click()
     await expect(menu.get_by_test_id("space-member")).to_have_count(3)
@@ -127,6 +135,7 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await group_dialog.get_by_test_id("group-name").fill("trio")
     await group_dialog.get_by_test_id("group-handle").fill(f"@{bob.handle}")
     await group_dialog.get_by_test_id("group-add").click()
+    await expect(group_dialog.get_by_test_id("group-pick")).to_have_count(1)
     await group_dialog.get_by_test_id("group-handle").fill("nobody-here")
     await group_dialog.get_by_test_id("group-add").click()
     await expect(group_dialog.get_by_test_id("group-pick-error")).to_have_text(

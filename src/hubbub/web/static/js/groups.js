@@ -82,12 +82,13 @@ async function openManage() {
   const add = el("button", { type: "button", "data-testid": "group-invite-add", text: "Add to group" });
   const addError = errorLine("group-invite-error");
   const addNow = async () => {
-    const wanted = cleanHandle(handle.control.value);
+    const typed = handle.control.value;
+    const wanted = cleanHandle(typed);
     if (!wanted) return;
     try {
       const user = await lookUp(state.ctx.api, wanted);
       await state.ctx.api("PUT", `/groups/${room.id}/recipients/${user.id}`);
-      handle.control.value = "";
+      if (handle.control.value === typed) handle.control.value = "";
       addError.textContent = "";
       loadMembers(room, list, error);
     } catch (err) {

@@ -175,7 +175,8 @@ export class UserPicker {
   }
 
   async pick() {
-    const handle = cleanHandle(this.input.value);
+    const typed = this.input.value;
+    const handle = cleanHandle(typed);
     if (!handle) return false;
     this.error.textContent = "";
     let user;
@@ -191,7 +192,7 @@ export class UserPicker {
       return false;
     }
     this.users.set(user.id, user);
-    this.input.value = "";
+    if (this.input.value === typed) this.input.value = ""; // not what was typed meanwhile
     this.render();
     this.input.focus();
     return true;
