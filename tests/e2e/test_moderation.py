@@ -1,6 +1,7 @@
 """Moderation in the browser, across two users: a moderator bans a user from a message's
 actions and the banned user's UI follows live (the room leaves their sidebar, a notice
-with the ban, the lift announced with a rejoin); a kick-mute's expiry seen live; the
+with the ban, also after a reload, the lift announced with a rejoin); a role change
+brings the tools live; a kick-mute's expiry seen live; the
 pre-moderation queue (approve in the Moderation dialog, reject from the message); slow
 mode and a closed room in the banners and the composer; a report reaching the moderator;
 a freeze; a moderator's delete and a purge of a user's messages; the owner's access
@@ -47,6 +48,11 @@ async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
     await expect(notice).to_contain_text("You were banned from # e2e ban until")
     await expect(notice).to_have_attribute("data-state", "ban")
     await expect(b.page.get_by_test_id("composer-input")).to_be_disabled()
+    # Opened again on the room's address, the page says why it is not there.
+    await b.page.goto(f"{lite.url}/#/rooms/{rid}")  # (only the hash changes: no load)
+    await b.page.reload()
+    await expect(notice).to_contain_text(f"You were banned from # room {rid} until")
+    await expect(b.page.locator(f'[data-testid=room-item][data-room-id="{rid}"]')).to_have_count(0)
 
     # The moderator sees the ban in the dialog, with its reason, and lifts it.
     await a.page.get_by_test_id("moderation-button").click()
@@ -66,6 +72,14 @@ async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
     await expect(b.page.locator(f'[data-testid=room-item][data-room-id="{rid}"]')).to_have_count(1)
     await expect(b.page.get_by_test_id("composer-input")).to_be_enabled()
     await expect(b.page.get_by_test_id("ban-notice")).to_have_count(0)
+
+    # Made a moderator, Bob gets the tools live; made a member again, they go.
+    await expect(b.page.get_by_test_id("moderation-button")).to_be_hidden()
+    path = f"/rooms/{rid}/members/{bob.id}"
+    await alice.request("PATCH", path, json={"role": "moderator"})
+    await expect(b.page.get_by_test_id("moderation-button")).to_be_visible()
+    await alice.request("PATCH", path, json={"role": "member"})
+    await expect(b.page.get_by_test_id("moderation-button")).to_be_hidden()
 
     # A one-second kick-mute: Bob sees it with its expiry, then its end, live.
     await alice.request(

@@ -373,6 +373,22 @@ function onEvent(frame) {
   if (REFRESH_EVENTS.has(type) && (here || !type.startsWith("message."))) refresh();
 }
 
+// The page was opened on a room that is not in the sidebar (a reload, a link): when a
+// ban is why, say so, with its expiry.
+async function banFromAddress() {
+  const match = /^#\/rooms\/(\d+)$/.exec(location.hash);
+  const roomId = match ? Number(match[1]) : null;
+  if (roomId === null || state.ctx.rooms().has(roomId) || state.notices.has(roomId)) return;
+  try {
+    await state.ctx.api("GET", `/rooms/${roomId}`);
+  } catch (err) {
+    if (err.code !== "banned_from_room" || state.notices.has(roomId)) return;
+    const details = err.details || {};
+    state.notices.set(roomId, { roomId, name: `room ${roomId}`, kind: details.kind || "ban", expiresAt: details.expires_at || null, ended: false });
+    refresh();
+  }
+}
+
 export default {
   name: "moderation",
 
@@ -393,6 +409,7 @@ export default {
     state.rights.clear();
     const room = state.ctx.room();
     if (room) loadRights(room.id);
+    banFromAddress();
     refresh();
   },
 
