@@ -1,8 +1,8 @@
 """Spaces, groups and DMs in the browser: an owner creates a space and a room in it and
-invites another user, who joins by the invite code (a third from the directory of open
-spaces) and sees the space, its rooms, a new
-room and a rename live, and chats there; a group made with two others reaches them live
-and leaving it takes it off the sidebar; a kick takes the space away without reload."""
+invites another user, who joins by the invite code (a third joins from the directory of
+open spaces), sees the space, its rooms, a new room, a rename, a category and a deletion
+live, and chats there; a group made with two others reaches them live, and leaving it
+takes it off the sidebar; a kick takes the space away without a reload."""
 
 from __future__ import annotations
 
@@ -83,13 +83,18 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await menu.get_by_test_id("space-settings-save").click()
     await expect(b.page.get_by_test_id("space-name")).to_have_text("Guild Hall")
     # Alice files "news" under a new category: Bob's sidebar follows.
-    await menu.get_by_test_id("space-tab-categories").click()
+    await menu.get_by_test_id("space-tab-rooms").click()
     await menu.get_by_test_id("space-category-new").fill("Talk")
     await menu.get_by_test_id("space-category-add").click()
     await menu.get_by_label("Category of # news").select_option(label="Talk")
     await menu.get_by_test_id("space-categories-save").click()
     talk = bobs.get_by_test_id("space-category").filter(has_text="Talk")
     await expect(talk.get_by_test_id("room-link")).to_have_text(["# news"])
+    # She deletes "events" (asked twice): it leaves Bob's sidebar.
+    events = menu.locator("[data-testid=space-room-row]").filter(has_text="events")
+    await events.get_by_test_id("space-room-delete").click()
+    await events.get_by_test_id("space-room-delete").click()
+    await expect(bobs.get_by_test_id("room-link")).to_have_text(["# general", "# news"])
     # The members list (with the owner marked) follows Bob's arrival.
     await menu.get_by_test_id("space-tab-members").click()
     await expect(menu.get_by_test_id("space-member")).to_have_count(3)

@@ -2,14 +2,14 @@
 // link (POST /invites/{code}) or from the directory of open spaces (GET
 // /spaces/directory, POST /spaces/{id}/join); and a space's own dialog: members
 // (spaces-members.js), invites (POST/GET /spaces/{id}/invites, DELETE /invites/{code}),
-// a new room in the space (POST /rooms with space_id, optionally into a category),
-// categories (spaces-categories.js) and settings for who may manage the space (PATCH
-// /spaces/{id}), delete (its owner) and leave (the others).
+// a new room in the space (POST /rooms with space_id, optionally into a category), its
+// rooms' order, deletion and categories (spaces-rooms.js), settings for who may manage
+// the space (PATCH /spaces/{id}), delete (its owner) and leave (the others).
 // Every server refusal is shown in the dialog, and what the user typed stays.
 
 import { el } from "./dom.js";
-import { CategoriesPanel } from "./spaces-categories.js";
 import { MembersPanel } from "./spaces-members.js";
+import { RoomsPanel } from "./spaces-rooms.js";
 import { Modal, PERM, confirmButton, errorLine, field } from "./spaces-ui.js";
 
 const KINDS = [
@@ -200,7 +200,8 @@ export class SpaceDialogs {
     const tabs = [["members", "Members"]];
     if (can(PERM.INVITE)) tabs.push(["invite", "Invite people"]);
     if (can(PERM.MANAGE_ROOM)) tabs.push(["room", "New room"]);
-    if (can(PERM.MANAGE_SPACE)) tabs.push(["categories", "Categories"], ["settings", "Settings"]);
+    if (can(PERM.MANAGE_ROOM) || can(PERM.MANAGE_SPACE)) tabs.push(["rooms", "Rooms"]);
+    if (can(PERM.MANAGE_SPACE)) tabs.push(["settings", "Settings"]);
     const buttons = tabs.map(([name, text]) => {
       const button = el("button", { type: "button", "data-testid": `space-tab-${name}`, "aria-pressed": this.panel && this.panel.name === name ? "true" : "false", text });
       button.addEventListener("click", () => this.show(name));
@@ -231,10 +232,15 @@ export class SpaceDialogs {
   }
 
   show(name) {
-    const builders = { members: () => this.membersPanel(), invite: () => this.invitePanel(), room: () => this.roomPanel(), settings: () => this.settingsPanel(), categories: () => ({ node: new CategoriesPanel(this.feature, this.spaceId).node }) };
+    const builders = { members: () => this.membersPanel(), invite: () => this.invitePanel(), room: () => this.roomPanel(), settings: () => this.settingsPanel(), rooms: () => this.roomsPanel() };
     this.panel = { name, ...builders[name]() };
     this.panelSlot.replaceChildren(this.panel.node);
     this.header();
+  }
+
+  roomsPanel() {
+    const rooms = new RoomsPanel(this.feature, this.spaceId);
+    return { node: rooms.node, rooms };
   }
 
   membersPanel() {
@@ -423,6 +429,10 @@ export class SpaceDialogs {
 
   membersChanged(spaceId) {
     if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.members) this.panel.members.load();
+  }
+
+  roomsChanged(spaceId) {
+    if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.rooms) this.panel.rooms.renderRooms();
   }
 
   refreshOpen() {

@@ -1,8 +1,9 @@
 // Feature "spaces" (see features.js for the hooks and ctx): the user's spaces in
 // #sidebar-spaces, each expandable to its rooms (by category), kept current by the
 // gateway (`ready.spaces`, space.*, room.created in a space, role.*); the dialogs to
-// create, join (invite code or `#/invite/CODE` link), manage and leave a space live in
-// spaces-dialogs.js; DMs and groups in groups.js.
+// create, join (invite code, `#/invite/CODE` link, or the directory of open spaces),
+// manage and leave a space live in spaces-dialogs.js (with spaces-members.js and
+// spaces-rooms.js); DMs and groups in groups.js.
 //
 // One presentation for a room of a space: under its space, never also under "Rooms".
 // The core sidebar (sidebar.js) renders every joined room into #room-list with its
@@ -344,6 +345,7 @@ class SpacesFeature {
       default:
         break;
     }
+    if (frame.type.startsWith("room.") && this.entries.has(spaceId)) this.dialogs.roomsChanged(spaceId);
     groups.onEvent(frame);
   }
 
