@@ -122,14 +122,21 @@ export class MusicPanel {
     this.addSubmit = el("button", { type: "submit", text: "Add to queue", "data-testid": "music-add-submit" });
     this.addForm = el(
       "form",
-      { className: "music-add", "aria-labelledby": "music-add-heading", "data-testid": "music-add-form" },
-      el("h3", { id: "music-add-heading", text: "Add a track" }),
+      { className: "music-add", "aria-label": "Add a track", "data-testid": "music-add-form" },
       ...title.nodes,
       ...artist.nodes,
       ...url.nodes,
       ...duration.nodes,
       this.addError,
       this.addSubmit,
+    );
+    // Folded on a phone, where the side column is short; open on wider screens.
+    const wide = !window.matchMedia("(max-width: 700px)").matches;
+    this.addBox = el(
+      "details",
+      { className: "music-add-box", open: wide, "data-testid": "music-add-box" },
+      el("summary", { text: "Add a track", "data-testid": "music-add-toggle" }),
+      this.addForm,
     );
     this.panel = el(
       "section",
@@ -140,7 +147,7 @@ export class MusicPanel {
       this.queue,
       this.empty,
       this.queueError,
-      this.addForm,
+      this.addBox,
     );
     aside.prepend(this.panel);
     this.addForm.addEventListener("submit", (ev) => {
