@@ -167,15 +167,23 @@ async def test_voice_room_shows_who_is_in_and_their_state_live(
     # Alice (the owner) joins too and server-deafens Bob: he sees it.
     await a.page.get_by_test_id("voice-join").click()
     await expect(b.page.get_by_test_id("voice-count")).to_have_text("2")
-    await expect(b.page.get_by_test_id("voice-server-deaf")).to_have_count(0)  # no rights
+    await expect(b.page.get_by_test_id("voice-moderate")).to_have_count(0)  # no rights
     # Made a moderator, Bob gets the tools live; the owner ranks above him: refused, said.
     promote = {"role": "moderator"}
     await alice.request("PATCH", f"/rooms/{room['id']}/members/{bob.id}", json=promote)
     alice_there = b.page.locator(f'[data-testid=voice-participant][data-user-id="{alice.id}"]')
+    await alice_there.get_by_test_id("voice-moderate").click()
+    await expect(alice_there.get_by_test_id("voice-moderate")).to_have_attribute(
+        "aria-expanded", "true"
+    )
     await alice_there.get_by_test_id("voice-server-mute").click()
     await expect(b.page.get_by_test_id("voice-error")).not_to_have_text("")
     await expect(alice_there).to_have_attribute("data-server-mute", "false")
+    await bob_there.get_by_test_id("voice-moderate").click()
     await bob_there.get_by_test_id("voice-server-deaf").click()
+    await expect(bob_there.get_by_test_id("voice-server-deaf")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     me_there = b.page.locator(f'[data-testid=voice-participant][data-user-id="{bob.id}"]')
     await expect(me_there.locator("[data-flag=server_deaf]")).to_be_visible()
 

@@ -48,6 +48,7 @@ export class VoicePanel {
     this.connection = null; // {room_id, node, token, expires_at} from the last join
     this.renewTimer = null;
     this.notice = ""; // why one is not in voice any more, when someone else ended it
+    this.toolsFor = null; // whose moderation tools are unfolded
     this.build(aside);
     this.buildIndicator(meTools);
   }
@@ -85,7 +86,7 @@ export class VoicePanel {
     this.leave = el("button", { type: "button", text: "Leave voice", "data-testid": "voice-leave", hidden: true });
     this.toggles = new Map();
     for (const [field, text, testid] of TOGGLES) {
-      const button = el("button", { type: "button", text, "aria-pressed": "false", "data-testid": testid, disabled: true });
+      const button = el("button", { type: "button", text, "aria-pressed": "false", "data-testid": testid, hidden: true });
       button.addEventListener("click", () => this.toggleSelf(field));
       this.toggles.set(field, button);
     }
@@ -259,7 +260,7 @@ export class VoicePanel {
     if (!here) this.join.textContent = this.inRoomId ? "Join voice here" : "Join voice";
     else this.join.textContent = "Reconnect";
     for (const [field, button] of this.toggles) {
-      button.disabled = !(here && mine);
+      button.hidden = !(here && mine);
       button.setAttribute("aria-pressed", String(Boolean(mine && mine[field])));
     }
     this.status.textContent = this.statusText(here, mine);
@@ -296,9 +297,36 @@ export class VoicePanel {
     for (const [field] of FLAGS) li.dataset[field.replace(/_(\w)/g, (_, c) => c.toUpperCase())] = String(Boolean(state[field]));
     if (state.user_id !== me) {
       const tools = this.modTools(state, user);
-      if (tools) li.append(tools);
+      if (tools) {
+        // Folded behind one button per person, so the list stays a list.
+        const open = this.toolsFor === state.user_id;
+        tools.id = `voice-mod-${state.user_id}`;
+        tools.hidden = !open;
+        const toggle = el("button", {
+          type: "button",
+          className: "voice-moderate",
+          text: "⋯",
+          "aria-label": `Moderate ${this.roster.name(state.user_id)}`,
+          "aria-expanded": String(open),
+          "aria-controls": tools.id,
+          "data-testid": "voice-moderate",
+        });
+        toggle.addEventListener("click", () => {
+          this.toolsFor = this.toolsFor === state.user_id ? null : state.user_id;
+          this.render();
+          this.refocus(state.user_id, "voice-moderate");
+        });
+        li.append(toggle, tools);
+      }
     }
     return li;
+  }
+
+  // After a re-render, the keyboard's place: the same control of the same person.
+  refocus(userId, testid) {
+    const li = [...this.list.children].find((node) => node.dataset.userId === String(userId));
+    const target = li && li.querySelector(`[data-testid="${testid}"]`);
+    if (target) target.focus();
   }
 
   modTools(state, user) {
@@ -307,8 +335,8 @@ export class VoicePanel {
     const mute = el("button", { type: "button", text: "Server mute", "aria-pressed": String(state.server_mute), "aria-label": `Server mute ${name}`, "data-testid": "voice-server-mute" });
     const deaf = el("button", { type: "button", text: "Server deafen", "aria-pressed": String(state.server_deaf), "aria-label": `Server deafen ${name}`, "data-testid": "voice-server-deaf" });
     const kick = el("button", { type: "button", text: "Disconnect", "aria-label": `Disconnect ${name} from voice`, "data-testid": "voice-disconnect" });
-    mute.addEventListener("click", () => this.moderate(state.user_id, { server_mute: !state.server_mute }));
-    deaf.addEventListener("click", () => this.moderate(state.user_id, { server_deaf: !state.server_deaf }));
+    mute.addEventListener("click", () => this.moderate(state.user_id, { server_mute: !state.server_mute }, "voice-server-mute"));
+    deaf.addEventListener("click", () => this.moderate(state.user_id, { server_deaf: !state.server_deaf }, "voice-server-deaf"));
     kick.addEventListener("click", () => this.disconnect(state.user_id));
     // Each by its own permission (docs/voice.md): a space can have voice stewards.
     const allowed = [
@@ -381,7 +409,7 @@ export class VoicePanel {
     }
   }
 
-  async moderate(userId, changes) {
+  async moderate(userId, changes, testid) {
     const room = this.room;
     this.error.textContent = "";
     try {
@@ -389,6 +417,7 @@ export class VoicePanel {
       if (this.room === room && this.participants) {
         this.participants.set(state.user_id, state);
         this.render();
+        this.refocus(userId, testid);
       }
     } catch (err) {
       if (this.room === room) this.error.textContent = err.message;
