@@ -92,7 +92,8 @@ export class RoomsPanel {
     const rooms = this.spaceRooms();
     this.rooms.replaceChildren(
       ...rooms.map((room, index) => {
-        const row = el("li", { className: "spaces-row", "data-testid": "space-room-row", "data-room-id": room.id }, el("span", { className: "space-category-room", text: `# ${room.name}` }));
+        const controls = el("span", { className: "spaces-row space-room-controls" });
+        const row = el("li", { className: "spaces-row", "data-testid": "space-room-row", "data-room-id": room.id }, el("span", { className: "space-category-room", text: `# ${room.name}` }), controls);
         if (this.manageSpace) {
           const select = el(
             "select",
@@ -105,7 +106,7 @@ export class RoomsPanel {
             if (select.value) this.placement.set(room.id, select.value);
             else this.placement.delete(room.id);
           });
-          row.append(select);
+          controls.append(select);
         }
         if (this.manageRoom) {
           const up = el("button", { type: "button", "aria-label": `Move # ${room.name} up`, "data-testid": "space-room-up", text: "↑", disabled: index === 0 });
@@ -113,7 +114,7 @@ export class RoomsPanel {
           up.addEventListener("click", () => this.move(index, index - 1));
           down.addEventListener("click", () => this.move(index, index + 1));
           const remove = confirmButton("Delete", "Click again to delete", { "aria-label": `Delete # ${room.name}`, "data-testid": "space-room-delete" }, () => this.remove(room));
-          row.append(up, down, remove);
+          controls.append(up, down, remove);
         }
         return row;
       }),
