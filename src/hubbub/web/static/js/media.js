@@ -66,6 +66,11 @@ export default {
   onEvent(frame) {
     music.onEvent(frame);
     voice.onEvent(frame);
+    // A new name or avatar (people.js has patched ctx.users by now): redraw who is shown.
+    if (frame.type === "user.updated") {
+      music.render();
+      voice.render();
+    }
     if (roster.roomId !== null && changesMyRights(frame, roster)) {
       roster.refreshRights().then(() => {
         music.render();

@@ -291,7 +291,7 @@ export class VoicePanel {
       "li",
       { className: "voice-participant", "data-testid": "voice-participant", "data-user-id": state.user_id },
       avatar(user),
-      el("span", { className: "voice-name", "data-testid": "voice-name", text: this.roster.name(state.user_id) }),
+      this.nameButton(state.user_id),
       el("span", { className: "voice-flags" }, ...flags),
     );
     for (const [field] of FLAGS) li.dataset[field.replace(/_(\w)/g, (_, c) => c.toUpperCase())] = String(Boolean(state[field]));
@@ -320,6 +320,13 @@ export class VoicePanel {
       }
     }
     return li;
+  }
+
+  // The name opens the profile (people.js's "showProfile" service, when there is one).
+  nameButton(userId) {
+    const button = el("button", { type: "button", className: "voice-name", "data-testid": "voice-name", text: this.roster.name(userId) });
+    button.addEventListener("click", () => this.ctx.call("showProfile", userId));
+    return button;
   }
 
   // After a re-render, the keyboard's place: the same control of the same person.
