@@ -8,7 +8,7 @@
 import { byId, displayName, el } from "./dom.js";
 import { Modal, UserPicker, cleanHandle, confirmButton, errorLine, field, lookUp } from "./spaces-ui.js";
 
-const state = { ctx: null, room: null, manage: null, tool: null };
+const state = { ctx: null, room: null, manage: null, tool: null, modals: [] };
 
 function openDmDialog(modal) {
   const handle = field("Their handle", { required: true, maxlength: "64", autocomplete: "off", placeholder: "@handle", "data-testid": "dm-handle" });
@@ -164,6 +164,7 @@ export default {
     state.ctx = ctx;
     const dmModal = new Modal("New direct message", "dm-dialog");
     const groupModal = new Modal("New group", "group-dialog");
+    state.modals = [dmModal, groupModal];
     state.manage = new Modal("Group", "group-manage-dialog");
     state.manage.onClose = () => {
       state.manage.roomId = null;
@@ -204,5 +205,7 @@ export default {
 
   onSignedOut() {
     state.room = null;
+    state.tool.hidden = true;
+    for (const modal of [...state.modals, state.manage]) modal.close();
   },
 };
