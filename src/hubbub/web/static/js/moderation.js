@@ -323,6 +323,11 @@ function messageActions(message, mine) {
   }
   if (mine) return out;
   if (rights.can("manage_messages")) out.push(action("Delete", "message-mod-delete", `Delete the message of ${who} (moderator)`, () => modDelete(message)));
+  const room = state.ctx.rooms().get(message.room_id);
+  if (room && (room.kind === "dm" || room.kind === "group")) {
+    out.push(action("Report", "message-report", `Report the message of ${who}`, () => state.report.open(message)));
+    return out; // conversations have no bans (the server answers 409)
+  }
   if (rights.can("kick")) out.push(action("Kick-mute", "message-kick", `Kick-mute ${who}`, () => state.sanction.open(message, "kick_mute")));
   if (rights.can("ban")) out.push(action("Ban", "message-ban", `Ban ${who}`, () => state.sanction.open(message, "ban")));
   out.push(action("Report", "message-report", `Report the message of ${who}`, () => state.report.open(message)));

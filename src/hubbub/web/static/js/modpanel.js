@@ -43,6 +43,7 @@ export class ModPanel {
     this.room = null;
     this.section = "queue";
     this.queue = new Map(); // message id → queue item, of this.room
+    this.counted = null; // the room whose counts were fetched
     this.reports = new Map(); // report id → open report, of this.room
     this.button = el("button", { type: "button", "data-testid": "moderation-button", "aria-haspopup": "dialog", hidden: true, text: "Moderation" });
     this.badge = el("span", { className: "badge mention", "data-testid": "moderation-count", hidden: true });
@@ -100,11 +101,18 @@ export class ModPanel {
     if (changed) {
       this.queue.clear();
       this.reports.clear();
+      this.counted = null;
       if (this.dialog.open) this.dialog.close();
     }
     const rights = room ? this.rightsOf(room.id) : null;
-    this.button.hidden = !(rights && rights.moderator);
-    if (changed && rights && rights.moderator) this.refreshCounts();
+    // Conversations (DMs, groups) have no queue, bans or room state to manage.
+    const conversation = room && (room.kind === "dm" || room.kind === "group");
+    this.button.hidden = !(rights && rights.moderator) || Boolean(conversation);
+    // The counts, once the rights say this user moderates the room (they arrive after it opens).
+    if (room && rights.moderator && !conversation && this.counted !== room.id) {
+      this.counted = room.id;
+      this.refreshCounts();
+    }
     this.updateBadge();
   }
 
