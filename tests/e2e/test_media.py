@@ -186,6 +186,7 @@ async def test_voice_room_shows_who_is_in_and_their_state_live(
     )
     me_there = b.page.locator(f'[data-testid=voice-participant][data-user-id="{bob.id}"]')
     await expect(me_there.locator("[data-flag=server_deaf]")).to_be_visible()
+    await expect(b.page.get_by_test_id("voice-status")).to_contain_text("a moderator deafened you")
 
     # Bob's sidebar names the voice room he is in, wherever he looks.
     await expect(b.page.get_by_test_id("voice-indicator-room")).to_have_text("🔊 lounge")

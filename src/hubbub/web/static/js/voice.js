@@ -149,8 +149,8 @@ export class VoicePanel {
       this.pending = null;
       this.participants = new Map(container.participants.map((state) => [state.user_id, state]));
       const me = (this.ctx.me() || {}).id;
-      if (this.participants.has(me)) this.inRoomId = room.id;
-      else if (this.inRoomId === room.id) this.inRoomId = null;
+      if (this.participants.has(me)) this.setInRoom(room.id);
+      else if (this.inRoomId === room.id) this.setInRoom(null);
       for (const frame of pending) this.event(frame);
       this.render();
       this.learnNames([...this.participants.keys()]);
@@ -265,13 +265,18 @@ export class VoicePanel {
     }
     this.status.textContent = this.statusText(here, mine);
     const states = [...this.participants.values()].sort((a, b) => String(a.joined_at).localeCompare(String(b.joined_at)));
+    // A redraw (someone else's change) keeps the keyboard's place in the list.
+    const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
+    const place = focused && { userId: focused.closest("li")?.dataset.userId, testid: focused.dataset.testid };
     this.list.replaceChildren(...states.map((state) => this.participant(state, me)));
     this.empty.hidden = states.length > 0;
+    if (place && place.userId) this.refocus(place.userId, place.testid);
   }
 
   statusText(here, mine) {
     if (here && this.connection) {
-      const muted = mine && (mine.server_mute || mine.server_deaf) ? " (a moderator muted you)" : "";
+      const by = mine && [mine.server_mute && "muted", mine.server_deaf && "deafened"].filter(Boolean).join(" and ");
+      const muted = by ? `; a moderator ${by} you` : "";
       return `Connected to voice (${this.connection.node})${muted}`;
     }
     if (here) return "In voice; media not connected on this device: Reconnect to get a connection.";
