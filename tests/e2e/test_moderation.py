@@ -226,7 +226,14 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     for person in (a, b):
         last = person.page.locator(f'[data-testid=message][data-message-id="{words_id}"]')
         await expect(last.get_by_test_id("message-body")).to_have_text("message deleted")
-
+    # ... and the newest message, by count.
+    tail = await alice.send(room, "the tail end")
+    shown_tail = b.page.locator(f'[data-testid=message][data-message-id="{tail["id"]}"]')
+    await expect(shown_tail.get_by_test_id("message-body")).to_have_text("the tail end")
+    await panel.get_by_test_id("mod-purge-count").fill("1")
+    await panel.get_by_test_id("mod-purge-last").click()
+    await expect(panel.get_by_test_id("mod-purge-result")).to_have_text("Deleted 1 message(s).")
+    await expect(shown_tail.get_by_test_id("message-body")).to_have_text("message deleted")
     await panel.get_by_test_id("mod-close").click()
 
     # The owner's settings dialog also sets the room's access.
