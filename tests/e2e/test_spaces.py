@@ -2,7 +2,7 @@
 invites another user, who joins by the invite code (a third joins from the directory of
 open spaces), sees the space, its rooms, a new room, a rename, a category and a deletion
 live, and chats there; a group made with two others reaches them live, and leaving it
-takes it off the sidebar; a kick takes the space away without a reload."""
+takes it off the sidebar; a ban takes the space away without a reload."""
 
 from __future__ import annotations
 
@@ -100,6 +100,13 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await expect(menu.get_by_test_id("space-member")).to_have_count(3)
     owner_row = menu.locator(f'[data-testid=space-member][data-user-id="{alice.id}"]')
     await expect(owner_row.get_by_test_id("space-member-owner")).to_be_visible()
+    # Bob sets his nickname in the space; Alice's open list follows.
+    await bobs.get_by_test_id("space-menu").click()
+    await b.page.get_by_test_id("space-nickname").fill("Bobby")
+    await b.page.get_by_test_id("space-nickname").press("Enter")
+    bob_row = menu.locator(f'[data-testid=space-member][data-user-id="{bob.id}"]')
+    await expect(bob_row).to_contain_text("Bobby")
+    await b.page.get_by_test_id("space-dialog").press("Escape")
     await menu.get_by_test_id("space-dialog-close").click()
 
     # They chat in the space's room; an unread badge shows on the other's room.
@@ -168,6 +175,7 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await expect(
         a.page.get_by_test_id("group-manage-dialog").get_by_test_id("group-member")
     ).to_have_count(2)
+    await a.page.get_by_test_id("group-manage-dialog-close").click()
 
     # Carol opens a DM with Bob by his handle.
     await c.page.get_by_test_id("dm-new-button").click()
@@ -176,13 +184,21 @@ async def test_space_invite_live_rooms_chat_group_and_removal(
     await expect(c.page.get_by_test_id("dm-list").get_by_test_id("room-item")).to_have_count(1)
     await expect(c.page.get_by_test_id("composer-input")).to_be_enabled()
 
-    # Alice kicks Bob: the space and its rooms leave his sidebar without a reload.
-    await alice.request("DELETE", f"/spaces/{space_id}/members/{bob.id}")
+    # Alice bans Bob from the members list (asked twice): the space and its rooms leave
+    # his sidebar without a reload, and he is told; her list of bans shows him.
+    await space.get_by_test_id("space-menu").click()
+    await expect(bob_row).to_contain_text("Bobby")
+    await bob_row.get_by_test_id("space-member-ban").click()
+    await bob_row.get_by_test_id("space-member-ban").click()
     await expect(b.page.get_by_test_id("space")).to_have_count(0)
     await expect(b.page.get_by_test_id("spaces-notice")).to_have_text(
-        "You were removed from Guild Hall."
+        "You were banned from Guild Hall."
     )
     await expect(b.page.get_by_test_id("room-name")).to_have_text("Pick a room")
+    banned = menu.get_by_test_id("space-ban")
+    await expect(banned).to_have_count(1)
+    await expect(banned).to_have_attribute("data-user-id", str(bob.id))
+    await expect(menu.get_by_test_id("space-member")).to_have_count(2)
 
     for person in (a, b, c):
         assert person.scripts_ran() == [], person.incidents

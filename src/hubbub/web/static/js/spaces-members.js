@@ -1,7 +1,9 @@
 // The members panel of a space's dialog: GET /spaces/{id}/members (paged), each with
 // their roles; who holds MANAGE_ROLES gives and takes roles
 // (PUT/DELETE /spaces/{id}/members/{uid}/roles/{rid}), who holds KICK removes a member
-// (DELETE /spaces/{id}/members/{uid}). Kept current by space.member.* events.
+// (DELETE /spaces/{id}/members/{uid}), who holds BAN bans and unbans
+// (PUT/DELETE /spaces/{id}/bans/{uid}); anyone sets their own nickname. Kept current by
+// space.member.* events.
 
 import { displayName, el } from "./dom.js";
 import { PERM, confirmButton, errorLine } from "./spaces-ui.js";
@@ -20,7 +22,67 @@ export class MembersPanel {
     this.more = el("button", { type: "button", "data-testid": "space-members-more", text: "Load more" });
     this.more.hidden = true;
     this.more.addEventListener("click", () => this.load(true));
-    this.node = el("section", { className: "space-panel" }, this.error, this.list, this.more);
+    this.bans = el("ul", { className: "space-members", "aria-label": "Banned", "data-testid": "space-bans" });
+    this.bansTitle = el("h3", { text: "Banned" });
+    this.bansTitle.hidden = true;
+    this.node = el("section", { className: "space-panel" }, this.nicknameForm(), this.error, this.list, this.more, this.bansTitle, this.bans);
+  }
+
+  // One's own nickname in this space (PATCH /spaces/{id}/members/{me}); empty clears it.
+  nicknameForm() {
+    const entry = this.entry();
+    const input = el("input", { maxlength: "64", "aria-label": "Your nickname in this space", placeholder: "Your nickname here", "data-testid": "space-nickname" });
+    input.value = (entry && entry.member && entry.member.nickname) || "";
+    const save = el("button", { type: "submit", "data-testid": "space-nickname-save", text: "Set nickname" });
+    const form = el("form", { className: "spaces-row space-nickname" }, input, save);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const me = this.ctx.me();
+      try {
+        const member = await this.ctx.api("PATCH", `/spaces/${this.spaceId}/members/${me.id}`, { nickname: input.value.trim() || null });
+        this.members.set(me.id, member);
+        const current = this.entry();
+        if (current) current.member = member;
+        this.error.textContent = "";
+        this.render();
+      } catch (err) {
+        this.error.textContent = err.message;
+      }
+    });
+    return form;
+  }
+
+  // Who holds BAN sees the space's bans (GET /spaces/{id}/bans) with "Unban".
+  async loadBans() {
+    if (!this.feature.can(this.spaceId, PERM.BAN)) return;
+    let bans;
+    try {
+      bans = (await this.ctx.api("GET", `/spaces/${this.spaceId}/bans`)).bans;
+    } catch (err) {
+      this.error.textContent = err.message;
+      return;
+    }
+    this.bansTitle.hidden = !bans.length;
+    this.bans.replaceChildren(
+      ...bans.map((ban) => {
+        const unban = el("button", { type: "button", "data-testid": "space-unban", "aria-label": `Unban ${displayName(ban.user)}`, text: "Unban" });
+        unban.addEventListener("click", async () => {
+          try {
+            await this.ctx.api("DELETE", `/spaces/${this.spaceId}/bans/${ban.user.id}`);
+            this.loadBans();
+          } catch (err) {
+            this.error.textContent = err.message;
+          }
+        });
+        return el(
+          "li",
+          { className: "space-member", "data-testid": "space-ban", "data-user-id": ban.user.id },
+          el("span", { className: "space-member-name", text: displayName(ban.user) }),
+          el("span", { className: "muted", text: ` @${ban.user.handle}${ban.reason ? ` · ${ban.reason}` : ""}` }),
+          unban,
+        );
+      }),
+    );
   }
 
   entry() {
@@ -46,6 +108,7 @@ export class MembersPanel {
     this.hasMore = page.has_more;
     this.error.textContent = "";
     this.render();
+    if (!more) this.loadBans();
   }
 
   render() {
@@ -98,6 +161,20 @@ export class MembersPanel {
             await this.ctx.api("DELETE", `/spaces/${this.spaceId}/members/${user.id}`);
             this.members.delete(user.id);
             this.render();
+          } catch (err) {
+            this.error.textContent = err.message;
+          }
+        }),
+      );
+    }
+    if (!owner && me && user.id !== me.id && this.feature.can(this.spaceId, PERM.BAN)) {
+      actions.append(
+        confirmButton("Ban", "Click again to ban", { "data-testid": "space-member-ban", "aria-label": `Ban ${displayName(user)}` }, async () => {
+          try {
+            await this.ctx.api("PUT", `/spaces/${this.spaceId}/bans/${user.id}`);
+            this.members.delete(user.id);
+            this.render();
+            this.loadBans();
           } catch (err) {
             this.error.textContent = err.message;
           }
