@@ -48,6 +48,9 @@ async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
     await expect(notice).to_contain_text("You were banned from # e2e ban until")
     await expect(notice).to_have_attribute("data-state", "ban")
     await expect(b.page.get_by_test_id("composer-input")).to_be_disabled()
+    await expect(b.page.get_by_test_id("composer-input")).to_have_attribute(
+        "placeholder", re.compile("You were banned from # e2e ban until")
+    )
     # Opened again on the room's address, the page says why it is not there.
     await b.page.goto(f"{lite.url}/#/rooms/{rid}")  # (only the hash changes: no load)
     await b.page.reload()

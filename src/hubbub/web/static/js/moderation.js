@@ -224,7 +224,14 @@ async function rejoinRoom(notice) {
 
 // Why one may not post in the room on screen, or null.
 function blockedReason(room, rights) {
-  if (!room || rights.moderator) return null;
+  if (!room) {
+    // No room on screen (the core has disabled the composer): after a sanction, say why.
+    const active = [...state.notices.values()].filter((n) => !n.ended).pop();
+    if (!active) return null;
+    const what = active.kind === "kick_mute" ? "kick-muted in" : "banned from";
+    return `You were ${what} # ${active.name}${active.expiresAt ? ` until ${clock(active.expiresAt)}` : ""}.`;
+  }
+  if (rights.moderator) return null;
   if (room.is_open === false) return "This room is closed: only its moderators can post.";
   if (frozenUntil(room)) return `The room is frozen until ${clock(room.timeout_ends_at)}: only moderators can post.`;
   if (rights.level === "read_only" && room.space_id == null) return "You can read this room but not post in it.";
