@@ -82,5 +82,6 @@ export default {
   onSignedOut() {
     music.close();
     voice.signedOut();
+    roster.forget();
   },
 };
