@@ -1,8 +1,9 @@
 // DMs and groups (driven by spaces.js's hooks): "New message" opens the DM with a
-// handle (GET /users?handle=, then ctx.openDm), "New group" creates a group with the
+// handle (GET /users?handle=, then POST /users/{id}/dm), "New group" creates a group with the
 // people picked by handle (POST /groups); in a group, "Group" lists its members, adds
 // one by handle (PUT /groups/{id}/recipients/{uid}), lets its owner remove others
-// (DELETE /groups/{id}/recipients/{uid}) and anyone leave (DELETE …/recipients/me).
+// (DELETE /groups/{id}/recipients/{uid}) or hand the group over (PATCH /groups/{id})
+// and anyone leave (DELETE …/recipients/me).
 // The core sidebar lists groups (room.created `added_to_group` reaches each member).
 
 import { byId, displayName, el } from "./dom.js";
@@ -152,7 +153,16 @@ async function loadMembers(room, list, error) {
             error.textContent = err.message;
           }
         });
-        li.append(remove);
+        const promote = el("button", { type: "button", "data-testid": "group-make-owner", "aria-label": `Make ${displayName(user)} the group's owner`, text: "Make owner" });
+        promote.addEventListener("click", async () => {
+          try {
+            state.ctx.upsertRoom(await state.ctx.api("PATCH", `/groups/${room.id}`, { owner_id: user.id }));
+            loadMembers(room, list, error);
+          } catch (err) {
+            error.textContent = err.message;
+          }
+        });
+        li.append(promote, remove);
       }
       return li;
     }),

@@ -402,6 +402,7 @@ export class SpaceDialogs {
     if (this.feature.isOwner(spaceId)) {
       form.append(
         el("h3", { text: "Danger zone" }),
+        this.transferRow(spaceId, error),
         confirmButton("Delete space", "Click again to delete it and all its rooms", { "data-testid": "space-delete" }, async () => {
           try {
             await this.ctx.api("DELETE", `/spaces/${spaceId}`);
@@ -415,6 +416,37 @@ export class SpaceDialogs {
       );
     }
     return { node: form };
+  }
+
+  // The owner hands the space to a member (PATCH /spaces/{id} {owner_id}); the owner
+  // cannot leave otherwise.
+  transferRow(spaceId, error) {
+    const select = el("select", { "aria-label": "New owner", "data-testid": "space-transfer-to" });
+    const row = el("div", { className: "spaces-row" }, select);
+    this.ctx
+      .api("GET", `/spaces/${spaceId}/members?limit=100`)
+      .then(({ members }) => {
+        const me = this.ctx.me();
+        const others = members.filter((m) => m.user.id !== me.id);
+        select.append(...others.map((m) => el("option", { value: m.user.id, text: `${m.nickname || m.user.display_name || m.user.handle} (@${m.user.handle})` })));
+        if (!others.length) row.hidden = true;
+      })
+      .catch((err) => {
+        error.textContent = err.message;
+      });
+    row.append(
+      confirmButton("Transfer ownership", "Click again to hand the space over", { "data-testid": "space-transfer" }, async () => {
+        try {
+          const space = await this.ctx.api("PATCH", `/spaces/${spaceId}`, { owner_id: Number(select.value) });
+          this.feature.patchSpace(spaceId, space);
+          this.feature.refreshState(spaceId);
+          this.spaceModal.close();
+        } catch (err) {
+          error.textContent = err.message;
+        }
+      }),
+    );
+    return row;
   }
 
   // -- live ---------------------------------------------------------------------------

@@ -320,7 +320,7 @@ class SpacesFeature {
         break;
       case "space.member.removed":
         if (me && data.user_id === me.id) {
-          const how = { kick: "You were removed from {name}.", ban: "You were banned from {name}." }[data.reason];
+          const how = { leave: "You left {name}.", kick: "You were removed from {name}.", ban: "You were banned from {name}." }[data.reason];
           this.dropSpace(spaceId, how || null);
         } else this.memberCount(spaceId, -1);
         break;
