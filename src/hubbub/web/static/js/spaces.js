@@ -112,8 +112,11 @@ class SpacesFeature {
     if (message) this.say(message.replace("{name}", entry.space.name));
   }
 
+  // A short status line under "Spaces" (left, removed, banned, deleted), for 20 s.
   say(text) {
+    clearTimeout(this.noticeTimer);
     this.notice.textContent = text;
+    if (text) this.noticeTimer = setTimeout(() => this.say(""), 20000);
   }
 
   // -- the sidebar tree ---------------------------------------------------------------
