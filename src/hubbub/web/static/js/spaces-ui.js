@@ -1,4 +1,4 @@
-// Small UI pieces shared by spaces.js, spaces-dialogs.js and groups.js: a modal dialog
+// Small UI pieces shared by the spaces-*.js modules and groups.js: a modal dialog
 // built once and refilled on each opening, form fields, a "click twice to confirm"
 // button (native confirm() is never used) and a picker of users by handle.
 
@@ -78,6 +78,12 @@ export function field(label, attrs = {}, tag = "input") {
   const id = uid("spaces-field");
   const control = el(tag, { id, ...attrs });
   return { label: el("label", { for: id, text: label }), control };
+}
+
+// A labelled checkbox: {input, node}.
+export function checkbox(label, testid) {
+  const input = el("input", { type: "checkbox", "data-testid": testid });
+  return { input, node: el("label", { className: "spaces-check" }, input, el("span", { text: ` ${label}` })) };
 }
 
 export function errorLine(testid) {
