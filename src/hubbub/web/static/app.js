@@ -177,6 +177,7 @@ function featureContext() {
     users: state.users,
     room: () => state.view.room,
     rooms: () => state.sidebar.rooms,
+    sidebar: state.sidebar,
     upsertRoom: (room) => {
       state.sidebar.upsert(room);
       if (state.view.room && state.view.room.id === room.id) showRoomHeader(state.sidebar.rooms.get(room.id));

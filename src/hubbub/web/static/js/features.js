@@ -18,6 +18,10 @@
 //   ctx.room()                        the room on screen, or null
 //   ctx.rooms()                       Map id → room of the sidebar
 //   ctx.upsertRoom(room) / ctx.removeRoom(id)   keep the sidebar current
+//   ctx.sidebar                       the Sidebar: claim({owns(room), render()}) to list some
+//                                     rooms elsewhere, item(room) to draw one as it does,
+//                                     read(id) its unread/mention counts, settle() after
+//                                     redrawing room links (tab stop, focus)
 //   ctx.openRoom(id) / ctx.openDm(userId)
 //   ctx.gateway()                     the Gateway (send ops), null when signed out
 //   ctx.view                          the MessageView (items, reload(), rerender(id), patch(id, fields) …)

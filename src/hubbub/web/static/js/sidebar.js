@@ -1,6 +1,7 @@
 // The sidebar: joined rooms and DMs/groups with unread counts and mention badges,
 // create / join (a room directory) / leave, and keyboard navigation (arrow keys,
-// Home/End) between the rooms.
+// Home/End) between the rooms. Features may claim rooms they list themselves (spaces),
+// drawn with the same `item()` and kept in the same keyboard order.
 
 import { api } from "./api.js";
 import { byId, el, roomTitle } from "./dom.js";
@@ -14,8 +15,9 @@ export class Sidebar {
     this.reads = new Map(); // id → {unread_count, mention_count}
     this.current = null;
     this.onOpen = onOpen;
-    this.bindKeys(byId("room-list"));
-    this.bindKeys(byId("dm-list"));
+    this.claimers = [];
+    this.nav = byId("sidebar");
+    this.bindKeys();
     this.bindCreate();
     this.bindDirectory();
   }
@@ -55,45 +57,84 @@ export class Sidebar {
     this.render();
   }
 
-  render() {
-    const me = this.getMe();
-    const title = (room) => roomTitle(room, me && me.id);
-    const sorted = [...this.rooms.values()].sort((a, b) => (a.position || 0) - (b.position || 0) || title(a).localeCompare(title(b)));
-    const item = (room) => {
-      const state = this.reads.get(room.id) || {};
-      const unread = state.unread_count || 0;
-      const mentions = state.mention_count || 0;
-      const selected = room.id === this.current;
-      const link = el(
-        "a",
-        {
-          href: `#/rooms/${room.id}`,
-          "data-testid": "room-link",
-          "data-room-id": room.id,
-          "aria-current": selected ? "page" : null,
-          tabindex: selected || (this.current === null && room === sorted[0]) ? "0" : "-1",
-          className: unread ? "unread" : "",
-        },
-        el("span", { className: "room-label", text: title(room) }),
-        mentions ? el("span", { className: "badge mention", "data-testid": "mention-badge", "aria-label": `${mentions} mentions`, text: `@${mentions}` }) : null,
-        unread ? el("span", { className: "badge", "data-testid": "unread-badge", "aria-label": `${unread} unread`, text: String(unread) }) : null,
-      );
-      return el("li", { "data-testid": "room-item", "data-room-id": room.id }, link);
-    };
-    byId("room-list").replaceChildren(...sorted.filter((r) => !PRIVATE_KINDS.has(r.kind)).map(item));
-    byId("dm-list").replaceChildren(...sorted.filter((r) => PRIVATE_KINDS.has(r.kind)).map(item));
+  // A feature that draws some rooms itself (spaces: a space's rooms under the space):
+  // `owns(room)` keeps them out of "Rooms", `render()` runs after every core render.
+  claim(claimer) {
+    this.claimers.push(claimer);
   }
 
-  bindKeys(list) {
-    list.addEventListener("keydown", (ev) => {
-      const links = [...document.querySelectorAll(".sidebar [data-testid=room-link]")];
+  read(roomId) {
+    return this.reads.get(roomId) || { unread_count: 0, mention_count: 0 };
+  }
+
+  title(room) {
+    const me = this.getMe();
+    return roomTitle(room, me && me.id);
+  }
+
+  // One room's entry (a link with its badges), as every list of rooms shows it.
+  item(room) {
+    const state = this.read(room.id);
+    const unread = state.unread_count || 0;
+    const mentions = state.mention_count || 0;
+    const selected = room.id === this.current;
+    const link = el(
+      "a",
+      {
+        href: `#/rooms/${room.id}`,
+        "data-testid": "room-link",
+        "data-room-id": room.id,
+        "aria-current": selected ? "page" : null,
+        tabindex: "-1",
+        className: unread ? "unread" : "",
+      },
+      el("span", { className: "room-label", text: this.title(room) }),
+      mentions ? el("span", { className: "badge mention", "data-testid": "mention-badge", "aria-label": `${mentions} mentions`, text: `@${mentions}` }) : null,
+      unread ? el("span", { className: "badge", "data-testid": "unread-badge", "aria-label": `${unread} unread`, text: String(unread) }) : null,
+    );
+    return el("li", { "data-testid": "room-item", "data-room-id": room.id }, link);
+  }
+
+  render() {
+    const focused = this.focusedRoom();
+    const sorted = [...this.rooms.values()].sort((a, b) => (a.position || 0) - (b.position || 0) || this.title(a).localeCompare(this.title(b)));
+    const claimed = (room) => this.claimers.some((c) => c.owns(room));
+    const standalone = sorted.filter((r) => !PRIVATE_KINDS.has(r.kind) && !claimed(r));
+    byId("room-list").replaceChildren(...standalone.map((r) => this.item(r)));
+    byId("dm-list").replaceChildren(...sorted.filter((r) => PRIVATE_KINDS.has(r.kind)).map((r) => this.item(r)));
+    for (const claimer of this.claimers) claimer.render();
+    this.settle(focused);
+  }
+
+  links() {
+    return [...this.nav.querySelectorAll("[data-testid=room-link]")];
+  }
+
+  focusedRoom() {
+    const node = document.activeElement;
+    return node && node.dataset && node.dataset.testid === "room-link" && this.nav.contains(node) ? Number(node.dataset.roomId) : null;
+  }
+
+  // After any redraw of room links (the core's or a claimer's): one tab stop among them
+  // (the open room, else the first), and the keyboard focus back on the link that had it.
+  settle(focusedId = null) {
+    const links = this.links();
+    const stop = links.find((l) => Number(l.dataset.roomId) === this.current) || links[0];
+    for (const link of links) link.setAttribute("tabindex", link === stop ? "0" : "-1");
+    if (focusedId !== null && !this.nav.contains(document.activeElement)) {
+      const again = links.find((l) => Number(l.dataset.roomId) === focusedId);
+      if (again) again.focus();
+    }
+  }
+
+  // Arrow keys, Home and End move between every room link of the sidebar, whichever
+  // list (rooms, a space's, DMs) holds it.
+  bindKeys() {
+    this.nav.addEventListener("keydown", (ev) => {
+      const links = this.links();
       const at = links.indexOf(document.activeElement);
       if (at < 0) return;
-      let next = null;
-      if (ev.key === "ArrowDown") next = links[Math.min(at + 1, links.length - 1)];
-      else if (ev.key === "ArrowUp") next = links[Math.max(at - 1, 0)];
-      else if (ev.key === "Home") next = links[0];
-      else if (ev.key === "End") next = links[links.length - 1];
+      const next = { ArrowDown: links[Math.min(at + 1, links.length - 1)], ArrowUp: links[Math.max(at - 1, 0)], Home: links[0], End: links[links.length - 1] }[ev.key];
       if (!next) return;
       ev.preventDefault();
       links.forEach((l) => l.setAttribute("tabindex", "-1"));

@@ -6,11 +6,10 @@
 // spaces-rooms.js); DMs and groups in groups.js.
 //
 // One presentation for a room of a space: under its space, never also under "Rooms".
-// The core sidebar (sidebar.js) renders every joined room into #room-list with its
-// unread and mention badges; this module moves the items of space rooms from there into
-// their space's list right after each render (a MutationObserver, before paint), so a
-// space room keeps exactly the core's look, link, badges and selection, and "Rooms"
-// holds only standalone rooms.
+// This module claims those rooms from the core sidebar (sidebar.js `claim`), which then
+// leaves them out of "Rooms" and asks for this tree after each of its renders; each
+// room is drawn by the sidebar's own `item()`, so it has the core's look, link, badges,
+// selection and keyboard order.
 
 import { byId, el } from "./dom.js";
 import groups from "./groups.js";
@@ -25,14 +24,12 @@ class SpacesFeature {
   constructor() {
     this.ctx = null;
     this.entries = new Map(); // space id → {space, member, roles, permissions, moderator}
-    this.items = new Map(); // room id → the core's <li> of that room (latest render)
     this.collapsed = new Set();
     this.dialogs = null;
   }
 
   init(ctx) {
     this.ctx = ctx;
-    this.roomList = byId("room-list");
     const titleId = "spaces-title";
     this.createButton = el("button", { type: "button", "data-testid": "space-create-button", text: "New space" });
     this.joinButton = el("button", { type: "button", "data-testid": "space-join-button", text: "Join a space" });
@@ -49,9 +46,7 @@ class SpacesFeature {
     this.dialogs = new SpaceDialogs(this);
     this.createButton.addEventListener("click", () => this.dialogs.openCreate());
     this.joinButton.addEventListener("click", () => this.dialogs.openJoin(""));
-    this.list.addEventListener("keydown", (ev) => this.onKey(ev));
-    this.observer = new MutationObserver(() => this.render());
-    this.observer.observe(this.roomList, { childList: true });
+    ctx.sidebar.claim({ owns: (room) => this.entries.has(room.space_id), render: () => this.render(false) });
     window.addEventListener("hashchange", () => this.inviteFromHash());
     groups.init(ctx);
   }
@@ -121,34 +116,27 @@ class SpacesFeature {
 
   // -- the sidebar tree ---------------------------------------------------------------
 
-  // Takes the items of space rooms out of #room-list (the core's latest render) into
-  // this.items, then draws every space with its rooms.
-  render() {
+  // Draws every space with its rooms: on the space's own changes (the core sidebar
+  // re-settles its tab stop and focus) and after each core render (`settle` false: the
+  // core does it).
+  render(settle = true) {
     if (!this.ctx) return;
     const rooms = this.ctx.rooms();
-    for (const li of [...this.roomList.children]) {
-      const room = rooms.get(Number(li.dataset.roomId));
-      if (room && this.entries.has(room.space_id)) {
-        this.items.set(room.id, li);
-        li.remove();
-      }
-    }
-    this.observer.takeRecords(); // our own removals need no second pass
-    for (const id of [...this.items.keys()]) if (!rooms.has(id)) this.items.delete(id);
+    const sidebar = this.ctx.sidebar;
+    const focusedRoom = settle ? sidebar.focusedRoom() : null;
     // A redraw must not take the keyboard focus away from a space's buttons.
     const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
     const keep = focused && focused.dataset.testid ? this.focusKey(focused) : null;
     const entries = [...this.entries.values()].sort(byName);
     this.list.replaceChildren(...entries.map((entry) => this.renderSpace(entry, rooms)));
     this.empty.hidden = entries.length > 0;
-    this.keepTabStop();
+    if (settle) sidebar.settle(focusedRoom);
     const again = keep && this.list.querySelector(keep);
     if (again && again !== document.activeElement) again.focus();
   }
 
-  // A selector finding the same control after a redraw: a room's link, a space's button.
+  // A selector finding the same space button after a redraw (room links: the sidebar's).
   focusKey(node) {
-    if (node.dataset.roomId) return `[data-testid="room-link"][data-room-id="${Number(node.dataset.roomId)}"]`;
     const space = node.closest("[data-space-id]");
     if (!space || !["space-toggle", "space-menu"].includes(node.dataset.testid)) return null;
     return `[data-space-id="${Number(space.dataset.spaceId)}"] [data-testid="${node.dataset.testid}"]`;
@@ -162,10 +150,9 @@ class SpacesFeature {
     let unread = 0;
     let mentions = 0;
     for (const room of mine) {
-      const li = this.items.get(room.id);
-      if (!li) continue;
-      unread += Number((li.querySelector("[data-testid=unread-badge]") || {}).textContent || 0);
-      mentions += Number(((li.querySelector("[data-testid=mention-badge]") || {}).textContent || "").replace("@", "") || 0);
+      const read = this.ctx.sidebar.read(room.id);
+      unread += read.unread_count || 0;
+      mentions += read.mention_count || 0;
     }
     const toggle = el(
       "button",
@@ -205,7 +192,7 @@ class SpacesFeature {
 
   // The rooms without a category first, then each category (EVENTS.md: space.categories).
   roomItems(space, rooms) {
-    const item = (room) => this.items.get(room.id) || this.fallbackItem(room);
+    const item = (room) => this.ctx.sidebar.item(room);
     const placed = new Set();
     const groupsOut = [];
     for (const category of space.categories || []) {
@@ -224,44 +211,12 @@ class SpacesFeature {
     return [...rooms.filter((r) => !placed.has(r.id)).map(item), ...groupsOut];
   }
 
-  // Before the core has drawn a room (it draws on every upsert): a plain link.
-  fallbackItem(room) {
-    return el(
-      "li",
-      { "data-testid": "room-item", "data-room-id": room.id },
-      el(
-        "a",
-        { href: `#/rooms/${room.id}`, "data-testid": "room-link", "data-room-id": room.id, tabindex: "-1" },
-        el("span", { className: "room-label", text: `# ${room.name}` }),
-      ),
-    );
-  }
-
   toggle(spaceId, open) {
     const expand = open === undefined ? this.collapsed.has(spaceId) : open;
     if (expand) this.collapsed.delete(spaceId);
     else this.collapsed.add(spaceId);
     this.saveCollapsed();
     this.render();
-  }
-
-  // One tab stop among the room links even when the core's is in a folded space.
-  keepTabStop() {
-    const links = [...document.querySelectorAll(".sidebar [data-testid=room-link]")];
-    if (links.length && !links.some((l) => l.getAttribute("tabindex") === "0")) links[0].setAttribute("tabindex", "0");
-  }
-
-  // Arrow keys, Home and End between the room links (as the core's lists do).
-  onKey(ev) {
-    const links = [...document.querySelectorAll(".sidebar [data-testid=room-link]")];
-    const at = links.indexOf(document.activeElement);
-    if (at < 0) return;
-    const next = { ArrowDown: links[Math.min(at + 1, links.length - 1)], ArrowUp: links[Math.max(at - 1, 0)], Home: links[0], End: links[links.length - 1] }[ev.key];
-    if (!next) return;
-    ev.preventDefault();
-    links.forEach((l) => l.setAttribute("tabindex", "-1"));
-    next.setAttribute("tabindex", "0");
-    next.focus();
   }
 
   storageKey() {
@@ -374,7 +329,6 @@ class SpacesFeature {
 
   onSignedOut() {
     this.entries.clear();
-    this.items.clear();
     this.collapsed.clear();
     this.say("");
     this.dialogs.closeAll();
