@@ -107,7 +107,15 @@ function onReady(frame) {
 function showRoomHeader(room) {
   state.view.room = room;
   byId("room-name").textContent = roomTitle(room, state.me && state.me.id);
-  byId("room-topic").textContent = room.topic || room.description || "";
+  const topic = room.topic || room.description || "";
+  byId("room-topic").textContent = topic;
+  byId("room-topic").title = topic; // the header shows one line of it
+  byId("tools-button").hidden = false;
+}
+
+function toggleTools(open) {
+  document.body.classList.toggle("tools-open", open);
+  byId("tools-button").setAttribute("aria-expanded", open ? "true" : "false");
 }
 
 function closeRoom() {
@@ -116,6 +124,8 @@ function closeRoom() {
   byId("message-list").replaceChildren();
   byId("room-name").textContent = "Pick a room";
   byId("room-topic").textContent = "";
+  byId("tools-button").hidden = true;
+  toggleTools(false);
   byId("leave-button").hidden = true;
   byId("room-tools").hidden = true;
   byId("composer-input").disabled = true;
@@ -278,6 +288,11 @@ function init() {
     closeRoom();
   });
   byId("menu-button").addEventListener("click", () => document.body.classList.toggle("menu-open"));
+  byId("tools-button").addEventListener("click", () => toggleTools(!document.body.classList.contains("tools-open")));
+  // A tool used (its dialog opens) or another room: the tools fold again.
+  byId("room-tools").addEventListener("click", (ev) => {
+    if (ev.target.closest("button")) toggleTools(false);
+  });
   window.addEventListener("hashchange", openFromHash);
   document.addEventListener("visibilitychange", () => state.view.ack());
   each("init", featureContext());
