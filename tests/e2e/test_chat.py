@@ -8,6 +8,7 @@ import re
 from playwright.async_api import expect
 
 from hubbub.testing import TestServer, TestUser
+from tests.e2e.actions import open_actions
 from tests.e2e.conftest import OpenPage
 
 
@@ -80,7 +81,7 @@ async def test_two_users_chat_react_edit_delete_and_see_typing(
 
     # Alice deletes it: Bob sees it gone, in place.
     own = a.page.locator(f'[data-testid=message][data-message-id="{message_id}"]')
-    await own.hover()
+    await open_actions(own)  # the action is in the More menu
     await own.get_by_test_id("message-delete").click()
     await expect(seen.get_by_test_id("message-body")).to_have_text("message deleted")
     await expect(seen).to_have_class(re.compile(r"\bdeleted\b"))

@@ -14,6 +14,7 @@ import httpx
 from playwright.async_api import expect
 
 from hubbub.testing import TestServer, TestUser
+from tests.e2e.actions import open_actions
 from tests.e2e.conftest import OpenPage
 
 # Pastes one image into the composer and drops another on the message list, as the
@@ -268,7 +269,7 @@ async def test_upload_quote_mention_and_read_marker(lite: TestServer, open_page:
     assert painted == [f"@{alice.handle}"]
 
     # Alice quotes Bob's message and answers: both see the quote with his name and text.
-    await mention.hover()
+    await open_actions(mention)  # the action is in the More menu
     await mention.get_by_test_id("message-quote").click()
     await expect(a.page.get_by_test_id("quote-bar")).to_contain_text(shown(bob))
     await a.page.get_by_test_id("composer-input").fill("agreed")

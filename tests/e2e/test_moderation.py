@@ -14,6 +14,7 @@ import re
 from playwright.async_api import expect
 
 from hubbub.testing import TestServer
+from tests.e2e.actions import open_actions
 from tests.e2e.conftest import OpenPage
 
 
@@ -32,7 +33,7 @@ async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
     await b.page.get_by_test_id("composer-input").fill("spam spam spam")
     await b.page.get_by_test_id("composer-input").press("Enter")
     theirs = a.page.get_by_test_id("message").filter(has_text="spam spam spam")
-    await theirs.hover()
+    await open_actions(theirs)  # the action is in the More menu
     await theirs.get_by_test_id("message-ban").click()
     dialog = a.page.get_by_test_id("sanction-dialog")
     await expect(dialog).to_be_visible()
@@ -147,7 +148,7 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     await bob_input.fill("reject me")
     await bob_input.press("Enter")
     held = a.page.get_by_test_id("message").filter(has_text="reject me")
-    await held.hover()
+    await open_actions(held)  # the action is in the More menu
     await held.get_by_test_id("message-reject").click()
     rejected = b.page.get_by_test_id("message").filter(has_text="reject me")
     await expect(rejected.get_by_test_id("message-rejected")).to_be_visible()
@@ -190,7 +191,7 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     await a.page.get_by_test_id("composer-input").fill("a rude remark")
     await a.page.get_by_test_id("composer-input").press("Enter")
     rude = b.page.get_by_test_id("message").filter(has_text="a rude remark")
-    await rude.hover()
+    await open_actions(rude)  # the action is in the More menu
     await rude.get_by_test_id("message-report").click()
     report = b.page.get_by_test_id("report-dialog")
     await report.get_by_test_id("report-reason").select_option("abuse")
@@ -212,7 +213,7 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     # A moderator deletes someone's message; then purges what they wrote: Bob sees both.
     approved = a.page.get_by_test_id("message").filter(has_text="please approve me")
     approved_id = await approved.get_attribute("data-message-id")
-    await approved.hover()
+    await open_actions(approved)  # the action is in the More menu
     await approved.get_by_test_id("message-mod-delete").click()
     gone = b.page.locator(f'[data-testid=message][data-message-id="{approved_id}"]')
     await expect(gone.get_by_test_id("message-body")).to_have_text("message deleted")

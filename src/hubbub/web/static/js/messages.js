@@ -9,27 +9,16 @@
 
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
+import { history, setCurrentView } from "./history.js";
 import { Indicators } from "./indicators.js";
 import { clearMentions, markMentions } from "./mentions.js";
+import { keepFocus, MessageActions } from "./message-actions.js";
+import { liveEvents } from "./message-events.js";
 
-const PAGE = 50;
-const QUICK_REACTIONS = ["👍", "❤️", "😂"];
+export { jumpToMessage } from "./history.js";
+
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
-const LATEST = "Jump to the latest messages ↓";
 const EDGE_PX = 80; // this close to the top (bottom) of the list, older (newer) pages load
-
-let current = null; // the one MessageView of the page (search and panels jump through it)
-
-// Opens `roomId` (through `openRoom`, the app's router) scrolled to `messageId`,
-// highlighted; a room already on screen just scrolls there.
-export function jumpToMessage(roomId, messageId, openRoom) {
-  if (!current) return;
-  if (current.room && current.room.id === roomId) current.jumpTo(messageId);
-  else {
-    current.pendingJump = { roomId, messageId };
-    openRoom(roomId);
-  }
-}
 
 export class MessageView {
   constructor({ gateway, getMe, users, onAck, onOpenDm, messageActions, messageExtras }) {
@@ -64,8 +53,9 @@ export class MessageView {
     this.lastTypingSent = 0;
     this.list = byId("message-list");
     this.input = byId("composer-input");
+    this.actionBar = new MessageActions(this);
     this.bind();
-    current = this;
+    setCurrentView(this);
   }
 
   get me() {
@@ -106,6 +96,7 @@ export class MessageView {
   async open(room) {
     this.room = room;
     this.items.clear();
+    this.actionBar.reset();
     clearMentions();
     this.setHasMoreAfter(false);
     this.divider = null;
@@ -126,192 +117,8 @@ export class MessageView {
     this.input.focus();
   }
 
-  async reload() {
-    const room = this.room;
-    if (!room) return;
-    // The read marker counts once, when the room opens (a later reload draws none).
-    const marker = this.unreadAfter;
-    this.unreadAfter = null;
-    if (this.pendingJump && this.pendingJump.roomId === room.id) {
-      const { messageId } = this.pendingJump;
-      this.pendingJump = null;
-      await this.jumpTo(messageId, true, marker);
-      return;
-    }
-    let page;
-    try {
-      page = await api("GET", `/rooms/${room.id}/messages?limit=${PAGE}`);
-    } catch (err) {
-      byId("room-error").textContent = err.message;
-      return;
-    }
-    if (this.room !== room) return; // the reader moved on meanwhile
-    const first = page.messages.length ? page.messages[0].id : null;
-    if (marker !== null && page.has_more && first !== null && first > marker) {
-      // More unread than one page: open at the read marker rather than at the end.
-      await this.jumpTo(marker, false, marker);
-      return;
-    }
-    this.items.clear();
-    clearMentions();
-    this.divider = null;
-    this.setHasMoreAfter(false);
-    this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
-    this.hasMore = page.has_more;
-    this.placeDivider(marker);
-    this.list.scrollTop = this.list.scrollHeight;
-    this.ack();
-    // A page that does not fill the list gives no scroll to react to: fetch on.
-    while (this.room === room && this.hasMore && this.list.scrollHeight <= this.list.clientHeight) {
-      const count = this.items.size;
-      await this.loadOlder();
-      if (this.items.size === count) break;
-    }
-    this.revealDivider();
-  }
-
-  // A page centred on `messageId` (GET ?around=), scrolled to it and, when `highlight`,
-  // marked; without a highlight (the read marker) the "New messages" divider is shown.
-  async jumpTo(messageId, highlight = true, marker = null) {
-    const room = this.room;
-    if (!room) return;
-    if (!this.items.has(messageId)) {
-      let page;
-      try {
-        page = await api("GET", `/rooms/${room.id}/messages?around=${messageId}&limit=${PAGE}`);
-      } catch (err) {
-        byId("room-error").textContent = err.message;
-        return;
-      }
-      if (this.room !== room) return;
-      this.items.clear();
-      clearMentions();
-      this.divider = null;
-      this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
-      this.hasMore = page.has_more_before;
-      this.setHasMoreAfter(page.has_more_after);
-      if (this.latestButton) this.latestButton.textContent = LATEST;
-      this.placeDivider(marker);
-    }
-    for (const item of this.items.values()) item.li.classList.remove("jumped");
-    const item = this.items.get(messageId);
-    if (highlight && item) {
-      item.li.classList.add("jumped");
-      this.scrollToNode(item.li, "center");
-    } else if (highlight) {
-      byId("room-error").textContent = "That message is not in this room any more.";
-    } else if (this.divider) this.scrollToNode(this.divider, "start");
-    else this.list.scrollTop = this.list.scrollHeight;
-    this.ack();
-    // A short page gives no scroll to react to: fetch newer ones until it scrolls.
-    while (this.room === room && this.hasMoreAfter && this.list.scrollHeight <= this.list.clientHeight) {
-      const count = this.items.size;
-      await this.loadNewer();
-      if (this.items.size === count) break;
-    }
-  }
-
-  // After a jump the newest messages are not on screen: a button goes back to them.
-  setHasMoreAfter(more) {
-    this.hasMoreAfter = Boolean(more);
-    if (!this.latestButton) {
-      if (!this.hasMoreAfter) return;
-      this.latestButton = el("button", { type: "button", className: "jump-latest", "data-testid": "jump-latest", text: LATEST });
-      this.latestButton.addEventListener("click", async () => {
-        await this.reload();
-        this.input.focus();
-      });
-      byId("composer-extras").prepend(this.latestButton);
-    }
-    this.latestButton.hidden = !this.hasMoreAfter;
-  }
-
-  scrollToNode(node, where) {
-    const box = this.list.getBoundingClientRect();
-    const rect = node.getBoundingClientRect();
-    const offset = where === "center" ? (box.height - rect.height) / 2 : 8;
-    this.list.scrollTop += rect.top - box.top - Math.max(0, offset);
-  }
-
-  // The "New messages" divider goes above the first message of someone else after the
-  // read marker `marker` (the last read message id); the page shown holds that boundary.
-  placeDivider(marker) {
-    if (this.divider || marker === null || !this.items.size) return;
-    const ids = [...this.items.keys()].sort((a, b) => a - b);
-    const firstUnread = ids.find((id) => id > marker && !this.isMine(this.items.get(id).message));
-    if (firstUnread === undefined) return;
-    this.divider = el(
-      "li",
-      { className: "unread-divider", role: "separator", "aria-label": "New messages", "data-testid": "unread-divider" },
-      el("span", { text: "New messages" }),
-    );
-    this.items.get(firstUnread).li.before(this.divider);
-  }
-
-  // After opening a room: a divider above the screen is scrolled to.
-  revealDivider() {
-    if (!this.divider) return;
-    const box = this.list.getBoundingClientRect();
-    if (this.divider.getBoundingClientRect().top < box.top) this.scrollToNode(this.divider, "start");
-  }
-
   isMine(message) {
     return Boolean(message.author && message.author.id === this.me.id);
-  }
-
-  // The first message whose bottom is below the list's top edge: what the reader is
-  // looking at, kept at the same screen position while pages load above it.
-  anchor() {
-    const top = this.list.getBoundingClientRect().top;
-    for (const li of this.list.children) {
-      const rect = li.getBoundingClientRect();
-      if (rect.bottom > top) return { li, top: rect.top };
-    }
-    return null;
-  }
-
-  async loadOlder() {
-    if (!this.room || !this.hasMore || this.loadingOlder) return;
-    const oldest = Math.min(...this.items.keys());
-    if (!Number.isFinite(oldest)) return;
-    this.loadingOlder = true;
-    const room = this.room;
-    try {
-      const page = await api("GET", `/rooms/${room.id}/messages?before=${oldest}&limit=${PAGE}`);
-      if (this.room !== room) return;
-      // Keep the reader's place: what was on screen stays where it was.
-      const mark = this.anchor();
-      const before = this.list.scrollHeight;
-      const fresh = page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m));
-      this.list.prepend(...fresh);
-      this.hasMore = page.has_more;
-      if (mark && mark.li.isConnected) this.list.scrollTop += mark.li.getBoundingClientRect().top - mark.top;
-      else this.list.scrollTop += this.list.scrollHeight - before;
-    } catch (err) {
-      byId("room-error").textContent = err.message;
-    } finally {
-      this.loadingOlder = false;
-    }
-  }
-
-  // Newer pages after a jump, as the reader scrolls down (GET ?after=).
-  async loadNewer() {
-    if (!this.room || !this.hasMoreAfter || this.loadingNewer) return;
-    const newest = Math.max(...this.items.keys());
-    if (!Number.isFinite(newest)) return;
-    this.loadingNewer = true;
-    const room = this.room;
-    try {
-      const page = await api("GET", `/rooms/${room.id}/messages?after=${newest}&limit=${PAGE}`);
-      if (this.room !== room) return;
-      this.list.append(...page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
-      this.setHasMoreAfter(page.has_more);
-      this.ack();
-    } catch (err) {
-      byId("room-error").textContent = err.message;
-    } finally {
-      this.loadingNewer = false;
-    }
   }
 
   render(message) {
@@ -323,6 +130,7 @@ export class MessageView {
   }
 
   fill(message, li) {
+    const restoreFocus = keepFocus(li); // a redraw keeps the keyboard's place
     const mine = message.author && message.author.id === this.me.id;
     li.classList.toggle("mine", Boolean(mine));
     li.classList.toggle("deleted", Boolean(message.deleted));
@@ -352,9 +160,10 @@ export class MessageView {
     if (!message.deleted) parts.push(...this.featureExtras(message));
     if (!message.deleted) {
       parts.push(this.reactionBar(message));
-      parts.push(this.actions(message, mine));
+      parts.push(this.actionBar.build(message, Boolean(mine), li));
     }
     li.replaceChildren(...parts);
+    restoreFocus();
   }
 
   // The author's name: a button opening their profile (the people feature's dialog).
@@ -412,30 +221,6 @@ export class MessageView {
       bar.append(button);
     }
     return bar;
-  }
-
-  actions(message, mine) {
-    const box = el("div", { className: "actions" });
-    const add = (label, testid, fn) => {
-      const button = el("button", { type: "button", "data-testid": testid, text: label });
-      button.addEventListener("click", fn);
-      box.append(button);
-    };
-    add("Reply", "message-reply", () => this.setReply(message));
-    for (const emoji of QUICK_REACTIONS) {
-      add(emoji, "message-react", () => this.react(message.id, emoji, true));
-    }
-    const starred = message.starred_by_you === true;
-    // One's own messages cannot be starred (the server refuses): no button for them.
-    if (!mine) add(starred ? "Unstar" : "Star", "message-star", () => this.star(message.id, !starred));
-    add(message.pinned ? "Unpin" : "Pin", "message-pin", () => this.pin(message.id, !message.pinned));
-    if (message.author && !mine) add("Message", "message-dm", () => this.onOpenDm(message.author.id));
-    if (mine) {
-      add("Edit", "message-edit", () => this.startEdit(message.id));
-      add("Delete", "message-delete", () => this.remove(message.id));
-    }
-    box.append(...this.featureActions(message, mine));
-    return box;
   }
 
   async react(messageId, emoji, add) {
@@ -599,62 +384,7 @@ export class MessageView {
     if (!this.room || !this.items.size || document.hidden) return;
     this.onAck(this.room.id, Math.max(...this.items.keys()));
   }
-
-  // -- live events (all for this.room; app.js routes them) -----------------------------
-
-  event(type, data) {
-    if (type === "message.created") {
-      this.indicators.stopTyping(data.message.author && data.message.author.id);
-      this.append(data.message);
-    } else if (type === "message.updated") {
-      const item = this.items.get(data.message_id);
-      if (!item) return;
-      const changes = data.changes || {};
-      this.replace({ ...item.message, ...changes, edit_count: data.edit_count, edited_at: data.modified_at || new Date().toISOString() });
-      this.indicators.stopEditing(data.message_id);
-    } else if (type === "message.deleted") {
-      this.markDeleted(data.message_id);
-    } else if (type === "message.reaction.added" || type === "message.reaction.removed") {
-      this.applyReaction(data, type === "message.reaction.added");
-    } else if (type === "message.reaction.cleared") {
-      const item = this.items.get(data.message_id);
-      if (!item) return;
-      const reactions = data.emoji ? (item.message.reactions || []).filter((r) => r.emoji !== data.emoji) : [];
-      this.replace({ ...item.message, reactions });
-    } else if (type === "message.stars.updated") {
-      const fields = { stars: data.stars };
-      if (data.by_you !== undefined) fields.starred_by_you = data.by_you;
-      this.patch(data.message_id, fields);
-    } else if (type === "message.pinned") {
-      this.patch(data.message_id, { pinned: true, pinned_at: data.pinned_at });
-    } else if (type === "message.unpinned") {
-      this.patch(data.message_id, { pinned: false, pinned_at: null });
-    } else if (type === "typing.started") {
-      this.indicators.startTyping(data.user_id, data.expires_at);
-    } else if (type === "typing.stopped") {
-      this.indicators.stopTyping(data.user_id);
-    } else if (type === "message.editing.started") {
-      this.indicators.startEditing(data.message_id, data.user_id);
-    } else if (type === "message.editing.stopped") {
-      this.indicators.stopEditing(data.message_id);
-    }
-  }
-
-  applyReaction(data, added) {
-    const item = this.items.get(data.message_id);
-    if (!item) return;
-    const reactions = (item.message.reactions || []).map((r) => ({ ...r, user_ids: [...(r.user_ids || [])] }));
-    let entry = reactions.find((r) => r.emoji === data.emoji);
-    if (!entry) {
-      entry = { emoji: data.emoji, count: 0, user_ids: [] };
-      reactions.push(entry);
-    }
-    entry.count = data.count;
-    const ids = new Set(entry.user_ids);
-    if (added) ids.add(data.user_id);
-    else ids.delete(data.user_id);
-    entry.user_ids = [...ids];
-    if (data.user_id === this.me.id) entry.me = added;
-    this.replace({ ...item.message, reactions: reactions.filter((r) => r.count > 0) });
-  }
 }
+
+// Paging, jumps and the read marker (history.js); live events (message-events.js).
+Object.assign(MessageView.prototype, history, liveEvents);

@@ -1,0 +1,216 @@
+// History of the message view: the first page of a room, upward infinite scroll that
+// keeps the reader's place, newer pages after a jump, jumps to a message (a page loaded
+// around it) and the "New messages" divider at the read marker. Installed on
+// MessageView's prototype (messages.js), so `this` is the view.
+
+import { api } from "./api.js";
+import { byId, el } from "./dom.js";
+import { clearMentions } from "./mentions.js";
+
+const PAGE = 50;
+const LATEST = "Jump to the latest messages ↓";
+
+let current = null; // the one MessageView of the page (search and panels jump through it)
+
+export function setCurrentView(view) {
+  current = view;
+}
+
+// Opens `roomId` (through `openRoom`, the app's router) scrolled to `messageId`,
+// highlighted; a room already on screen just scrolls there.
+export function jumpToMessage(roomId, messageId, openRoom) {
+  if (!current) return;
+  if (current.room && current.room.id === roomId) current.jumpTo(messageId);
+  else {
+    current.pendingJump = { roomId, messageId };
+    openRoom(roomId);
+  }
+}
+
+export const history = {
+  async reload() {
+    const room = this.room;
+    if (!room) return;
+    // The read marker counts once, when the room opens (a later reload draws none).
+    const marker = this.unreadAfter;
+    this.unreadAfter = null;
+    if (this.pendingJump && this.pendingJump.roomId === room.id) {
+      const { messageId } = this.pendingJump;
+      this.pendingJump = null;
+      await this.jumpTo(messageId, true, marker);
+      return;
+    }
+    let page;
+    try {
+      page = await api("GET", `/rooms/${room.id}/messages?limit=${PAGE}`);
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+      return;
+    }
+    if (this.room !== room) return; // the reader moved on meanwhile
+    const first = page.messages.length ? page.messages[0].id : null;
+    if (marker !== null && page.has_more && first !== null && first > marker) {
+      // More unread than one page: open at the read marker rather than at the end.
+      await this.jumpTo(marker, false, marker);
+      return;
+    }
+    this.items.clear();
+    clearMentions();
+    this.divider = null;
+    this.setHasMoreAfter(false);
+    this.actionBar.reset();
+    this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
+    this.hasMore = page.has_more;
+    this.placeDivider(marker);
+    this.list.scrollTop = this.list.scrollHeight;
+    this.ack();
+    // A page that does not fill the list gives no scroll to react to: fetch on.
+    while (this.room === room && this.hasMore && this.list.scrollHeight <= this.list.clientHeight) {
+      const count = this.items.size;
+      await this.loadOlder();
+      if (this.items.size === count) break;
+    }
+    this.revealDivider();
+  },
+
+  // A page centred on `messageId` (GET ?around=), scrolled to it and, when `highlight`,
+  // marked; without a highlight (the read marker) the "New messages" divider is shown.
+  async jumpTo(messageId, highlight = true, marker = null) {
+    const room = this.room;
+    if (!room) return;
+    if (!this.items.has(messageId)) {
+      let page;
+      try {
+        page = await api("GET", `/rooms/${room.id}/messages?around=${messageId}&limit=${PAGE}`);
+      } catch (err) {
+        byId("room-error").textContent = err.message;
+        return;
+      }
+      if (this.room !== room) return;
+      this.items.clear();
+      clearMentions();
+      this.divider = null;
+      this.actionBar.reset();
+      this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
+      this.hasMore = page.has_more_before;
+      this.setHasMoreAfter(page.has_more_after);
+      if (this.latestButton) this.latestButton.textContent = LATEST;
+      this.placeDivider(marker);
+    }
+    for (const item of this.items.values()) item.li.classList.remove("jumped");
+    const item = this.items.get(messageId);
+    if (highlight && item) {
+      item.li.classList.add("jumped");
+      this.scrollToNode(item.li, "center");
+    } else if (highlight) {
+      byId("room-error").textContent = "That message is not in this room any more.";
+    } else if (this.divider) this.scrollToNode(this.divider, "start");
+    else this.list.scrollTop = this.list.scrollHeight;
+    this.ack();
+    // A short page gives no scroll to react to: fetch newer ones until it scrolls.
+    while (this.room === room && this.hasMoreAfter && this.list.scrollHeight <= this.list.clientHeight) {
+      const count = this.items.size;
+      await this.loadNewer();
+      if (this.items.size === count) break;
+    }
+  },
+
+  // After a jump the newest messages are not on screen: a button goes back to them.
+  setHasMoreAfter(more) {
+    this.hasMoreAfter = Boolean(more);
+    if (!this.latestButton) {
+      if (!this.hasMoreAfter) return;
+      this.latestButton = el("button", { type: "button", className: "jump-latest", "data-testid": "jump-latest", text: LATEST });
+      this.latestButton.addEventListener("click", async () => {
+        await this.reload();
+        this.input.focus();
+      });
+      byId("composer-extras").prepend(this.latestButton);
+    }
+    this.latestButton.hidden = !this.hasMoreAfter;
+  },
+
+  scrollToNode(node, where) {
+    const box = this.list.getBoundingClientRect();
+    const rect = node.getBoundingClientRect();
+    const offset = where === "center" ? (box.height - rect.height) / 2 : 8;
+    this.list.scrollTop += rect.top - box.top - Math.max(0, offset);
+  },
+
+  // The "New messages" divider goes above the first message of someone else after the
+  // read marker `marker` (the last read message id); the page shown holds that boundary.
+  placeDivider(marker) {
+    if (this.divider || marker === null || !this.items.size) return;
+    const ids = [...this.items.keys()].sort((a, b) => a - b);
+    const firstUnread = ids.find((id) => id > marker && !this.isMine(this.items.get(id).message));
+    if (firstUnread === undefined) return;
+    this.divider = el(
+      "li",
+      { className: "unread-divider", role: "separator", "aria-label": "New messages", "data-testid": "unread-divider" },
+      el("span", { text: "New messages" }),
+    );
+    this.items.get(firstUnread).li.before(this.divider);
+  },
+
+  // After opening a room: a divider above the screen is scrolled to.
+  revealDivider() {
+    if (!this.divider) return;
+    const box = this.list.getBoundingClientRect();
+    if (this.divider.getBoundingClientRect().top < box.top) this.scrollToNode(this.divider, "start");
+  },
+
+  // The first message whose bottom is below the list's top edge: what the reader is
+  // looking at, kept at the same screen position while pages load above it.
+  anchor() {
+    const top = this.list.getBoundingClientRect().top;
+    for (const li of this.list.children) {
+      const rect = li.getBoundingClientRect();
+      if (rect.bottom > top) return { li, top: rect.top };
+    }
+    return null;
+  },
+
+  async loadOlder() {
+    if (!this.room || !this.hasMore || this.loadingOlder) return;
+    const oldest = Math.min(...this.items.keys());
+    if (!Number.isFinite(oldest)) return;
+    this.loadingOlder = true;
+    const room = this.room;
+    try {
+      const page = await api("GET", `/rooms/${room.id}/messages?before=${oldest}&limit=${PAGE}`);
+      if (this.room !== room) return;
+      // Keep the reader's place: what was on screen stays where it was.
+      const mark = this.anchor();
+      const before = this.list.scrollHeight;
+      const fresh = page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m));
+      this.list.prepend(...fresh);
+      this.hasMore = page.has_more;
+      if (mark && mark.li.isConnected) this.list.scrollTop += mark.li.getBoundingClientRect().top - mark.top;
+      else this.list.scrollTop += this.list.scrollHeight - before;
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    } finally {
+      this.loadingOlder = false;
+    }
+  },
+
+  // Newer pages after a jump, as the reader scrolls down (GET ?after=).
+  async loadNewer() {
+    if (!this.room || !this.hasMoreAfter || this.loadingNewer) return;
+    const newest = Math.max(...this.items.keys());
+    if (!Number.isFinite(newest)) return;
+    this.loadingNewer = true;
+    const room = this.room;
+    try {
+      const page = await api("GET", `/rooms/${room.id}/messages?after=${newest}&limit=${PAGE}`);
+      if (this.room !== room) return;
+      this.list.append(...page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
+      this.setHasMoreAfter(page.has_more);
+      this.ack();
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    } finally {
+      this.loadingNewer = false;
+    }
+  }
+};

@@ -1,0 +1,61 @@
+// Live events of the message view (app.js routes those of the room on screen):
+// messages created, edited and deleted, reactions, stars, pins, typing and editing
+// indicators. Installed on MessageView's prototype (messages.js), so `this` is the view.
+
+export const liveEvents = {
+  event(type, data) {
+    if (type === "message.created") {
+      this.indicators.stopTyping(data.message.author && data.message.author.id);
+      this.append(data.message);
+    } else if (type === "message.updated") {
+      const item = this.items.get(data.message_id);
+      if (!item) return;
+      const changes = data.changes || {};
+      this.replace({ ...item.message, ...changes, edit_count: data.edit_count, edited_at: data.modified_at || new Date().toISOString() });
+      this.indicators.stopEditing(data.message_id);
+    } else if (type === "message.deleted") {
+      this.markDeleted(data.message_id);
+    } else if (type === "message.reaction.added" || type === "message.reaction.removed") {
+      this.applyReaction(data, type === "message.reaction.added");
+    } else if (type === "message.reaction.cleared") {
+      const item = this.items.get(data.message_id);
+      if (!item) return;
+      const reactions = data.emoji ? (item.message.reactions || []).filter((r) => r.emoji !== data.emoji) : [];
+      this.replace({ ...item.message, reactions });
+    } else if (type === "message.stars.updated") {
+      const fields = { stars: data.stars };
+      if (data.by_you !== undefined) fields.starred_by_you = data.by_you;
+      this.patch(data.message_id, fields);
+    } else if (type === "message.pinned") {
+      this.patch(data.message_id, { pinned: true, pinned_at: data.pinned_at });
+    } else if (type === "message.unpinned") {
+      this.patch(data.message_id, { pinned: false, pinned_at: null });
+    } else if (type === "typing.started") {
+      this.indicators.startTyping(data.user_id, data.expires_at);
+    } else if (type === "typing.stopped") {
+      this.indicators.stopTyping(data.user_id);
+    } else if (type === "message.editing.started") {
+      this.indicators.startEditing(data.message_id, data.user_id);
+    } else if (type === "message.editing.stopped") {
+      this.indicators.stopEditing(data.message_id);
+    }
+  },
+
+  applyReaction(data, added) {
+    const item = this.items.get(data.message_id);
+    if (!item) return;
+    const reactions = (item.message.reactions || []).map((r) => ({ ...r, user_ids: [...(r.user_ids || [])] }));
+    let entry = reactions.find((r) => r.emoji === data.emoji);
+    if (!entry) {
+      entry = { emoji: data.emoji, count: 0, user_ids: [] };
+      reactions.push(entry);
+    }
+    entry.count = data.count;
+    const ids = new Set(entry.user_ids);
+    if (added) ids.add(data.user_id);
+    else ids.delete(data.user_id);
+    entry.user_ids = [...ids];
+    if (data.user_id === this.me.id) entry.me = added;
+    this.replace({ ...item.message, reactions: reactions.filter((r) => r.count > 0) });
+  }
+};
