@@ -14,6 +14,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -183,8 +184,14 @@ async def take(out: Path, only: set[str] | None = None) -> list[Path]:
     from playwright.async_api import async_playwright
 
     written: list[Path] = []
-    async with TestServer() as server, async_playwright() as pw:
+    async with TestServer() as server, async_playwright() as pw, AsyncExitStack() as online:
         world = await build_community(server)
+        # Bob and Carol are connected (online, Carol away with a status) while Alice looks.
+        for who in ("bob", "carol"):
+            await online.enter_async_context(world.people[who].client())
+        carol = world.people["carol"]
+        await carol.request("PUT", "/users/me/presence", json={"status": "idle"})
+        await carol.request("PATCH", "/users/me", json={"status_text": "Lunch 🍜"})
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for name, shot in SHOTS.items():
