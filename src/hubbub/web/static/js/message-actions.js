@@ -169,10 +169,11 @@ export class MessageActions {
     const open = this.open;
     if (!open) return;
     this.open = null;
+    // Focus moves first: an item hidden while focused would take the toolbar's focus along.
+    if (returnFocus && open.button.isConnected) open.button.focus();
     open.menu.hidden = true;
     open.button.setAttribute("aria-expanded", "false");
     open.li.classList.remove("actions-open");
-    if (returnFocus && open.button.isConnected) open.button.focus();
   }
 
   items(menu) {
@@ -242,20 +243,22 @@ export class MessageActions {
     }
     return messages[messages.length - 1];
   }
-}
 
-// Where the keyboard is inside `li` before it is drawn again, and putting it back on the
-// equivalent control afterwards (or on the message itself when that control is gone).
-export function keepFocus(li) {
-  const active = document.activeElement;
-  if (!active || active === li || !li.contains(active)) return () => {};
-  const testid = active.getAttribute("data-testid");
-  const same = testid ? [...li.querySelectorAll(`[data-testid="${testid}"]`)] : [];
-  const index = same.indexOf(active);
-  return () => {
-    if (li.contains(document.activeElement) && document.activeElement !== li) return;
-    const again = testid ? li.querySelectorAll(`[data-testid="${testid}"]`)[index] : null;
-    if (again) again.focus({ preventScroll: true });
-    else if (li.isConnected) li.focus({ preventScroll: true });
-  };
+  // Where the keyboard is inside `li` before it is drawn again, and putting it back on
+  // the equivalent control afterwards (or on the message itself when that control is
+  // gone). The message stays selected, so its toolbar stays shown for the focus.
+  keepFocus(li) {
+    const active = document.activeElement;
+    if (!active || active === li || !li.contains(active)) return () => {};
+    const testid = active.getAttribute("data-testid");
+    const same = testid ? [...li.querySelectorAll(`[data-testid="${testid}"]`)] : [];
+    const index = same.indexOf(active);
+    return () => {
+      if (!li.isConnected || (li.contains(document.activeElement) && document.activeElement !== li)) return;
+      this.select(li);
+      const again = testid ? li.querySelectorAll(`[data-testid="${testid}"]`)[index] : null;
+      if (again) again.focus({ preventScroll: true });
+      if (document.activeElement !== again) li.focus({ preventScroll: true });
+    };
+  }
 }

@@ -12,7 +12,7 @@ import { byId, displayName, el, formatTime } from "./dom.js";
 import { history, setCurrentView } from "./history.js";
 import { Indicators } from "./indicators.js";
 import { clearMentions, markMentions } from "./mentions.js";
-import { keepFocus, MessageActions } from "./message-actions.js";
+import { MessageActions } from "./message-actions.js";
 import { liveEvents } from "./message-events.js";
 
 export { jumpToMessage } from "./history.js";
@@ -130,7 +130,7 @@ export class MessageView {
   }
 
   fill(message, li) {
-    const restoreFocus = keepFocus(li); // a redraw keeps the keyboard's place
+    const restoreFocus = this.actionBar.keepFocus(li); // a redraw keeps the keyboard's place
     const mine = message.author && message.author.id === this.me.id;
     li.classList.toggle("mine", Boolean(mine));
     li.classList.toggle("deleted", Boolean(message.deleted));

@@ -1,0 +1,138 @@
+"""A message's actions: a compact toolbar (quick reactions, Reply, Edit, ⋯ More) shown on
+hover or keyboard focus on a desktop and only on the tapped message on a phone, and a More
+menu (role="menu") with the other actions, driven by mouse and keyboard; what an action
+does is seen live by the other user."""
+
+from __future__ import annotations
+
+from playwright.async_api import expect
+
+from hubbub.testing import TestServer
+from tests.e2e.conftest import OpenPage
+
+
+async def focused_testid(page: object) -> str | None:
+    return await page.evaluate(  # type: ignore[attr-defined, no-any-return]
+        "() => document.activeElement && document.activeElement.getAttribute('data-testid')"
+    )
+
+
+async def test_toolbar_and_more_menu_by_mouse_keyboard_and_on_a_phone(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "e2e actions", members=[bob])
+    for text in ("first from bob", "second from bob", "third from bob"):
+        await bob.send(room, text)
+    await alice.send(room, "mine from alice")
+    a = await open_page(alice, room)
+    b = await open_page(bob, room)
+    page = a.page
+    messages = page.get_by_test_id("message")
+    second = messages.filter(has_text="second from bob")
+    third = messages.filter(has_text="third from bob")
+    mine = messages.filter(has_text="mine from alice")
+    await expect(messages).to_have_count(4)
+
+    # Desktop: the toolbar shows on hover only, compact; the other actions wait in a menu.
+    toolbar = second.get_by_test_id("message-toolbar")
+    await expect(toolbar).to_be_hidden()
+    await second.hover()
+    await expect(toolbar).to_be_visible()
+    await expect(toolbar.get_by_test_id("message-react")).to_have_count(3)
+    await expect(toolbar.get_by_test_id("message-reply")).to_be_visible()
+    await expect(second.get_by_test_id("message-pin")).to_be_hidden()
+    await expect(third.get_by_test_id("message-toolbar")).to_be_hidden()
+
+    # Keyboard: into the list, Up moves between messages, Tab reaches the toolbar.
+    await page.get_by_test_id("composer-input").hover()  # the mouse leaves the messages
+    await page.get_by_test_id("message-list").focus()
+    await page.keyboard.press("ArrowUp")
+    await expect(mine).to_be_focused()
+    await page.keyboard.press("ArrowUp")
+    await expect(third).to_be_focused()
+    await page.keyboard.press("ArrowUp")
+    await expect(second).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("ArrowUp")
+    await expect(second).to_be_focused()
+    await expect(toolbar).to_be_visible()
+    more = second.get_by_test_id("message-more")
+    for _ in range(10):
+        if await focused_testid(page) == "message-more":
+            break
+        await page.keyboard.press("Tab")
+    await expect(more).to_be_focused()
+    await expect(more).to_have_attribute("aria-haspopup", "menu")
+
+    # The menu opens by keyboard on its first item; arrows, Home and End move; the
+    # destructive actions (the owner's moderation tools) come last; Escape closes it.
+    menu = second.get_by_test_id("message-menu")
+    await page.keyboard.press("Enter")
+    await expect(menu).to_be_visible()
+    await expect(menu).to_have_attribute("role", "menu")
+    await expect(more).to_have_attribute("aria-expanded", "true")
+    items = menu.get_by_role("menuitem")
+    await expect(items.last).to_have_attribute("data-testid", "message-ban")
+    await expect(items.first).to_have_attribute("data-testid", "message-star")
+    await expect(items.first).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(menu.get_by_test_id("message-pin")).to_be_focused()
+    await page.keyboard.press("End")
+    await expect(items.last).to_be_focused()
+    await expect(items.last).to_have_class("menu-item danger")
+    await page.keyboard.press("Home")
+    await page.keyboard.press("ArrowUp")  # wraps round to the last
+    await expect(items.last).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(menu).to_be_hidden()
+    await expect(more).to_be_focused()
+    await expect(more).to_have_attribute("aria-expanded", "false")
+
+    # An action from the menu: Pin. Bob sees it live; Alice's keyboard stays on ⋯.
+    await page.keyboard.press("ArrowDown")
+    await expect(items.first).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("Enter")
+    await expect(menu).to_be_hidden()
+    await expect(second.get_by_test_id("message-pinned")).to_be_visible()
+    bobs_second = b.page.get_by_test_id("message").filter(has_text="second from bob")
+    await expect(bobs_second.get_by_test_id("message-pinned")).to_be_visible()
+    await expect(more).to_be_focused()
+
+    # One's own message: Edit in the toolbar; Delete last in the menu, as danger. A click
+    # outside closes the menu.
+    await mine.hover()
+    await expect(mine.get_by_test_id("message-edit")).to_be_visible()
+    await mine.get_by_test_id("message-more").click()
+    own_items = mine.get_by_test_id("message-menu").get_by_role("menuitem")
+    await expect(own_items.last).to_have_attribute("data-testid", "message-delete")
+    await expect(mine.get_by_test_id("message-star")).to_have_count(0)
+    await page.get_by_test_id("room-name").click()
+    await expect(mine.get_by_test_id("message-menu")).to_be_hidden()
+
+    # A phone: no toolbar until a message is tapped; a tap on another moves it there.
+    await page.set_viewport_size({"width": 390, "height": 800})
+    await page.get_by_test_id("composer-input").click()
+    visible_bars = page.locator("[data-testid=message-toolbar]:visible")
+    await expect(visible_bars).to_have_count(0)
+    await third.get_by_test_id("message-body").click()
+    await expect(third.get_by_test_id("message-toolbar")).to_be_visible()
+    await expect(visible_bars).to_have_count(1)
+    await second.get_by_test_id("message-body").click()
+    await expect(second.get_by_test_id("message-toolbar")).to_be_visible()
+    await expect(third.get_by_test_id("message-toolbar")).to_be_hidden()
+    await expect(visible_bars).to_have_count(1)
+    # A quick reaction from the tapped message reaches Bob.
+    await second.get_by_test_id("message-react").filter(has_text="👍").click()
+    await expect(bobs_second.get_by_test_id("reaction")).to_have_text("👍 1")
+    # The menu is a sheet at the bottom of the screen; Escape closes it.
+    await second.get_by_test_id("message-more").click()
+    await expect(menu).to_be_visible()
+    box = await menu.bounding_box()
+    assert box is not None and abs(box["y"] + box["height"] - 800) < 2, box
+    await page.keyboard.press("Escape")
+    await expect(menu).to_be_hidden()
+
+    for person in (a, b):
+        assert person.scripts_ran() == [], person.incidents
