@@ -111,6 +111,22 @@ async def test_toolbar_and_more_menu_by_mouse_keyboard_and_on_a_phone(
     await page.get_by_test_id("room-name").click()
     await expect(mine.get_by_test_id("message-menu")).to_be_hidden()
 
+    # Edit from the toolbar: Bob's reaction redraws the message meanwhile, and what Alice
+    # is typing stays, with the keyboard in it.
+    mine_id = await mine.get_attribute("data-message-id")
+    own = page.locator(f'[data-testid=message][data-message-id="{mine_id}"]')
+    await own.hover()
+    await own.get_by_test_id("message-edit").click()
+    editor = own.get_by_test_id("message-edit-input")
+    await editor.fill("mine, edited")
+    await bob.request("PUT", f"/messages/{mine_id}/reactions/🎉")
+    await expect(own.get_by_test_id("reaction")).to_have_text("🎉 1")
+    await expect(editor).to_have_value("mine, edited")
+    await expect(editor).to_be_focused()
+    await editor.press("Enter")
+    bobs_view = b.page.locator(f'[data-testid=message][data-message-id="{mine_id}"]')
+    await expect(bobs_view.get_by_test_id("message-body")).to_have_text("mine, edited")
+
     # A phone: no toolbar until a message is tapped; a tap on another moves it there.
     await page.set_viewport_size({"width": 390, "height": 800})
     await page.get_by_test_id("composer-input").click()

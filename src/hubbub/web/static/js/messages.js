@@ -45,6 +45,7 @@ export class MessageView {
     this.unreadAfter = null; // the read marker of the room being opened, until drawn
     this.divider = null;
     this.replyTo = null;
+    this.editors = new Map(); // message id → its edit box, kept across redraws (no input lost)
     this.indicators = new Indicators({
       users,
       getMe: () => this.me,
@@ -96,6 +97,7 @@ export class MessageView {
   async open(room) {
     this.room = room;
     this.items.clear();
+    this.editors.clear();
     this.actionBar.reset();
     clearMentions();
     this.setHasMoreAfter(false);
@@ -153,9 +155,12 @@ export class MessageView {
     }
     if (message.quote_of && !message.deleted) parts.push(this.quoteNode(message.quote_of));
     const body = el("div", { className: "body", "data-testid": "message-body" });
+    const editor = message.deleted ? null : this.editors.get(message.id);
+    if (message.deleted) this.editors.delete(message.id);
     if (message.deleted) body.textContent = "message deleted";
+    else if (editor) body.append(editor); // being edited: a redraw (a reaction …) keeps it
     else body.innerHTML = message.content_html; // sanitised by the server (render.py)
-    markMentions(message.id, body, this.me.handle);
+    if (!editor) markMentions(message.id, body, this.me.handle);
     parts.push(body);
     if (!message.deleted) parts.push(...this.featureExtras(message));
     if (!message.deleted) {
@@ -273,20 +278,28 @@ export class MessageView {
   startEdit(messageId) {
     const item = this.items.get(messageId);
     if (!item) return;
+    if (this.editors.has(messageId)) {
+      this.editors.get(messageId).focus();
+      return;
+    }
     const body = item.li.querySelector("[data-testid=message-body]");
     const box = el("textarea", { className: "edit", "data-testid": "message-edit-input", "aria-label": "Edit message", rows: "2" });
     box.value = item.message.content;
+    this.editors.set(messageId, box);
     body.replaceChildren(box);
     this.gateway.send({ op: "editing", message_id: messageId });
     box.focus();
     box.addEventListener("keydown", async (ev) => {
       if (ev.key === "Escape") {
         this.gateway.send({ op: "editing", message_id: messageId, stop: true });
-        this.fill(item.message, item.li);
+        this.editors.delete(messageId);
+        this.rerender(messageId);
       } else if (ev.key === "Enter" && !ev.shiftKey) {
         ev.preventDefault();
         try {
-          this.replace(await api("PATCH", `/messages/${messageId}`, { content: box.value }));
+          const updated = await api("PATCH", `/messages/${messageId}`, { content: box.value });
+          this.editors.delete(messageId);
+          this.replace(updated);
         } catch (err) {
           byId("room-error").textContent = err.message;
         }
