@@ -1,8 +1,9 @@
-// The message view of one room: history with upward infinite scroll that keeps the
-// reader's place, live updates, send (Enter; Shift+Enter = newline), edit and delete of
-// own messages, reply, reactions, stars and pins, typing and editing indicators, quotes,
-// highlighted mentions, a "New messages" divider at the read marker, and jumps to a
-// message (a page loaded around it, then newer pages as the reader scrolls down).
+// The message view of one room: drawing messages, live updates, send (Enter;
+// Shift+Enter = newline), edit and delete of own messages, reply, reactions, stars and
+// pins, typing and editing indicators, quotes and highlighted mentions. Paging, jumps and
+// the read marker are in history.js, the gateway events in message-events.js (both
+// installed on MessageView's prototype), each message's toolbar and More menu in
+// message-actions.js.
 //
 // Message bodies are the server's sanitised `content_html`, the only string this client
 // ever assigns to innerHTML; author names and everything else go through textContent.
