@@ -5,16 +5,19 @@ does is seen live by the other user."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.async_api import expect
 
 from hubbub.testing import TestServer
 from tests.e2e.conftest import OpenPage
 
 
-async def focused_testid(page: object) -> str | None:
-    return await page.evaluate(  # type: ignore[attr-defined, no-any-return]
+async def focused_testid(page: Any) -> str | None:
+    testid: str | None = await page.evaluate(
         "() => document.activeElement && document.activeElement.getAttribute('data-testid')"
     )
+    return testid
 
 
 async def test_toolbar_and_more_menu_by_mouse_keyboard_and_on_a_phone(

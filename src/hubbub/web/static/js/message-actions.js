@@ -10,7 +10,7 @@
 // the arrow keys, Home and End, and closes with Escape (focus back on ⋯), Tab, a click
 // on one of its items or anywhere outside it.
 
-import { el } from "./dom.js";
+import { displayName, el } from "./dom.js";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂"];
 // Actions that destroy or sanction: styled as danger, after the others.
@@ -76,17 +76,17 @@ export class MessageActions {
     if (mine) bar.append(tool("✎", "message-edit", "Edit", () => view.startEdit(message.id)));
 
     const items = [];
-    const item = (text, testid, fn) => {
-      const button = el("button", { type: "button", "data-testid": testid, text });
+    const item = (text, testid, label, fn) => {
+      const button = el("button", { type: "button", "data-testid": testid, "aria-label": label, text });
       button.addEventListener("click", fn);
       items.push(button);
     };
     const starred = message.starred_by_you === true;
     // One's own messages cannot be starred (the server refuses): no item for them.
-    if (!mine) item(starred ? "Unstar" : "Star", "message-star", () => view.star(message.id, !starred));
-    item(message.pinned ? "Unpin" : "Pin", "message-pin", () => view.pin(message.id, !message.pinned));
-    if (message.author && !mine) item("Message", "message-dm", () => view.onOpenDm(message.author.id));
-    if (mine) item("Delete", "message-delete", () => view.remove(message.id));
+    if (!mine) item(starred ? "Unstar" : "Star", "message-star", `${starred ? "Unstar" : "Star"} this message`, () => view.star(message.id, !starred));
+    item(message.pinned ? "Unpin" : "Pin", "message-pin", `${message.pinned ? "Unpin" : "Pin"} this message`, () => view.pin(message.id, !message.pinned));
+    if (message.author && !mine) item("Message", "message-dm", `Message ${displayName(message.author)} directly`, () => view.onOpenDm(message.author.id));
+    if (mine) item("Delete", "message-delete", "Delete this message", () => view.remove(message.id));
     items.push(...view.featureActions(message, mine));
 
     const menuId = `message-menu-${message.id}`;
