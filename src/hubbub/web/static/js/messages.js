@@ -1,9 +1,9 @@
 // The message view of one room: drawing messages, live updates, send (Enter;
 // Shift+Enter = newline), edit and delete of own messages, reply, reactions, stars and
 // pins, typing and editing indicators, quotes and highlighted mentions. Paging, jumps and
-// the read marker are in history.js, the gateway events in message-events.js (both
-// installed on MessageView's prototype), each message's toolbar and More menu in
-// message-actions.js.
+// the read marker are in history.js, the gateway events in message-events.js, the
+// author, quote and reaction parts in message-parts.js (all three installed on
+// MessageView's prototype), each message's toolbar and More menu in message-actions.js.
 //
 // Message bodies are the server's sanitised `content_html`, the only string this client
 // ever assigns to innerHTML; author names and everything else go through textContent.
@@ -15,6 +15,7 @@ import { Indicators } from "./indicators.js";
 import { clearMentions, markMentions } from "./mentions.js";
 import { MessageActions } from "./message-actions.js";
 import { liveEvents } from "./message-events.js";
+import { messageParts } from "./message-parts.js";
 
 export { jumpToMessage } from "./history.js";
 
@@ -170,63 +171,6 @@ export class MessageView {
     }
     li.replaceChildren(...parts);
     restoreFocus();
-  }
-
-  // The author's name: a button opening their profile (the people feature's dialog).
-  authorNode(author) {
-    const name = displayName(author);
-    if (!author || !this.onAuthor) return el("span", { className: "author", "data-testid": "message-author", text: name });
-    const button = el("button", {
-      type: "button",
-      className: "author",
-      "data-testid": "message-author",
-      "data-user-id": author.id,
-      "aria-label": `Profile of ${name}`,
-      text: name,
-    });
-    button.addEventListener("click", () => this.onAuthor(author.id));
-    return button;
-  }
-
-  // A quoted message (`quote_of`, the server's snapshot): its author and plain text.
-  quoteNode(quote) {
-    const node = el(
-      "blockquote",
-      { className: "quote-ref", "data-testid": "message-quote-ref", "data-message-id": quote.id },
-      el("span", { className: "quote-author", text: displayName(quote.author) }),
-      el("span", { className: "quote-text", text: quote.content_text || "" }),
-    );
-    if (!quote.room_id || !this.room || quote.room_id === this.room.id) {
-      node.classList.add("linked");
-      node.tabIndex = 0;
-      node.setAttribute("role", "link");
-      node.setAttribute("aria-label", `Quoted message of ${displayName(quote.author)}: go to it`);
-      const go = () => this.jumpTo(quote.id);
-      node.addEventListener("click", go);
-      node.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter") go();
-      });
-    }
-    return node;
-  }
-
-  reactionBar(message) {
-    const bar = el("div", { className: "reactions", "data-testid": "message-reactions" });
-    for (const r of message.reactions || []) {
-      const mine = r.me === true || (r.user_ids || []).includes(this.me.id);
-      const button = el("button", {
-        type: "button",
-        className: mine ? "reaction mine" : "reaction",
-        "data-testid": "reaction",
-        "data-emoji": r.emoji,
-        "aria-pressed": mine ? "true" : "false",
-        "aria-label": `${r.emoji} ${r.count}`,
-        text: `${r.emoji} ${r.count}`,
-      });
-      button.addEventListener("click", () => this.react(message.id, r.emoji, !mine));
-      bar.append(button);
-    }
-    return bar;
   }
 
   async react(messageId, emoji, add) {
@@ -400,5 +344,6 @@ export class MessageView {
   }
 }
 
-// Paging, jumps and the read marker (history.js); live events (message-events.js).
-Object.assign(MessageView.prototype, history, liveEvents);
+// Paging, jumps and the read marker (history.js); live events (message-events.js); the
+// author, quote and reaction parts of a message (message-parts.js).
+Object.assign(MessageView.prototype, history, liveEvents, messageParts);
