@@ -66,3 +66,18 @@ async def test_the_readme_bot_answers_ping(tmp_path: Path) -> None:
         finally:
             proc.terminate()
             await proc.communicate()
+
+
+def test_the_screenshots_are_committed_and_linked() -> None:
+    # `make screenshots` writes one file per view of hubbub.tools.screenshots.SHOTS; the
+    # README and docs/web.md show them, so each must exist and each must be linked.
+    from hubbub.tools.screenshots import SHOTS
+
+    shots = ROOT / "docs" / "screenshots"
+    web = (ROOT / "docs" / "web.md").read_text()
+    for name in SHOTS:
+        assert (shots / name).is_file(), name
+        assert f"screenshots/{name}" in web, name
+    for link in re.findall(r"\((docs/screenshots/[^)]+)\)", README):
+        assert (ROOT / link).is_file(), link
+    assert len(set(re.findall(r"docs/screenshots/([\w.-]+)", README))) >= 6

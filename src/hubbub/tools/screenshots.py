@@ -142,6 +142,14 @@ async def _profile(page: Any, world: Community) -> None:
     await page.get_by_test_id("profile-name").wait_for()
 
 
+async def _actions(page: Any, world: Community) -> None:
+    await _room_view(page, world)
+    message = page.get_by_test_id("message").filter(has_text="resume fix")
+    await message.hover()
+    await message.get_by_test_id("message-more").click()
+    await message.get_by_test_id("message-menu").wait_for()
+
+
 async def _moderation(page: Any, world: Community) -> None:
     await _room_view(page, world)
     await page.get_by_test_id("moderation-button").click()
@@ -174,6 +182,7 @@ SHOTS: dict[str, Shot] = {
     "search.png": Shot(_search, DESKTOP),
     "members.png": Shot(_members, DESKTOP),
     "profile.png": Shot(_profile, DESKTOP),
+    "actions.png": Shot(_actions, DESKTOP),
     "moderation.png": Shot(_moderation, DESKTOP),
     "music.png": Shot(_music, DESKTOP),
     "voice.png": Shot(_voice, DESKTOP, "dark"),
