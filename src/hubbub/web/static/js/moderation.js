@@ -39,6 +39,7 @@ const state = {
   ctx: null,
   rights: new Map(), // room id → rights (see rightsFrom)
   asked: new Map(), // room id → pending request
+  askAgain: new Set(), // rooms whose rights changed while a request was in flight
   notices: new Map(), // room id → {roomId, name, kind, expiresAt, ended, reason}
   blocked: false, // whether this module disabled the composer
   placeholder: "",
@@ -69,7 +70,12 @@ function current() {
 }
 
 async function loadRights(roomId) {
-  if (state.asked.has(roomId)) return state.asked.get(roomId);
+  // One request at a time per room; a change heard while one is in flight may postdate
+  // its answer, so it is asked again once that one is back.
+  if (state.asked.has(roomId)) {
+    state.askAgain.add(roomId);
+    return state.asked.get(roomId);
+  }
   const request = (async () => {
     try {
       const answer = await state.ctx.api("GET", `/rooms/${roomId}/permissions`);
@@ -88,6 +94,7 @@ async function loadRights(roomId) {
       if (err.status !== 403 && err.status !== 404) state.ctx.error(err.message);
     } finally {
       state.asked.delete(roomId);
+      if (state.askAgain.delete(roomId)) loadRights(roomId);
     }
   })();
   state.asked.set(roomId, request);
