@@ -73,9 +73,11 @@ export class Roster {
   }
 
   async fetchRights(roomId) {
+    // Answers may come back out of order: only the newest request's counts.
+    const asked = (this.rightsAsked = (this.rightsAsked || 0) + 1);
     try {
       const answer = await this.ctx.api("GET", `/rooms/${roomId}/permissions`);
-      if (this.roomId !== roomId) return;
+      if (this.roomId !== roomId || asked !== this.rightsAsked) return;
       this.rights = { moderator: Boolean(answer.moderator), perms: new Set(answer.permissions || []) };
       if (answer.role) this.role = answer.role;
     } catch (err) {
