@@ -1,4 +1,5 @@
 """An XSS corpus (xss_payloads.txt) as message bodies, display names and room names,
+then as space names, status texts, profiles' "about", group names and track titles,
 rendered by the client in a real browser: no script runs (the hooked `alert` family and
 the CSP violation listener stay silent, no native dialog, no page error), message bodies
 hold only the sanitiser's tags and attributes, and names show as the very text sent."""
@@ -145,3 +146,71 @@ async def test_the_watchers_hear_a_script_and_a_csp_violation(
     assert "alert" in kinds
     assert "csp" in kinds
     assert await a.page.evaluate("() => window.ran === undefined")
+
+
+async def test_xss_corpus_in_spaces_statuses_profiles_groups_and_tracks(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    # The views the features added draw other people's text too: space names, status
+    # texts and "about" (presence list, profile dialog), group names, track titles and
+    # artists (the music queue). Each shows the payload as text and runs nothing.
+    alice, mallory = await lite.user(), await lite.user()
+    music = await lite.room(alice, "jukebox", kind="music", members=[mallory])
+    people = [(await _hostile_user(lite, p))[0] for p in PAYLOADS[:20]]
+    room = await lite.room(alice, "statuses", members=people)
+
+    async def decorate(user: TestUser, payload: str) -> dict[str, Any]:
+        changes = {"status_text": payload[:128], "about": payload}
+        profile: dict[str, Any] = await user.request("PATCH", "/users/me", json=changes)
+        return profile
+
+    profiles = await asyncio.gather(*(decorate(u, p) for u, p in zip(people, PAYLOADS)))
+
+    async def hostile_space(payload: str) -> dict[str, Any]:
+        body = {"name": payload[:ROOM_NAME_MAX], "open": True}
+        space: dict[str, Any] = await mallory.request("POST", "/spaces", json=body)
+        await alice.request("POST", f"/spaces/{space['id']}/join")
+        return space
+
+    spaces = await asyncio.gather(*(hostile_space(p) for p in PAYLOADS))
+    groups = [
+        await mallory.request(
+            "POST", "/groups", json={"name": p[:ROOM_NAME_MAX], "user_ids": [alice.id]}
+        )
+        for p in PAYLOADS[:20]
+    ]
+    for payload in PAYLOADS[:25]:
+        track = {"source": "url", "url": "https://example.org/t", "duration_s": 600}
+        await mallory.request(
+            "POST",
+            f"/rooms/{music['id']}/music/queue",
+            json={**track, "title": payload[:200], "artist": payload[:200]},
+        )
+
+    a = await open_page(alice, room)
+    page = a.page
+    names = page.get_by_test_id("space-name")
+    await expect(names).to_have_count(len(spaces))
+    assert sorted(await names.all_text_contents()) == sorted(s["name"] for s in spaces)
+    for group in groups:
+        link = page.locator(f'[data-testid=room-link][data-room-id="{group["id"]}"]')
+        await expect(link.locator(".room-label")).to_have_text(group["name"])
+    texts = page.get_by_test_id("presence-status-text")
+    await expect(texts).to_have_count(len(profiles))
+    assert sorted(await texts.all_text_contents()) == sorted(
+        str(p["status_text"]) for p in profiles
+    )
+    await _clean(a)
+
+    # A hostile profile, opened: its about and status as text.
+    member = page.locator(f'[data-testid=presence-member][data-user-id="{people[0].id}"]')
+    await member.get_by_test_id("presence-name").click()
+    await expect(page.get_by_test_id("profile-about")).to_have_text(str(profiles[0]["about"]))
+    await page.keyboard.press("Escape")
+    await _clean(a)
+
+    await page.evaluate("rid => { location.hash = `#/rooms/${rid}`; }", music["id"])
+    titles = page.get_by_test_id("music-item-title")
+    await expect(titles).to_have_count(24)  # the first one plays, the rest wait
+    await expect(page.get_by_test_id("music-title")).to_have_text(PAYLOADS[0][:200])
+    await _clean(a)
