@@ -164,7 +164,8 @@ async def test_xss_corpus_in_spaces_statuses_profiles_groups_and_tracks(
         profile: dict[str, Any] = await user.request("PATCH", "/users/me", json=changes)
         return profile
 
-    profiles = await asyncio.gather(*(decorate(u, p) for u, p in zip(people, PAYLOADS)))
+    pairs = zip(people, PAYLOADS[:20], strict=True)
+    profiles = await asyncio.gather(*(decorate(u, p) for u, p in pairs))
 
     async def hostile_space(payload: str) -> dict[str, Any]:
         body = {"name": payload[:ROOM_NAME_MAX], "open": True}
