@@ -78,6 +78,8 @@ async def test_each_kind_removes_shuts_out_and_expires_once(
     # Shut out: no reading, posting, rejoining; out of presence and the member list.
     err = await bob.error("GET", f"/rooms/{rid}/messages", 403, "banned_from_room")
     assert err["details"]["kind"] == kind and err["details"]["ban_id"] == ban["id"]
+    # It names the room, so a client opened on its address can say where the ban holds.
+    assert err["details"]["room_id"] == rid and err["details"]["room_name"] == room["name"]
     await bob.error(
         "POST", f"/rooms/{rid}/messages", 403, "banned_from_room", json={"content": "x"}
     )

@@ -122,18 +122,25 @@ def room_access(conn: Connection, user: UserRow, room_id: int) -> RoomAccess:
     if role is None and not user.is_moderator:
         ban = bans_store.active(conn, room_id, user.id)
         if ban is not None:
-            raise banned_error(room_id, ban)
+            raise banned_error(room, ban)
     return RoomAccess(room=room, role=role, level=level, perms=perms)
 
 
-def banned_error(room_id: int, ban: RowMapping | dict[str, Any]) -> Forbidden:
-    """The refusal a user banned from a room gets for anything in it (MD-10)."""
+def banned_error(room: RoomRow, ban: RowMapping | dict[str, Any]) -> Forbidden:
+    """The refusal a user banned from a room gets for anything in it (MD-10). It names
+    the room (the banned user was in it), so a client can say where the ban holds."""
     wire = bans_store.wire(ban, reason=False)
     until = "" if wire["expires_at"] is None else f" until {wire['expires_at']}"
     return Forbidden(
-        f"you are banned from room {room_id}{until}",
+        f"you are banned from room {room.id}{until}",
         code="banned_from_room",
-        details={"ban_id": wire["id"], "kind": wire["kind"], "expires_at": wire["expires_at"]},
+        details={
+            "ban_id": wire["id"],
+            "kind": wire["kind"],
+            "expires_at": wire["expires_at"],
+            "room_id": room.id,
+            "room_name": room.name,
+        },
     )
 
 

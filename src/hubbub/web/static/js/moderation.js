@@ -403,7 +403,7 @@ async function banFromAddress() {
   } catch (err) {
     if (err.code !== "banned_from_room" || state.notices.has(roomId)) return;
     const details = err.details || {};
-    state.notices.set(roomId, { roomId, name: `room ${roomId}`, kind: details.kind || "ban", expiresAt: details.expires_at || null, ended: false });
+    state.notices.set(roomId, { roomId, name: details.room_name || `room ${roomId}`, kind: details.kind || "ban", expiresAt: details.expires_at || null, ended: false });
     refresh();
   }
 }
