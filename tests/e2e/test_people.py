@@ -217,9 +217,13 @@ async def test_inbox_pages_past_50_and_follows_live(lite: TestServer, open_page:
     await expect(items.first).to_contain_text("one more")
     await expect(a.page.get_by_test_id("inbox-count")).to_have_text("54")
 
-    # Opening one marks it read and jumps to its room.
+    # Opening one marks it read and jumps to its message (the oldest: "ping 0", a page
+    # and more back from the newest), highlighted.
     await items.last.get_by_test_id("notification-open").click()
     await expect(a.page.get_by_test_id("room-name")).to_have_text("# mentions")
+    jumped = a.page.locator("[data-testid=message].jumped")
+    await expect(jumped).to_have_count(1)
+    await expect(jumped.get_by_test_id("message-body")).to_have_text(f"@{alice.handle} ping 0")
     await expect(a.page.get_by_test_id("inbox-count")).to_have_text("53")
 
     # "Mark all read" keeps the pages loaded and marks each row read in place.

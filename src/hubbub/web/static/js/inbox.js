@@ -8,6 +8,7 @@
 
 import { api } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
+import { jumpToMessage } from "./messages.js";
 
 const PAGE = 50;
 const KINDS = {
@@ -136,7 +137,9 @@ export class Inbox {
       go.addEventListener("click", async () => {
         this.dialog.close();
         await this.markRead(n);
-        this.onOpenRoom(n.room_id);
+        // A notification about a message opens its room at that message.
+        if (n.message_id) jumpToMessage(n.room_id, n.message_id, this.onOpenRoom);
+        else this.onOpenRoom(n.room_id);
       });
       li.append(go);
     } else if (!n.read) {
