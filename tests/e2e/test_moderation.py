@@ -52,10 +52,11 @@ async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
     await expect(b.page.get_by_test_id("composer-input")).to_have_attribute(
         "placeholder", re.compile("You were banned from # e2e ban until")
     )
-    # Opened again on the room's address, the page says why it is not there.
+    # Opened again on the room's address, the page says why it is not there, and where
+    # (the refusal names the room).
     await b.page.goto(f"{lite.url}/#/rooms/{rid}")  # (only the hash changes: no load)
     await b.page.reload()
-    await expect(notice).to_contain_text(f"You were banned from # room {rid} until")
+    await expect(notice).to_contain_text("You were banned from # e2e ban until")
     await expect(b.page.locator(f'[data-testid=room-item][data-room-id="{rid}"]')).to_have_count(0)
 
     # The moderator sees the ban in the dialog, with its reason, and lifts it.
@@ -205,6 +206,8 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     filed = panel.get_by_test_id("mod-report")
     await expect(filed).to_contain_text("abuse")
     await expect(filed).to_contain_text("not nice")
+    # What was reported, by whom: the message's words and author, as text.
+    await expect(filed.get_by_test_id("mod-report-excerpt")).to_have_text("a rude remark")
     await filed.get_by_test_id("mod-report-resolve").click()
     await expect(panel.get_by_test_id("mod-report")).to_have_count(0)
     await expect(a.page.get_by_test_id("moderation-count")).to_be_hidden()

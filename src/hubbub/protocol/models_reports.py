@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from hubbub.protocol.models import Timestamp, WireModel
+from hubbub.protocol.models import Actor, Timestamp, WireModel
 
 __all__ = [
     "FlagCounts",
@@ -43,6 +43,11 @@ class Report(WireModel):
     resolved_at: Timestamp | None = None
     resolver_id: int | None = None
     note: str | None = None
+    # Moderators' lists only: what was reported (a message's `author`, `excerpt`,
+    # `deleted`; a user's snapshot; a room's or space's `name`), None once it is gone,
+    # and who reported it.
+    target: dict[str, Any] | None = None
+    reporter: Actor | None = None
 
 
 class FlagCounts(WireModel):

@@ -133,6 +133,12 @@ async def test_lists_resolve_and_reject(server: TestServer) -> None:
     page = await alice.ok("GET", f"/rooms/{rid}/reports")
     assert [r["id"] for r in page["reports"]] == [r3["id"], r2["id"], r1["id"]]
     assert page["reports"][0]["report_count"] == 2 and not page["has_more"]
+    # Moderators judge from the list: what was reported (author, text) and by whom.
+    newest = page["reports"][0]
+    assert newest["target"]["excerpt"] == "two" and newest["target"]["author"]["id"] == bob.id
+    assert newest["target"]["deleted"] is False and newest["target"]["room_id"] == rid
+    assert newest["reporter"]["id"] == alice.id
+    assert set(newest["reporter"]) == {"id", "handle", "display_name", "avatar_url"}
     first = await alice.ok("GET", f"/rooms/{rid}/reports", params={"limit": 2})
     assert first["has_more"] and len(first["reports"]) == 2
     rest = await alice.ok(
@@ -143,7 +149,8 @@ async def test_lists_resolve_and_reject(server: TestServer) -> None:
     await alice.error("GET", f"/rooms/{rid}/reports?status=open", 422, "invalid_report_status")
     await alice.error("GET", "/admin/reports", 403, "not_global_moderator")
     everything = await boss.ok("GET", "/admin/reports")
-    assert on_user["id"] in {r["id"] for r in everything["reports"]}
+    by_id = {r["id"]: r for r in everything["reports"]}
+    assert by_id[on_user["id"]]["target"]["id"] == bob.id
 
     gw_alice = await Gateway.connect(server, alice.token)
     gw_carol = await Gateway.connect(server, carol.token)

@@ -48,6 +48,8 @@ from hubbub.server.services.message_audience import is_restricted
 from hubbub.server.services.system_users import is_system
 from hubbub.server.store import messages as messages_store
 from hubbub.server.store import reports as store
+from hubbub.server.store import rooms as rooms_store
+from hubbub.server.store import spaces as spaces_store
 from hubbub.server.store import users as users_store
 from hubbub.server.store.log import Tx
 from hubbub.server.store.rooms import RoomRow
@@ -306,6 +308,56 @@ async def close(
 
 # -- lists ----------------------------------------------------------------------------
 
+EXCERPT = 300
+
+
+def _target(conn: Connection, target_type: str, target_id: int) -> dict[str, Any] | None:
+    """What a report is about, as its moderators need to judge it: a message's author
+    and text (deleted or held ones too: the report may be why), a user, a room or a space
+    by name; None when it no longer exists."""
+    if target_type == "message":
+        row = messages_store.get_message_row(conn, target_id)
+        if row is None:
+            return None
+        text = str(row["content"] or "")
+        return {
+            "id": row["id"],
+            "room_id": row["room_id"],
+            "author": {
+                "id": row["author_id"],
+                "handle": row["author_handle"],
+                "display_name": row["author_display_name"],
+                "avatar_url": row["author_avatar_url"],
+            },
+            "excerpt": text[:EXCERPT],
+            "deleted": bool(row["deleted"]),
+        }
+    if target_type == "user":
+        user = users_store.get_user(conn, target_id)
+        return None if user is None else user.snapshot()
+    if target_type == "room":
+        room = rooms_store.get_room(conn, target_id)
+        return None if room is None else {"id": room.id, "name": room.name}
+    space = spaces_store.get_space(conn, target_id)
+    return None if space is None else {"id": space.id, "name": space.name}
+
+
+def _for_moderators(
+    conn: Connection, page: tuple[list[dict[str, Any]], bool]
+) -> tuple[list[dict[str, Any]], bool]:
+    """A moderators' page names each report's `target` and `reporter`, so a report is
+    judged from the list without a lookup per row."""
+    reports, more = page
+    people: dict[int, dict[str, Any] | None] = {}
+    for report in reports:
+        report["target"] = _target(conn, report["target_type"], int(report["target_id"]))
+        rid = int(report["reporter_id"])
+        if rid not in people:
+            user = users_store.get_user(conn, rid)
+            people[rid] = None if user is None else user.snapshot()
+        report["reporter"] = people[rid]
+    return reports, more
+
 
 def _page_args(status: str | None, limit: int) -> None:
     if status is not None and status not in STATUSES:
@@ -327,7 +379,8 @@ async def list_room(
     def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
         if not room_access(conn, ctx.user, room_id).moderator:
             raise Forbidden("only the room's moderators read its reports", code="not_moderator")
-        return store.page(conn, room_id=room_id, status=status, before=before, limit=limit)
+        page = store.page(conn, room_id=room_id, status=status, before=before, limit=limit)
+        return _for_moderators(conn, page)
 
     return await core.db.read(read)
 
@@ -341,7 +394,8 @@ async def list_space(
     def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
         if not _space_moderator(conn, ctx, space_id):
             raise Forbidden("only the space's moderators read its reports", code="not_moderator")
-        return store.page(conn, space_id=space_id, status=status, before=before, limit=limit)
+        page = store.page(conn, space_id=space_id, status=status, before=before, limit=limit)
+        return _for_moderators(conn, page)
 
     return await core.db.read(read)
 
@@ -353,4 +407,6 @@ async def list_all(
     _page_args(status, limit)
     if not ctx.user.is_moderator:
         raise Forbidden("only global moderators read every report", code="not_global_moderator")
-    return await core.db.read(lambda c: store.page(c, status=status, before=before, limit=limit))
+    return await core.db.read(
+        lambda c: _for_moderators(c, store.page(c, status=status, before=before, limit=limit))
+    )

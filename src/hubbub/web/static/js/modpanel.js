@@ -7,6 +7,7 @@
 // queue and open-report counts also show on the "Moderation" button.
 
 import { displayName, el, formatTime } from "./dom.js";
+import { jumpToMessage } from "./messages.js";
 
 const SECTIONS = [
   ["queue", "Queue"],
@@ -233,11 +234,12 @@ export class ModPanel {
 
   renderReports() {
     const items = [...this.reports.values()].map((r) => {
-      const reporter = this.ctx.users.get(r.reporter_id);
+      const reporter = r.reporter || this.ctx.users.get(r.reporter_id) || { id: r.reporter_id };
       const li = el(
         "li",
         { "data-testid": "mod-report", "data-report-id": r.id },
-        el("div", { className: "muted", text: `${r.reason} · ${r.target_type} ${r.target_id} · by ${displayName(reporter || { id: r.reporter_id })} · ${r.report_count} report(s)` }),
+        el("div", { className: "muted", text: `${r.reason} · by ${displayName(reporter)} · ${r.report_count} report(s)` }),
+        this.reportTarget(r),
       );
       if (r.detail) li.append(el("div", { className: "mod-text", text: r.detail }));
       li.append(
@@ -251,6 +253,32 @@ export class ModPanel {
       return li;
     });
     this.reportList.replaceChildren(...(items.length ? items : [el("li", { className: "muted", text: "No open reports." })]));
+  }
+
+  // What the report is about, as text: a message's author and words (with a jump to
+  // it), a user's or a room's name; its id until the list has said.
+  reportTarget(r) {
+    const target = r.target;
+    const box = el("div", { className: "mod-report-target", "data-testid": "mod-report-target" });
+    if (!target) {
+      box.textContent = `${r.target_type} ${r.target_id}${r.target === null ? " (gone)" : ""}`;
+    } else if (r.target_type === "message") {
+      box.append(
+        el("strong", { text: `${displayName(target.author)}: ` }),
+        el("span", { className: "mod-text", "data-testid": "mod-report-excerpt", text: target.excerpt }),
+        target.deleted ? el("span", { className: "muted", text: " (deleted)" }) : null,
+        " ",
+        button("Jump", "mod-report-jump", () => {
+          this.dialog.close();
+          jumpToMessage(target.room_id, target.id, this.ctx.openRoom);
+        }, { "aria-label": `Jump to the reported message of ${displayName(target.author)}` }),
+      );
+    } else if (r.target_type === "user") {
+      box.textContent = `user ${displayName(target)} (@${target.handle})`;
+    } else {
+      box.textContent = `${r.target_type} ${target.name}`;
+    }
+    return box;
   }
 
   async closeReport(reportId, resolve) {
@@ -460,6 +488,8 @@ export class ModPanel {
       this.reports.set(data.report.id, data.report);
       this.updateBadge();
       if (this.dialog.open && this.section === "reports") this.renderReports();
+      // The event names the target by id; the moderators' list says what it is.
+      this.refreshCounts();
     } else if (type === "report.updated" && data.report && data.report.status !== "created") {
       this.dropReport(data.report.id);
     } else if ((type === "room.ban.created" || type === "room.ban.removed") && this.dialog.open && this.section === "bans") {
