@@ -12,6 +12,10 @@
 import { displayName, el } from "./dom.js";
 
 export const GROUPS = ["online", "idle", "busy", "offline"];
+// Up to this many members, everyone's status is fetched; above, only the connected ones'.
+const FETCH_ALL_MAX = 200;
+// Rows drawn per group before a "Show all" button.
+const GROUP_SHOWN = 100;
 export const LABELS = { online: "Online", idle: "Idle", busy: "Do not disturb", offline: "Offline", invisible: "Invisible" };
 const BATCH = 100; // GET /presence takes at most 100 ids
 // The only avatar URLs this server hands out (public, no token needed).
@@ -145,6 +149,7 @@ export class PresenceList {
     this.onShowProfile = onShowProfile;
     this.room = null;
     this.members = new Set(); // user ids of the room's members
+    this.unfolded = new Set(); // groups shown in full although longer than GROUP_SHOWN
     this.scheduled = false;
     this.title = el("h2", { id: "people-presence-title", className: "people-title", text: "People" });
     this.groups = el("div", { className: "people-groups", id: "people-presence-groups" });
@@ -192,6 +197,7 @@ export class PresenceList {
   async open(room) {
     this.room = room;
     this.members = new Set();
+    this.unfolded = new Set();
     this.error.textContent = "";
     this.groups.replaceChildren(el("p", { className: "muted", text: "Loading…" }));
     this.root.hidden = false;
@@ -209,7 +215,15 @@ export class PresenceList {
       if (this.room !== room) return;
       this.members = new Set(members.map((m) => m.user.id));
       for (const m of members) this.people.learn(m.user);
-      if (members.length) await this.people.fetch([...this.members]);
+      if (members.length <= FETCH_ALL_MAX) await this.people.fetch([...this.members]);
+      else {
+        // A big room: one request says who is connected; only their statuses (idle, do
+        // not disturb, status texts) are fetched, everyone else shows offline.
+        const here = await this.people.ctx.api("GET", `/rooms/${room.id}/presence`);
+        if (this.room !== room) return;
+        const connected = here.current_users.map((u) => u.id);
+        if (connected.length) await this.people.fetch(connected);
+      }
     } catch (err) {
       if (this.room === room) this.error.textContent = err.message;
     }
@@ -273,7 +287,7 @@ export class PresenceList {
             " — ",
             el("span", { "data-testid": "presence-count", text: String(users.length) }),
           ),
-          el("ul", { role: "list" }, ...users.map((user) => this.row(user))),
+          el("ul", { role: "list" }, ...this.rows(group, users)),
         ),
       );
     }
@@ -282,6 +296,24 @@ export class PresenceList {
       const again = this.groups.querySelector(`[data-user-id="${focused.dataset.userId}"] button`);
       if (again) again.focus();
     }
+  }
+
+  // A long group shows its first GROUP_SHOWN people and a button for the rest, so a
+  // room of thousands draws a few hundred rows.
+  rows(group, users) {
+    if (users.length <= GROUP_SHOWN || this.unfolded.has(group)) return users.map((user) => this.row(user));
+    const more = el("button", {
+      type: "button",
+      className: "people-more",
+      "data-testid": "presence-more",
+      text: `Show all ${users.length}`,
+      "aria-label": `Show all ${users.length} ${LABELS[group]} people`,
+    });
+    more.addEventListener("click", () => {
+      this.unfolded.add(group);
+      this.render();
+    });
+    return [...users.slice(0, GROUP_SHOWN).map((user) => this.row(user)), el("li", {}, more)];
   }
 
   row(user) {

@@ -1,0 +1,46 @@
+"""The presence list of a big room: statuses are asked for the connected members only
+(one room presence request, not one per hundred members), and a long group draws its
+first hundred people with a button for the rest."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from playwright.async_api import expect
+
+from hubbub.testing import TestServer
+from tests.e2e.conftest import OpenPage
+
+MEMBERS = 260
+
+
+async def test_a_big_room_asks_for_the_connected_and_folds_long_groups(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    crowd = await asyncio.gather(*(lite.user() for _ in range(MEMBERS)))
+    room = await lite.room(alice, "stadium", members=[bob])
+    await asyncio.gather(*(user.join(room) for user in crowd))
+    async with bob.client():  # connected: the one other person online
+        requests: list[str] = []
+        a = await open_page(alice)
+        a.page.on("request", lambda r: requests.append(r.url))
+        await a.page.evaluate("rid => { location.hash = `#/rooms/${rid}`; }", room["id"])
+
+        online = a.page.locator("[data-testid=presence-group][data-status=online]")
+        await expect(online.get_by_test_id("presence-member")).to_have_count(2)
+        await expect(online.locator(f'[data-user-id="{bob.id}"]')).to_have_count(1)
+        offline = a.page.locator("[data-testid=presence-group][data-status=offline]")
+        await expect(offline.get_by_test_id("presence-count")).to_have_text(str(MEMBERS))
+        await expect(offline.get_by_test_id("presence-member")).to_have_count(100)
+        more = offline.get_by_test_id("presence-more")
+        await expect(more).to_have_text(f"Show all {MEMBERS}")
+        await more.click()
+        await expect(offline.get_by_test_id("presence-member")).to_have_count(MEMBERS)
+
+        # Statuses were asked for the connected ones, not for the whole crowd.
+        status_reads: list[Any] = [u for u in requests if "/api/v1/presence?" in u]
+        assert len(status_reads) <= 2, status_reads
+        assert sum(u.count(",") + 1 for u in status_reads) <= 10
+        assert a.scripts_ran() == []
