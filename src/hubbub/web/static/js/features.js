@@ -40,9 +40,10 @@ import composer from "./composer.js";
 import media from "./media.js";
 import moderation from "./moderation.js";
 import people from "./people.js";
+import schedule from "./schedule.js";
 import spaces from "./spaces.js";
 
-export const FEATURES = [spaces, people, composer, moderation, media];
+export const FEATURES = [spaces, people, composer, moderation, media, schedule];
 
 // Runs `hook` of every feature that has it; one feature's failure is logged and does not
 // stop the others (nor the core).
