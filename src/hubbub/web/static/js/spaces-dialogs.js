@@ -3,14 +3,46 @@
 // space (POST /rooms with space_id, optionally into a category), its rooms' order,
 // deletion and categories (spaces-rooms.js), settings for who may manage the space
 // (PATCH /spaces/{id}), transfer and delete (its owner) and leave (the others).
+// Roles (create, edit, rank, delete) for who holds MANAGE_ROLES: spaces-roles.js.
+// Invites carry an optional use limit and expiry. The room header names the space of
+// an open space room (`showRoomSpace`, from spaces.js onRoomOpened), kept on renames.
 // Creating and joining a space: spaces-join.js.
 // Every server refusal is shown in the dialog, and what the user typed stays.
 
-import { el } from "./dom.js";
+import { byId, el } from "./dom.js";
 import { MembersPanel } from "./spaces-members.js";
+import { RolesPanel } from "./spaces-roles.js";
 import { RoomsPanel } from "./spaces-rooms.js";
 import { JoinDialogs } from "./spaces-join.js";
 import { Modal, PERM, checkbox, confirmButton, errorLine, field } from "./spaces-ui.js";
+
+const MAX_USES = [
+  ["", "No limit"],
+  ["1", "1 use"],
+  ["5", "5 uses"],
+  ["10", "10 uses"],
+  ["25", "25 uses"],
+  ["100", "100 uses"],
+];
+const EXPIRY = [
+  ["", "Never"],
+  ["1800", "30 minutes"],
+  ["3600", "1 hour"],
+  ["86400", "1 day"],
+  ["604800", "7 days"],
+];
+
+// "in 25 min", "in 3 h", "in 6 days" (an invite's expiry).
+function untilText(iso) {
+  const left = Date.parse(iso) - Date.now();
+  if (Number.isNaN(left)) return "";
+  if (left <= 0) return "expired";
+  const minutes = Math.ceil(left / 60000);
+  if (minutes < 60) return `expires in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `expires in ${hours} h`;
+  return `expires in ${Math.round(hours / 24)} days`;
+}
 
 const KINDS = [
   ["text", "Text"],
@@ -72,6 +104,7 @@ export class SpaceDialogs {
     if (can(PERM.INVITE)) tabs.push(["invite", "Invite people"]);
     if (can(PERM.MANAGE_ROOM)) tabs.push(["room", "New room"]);
     if (can(PERM.MANAGE_ROOM) || can(PERM.MANAGE_SPACE)) tabs.push(["rooms", "Rooms"]);
+    if (can(PERM.MANAGE_ROLES)) tabs.push(["roles", "Roles"]);
     if (can(PERM.MANAGE_SPACE)) tabs.push(["settings", "Settings"]);
     const buttons = tabs.map(([name, text]) => {
       const button = el("button", { type: "button", "data-testid": `space-tab-${name}`, "aria-pressed": this.panel && this.panel.name === name ? "true" : "false", text });
@@ -103,10 +136,15 @@ export class SpaceDialogs {
   }
 
   show(name) {
-    const builders = { members: () => this.membersPanel(), invite: () => this.invitePanel(), room: () => this.roomPanel(), settings: () => this.settingsPanel(), rooms: () => this.roomsPanel() };
+    const builders = { members: () => this.membersPanel(), invite: () => this.invitePanel(), room: () => this.roomPanel(), settings: () => this.settingsPanel(), rooms: () => this.roomsPanel(), roles: () => this.rolesPanel() };
     this.panel = { name, ...builders[name]() };
     this.panelSlot.replaceChildren(this.panel.node);
     this.header();
+  }
+
+  rolesPanel() {
+    const roles = new RolesPanel(this.feature, this.spaceId);
+    return { node: roles.node, roles };
   }
 
   roomsPanel() {
@@ -123,7 +161,12 @@ export class SpaceDialogs {
   invitePanel() {
     const spaceId = this.spaceId;
     const error = errorLine("space-invite-error");
-    const create = el("button", { type: "button", "data-testid": "space-invite-create", text: "Create an invite" });
+    const create = el("button", { type: "submit", "data-testid": "space-invite-create", text: "Create an invite" });
+    const uses = field("Max uses", { "data-testid": "space-invite-max-uses" }, "select");
+    uses.control.append(...MAX_USES.map(([value, text]) => el("option", { value, text })));
+    const expiry = field("Expires after", { "data-testid": "space-invite-expiry" }, "select");
+    expiry.control.append(...EXPIRY.map(([value, text]) => el("option", { value, text })));
+    const form = el("form", { className: "spaces-form space-invite-form", "data-testid": "space-invite-form" }, uses.label, uses.control, expiry.label, expiry.control, create);
     const code = el("output", { className: "space-invite-code", "data-testid": "space-invite-code" });
     const link = field("Invite link", { readonly: true, "data-testid": "space-invite-link" });
     const result = el("div", { className: "spaces-form" }, el("p", {}, el("span", { text: "Code: " }), code), link.label, link.control);
@@ -143,18 +186,32 @@ export class SpaceDialogs {
                 error.textContent = err.message;
               }
             });
-            const uses = invite.max_uses ? `${invite.uses}/${invite.max_uses} uses` : `${invite.uses} uses`;
-            return el("li", { "data-testid": "space-invite", "data-code": invite.code }, el("code", { text: invite.code }), el("span", { className: "muted", text: ` ${uses} ` }), revoke);
+            const used = invite.max_uses ? `${invite.uses}/${invite.max_uses} uses` : `${invite.uses} uses`;
+            const until = invite.expires_at ? untilText(invite.expires_at) : "never expires";
+            const when = el("span", { className: "muted", "data-testid": "space-invite-expires", text: until });
+            if (invite.expires_at) when.title = new Date(invite.expires_at).toLocaleString();
+            return el(
+              "li",
+              { className: "spaces-row", "data-testid": "space-invite", "data-code": invite.code },
+              el("code", { text: invite.code }),
+              el("span", { className: "muted", "data-testid": "space-invite-uses", text: used }),
+              when,
+              revoke,
+            );
           }),
         );
       } catch (err) {
         error.textContent = err.message;
       }
     };
-    create.addEventListener("click", async () => {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
       create.disabled = true;
+      const body = {};
+      if (uses.control.value) body.max_uses = Number(uses.control.value);
+      if (expiry.control.value) body.expires_in_s = Number(expiry.control.value);
       try {
-        const invite = await this.ctx.api("POST", `/spaces/${spaceId}/invites`, {});
+        const invite = await this.ctx.api("POST", `/spaces/${spaceId}/invites`, body);
         code.textContent = invite.code;
         link.control.value = `${location.origin}/#/invite/${invite.code}`;
         result.hidden = false;
@@ -168,7 +225,7 @@ export class SpaceDialogs {
       }
     });
     load();
-    return { node: el("section", { className: "space-panel" }, create, error, result, el("h3", { text: "Open invites" }), list) };
+    return { node: el("section", { className: "space-panel" }, form, error, result, el("h3", { text: "Open invites" }), list) };
   }
 
   roomPanel() {
@@ -323,15 +380,37 @@ export class SpaceDialogs {
   // -- live ---------------------------------------------------------------------------
 
   spaceChanged(spaceId) {
-    if (this.spaceModal.isOpen && this.spaceId === spaceId) this.header();
+    this.showRoomSpace();
+    if (!this.spaceModal.isOpen || this.spaceId !== spaceId) return;
+    this.header();
+    if (this.panel && this.panel.roles) this.panel.roles.render();
+    if (this.panel && this.panel.members) this.panel.members.render();
+    if (this.panel && this.panel.rooms) this.panel.rooms.rolesChanged();
+  }
+
+  // The room header names the space of the open room (a span before #room-name, made
+  // once); hidden for rooms outside a space. `room` is the room just opened, if any.
+  showRoomSpace(room) {
+    const current = room || this.ctx.room();
+    const entry = current && current.space_id != null ? this.feature.entries.get(current.space_id) : null;
+    if (!this.roomSpace) {
+      if (!entry) return;
+      this.roomSpace = el("span", { className: "room-space", "data-testid": "room-space" });
+      byId("room-name").before(this.roomSpace);
+    }
+    this.roomSpace.hidden = !entry;
+    this.roomSpace.textContent = entry ? entry.space.name : "";
+    this.roomSpace.title = entry ? `In the space ${entry.space.name}` : "";
   }
 
   spaceGone(spaceId) {
+    this.showRoomSpace();
     if (this.spaceModal.isOpen && this.spaceId === spaceId) this.spaceModal.close();
   }
 
   membersChanged(spaceId) {
     if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.members) this.panel.members.load();
+    if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.roles) this.panel.roles.loadCounts();
   }
 
   roomsChanged(spaceId) {

@@ -3,9 +3,10 @@
 // (PUT/DELETE /spaces/{id}/members/{uid}/roles/{rid}), who holds KICK removes a member
 // (DELETE /spaces/{id}/members/{uid}), who holds BAN bans and unbans
 // (PUT/DELETE /spaces/{id}/bans/{uid}); anyone sets their own nickname. Kept current by
-// space.member.* events.
+// space.member.* events. A member's name has the colour of their highest coloured role.
 
 import { displayName, el } from "./dom.js";
+import { paint, topColour } from "./spaces-roles.js";
 import { PERM, confirmButton, errorLine } from "./spaces-ui.js";
 
 const PAGE = 100;
@@ -126,7 +127,7 @@ export class MembersPanel {
     const manage = this.feature.can(this.spaceId, PERM.MANAGE_ROLES);
     const held = member.roles.map((id) => roles.get(id)).filter(Boolean);
     const chips = held.map((role) => {
-      const chip = el("li", { className: "space-role", "data-testid": "space-member-role", "data-role-id": role.id }, el("span", { text: role.name }));
+      const chip = el("li", { className: "space-role", "data-testid": "space-member-role", "data-role-id": role.id }, paint(el("span", { className: "space-role-swatch", "aria-hidden": "true" }), role.colour), el("span", { text: role.name }));
       if (manage) {
         const take = el("button", { type: "button", className: "spaces-chip-remove", "aria-label": `Take ${role.name} from ${displayName(user)}`, "data-testid": "space-member-role-remove", text: "×" });
         take.addEventListener("click", () => this.assign(user.id, role.id, false));
@@ -137,7 +138,7 @@ export class MembersPanel {
     const li = el(
       "li",
       { className: "space-member", "data-testid": "space-member", "data-user-id": user.id },
-      el("span", { className: "space-member-name", text: member.nickname || displayName(user) }),
+      paint(el("span", { className: "space-member-name", text: member.nickname || displayName(user) }), topColour(member.roles, entry.roles)),
       el("span", { className: "muted", text: ` @${user.handle}` }),
       owner ? el("span", { className: "space-owner", "data-testid": "space-member-owner", text: "owner" }) : null,
       chips.length ? el("ul", { className: "space-roles", "aria-label": "Roles" }, ...chips) : null,

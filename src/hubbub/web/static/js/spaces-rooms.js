@@ -2,9 +2,11 @@
 // (PATCH /rooms/{id} {position}) and deletes them (DELETE /rooms/{id}); who holds
 // MANAGE_SPACE adds, renames and removes categories and files each room in one, saved
 // at once with PATCH /spaces/{id} {categories}. Every member's sidebar follows
-// `room.updated`, `room.deleted` and `space.updated`.
+// `room.updated`, `room.deleted` and `space.updated`. Who holds MANAGE_ROLES opens a
+// room's "Permissions": its overrides per role (spaces-roles.js OverridesEditor).
 
 import { el } from "./dom.js";
+import { OverridesEditor } from "./spaces-roles.js";
 import { PERM, confirmButton, errorLine, field } from "./spaces-ui.js";
 
 const byPosition = (a, b) => (a.position || 0) - (b.position || 0) || a.name.localeCompare(b.name);
@@ -42,6 +44,9 @@ export class RoomsPanel {
     });
     this.manageSpace = feature.can(spaceId, PERM.MANAGE_SPACE);
     this.manageRoom = feature.can(spaceId, PERM.MANAGE_ROOM);
+    this.manageRoles = feature.can(spaceId, PERM.MANAGE_ROLES);
+    this.overrides = null; // the open OverridesEditor
+    this.overridesSlot = el("div", { className: "space-overrides-slot" });
     const save = el("button", { type: "submit", "data-testid": "space-categories-save", text: "Save categories" });
     const categories = el("div", { className: "spaces-form" }, el("h3", { text: "Categories" }), this.names, fresh.label, el("div", { className: "spaces-row" }, fresh.control, add));
     categories.hidden = !this.manageSpace;
@@ -51,6 +56,7 @@ export class RoomsPanel {
       { className: "spaces-form space-panel", "data-testid": "space-categories-form" },
       el("h3", { text: "Rooms" }),
       this.rooms,
+      this.overridesSlot,
       categories,
       this.error,
       this.status,
@@ -116,9 +122,30 @@ export class RoomsPanel {
           const remove = confirmButton("Delete", "Click again to delete", { "aria-label": `Delete # ${room.name}`, "data-testid": "space-room-delete" }, () => this.remove(room));
           controls.append(up, down, remove);
         }
+        if (this.manageRoles) {
+          const open = Boolean(this.overrides && this.overrides.room.id === room.id);
+          const perms = el("button", { type: "button", "aria-label": `Permissions of # ${room.name}`, "aria-expanded": open ? "true" : "false", "data-testid": "space-room-permissions", text: "Permissions" });
+          perms.addEventListener("click", () => this.toggleOverrides(room));
+          controls.append(perms);
+        }
         return row;
       }),
     );
+  }
+
+  toggleOverrides(room) {
+    const same = this.overrides && this.overrides.room.id === room.id;
+    this.overrides = same ? null : new OverridesEditor(this.feature, this.spaceId, room);
+    this.overridesSlot.replaceChildren(...(this.overrides ? [this.overrides.node] : []));
+    this.renderRooms();
+    const button = this.rooms.querySelector(`[data-room-id="${room.id}"] [data-testid="space-room-permissions"]`);
+    if (this.overrides) this.overrides.target.focus();
+    else if (button) button.focus();
+  }
+
+  // Roles were created, renamed or deleted: the overrides editor offers the new list.
+  rolesChanged() {
+    if (this.overrides) this.overrides.targets();
   }
 
   spaceRooms() {

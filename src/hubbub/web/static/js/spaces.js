@@ -315,6 +315,7 @@ class SpacesFeature {
   }
 
   onRoomOpened(room) {
+    this.dialogs.showRoomSpace(room); // the room header names the room's space
     if (room.space_id != null && this.entries.has(room.space_id)) {
       // A room of a space is left by leaving the space (the server refuses the room alone).
       byId("leave-button").hidden = true;
