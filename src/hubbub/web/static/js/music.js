@@ -7,6 +7,7 @@
 
 import { el, show } from "./dom.js";
 import { clock, formDialog, parseDuration, refreshAside } from "./mediakit.js";
+import { DjList } from "./musicstats.js";
 
 const MODES = { shared: "Shared queue", rotation: "DJ rotation" };
 const EVENTS = new Set([
@@ -56,6 +57,7 @@ export class MusicPanel {
     this.pending = null; // events that arrive while the state loads, applied after it
     this.timer = null;
     this.offset = 0; // server clock − this browser's clock, in ms
+    this.djs = new DjList(ctx, roster); // the "DJs" list (musicstats.js)
     this.buildNow(banners);
     this.buildPanel(aside);
     this.settings = this.buildSettings();
@@ -147,6 +149,7 @@ export class MusicPanel {
       this.queue,
       this.empty,
       this.queueError,
+      this.djs.section,
       this.addBox,
     );
     aside.prepend(this.panel);
@@ -218,6 +221,7 @@ export class MusicPanel {
   close() {
     this.room = null;
     this.state = null;
+    this.djs.close();
     this.pending = null;
     this.stopTimer();
     show(this.now, false);
@@ -230,6 +234,7 @@ export class MusicPanel {
     const room = this.room;
     if (!room) return;
     this.pending = [];
+    this.djs.open(room);
     try {
       const sent = Date.now();
       const state = await this.ctx.api("GET", `/rooms/${room.id}/music`);
@@ -268,6 +273,7 @@ export class MusicPanel {
   // -- events ------------------------------------------------------------------------
 
   onEvent(frame) {
+    this.djs.onEvent(frame);
     if (!this.room || !EVENTS.has(frame.type)) return;
     const data = frame.data || {};
     if ((frame.room_id ?? data.room_id) !== this.room.id) return;
@@ -352,6 +358,7 @@ export class MusicPanel {
     if (!this.state || !this.room) return;
     this.renderNow();
     this.renderQueue();
+    this.djs.render();
     this.mode.textContent = `Mode: ${MODES[this.state.mode] || this.state.mode}`;
     this.settingsButton.hidden = !this.roster.moderator;
   }

@@ -190,7 +190,7 @@ export class VoicePanel {
       if (!frame.actor) this.notice = "You were disconnected from voice.";
       else this.notice = frame.actor.id !== me ? `${displayName(frame.actor)} disconnected you from voice.` : "";
     }
-    else if (frame.type === "voice.member.moved" && data.user_id === me) this.setInRoom(data.to_room_id);
+    else if (frame.type === "voice.member.moved" && data.user_id === me) this.movedHere(frame, me);
     else if (frame.type === "voice.connection.reassigned") {
       this.setInRoom(data.to_room_id);
       this.useConnection({ room_id: data.to_room_id, node: data.node, token: data.token, expires_at: data.expires_at });
@@ -277,7 +277,8 @@ export class VoicePanel {
     if (here && this.connection) {
       const by = mine && [mine.server_mute && "muted", mine.server_deaf && "deafened"].filter(Boolean).join(" and ");
       const muted = by ? `; a moderator ${by} you` : "";
-      return `Connected to voice (${this.connection.node})${muted}`;
+      const moved = this.notice ? ` ${this.notice}` : "";
+      return `Connected to voice (${this.connection.node})${muted}.${moved}`;
     }
     if (here) return "In voice; media not connected on this device: Reconnect to get a connection.";
     if (this.inRoomId) {
@@ -356,11 +357,57 @@ export class VoicePanel {
       [deaf, "deafen_members"],
       [kick, "move_members"],
     ].filter(([, perm]) => this.roster.can(perm));
-    if (!allowed.length) return null;
-    return el("span", { className: "voice-mod", role: "group", "aria-label": `Moderate ${name}` }, ...allowed.map(([button]) => button));
+    const moving = this.roster.can("move_members") ? this.moveTools(user.id, name) : [];
+    if (!allowed.length && !moving.length) return null;
+    return el("span", { className: "voice-mod", role: "group", "aria-label": `Moderate ${name}` }, ...allowed.map(([button]) => button), ...moving);
+  }
+
+  // Someone moved me to another voice room: say so, and when the room I was moved out of
+  // is on screen, show the new one (the voice panel follows the person).
+  movedHere(frame, me) {
+    const data = frame.data || {};
+    this.setInRoom(data.to_room_id);
+    const to = this.ctx.rooms().get(data.to_room_id);
+    const where = to ? to.name : "another voice room";
+    this.notice = frame.actor && frame.actor.id !== me ? `${displayName(frame.actor)} moved you to ${where}.` : "";
+    if (this.room && this.room.id === data.from_room_id && to) this.ctx.openRoom(data.to_room_id);
+  }
+
+  // The voice rooms (other than this one) one could move someone to: those of the sidebar.
+  moveTargets() {
+    return [...this.ctx.rooms().values()].filter((r) => r.kind === "voice" && this.room && r.id !== this.room.id && !r.deleted_at);
+  }
+
+  moveTools(userId, name) {
+    const targets = this.moveTargets();
+    if (!targets.length) return [];
+    const id = `voice-move-to-${userId}`;
+    const select = el(
+      "select",
+      { id, "aria-label": `Voice room to move ${name} to`, "data-testid": "voice-move-to" },
+      ...targets.map((r) => el("option", { value: r.id, text: r.name })),
+    );
+    const move = el("button", { type: "button", text: "Move", "aria-label": `Move ${name} to the chosen voice room`, "data-testid": "voice-move" });
+    move.addEventListener("click", () => this.move(userId, Number(select.value)));
+    return [el("label", { for: id, className: "voice-move-label", text: "Move to…" }), select, move];
   }
 
   // -- actions ---------------------------------------------------------------------------
+
+  async move(userId, toRoomId) {
+    const room = this.room;
+    this.error.textContent = "";
+    try {
+      await this.ctx.api("POST", `/rooms/${room.id}/voice/members/${userId}/move`, { to_room_id: toRoomId });
+      if (this.room === room && this.participants) {
+        this.participants.delete(userId);
+        if (this.toolsFor === userId) this.toolsFor = null;
+        this.render();
+      }
+    } catch (err) {
+      if (this.room === room) this.error.textContent = err.message;
+    }
+  }
 
   async joinVoice() {
     const room = this.room;
