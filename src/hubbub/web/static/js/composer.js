@@ -2,11 +2,15 @@
 // progress, previews, downloads), quoting a message (`quote_of`), `@handle` completion,
 // the read marker ("New messages" divider, from the read states) and author names that
 // open profiles. The message view itself (messages.js) draws quotes, mentions and the
-// divider, and sends what the hooks here add to a message.
+// divider, and sends what the hooks here add to a message. It also carries the emoji
+// button (emoji-picker.js, whose gateway hooks it forwards) and the tab title's unread
+// count (tab-title.js).
 
 import { attachmentNodes, forgetBlobs, Uploads } from "./attachments.js";
 import { Completion } from "./completion.js";
 import { byId, displayName, el } from "./dom.js";
+import * as emojiPicker from "./emoji-picker.js";
+import { updateTitle } from "./tab-title.js";
 
 const state = {
   ctx: null,
@@ -17,6 +21,29 @@ const state = {
   quoteBar: null,
   quoteText: null,
 };
+
+// The emoji button beside the input: the picker's choice goes in at the caret (a custom
+// emoji as its `<:name:id>` markup, which the server renders as its image).
+function buildEmojiButton() {
+  const input = byId("composer-input");
+  const button = el("button", { type: "button", className: "emoji-button", "data-testid": "composer-emoji", "aria-label": "Insert emoji", "aria-haspopup": "dialog", title: "Insert emoji", text: "☺" });
+  button.addEventListener("click", () => {
+    if (input.disabled) return;
+    const start = input.selectionStart;
+    const end = input.selectionEnd;
+    emojiPicker.openPicker(
+      button,
+      (entry) => {
+        const text = entry.custom ? `<:${entry.emoji.name}:${entry.emoji.id}>` : entry.key;
+        input.focus();
+        input.setRangeText(text, start, end, "end");
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      },
+      "Insert emoji",
+    );
+  });
+  byId("composer-tools").append(button);
+}
 
 function excerpt(text, max = 120) {
   const flat = (text || "").replace(/\s+/g, " ").trim();
@@ -47,6 +74,8 @@ export default {
   init(ctx) {
     state.ctx = ctx;
     buildQuoteBar();
+    buildEmojiButton();
+    emojiPicker.setup(ctx);
     state.uploads = new Uploads(ctx);
     state.completion = new Completion(ctx);
     ctx.view.lastReadOf = (roomId) => state.lastRead.get(roomId) ?? null;
@@ -62,9 +91,13 @@ export default {
 
   onReady(frame) {
     for (const read of frame.read_states || []) state.lastRead.set(read.room_id, read.last_read_message_id ?? null);
+    emojiPicker.onReady(frame);
+    updateTitle(state.ctx);
   },
 
   onEvent(frame) {
+    emojiPicker.onEvent(frame);
+    updateTitle(state.ctx);
     const data = frame.data || {};
     const roomId = frame.room_id ?? data.room_id;
     if (frame.type === "read_state.updated" && data.last_read_message_id) {
@@ -105,5 +138,7 @@ export default {
     setQuote(null);
     state.uploads.clear();
     forgetBlobs();
+    emojiPicker.forget();
+    updateTitle(null);
   },
 };

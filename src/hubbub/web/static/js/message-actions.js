@@ -11,6 +11,7 @@
 // on one of its items or anywhere outside it.
 
 import { displayName, el } from "./dom.js";
+import { openPicker, reactWith } from "./emoji-picker.js";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂"];
 // Actions that destroy or sanction: styled as danger, after the others.
@@ -72,6 +73,10 @@ export class MessageActions {
       return button;
     };
     for (const emoji of QUICK_REACTIONS) bar.append(tool(emoji, "message-react", `React with ${emoji}`, () => view.react(message.id, emoji, true)));
+    // Any emoji, from the picker (emoji-picker.js); picking one already mine takes it back.
+    const add = tool("☺+", "message-react-picker", "Add reaction", () => openPicker(add, (entry) => reactWith(view, message.id, entry.key), "Add reaction"));
+    add.setAttribute("aria-haspopup", "dialog");
+    bar.append(add);
     bar.append(tool("↩", "message-reply", "Reply", () => view.setReply(message)));
     if (mine) bar.append(tool("✎", "message-edit", "Edit", () => view.startEdit(message.id)));
 

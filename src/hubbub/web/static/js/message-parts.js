@@ -3,6 +3,7 @@
 // reaction bar. Installed on MessageView's prototype (messages.js), so `this` is the view.
 
 import { displayName, el } from "./dom.js";
+import { emojiLabel, emojiNode, openPicker, reactWith } from "./emoji-picker.js";
 
 export const messageParts = {
   // The author's name: a button opening their profile (the people feature's dialog).
@@ -43,6 +44,8 @@ export const messageParts = {
     return node;
   },
 
+  // The reactions (a custom emoji's as its image, emoji-picker.js) and, when there are
+  // any, a "+" opening the picker.
   reactionBar(message) {
     const bar = el("div", { className: "reactions", "data-testid": "message-reactions" });
     for (const r of message.reactions || []) {
@@ -53,12 +56,17 @@ export const messageParts = {
         "data-testid": "reaction",
         "data-emoji": r.emoji,
         "aria-pressed": mine ? "true" : "false",
-        "aria-label": `${r.emoji} ${r.count}`,
-        text: `${r.emoji} ${r.count}`,
+        "aria-label": `${emojiLabel(r.emoji)} ${r.count}`,
       });
+      button.append(emojiNode(r.emoji), ` ${r.count}`);
       button.addEventListener("click", () => this.react(message.id, r.emoji, !mine));
       bar.append(button);
     }
+    if ((message.reactions || []).length) {
+      const add = el("button", { type: "button", className: "reaction reaction-add", "data-testid": "reaction-add", "aria-label": "Add reaction", "aria-haspopup": "dialog", title: "Add reaction", text: "+" });
+      add.addEventListener("click", () => openPicker(add, (entry) => reactWith(this, message.id, entry.key), "Add reaction"));
+      bar.append(add);
+    }
     return bar;
-  }
+  },
 };
