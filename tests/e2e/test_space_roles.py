@@ -112,9 +112,7 @@ async def test_roles_invite_limits_and_live_moderation(
     await dialog.get_by_test_id("space-room-permissions").click()
     editor = dialog.get_by_test_id("space-overrides")
     await editor.get_by_test_id("space-override-target").select_option(label="Mods")
-    await editor.locator("[data-testid=space-override-value][data-perm=send]").select_option(
-        "deny"
-    )
+    await editor.locator("[data-testid=space-override-value][data-perm=send]").select_option("deny")
     await editor.get_by_test_id("space-override-save").click()
     await expect(editor.get_by_test_id("space-override-status")).to_have_text("Saved.")
     found = await alice.request("GET", f"/rooms/{general['id']}/overrides")
