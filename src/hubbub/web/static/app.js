@@ -169,7 +169,7 @@ async function onEvent(frame) {
       // Not visible after all: nothing to show.
     }
   } else if (type === "notification.created") {
-    if (!state.gateway.replaying) state.inbox.created();
+    if (!state.gateway.replaying) state.inbox.created(data.notification);
   } else if (type === "notification.read") {
     state.inbox.refresh();
   } else if (type === "read_state.updated") {
@@ -243,7 +243,7 @@ function start(token) {
 
 function init() {
   state.sidebar = new Sidebar({ onOpen: openRoom, getMe: () => state.me });
-  state.inbox = new Inbox({ onOpenRoom: openRoom });
+  state.inbox = new Inbox({ onOpenRoom: openRoom, currentRoomId: () => (state.view.room ? state.view.room.id : null) });
   state.view = new MessageView({
     gateway: null,
     getMe: () => state.me,

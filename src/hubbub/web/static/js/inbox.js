@@ -7,6 +7,7 @@
 // them without losing the pages already loaded.
 
 import { api } from "./api.js";
+import { DesktopNotifier } from "./desktop-notify.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
 import { jumpToMessage } from "./messages.js";
 
@@ -24,9 +25,14 @@ const KINDS = {
 let current = null; // the Inbox app.js made
 
 export class Inbox {
-  constructor({ onOpenRoom }) {
+  constructor({ onOpenRoom, currentRoomId }) {
     this.unread = 0;
     this.onOpenRoom = onOpenRoom;
+    this.desktop = new DesktopNotifier({
+      kindLabel: (kind) => KINDS[kind] || kind,
+      onOpen: (n) => this.go(n),
+      currentRoomId: currentRoomId || (() => null),
+    });
     this.dialog = byId("inbox-dialog");
     this.list = byId("inbox-list");
     this.rows = new Map(); // notification id → {n, li}
@@ -39,6 +45,7 @@ export class Inbox {
     this.more.addEventListener("click", () => this.loadMore());
     byId("inbox-button").addEventListener("click", () => this.open());
     byId("inbox-read-all").addEventListener("click", () => this.readAll());
+    byId("inbox-read-all").after(this.desktop.button, this.desktop.note);
     current = this;
   }
 
@@ -58,12 +65,15 @@ export class Inbox {
     byId("inbox-button").setAttribute("aria-label", `Notifications, ${this.unread} unread`);
   }
 
-  created() {
+  // A notification heard live (app.js leaves out the ones replayed on a resume).
+  created(n) {
     this.setUnread(this.unread + 1);
+    this.desktop.show(n);
     // An open list gets the new one from `event` (through the people feature).
   }
 
   async open() {
+    this.desktop.sync();
     this.dialog.showModal();
     await this.load();
   }
@@ -134,13 +144,7 @@ export class Inbox {
     this.rows.set(n.id, { n, li });
     if (n.room_id) {
       const go = el("button", { type: "button", "data-testid": "notification-open", text: "Open", "aria-label": `Open: ${kind}${where}` });
-      go.addEventListener("click", async () => {
-        this.dialog.close();
-        await this.markRead(n);
-        // A notification about a message opens its room at that message.
-        if (n.message_id) jumpToMessage(n.room_id, n.message_id, this.onOpenRoom);
-        else this.onOpenRoom(n.room_id);
-      });
+      go.addEventListener("click", () => this.go(n));
       li.append(go);
     } else if (!n.read) {
       const read = el("button", { type: "button", "data-testid": "notification-read", text: "Mark read" });
@@ -148,6 +152,15 @@ export class Inbox {
       li.append(read);
     }
     return li;
+  }
+
+  // Opens what a notification is about: its room, at its message when it has one; it
+  // is then read.
+  async go(n) {
+    if (this.dialog.open) this.dialog.close();
+    await this.markRead(n);
+    if (n.message_id) jumpToMessage(n.room_id, n.message_id, this.onOpenRoom);
+    else if (n.room_id) this.onOpenRoom(n.room_id);
   }
 
   async markRead(n) {
