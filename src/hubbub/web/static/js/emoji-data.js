@@ -1,7 +1,8 @@
 // A compact table of common Unicode emoji for the picker (js/emoji-picker.js), grouped
 // as Unicode's emoji list is. Each entry is "<emoji> <name>|<extra keywords>"; the name
-// is Unicode's (lower case), the keywords help search ("lol", "+1", "launch").
-// Hand-written character lists; nothing is fetched.
+// is the CLDR short name, the keywords its aliases and a few more words for search
+// ("lol", "+1", "launch"); every emoji is in its fully-qualified form (the server's
+// reaction key). Hand-picked lists, about 1,170 emoji up to Emoji 12; nothing is fetched.
 
 export const GROUPS = [
   { id: "smileys", label: "Smileys", emojis: [
