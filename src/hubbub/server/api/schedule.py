@@ -3,6 +3,8 @@
     POST   /rooms/{room_id}/scheduled-events   {title, starts_at, ends_at, description?,
                                                  reminder_minutes?} → 201 event
     GET    /rooms/{room_id}/scheduled-events   → {scheduled_events}
+    GET    /spaces/{space_id}/scheduled-events → {scheduled_events} not yet over, every
+                                                 room of the space the caller can see
     GET    /scheduled-events/{event_id}        → event
     PATCH  /scheduled-events/{event_id}        {title?, description?, starts_at?, ends_at?,
                                                  reminder_minutes?} → event
@@ -55,6 +57,13 @@ async def create_event(body: EventFields, core: CoreDep, ctx: CtxDep, room_id: I
 @router.get("/rooms/{room_id}/scheduled-events", response_model=ScheduledEventList)
 async def list_events(core: CoreDep, ctx: CtxDep, room_id: Id) -> JSON:
     return JSON({"scheduled_events": await schedule.list_events(core, ctx, room_id)})
+
+
+@router.get("/spaces/{space_id}/scheduled-events", response_model=ScheduledEventList)
+async def list_space_events(core: CoreDep, ctx: CtxDep, space_id: Id) -> JSON:
+    """The space's agenda: events not yet over in the rooms of the space the caller can
+    see, by start time."""
+    return JSON({"scheduled_events": await schedule.list_space_events(core, ctx, space_id)})
 
 
 @router.get("/scheduled-events/{event_id}", response_model=ScheduledEvent)

@@ -35,7 +35,7 @@ from hubbub.errors import (
 )
 from hubbub.server.events import LogEvent, room_event
 from hubbub.server.services import notifications
-from hubbub.server.services.access import RoomAccess, room_access
+from hubbub.server.services.access import RoomAccess, room_access, space_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as rooms_store
 from hubbub.server.store import schedule as store
@@ -47,6 +47,7 @@ __all__ = [
     "delete",
     "get",
     "list_events",
+    "list_space_events",
     "remind_due",
     "rsvp",
     "update",
@@ -202,6 +203,29 @@ async def list_events(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]
     def read(conn: Connection) -> list[dict[str, Any]]:
         room_access(conn, ctx.user, room_id)
         rows = store.in_room(conn, room_id)
+        ids = [int(r["id"]) for r in rows]
+        counts = store.counts(conn, ids)
+        mine = store.interested_in(conn, ctx.user_id, ids)
+        return [store.wire(r, counts.get(int(r["id"]), 0), int(r["id"]) in mine) for r in rows]
+
+    return await core.db.read(read)
+
+
+async def list_space_events(core: Core, ctx: Ctx, space_id: int) -> list[dict[str, Any]]:
+    """The events not yet over in every room of the space the caller can see, by start:
+    what a client shows as the space's agenda (each event names its `room_id`)."""
+    now = core.clock.now_ms()
+
+    def read(conn: Connection) -> list[dict[str, Any]]:
+        space_access(conn, ctx.user, space_id)
+        rows: list[RowMapping] = []
+        for room in rooms_store.space_rooms(conn, space_id):
+            try:
+                room_access(conn, ctx.user, room.id)
+            except HubbubError:  # not visible to them, or banned from it
+                continue
+            rows.extend(r for r in store.in_room(conn, room.id) if int(r["ends_at"]) > now)
+        rows.sort(key=lambda r: (int(r["starts_at"]), int(r["id"])))
         ids = [int(r["id"]) for r in rows]
         counts = store.counts(conn, ids)
         mine = store.interested_in(conn, ctx.user_id, ids)
