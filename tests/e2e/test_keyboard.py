@@ -45,6 +45,15 @@ _UNNAMED = """
 """
 
 
+# Run in the page: the visible elements reaching past the right edge of the screen.
+_TOO_WIDE = """
+() => [...document.querySelectorAll("body *")]
+  .filter((n) => n.getClientRects().length && n.getBoundingClientRect().right > innerWidth + 1)
+  .filter((n) => !n.closest("dialog:not([open]), [hidden]"))
+  .map((n) => n.outerHTML.slice(0, 120))
+"""
+
+
 async def unnamed(page: Any) -> list[str]:
     found: list[str] = await page.evaluate(_UNNAMED)
     return found
@@ -132,8 +141,14 @@ async def test_every_control_field_and_dialog_of_the_main_views_has_a_name(
         await expect(page.get_by_test_id("room-name")).to_have_text(f"# {other['name']}")
         await expect(page.get_by_test_id("room-aside")).to_be_visible()
         assert await unnamed(page) == [], other["name"]
-    # At phone width, with the drawer open.
+    # At phone width nothing is wider than the screen, in any kind of room.
     await page.set_viewport_size({"width": 360, "height": 700})
+    for each in (room, music, voice):
+        await page.goto(f"{lite.url}/#/rooms/{each['id']}")
+        await expect(page.get_by_test_id("composer-input")).to_be_enabled()
+        wide = await page.evaluate(_TOO_WIDE)
+        assert wide == [], (each["name"], wide)
+    # With the drawer open.
     await page.get_by_test_id("menu-button").click()
     assert await unnamed(page) == []
     assert a.scripts_ran() == []
