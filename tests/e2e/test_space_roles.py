@@ -107,6 +107,25 @@ async def test_roles_invite_limits_and_live_moderation(
     await delete.click()
     await expect(roles.locator(".space-role-name")).to_have_text(["Mods"])
 
+    # Alice lets Mods manage roles (an edit): Bob gets the Roles tab, but his own top
+    # role is out of his reach, and the dialog says so.
+    await roles.first.get_by_test_id("space-role-edit").click()
+    await expect(form.get_by_test_id("space-role-name")).to_have_value("Mods")
+    await expect(form.locator("[data-perm=manage_messages]")).to_be_checked()
+    await form.locator("[data-perm=manage_roles]").check()
+    await form.get_by_test_id("space-role-submit").click()
+    await expect(form.get_by_test_id("space-role-status")).to_have_text("Saved Mods.")
+    await b.page.get_by_test_id("space-menu").click()
+    bobs = b.page.get_by_test_id("space-dialog")
+    await bobs.get_by_test_id("space-tab-roles").click()
+    await bobs.get_by_test_id("space-role-edit").click()
+    await bobs.get_by_test_id("space-role-name").fill("Top mods")
+    await bobs.get_by_test_id("space-role-submit").click()
+    await expect(bobs.get_by_test_id("space-role-error")).to_have_text(
+        "Mods ranks at or above your highest role: only roles below it can be changed."
+    )
+    await expect(bobs.get_by_test_id("space-role-name")).to_have_value("Top mods")
+
     # A room override: Mods may not send in #general.
     await dialog.get_by_test_id("space-tab-rooms").click()
     await dialog.get_by_test_id("space-room-permissions").click()

@@ -182,7 +182,7 @@ export class RolesPanel {
     try {
       await this.ctx.api("DELETE", `/spaces/${this.spaceId}/roles/${role.id}`);
     } catch (err) {
-      this.listError.textContent = err.message;
+      this.listError.textContent = err.code === "role_above_you" ? `${role.name} ranks at or above your highest role: only roles below it can be deleted.` : err.message;
       return;
     }
     this.listError.textContent = "";
@@ -294,7 +294,8 @@ export class RolesPanel {
         this.formStatus.textContent = `Created ${role.name}.`;
       }
     } catch (err) {
-      this.formError.textContent = err.message; // the form keeps what was typed
+      // The form keeps what was typed; a role at or above one's own is named.
+      this.formError.textContent = err.code === "role_above_you" && editing ? `${editing.name} ranks at or above your highest role: only roles below it can be changed.` : err.message;
     } finally {
       this.submit.disabled = false;
     }
@@ -357,14 +358,24 @@ export class OverridesEditor {
     if ([...this.target.options].some((o) => o.value === current)) this.target.value = current;
   }
 
+  // The controls wait for the room's overrides (a choice made before would be undone).
+  enable(on) {
+    this.target.disabled = !on;
+    this.save.disabled = !on;
+    for (const select of this.choices.values()) select.disabled = !on;
+  }
+
   async load() {
+    this.enable(false);
     try {
       const { overrides } = await this.ctx.api("GET", `/rooms/${this.room.id}/overrides`);
       this.overrides = overrides;
       this.error.textContent = "";
     } catch (err) {
       this.error.textContent = err.message;
+      return; // nothing to edit: saving would overwrite what could not be read
     }
+    this.enable(true);
     this.fill();
   }
 
