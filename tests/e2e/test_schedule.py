@@ -6,6 +6,7 @@ moving someone to another voice room, seen by the moved user."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from playwright.async_api import expect
 
@@ -49,6 +50,8 @@ async def test_events_music_stats_and_voice_moves_live(
     await a.page.get_by_test_id("schedule-new").click()
     await expect(a.page.get_by_test_id("schedule-form-title")).to_be_focused()
     await a.page.get_by_test_id("schedule-form-title").fill("Launch party")
+    # Any room of the space may hold it; the room on screen is the default.
+    await expect(a.page.get_by_test_id("schedule-form-room")).to_have_value(str(hall["id"]))
     starts = await a.page.evaluate(LOCAL_IN, 30.5)
     ends = await a.page.evaluate(LOCAL_IN, 90)
     await a.page.get_by_test_id("schedule-form-starts").fill(starts)
@@ -88,18 +91,35 @@ async def test_events_music_stats_and_voice_moves_live(
     await expect(b_event.get_by_test_id("schedule-event-title")).to_have_text("Launch night")
     await expect(b.page.get_by_test_id("schedule-banner-text")).to_contain_text("Launch night")
 
+    # The dialog is the space's agenda: an event of another room shows live, with its room.
+    later = await a.page.evaluate("() => [Date.now() + 7200000, Date.now() + 9000000]")
+    stage = made["stage"]
+    body = {
+        "title": "Soundcheck",
+        "starts_at": datetime.fromtimestamp(later[0] / 1000, UTC).isoformat(),
+        "ends_at": datetime.fromtimestamp(later[1] / 1000, UTC).isoformat(),
+    }
+    await alice.request("POST", f"/rooms/{stage['id']}/scheduled-events", json=body)
+    check = b.page.get_by_test_id("schedule-event").filter(has_text="Soundcheck")
+    await expect(check.get_by_test_id("schedule-event-where")).to_have_text("In # stage")
+    await expect(b.page.get_by_test_id("schedule-count")).to_have_text("2")
+    await expect(b.page.get_by_test_id("schedule-event").first).to_contain_text("Launch night")
+    a_event = a.page.get_by_test_id("schedule-event").filter(has_text="Launch night")
+
     # Alice deletes it (Delete asks to be pressed again): gone for Bob, banner too.
     await a_event.get_by_test_id("schedule-delete").click()
     await expect(a_event.get_by_test_id("schedule-delete")).to_have_attribute(
         "data-confirm", "true"
     )
     await a_event.get_by_test_id("schedule-delete").click()
-    await expect(b.page.get_by_test_id("schedule-empty")).to_be_visible()
-    await expect(b.page.get_by_test_id("schedule-event")).to_have_count(0)
+    await expect(b.page.get_by_test_id("schedule-event")).to_have_count(1)
     await expect(b.page.get_by_test_id("schedule-banner")).to_be_hidden()
-    await expect(b.page.get_by_test_id("schedule-count")).to_be_hidden()
-    for person in (a, b):
-        await person.page.get_by_test_id("schedule-close").click()
+    await expect(b.page.get_by_test_id("schedule-count")).to_have_text("1")
+    await a.page.get_by_test_id("schedule-close").click()
+    # "Open room" goes to the event's room.
+    await check.get_by_test_id("schedule-event-open").click()
+    await expect(b.page.get_by_test_id("schedule-dialog")).to_be_hidden()
+    await expect(b.page.get_by_test_id("room-name")).to_have_text("# stage")
 
     # Music: Alice's track plays; the DJs list shows her, and Bob's upvote counts live.
     jukebox = made["jukebox"]
@@ -126,7 +146,7 @@ async def test_events_music_stats_and_voice_moves_live(
     )
 
     # Voice: Bob is in the lobby; Alice moves him to the stage; his view follows.
-    lobby, stage = made["lobby"], made["stage"]
+    lobby = made["lobby"]
     for person in (a, b):
         await person.page.locator(f'[data-testid=room-link][data-room-id="{lobby["id"]}"]').click()
     await b.page.get_by_test_id("voice-join").click()

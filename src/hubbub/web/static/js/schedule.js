@@ -1,10 +1,13 @@
-// Feature "schedule" (see features.js for the hooks and ctx): the scheduled events of the
-// room on screen (docs/voice.md: events belong to a room, whether of a space or not).
+// Feature "schedule" (see features.js for the hooks and ctx): scheduled events
+// (docs/voice.md: each belongs to a room). In a room of a space, the space's agenda
+// (`GET /spaces/{id}/scheduled-events`: every room of it one can see); in a standalone
+// room, that room's events.
 // - An "Events" button in #room-feature-tools with the count of upcoming events, opening
-//   a dialog: each upcoming or live event (title, when in local time, where, description,
-//   how many are going), a "Going" toggle (`PUT /scheduled-events/{id}/rsvp`, which also
-//   arms its reminder), and for the room's owners and moderators New, Edit and Delete.
-// - A banner in #room-banners while an event starts within the hour or is live.
+//   a dialog: each upcoming or live event (title, when in local time, which room, its
+//   description, how many are going), a "Going" toggle (`PUT /scheduled-events/{id}/rsvp`,
+//   which also arms its reminder), and for the owners and moderators of its room Edit and
+//   Delete; "New event" in any room of the space (the server refuses where one may not).
+// - A banner in #room-banners while one of those events starts within the hour or is live.
 // Live from scheduled_event.created / updated / deleted; REST answers apply at once.
 
 import { byId, el, show } from "./dom.js";
@@ -18,7 +21,7 @@ const state = {
   room: null,
   events: new Map(), // id → event, for the room on screen
   mine: new Map(), // id → my RSVP (REST answers only; broadcasts carry none)
-  manager: false,
+  manager: new Map(), // room id → whether one may schedule there (owner or moderator)
   loaded: false,
   editing: null, // the event the form edits, null when it creates one
   confirming: null, // the event whose Delete asks to be pressed again
@@ -61,6 +64,36 @@ function localValue(date) {
 function isoOf(value) {
   const at = new Date(value);
   return Number.isNaN(at.getTime()) ? value : at.toISOString();
+}
+
+// The space of the room on screen, or null for a standalone room.
+function spaceId() {
+  return (state.room && state.room.space_id) || null;
+}
+
+function inScope(roomId) {
+  if (!state.room) return false;
+  if (roomId === state.room.id) return true;
+  const room = state.ctx.rooms().get(roomId);
+  return Boolean(spaceId() && room && room.space_id === spaceId());
+}
+
+function roomName(roomId) {
+  const room = state.ctx.rooms().get(roomId) || (state.room && state.room.id === roomId ? state.room : null);
+  return room ? `# ${room.name}` : "another room";
+}
+
+// The rooms of the scope where one could schedule, the room on screen first.
+function placeable() {
+  const here = state.room;
+  const others = spaceId()
+    ? [...state.ctx.rooms().values()].filter((r) => r.space_id === spaceId() && r.id !== here.id && r.kind !== "dm" && r.kind !== "group")
+    : [];
+  return [here, ...others.sort((a, b) => String(a.name).localeCompare(String(b.name)))];
+}
+
+function canManage(roomId) {
+  return state.manager.get(roomId) === true;
 }
 
 function upcoming() {
@@ -113,6 +146,7 @@ function buildForm() {
       };
       return {
         title: input("schedule-f-title", "Title", { required: true, maxlength: 200, autocomplete: "off", "data-testid": "schedule-form-title" }),
+        room: input("schedule-f-room", "Where (room)", { tag: "select", "data-testid": "schedule-form-room" }),
         starts: input("schedule-f-starts", "Starts (your local time)", { type: "datetime-local", required: true, "data-testid": "schedule-form-starts" }),
         ends: input("schedule-f-ends", "Ends", { type: "datetime-local", required: true, "data-testid": "schedule-form-ends" }),
         description: input("schedule-f-description", "Description (optional)", { tag: "textarea", rows: 3, maxlength: 2000, "data-testid": "schedule-form-description" }),
@@ -141,7 +175,8 @@ function buildForm() {
         }
         event = await state.ctx.api("PATCH", `/scheduled-events/${editing.id}`, changed);
       } else {
-        event = await state.ctx.api("POST", `/rooms/${room.id}/scheduled-events`, body);
+        const where = Number(f.room.value) || room.id;
+        event = await state.ctx.api("POST", `/rooms/${where}/scheduled-events`, body);
       }
       if (state.room === room) remember(event);
       render();
@@ -153,10 +188,16 @@ function buildForm() {
 
 async function load(room) {
   try {
-    const answer = await state.ctx.api("GET", `/rooms/${room.id}/scheduled-events`);
+    const space = spaceId();
+    const answer = space
+      ? await state.ctx.api("GET", `/spaces/${space}/scheduled-events`)
+      : await state.ctx.api("GET", `/rooms/${room.id}/scheduled-events`);
     if (state.room !== room) return;
     state.events.clear();
     for (const event of answer.scheduled_events) remember(event);
+    for (const roomId of new Set(answer.scheduled_events.map((e) => e.room_id))) {
+      if (!state.manager.has(roomId)) loadRights(roomId);
+    }
     state.loaded = true;
     ui.error.textContent = "";
   } catch (err) {
@@ -165,16 +206,27 @@ async function load(room) {
   render();
 }
 
-async function loadRights(room) {
-  const asked = (state.asked = (state.asked || 0) + 1);
+// One's rights in a room of the scope; only the newest answer per room counts.
+async function loadRights(roomId) {
+  const room = state.room;
+  state.asked = state.asked || new Map();
+  const asked = (state.asked.get(roomId) || 0) + 1;
+  state.asked.set(roomId, asked);
+  if (!state.manager.has(roomId)) state.manager.set(roomId, false);
   try {
-    const answer = await state.ctx.api("GET", `/rooms/${room.id}/permissions`);
-    if (state.room !== room || asked !== state.asked) return;
-    state.manager = Boolean(answer.moderator) || answer.role === "owner";
+    const answer = await state.ctx.api("GET", `/rooms/${roomId}/permissions`);
+    if (state.room !== room || asked !== state.asked.get(roomId)) return;
+    state.manager.set(roomId, Boolean(answer.moderator) || answer.role === "owner");
   } catch (err) {
-    if (state.room === room) state.manager = room.owner_id === (state.ctx.me() || {}).id;
+    // Not known: Edit and Delete stay hidden; the server decides anyway.
   }
   render();
+}
+
+function reloadRights() {
+  if (!state.room) return;
+  const ids = new Set([state.room.id, ...state.manager.keys()]);
+  for (const roomId of ids) loadRights(roomId);
 }
 
 function remember(event) {
@@ -192,8 +244,8 @@ function render() {
   ui.count.textContent = String(events.length);
   ui.count.hidden = events.length === 0;
   ui.button.setAttribute("aria-label", events.length ? `Events: ${events.length} upcoming` : "Events");
-  ui.heading.textContent = `Events in # ${room.name}`;
-  ui.create.hidden = !state.manager;
+  ui.heading.textContent = spaceId() ? "Events of this space" : `Events in # ${room.name}`;
+  ui.create.hidden = !(canManage(room.id) || placeable().some((r) => canManage(r.id)));
   renderBanner(events);
   if (!ui.dialog.open) return;
   const focused = ui.list.contains(document.activeElement) ? document.activeElement : null;
@@ -215,7 +267,8 @@ function renderBanner(events) {
   const label = soon(next, now);
   ui.banner.dataset.eventId = String(next.id);
   ui.banner.dataset.state = label === "Live now" ? "live" : "soon";
-  ui.bannerText.textContent = `📅 ${next.title}: ${label}`;
+  const where = next.room_id === state.room.id ? "" : ` in ${roomName(next.room_id)}`;
+  ui.bannerText.textContent = `📅 ${next.title}${where}: ${label}`;
   ui.bannerOpen.setAttribute("aria-label", `Details of ${next.title}`);
 }
 
@@ -229,7 +282,7 @@ function item(event) {
     el("h3", { id: titleId, className: "schedule-event-title", "data-testid": "schedule-event-title", text: event.title }),
     label ? el("span", { className: "schedule-live", "data-testid": "schedule-event-soon", text: label }) : null,
     el("p", { className: "schedule-when" }, el("time", { datetime: event.starts_at, "data-testid": "schedule-event-when", text: when(event) })),
-    el("p", { className: "muted schedule-where", "data-testid": "schedule-event-where", text: `In # ${state.room.name}` }),
+    el("p", { className: "muted schedule-where", "data-testid": "schedule-event-where", text: `In ${roomName(event.room_id)}` }),
     event.description ? el("p", { className: "schedule-description", "data-testid": "schedule-event-description", text: event.description }) : null,
   );
   const count = el("span", { className: "schedule-going-count", "data-testid": "schedule-event-going", text: `${event.interested_count || 0} going` });
@@ -242,7 +295,15 @@ function item(event) {
   });
   rsvp.addEventListener("click", () => setGoing(event, !going));
   const tools = el("div", { className: "schedule-tools", role: "group", "aria-label": `Your answer to ${event.title}` }, rsvp, count);
-  if (state.manager) {
+  if (event.room_id !== state.room.id && state.ctx.rooms().has(event.room_id)) {
+    const go = el("button", { type: "button", text: "Open room", "aria-label": `Open ${roomName(event.room_id)}`, "data-testid": "schedule-event-open" });
+    go.addEventListener("click", () => {
+      ui.dialog.close();
+      state.ctx.openRoom(event.room_id);
+    });
+    tools.append(go);
+  }
+  if (canManage(event.room_id)) {
     const edit = el("button", { type: "button", text: "Edit", "aria-label": `Edit ${event.title}`, "data-testid": "schedule-edit" });
     const confirming = state.confirming === event.id;
     const del = el("button", {
@@ -267,6 +328,8 @@ function openDialog() {
   if (!state.room) return;
   ui.error.textContent = ui.error.textContent.startsWith("The events could not") ? ui.error.textContent : "";
   if (!ui.dialog.open) ui.dialog.showModal();
+  // Where one may schedule: asked once per room of the space ("New event" and its rooms).
+  for (const room of placeable()) if (!state.manager.has(room.id)) loadRights(room.id);
   render();
   const first = ui.list.querySelector("button") || (ui.create.hidden ? null : ui.create);
   (first || ui.dialog.querySelector("[data-testid=schedule-close]")).focus();
@@ -277,6 +340,11 @@ function openForm(event) {
   state.editing = event;
   const f = ui.form.fields;
   ui.form.dialog.querySelector("h2").textContent = event ? `Edit “${event.title}”` : "New event";
+  // Where: the room on screen first; an event stays in its room (no move in the API).
+  const mine = placeable().filter((r) => canManage(r.id));
+  const rooms = event ? [{ id: event.room_id, name: roomName(event.room_id).replace(/^# /, "") }] : mine.length ? mine : [state.room];
+  f.room.replaceChildren(...rooms.map((r) => el("option", { value: r.id, text: `# ${r.name}` })));
+  f.room.disabled = Boolean(event) || rooms.length < 2;
   if (event) {
     f.title.value = event.title;
     f.starts.value = localValue(new Date(event.starts_at));
@@ -333,8 +401,12 @@ function onEvent(frame) {
   if (!room) return;
   const data = frame.data || {};
   if (String(frame.type || "").startsWith("scheduled_event.")) {
-    if ((frame.room_id ?? data.room_id) !== room.id) return;
-    if (frame.type === "scheduled_event.created" && data.event) remember(data.event);
+    const roomId = frame.room_id ?? data.room_id;
+    if (!inScope(roomId)) return;
+    if (frame.type === "scheduled_event.created" && data.event) {
+      remember(data.event);
+      if (!state.manager.has(roomId)) loadRights(roomId);
+    }
     else if (frame.type === "scheduled_event.updated") {
       const known = state.events.get(data.event_id);
       if (!known) load(room); // never heard of it: ask again
@@ -352,7 +424,7 @@ function onEvent(frame) {
     render();
   }
   const mine = frame.type === "room.member.updated" && data.user_id === (state.ctx.me() || {}).id;
-  if (RIGHTS_EVENTS.has(frame.type) || mine) loadRights(state.room);
+  if (RIGHTS_EVENTS.has(frame.type) || mine) reloadRights();
 }
 
 export default {
@@ -371,7 +443,7 @@ export default {
     // A resume replays what was missed; a fresh `ready` does not: read the room again.
     if (state.room && !frame.resumed) {
       load(state.room);
-      loadRights(state.room);
+      reloadRights();
     }
   },
 
@@ -381,7 +453,7 @@ export default {
     state.events.clear();
     state.mine.clear();
     state.loaded = false;
-    state.manager = room.owner_id === (state.ctx.me() || {}).id;
+    state.manager = new Map();
     state.confirming = null;
     show(ui.button, shown);
     show(ui.banner, false);
@@ -389,7 +461,7 @@ export default {
     if (ui.form.dialog.open) ui.form.dialog.close();
     if (!shown) return;
     load(room);
-    loadRights(room);
+    loadRights(room.id);
   },
 
   onRoomClosed() {
