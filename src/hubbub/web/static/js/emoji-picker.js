@@ -201,7 +201,8 @@ export function openPicker(opener, onPick, purpose = "Pick an emoji") {
   document.body.append(popover);
 
   const spaceId = roomSpaceId();
-  const current = { popover, opener, onPick, options: [], active: -1, custom: [] };
+  const message = opener.closest("li.message");
+  const current = { popover, opener, onPick, options: [], active: -1, custom: [], messageId: message ? message.dataset.messageId : null };
   state.open = current;
 
   const option = (entry) => {
@@ -372,11 +373,22 @@ function place(popover, opener) {
   popover.style.setProperty("left", `${Math.max(margin, left)}px`);
 }
 
+// The opener's equivalent after its message was drawn again while the picker was open.
+function redrawn(current) {
+  const testid = current.opener.getAttribute("data-testid");
+  if (!current.messageId || !testid) return null;
+  const li = document.querySelector(`li.message[data-message-id="${current.messageId}"]`);
+  return li ? li.querySelector(`[data-testid="${testid}"]`) : null;
+}
+
 function close(returnFocus) {
   const current = state.open;
   if (!current) return;
   state.open = null;
-  if (returnFocus && current.opener.isConnected) current.opener.focus();
+  if (returnFocus) {
+    const opener = current.opener.isConnected ? current.opener : redrawn(current);
+    if (opener) opener.focus();
+  }
   current.popover.remove();
 }
 
