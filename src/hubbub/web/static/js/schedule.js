@@ -326,7 +326,7 @@ function item(event) {
 
 function openDialog() {
   if (!state.room) return;
-  ui.error.textContent = ui.error.textContent.startsWith("The events could not") ? ui.error.textContent : "";
+  ui.error.textContent = ""; // a failed load says so again below
   if (!ui.dialog.open) ui.dialog.showModal();
   // Where one may schedule: asked once per room of the space ("New event" and its rooms).
   for (const room of placeable()) if (!state.manager.has(room.id)) loadRights(room.id);
