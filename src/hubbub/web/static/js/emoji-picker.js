@@ -5,8 +5,9 @@
 // message-parts.js) and the composer's emoji button (composer.js).
 //
 // Keyboard: the search field keeps the focus (a combobox with aria-activedescendant);
-// the arrow keys move the active emoji (Up/Down by row, as drawn), Home/End, Enter picks,
-// Escape closes with the focus back on the opener; a click outside closes.
+// the arrow keys move the active emoji (Up/Down by row, as drawn), Ctrl+Home/End, Enter
+// picks, Escape closes with the focus back on the opener, Tab goes round the search field
+// and the category buttons; a click outside closes.
 //
 // A custom emoji is a reaction by its id as a decimal string (server/services/emojis.py,
 // D.34) and `<:name:id>` inside a message; its image (`/api/v1/emojis/{id}/image`) needs
@@ -309,9 +310,6 @@ export function openPicker(opener, onPick, purpose = "Pick an emoji") {
       ev.stopPropagation();
       close(true);
       return;
-    } else if (ev.key === "Tab") {
-      close(false);
-      return;
     } else return;
     ev.preventDefault();
     if (n) setActive(next);
@@ -321,6 +319,13 @@ export function openPicker(opener, onPick, purpose = "Pick an emoji") {
       ev.preventDefault();
       ev.stopPropagation();
       close(true);
+    } else if (ev.key === "Tab") {
+      // The focus stays inside: the search field, then the category buttons, around.
+      const stops = [search, ...tabs.querySelectorAll("button")];
+      const at = stops.indexOf(document.activeElement);
+      const next = stops[(at + (ev.shiftKey ? -1 : 1) + stops.length) % stops.length];
+      ev.preventDefault();
+      next.focus();
     }
   });
 
