@@ -325,6 +325,7 @@ class SpacesFeature {
   }
 
   onRoomClosed() {
+    this.dialogs.showRoomSpace(); // no room: the header's space chip goes
     groups.onRoomClosed();
   }
 
