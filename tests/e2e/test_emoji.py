@@ -74,6 +74,11 @@ async def test_picker_reactions_custom_emoji_composer_and_tab_title(
     await expect(picker).to_have_count(0)
     await expect(add).to_be_focused()
     await a.page.keyboard.press("Enter")
+    # Tab stays inside: to the category buttons and back to the search.
+    await a.page.keyboard.press("Tab")
+    await expect(picker.get_by_test_id("emoji-category").first).to_be_focused()
+    await a.page.keyboard.press("Shift+Tab")
+    await expect(search).to_be_focused()
     await a.page.keyboard.type("rocket")
     results = picker.get_by_test_id("emoji-results").get_by_test_id("emoji-option")
     await expect(results.first).to_have_attribute("data-emoji", "🚀")
