@@ -255,7 +255,9 @@ class TestServer:
     async def register(
         self, username: str, password: str = "correct horse battery"
     ) -> dict[str, Any]:
-        async with httpx.AsyncClient(verify=default_tls(), base_url=self.url) as http:
+        # The SDK's own timeout (30 s), not httpx's 5 s: a test making many users at once
+        # on a loaded machine must not fail on a slow answer.
+        async with httpx.AsyncClient(verify=default_tls(), base_url=self.url, timeout=30.0) as http:
             resp = await http.post(
                 "/api/v1/auth/register", json={"username": username, "password": password}
             )
