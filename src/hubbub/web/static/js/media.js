@@ -1,6 +1,7 @@
 // Feature "media" (see features.js for the hooks and ctx): music rooms (music.js, its
-// DJs list in musicstats.js) and voice rooms (voice.js). A room of kind "music" shows the player in #room-banners and
-// the queue in #room-aside; a room of kind "voice" shows who is in voice in #room-aside;
+// DJs list in musicstats.js) and voice rooms (voice.js). A room of kind "music" shows
+// the player in #room-banners and the queue in #room-aside; a room of kind "voice"
+// shows who is in voice in #room-aside;
 // any other room shows nothing of this feature. Both parts sit first in the side column,
 // which other features (presence) share: they only show and hide their own elements.
 

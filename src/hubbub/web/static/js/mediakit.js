@@ -1,6 +1,7 @@
-// Shared by the music and voice panels (media.js; formDialog by schedule.js too): who is who in the room on screen and
+// Shared by the music and voice panels (media.js): who is who in the room on screen and
 // what the signed-in user may do there, times as m:ss, avatars, the side column's
-// visibility, and small dialogs. Text only through textContent (el()).
+// visibility, and small dialogs (formDialog, used by schedule.js too). Text only through
+// textContent (el()).
 
 import { displayName, el } from "./dom.js";
 
