@@ -303,12 +303,7 @@ def quote_snapshot_txn(conn: Connection, ctx: Ctx, quote: dict[str, Any]) -> str
     snapshot = {
         "id": row["id"],
         "room_id": row["room_id"],
-        "author": {
-            "id": row["author_id"],
-            "handle": row["author_handle"],
-            "display_name": row["author_display_name"],
-            "avatar_url": row["author_avatar_url"],
-        },
+        "author": messages_store.author_of(row),
         "content_text": row["content_text"],
         "custom_field1": quote["custom_field1"],
         "custom_field2": quote["custom_field2"],

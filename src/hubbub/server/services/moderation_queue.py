@@ -183,7 +183,7 @@ async def approve(core: Core, ctx: Ctx, message_id: int, note: Any = None) -> di
         if queued["reason"] == "pre_moderation" and row["moderation_state"] == "pending":
             public = messages_store.get_message(tx.conn, message_id)
             assert public is not None
-            tx.emit(published_event(room, public, _author(row)))
+            tx.emit(published_event(room, public, messages_store.author_of(row)))
             messages.notify_published_txn(tx, room, public)
         else:  # it was (or is again) in the room's view
             _state_changed(tx, room, row, ctx.user.snapshot(), "approved", True)
@@ -207,15 +207,6 @@ async def reject(core: Core, ctx: Ctx, message_id: int, note: Any = None) -> dic
 
     result: dict[str, Any] = await core.log.run(job)
     return result
-
-
-def _author(row: Any) -> dict[str, Any]:
-    return {
-        "id": row["author_id"],
-        "handle": row["author_handle"],
-        "display_name": row["author_display_name"],
-        "avatar_url": row["author_avatar_url"],
-    }
 
 
 async def queue(

@@ -323,12 +323,7 @@ def _target(conn: Connection, target_type: str, target_id: int) -> dict[str, Any
         return {
             "id": row["id"],
             "room_id": row["room_id"],
-            "author": {
-                "id": row["author_id"],
-                "handle": row["author_handle"],
-                "display_name": row["author_display_name"],
-                "avatar_url": row["author_avatar_url"],
-            },
+            "author": messages_store.author_of(row),
             "excerpt": text[:EXCERPT],
             "deleted": bool(row["deleted"]),
         }

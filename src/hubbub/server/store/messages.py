@@ -40,6 +40,16 @@ def _json(value: str | None) -> Any:
     return None if value is None else orjson.loads(value)
 
 
+def author_of(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    """The author's snapshot (EVENTS.md C.1) from a message row joined with its author."""
+    return {
+        "id": r["author_id"],
+        "handle": r["author_handle"],
+        "display_name": r["author_display_name"],
+        "avatar_url": r["author_avatar_url"],
+    }
+
+
 def message_wire(
     r: RowMapping | dict[str, Any], reply_to: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -51,12 +61,7 @@ def message_wire(
         "id": r["id"],
         "room_id": r["room_id"],
         "space_id": None,
-        "author": {
-            "id": r["author_id"],
-            "handle": r["author_handle"],
-            "display_name": r["author_display_name"],
-            "avatar_url": r["author_avatar_url"],
-        },
+        "author": author_of(r),
         "type": r["type"],
         # A tombstone keeps its place in history but not its content.
         "content": "" if deleted else r["content"],
@@ -124,12 +129,7 @@ def _reply_ref(r: RowMapping | dict[str, Any]) -> dict[str, Any]:
     text = "" if r["deleted"] else r["content_text"]
     return {
         "id": r["id"],
-        "author": {
-            "id": r["author_id"],
-            "handle": r["author_handle"],
-            "display_name": r["author_display_name"],
-            "avatar_url": r["author_avatar_url"],
-        },
+        "author": author_of(r),
         "excerpt": text[:EXCERPT_CHARS],
     }
 
