@@ -234,3 +234,20 @@ def test_every_element_the_modules_look_up_is_in_the_page() -> None:
     }
     assert len(wanted) >= 30
     assert wanted <= ids, wanted - ids
+
+
+def test_the_clients_permission_bits_are_the_servers() -> None:
+    # The space dialogs decide what to offer from permission bits; a bit renumbered on
+    # the server must not silently offer the wrong control in the browser.
+    from hubbub.server.permissions import Perm
+
+    js = STATIC_DIR / "js"
+    roles = (js / "spaces-roles.js").read_text(encoding="utf-8")
+    listed = dict(re.findall(r'\["(\w+)", (\d+), "', roles))
+    assert listed, "no permission table found in spaces-roles.js"
+    assert {name: 1 << int(bit) for name, bit in listed.items()} == {
+        p.name.lower(): int(p) for p in Perm if p.name
+    }
+    ui = (js / "spaces-ui.js").read_text(encoding="utf-8")
+    for name, shift in re.findall(r"(\w+): 1 << (\d+),", ui):
+        assert int(Perm[name]) == 1 << int(shift), name
