@@ -46,6 +46,10 @@ async def test_friends_blocks_dms_and_groups_through_the_sdk(lite: TestServer) -
         dm = await bob_user.open_dm()
         assert dm.kind == "dm" and dm.member_count == 2
         assert (await arrived).room_id == dm.id and them.get_room(dm.id) is not None
+        # Its people, so a client can title it (a DM has no name of its own).
+        assert [u.id for u in dm.recipients] == sorted([alice.id, bob.id])
+        other = them.get_room(dm.id)
+        assert other is not None and {u.id for u in other.recipients} == {alice.id, bob.id}
         assert await me.open_dm(bob.id) is dm
         # DM-03: a private-message signal for the recipient, never for one's own message.
         signal = them.wait_for(hubbub.PrivateMessage, timeout=5)

@@ -104,6 +104,12 @@ class Room(MusicActions, VoiceActions, _Entity[models.Room]):
         return self._data.member_count
 
     @property
+    def recipients(self) -> list[User]:
+        """A DM's or group's people, in the order they joined ([] for other rooms): a DM
+        has no name of its own, so it is titled after the other one."""
+        return [self._client.cache.user_ref(u.id) for u in self._data.recipients or ()]
+
+    @property
     def created_at(self) -> datetime:
         return self._data.created_at
 
