@@ -3,14 +3,12 @@
 // the read marker ("New messages" divider, from the read states) and author names that
 // open profiles. The message view itself (messages.js) draws quotes, mentions and the
 // divider, and sends what the hooks here add to a message. It also carries the emoji
-// button (emoji-picker.js, whose gateway hooks it forwards) and the tab title's unread
-// count (tab-title.js).
+// button (emoji-picker.js, whose gateway hooks it forwards).
 
 import { attachmentNodes, forgetBlobs, Uploads } from "./attachments.js";
 import { Completion } from "./completion.js";
 import { byId, displayName, el } from "./dom.js";
 import * as emojiPicker from "./emoji-picker.js";
-import { updateTitle } from "./tab-title.js";
 
 const state = {
   ctx: null,
@@ -92,12 +90,10 @@ export default {
   onReady(frame) {
     for (const read of frame.read_states || []) state.lastRead.set(read.room_id, read.last_read_message_id ?? null);
     emojiPicker.onReady(frame);
-    updateTitle(state.ctx);
   },
 
   onEvent(frame) {
     emojiPicker.onEvent(frame);
-    updateTitle(state.ctx);
     const data = frame.data || {};
     const roomId = frame.room_id ?? data.room_id;
     if (frame.type === "read_state.updated" && data.last_read_message_id) {
@@ -139,6 +135,5 @@ export default {
     state.uploads.clear();
     forgetBlobs();
     emojiPicker.forget();
-    updateTitle(null);
   },
 };

@@ -42,8 +42,9 @@ import moderation from "./moderation.js";
 import people from "./people.js";
 import schedule from "./schedule.js";
 import spaces from "./spaces.js";
+import tabTitle from "./tab-title.js";
 
-export const FEATURES = [spaces, people, composer, moderation, media, schedule];
+export const FEATURES = [spaces, people, composer, moderation, media, schedule, tabTitle];
 
 // Runs `hook` of every feature that has it; one feature's failure is logged and does not
 // stop the others (nor the core).
