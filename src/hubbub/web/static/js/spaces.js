@@ -70,11 +70,18 @@ class SpacesFeature {
 
   // A space state (ready.spaces[], space.created, GET /spaces/{id}/state, a join's answer).
   adoptState(state) {
-    const { space, member, roles, permissions, moderator } = state;
-    this.entries.set(space.id, { space, member, roles: roles || [], permissions: permissions || 0, moderator });
+    if (!this.setEntry(state)) return;
     for (const room of state.rooms || []) this.ctx.upsertRoom(room);
     this.render();
-    this.dialogs.spaceChanged(space.id);
+    this.dialogs.spaceChanged(state.space.id);
+  }
+
+  // Keeps a space state as its entry; false (and nothing kept) for a state without a space.
+  setEntry(state) {
+    const { space, member, roles, permissions, moderator } = state || {};
+    if (!space || space.id == null) return false;
+    this.entries.set(space.id, { space, member, roles: roles || [], permissions: permissions || 0, moderator });
+    return true;
   }
 
   async refreshState(spaceId) {
@@ -251,10 +258,7 @@ class SpacesFeature {
   onReady(frame) {
     this.loadCollapsed();
     this.entries.clear();
-    for (const state of frame.spaces || []) {
-      const { space, member, roles, permissions, moderator } = state;
-      this.entries.set(space.id, { space, member, roles: roles || [], permissions: permissions || 0, moderator });
-    }
+    for (const state of frame.spaces || []) this.setEntry(state);
     this.render();
     this.dialogs.refreshOpen();
     this.inviteFromHash();
