@@ -7,9 +7,7 @@
 
 import { el } from "./dom.js";
 import { OverridesEditor } from "./spaces-roles.js";
-import { PERM, confirmButton, errorLine, field } from "./spaces-ui.js";
-
-const byPosition = (a, b) => (a.position || 0) - (b.position || 0) || a.name.localeCompare(b.name);
+import { PERM, confirmButton, errorLine, field, roomsOfSpace } from "./spaces-ui.js";
 
 export class RoomsPanel {
   constructor(feature, spaceId) {
@@ -149,7 +147,7 @@ export class RoomsPanel {
   }
 
   spaceRooms() {
-    return [...this.ctx.rooms().values()].filter((r) => r.space_id === this.spaceId).sort(byPosition);
+    return roomsOfSpace(this.ctx.rooms(), this.spaceId);
   }
 
   // Swaps two rooms, then gives every room whose place changed its index as position.

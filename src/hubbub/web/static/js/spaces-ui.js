@@ -15,6 +15,13 @@ export const PERM = {
   ADMINISTRATOR: 1 << 17,
 };
 
+// The rooms of a space (from ctx.rooms()), in the sidebar's order: position, then name.
+export function roomsOfSpace(rooms, spaceId) {
+  return [...rooms.values()]
+    .filter((r) => r.space_id === spaceId)
+    .sort((a, b) => (a.position || 0) - (b.position || 0) || (a.name || "").localeCompare(b.name || ""));
+}
+
 let serial = 0;
 
 // A unique id for aria-labelledby / aria-controls between elements a module creates.

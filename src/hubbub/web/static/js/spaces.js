@@ -14,11 +14,10 @@
 import { byId, el } from "./dom.js";
 import groups from "./groups.js";
 import { SpaceDialogs } from "./spaces-dialogs.js";
-import { PERM } from "./spaces-ui.js";
+import { PERM, roomsOfSpace } from "./spaces-ui.js";
 
 const COLLAPSED_KEY = "hubbub.spaces.collapsed";
 const byName = (a, b) => a.space.name.localeCompare(b.space.name) || a.space.id - b.space.id;
-const byPosition = (a, b) => (a.position || 0) - (b.position || 0) || a.name.localeCompare(b.name);
 
 class SpacesFeature {
   constructor() {
@@ -151,7 +150,7 @@ class SpacesFeature {
 
   renderSpace(entry, rooms) {
     const space = entry.space;
-    const mine = [...rooms.values()].filter((r) => r.space_id === space.id).sort(byPosition);
+    const mine = roomsOfSpace(rooms, space.id);
     const collapsed = this.collapsed.has(space.id);
     const listId = `space-rooms-${space.id}`;
     let unread = 0;
