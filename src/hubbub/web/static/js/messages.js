@@ -9,7 +9,7 @@
 // ever assigns to innerHTML; author names and everything else go through textContent.
 
 import { api } from "./api.js";
-import { byId, displayName, el, formatTime } from "./dom.js";
+import { byId, displayName, el, formatTime, roomTitle } from "./dom.js";
 import { history, setCurrentView } from "./history.js";
 import { Indicators } from "./indicators.js";
 import { clearMentions, markMentions } from "./mentions.js";
@@ -109,7 +109,7 @@ export class MessageView {
     this.indicators.clear();
     this.setReply(null);
     this.list.replaceChildren();
-    byId("room-name").textContent = room.kind === "dm" ? room.name : `# ${room.name}`;
+    byId("room-name").textContent = roomTitle(room, this.me.id); // as app.js titles it
     byId("room-topic").textContent = room.topic || room.description || "";
     byId("room-error").textContent = "";
     byId("leave-button").hidden = room.kind === "dm";
