@@ -51,7 +51,7 @@ export class MessageView {
     this.indicators = new Indicators({
       users,
       getMe: () => this.me,
-      onEditing: (messageId, name) => this.showEditor(messageId, name),
+      onEditing: (messageId) => this.showEditor(messageId),
     });
     this.lastTypingSent = 0;
     this.list = byId("message-list");
@@ -135,8 +135,8 @@ export class MessageView {
 
   fill(message, li) {
     const restoreFocus = this.actionBar.keepFocus(li); // a redraw keeps the keyboard's place
-    const mine = message.author && message.author.id === this.me.id;
-    li.classList.toggle("mine", Boolean(mine));
+    const mine = this.isMine(message);
+    li.classList.toggle("mine", mine);
     li.classList.toggle("deleted", Boolean(message.deleted));
     li.classList.toggle("mentioned", (message.mentions || []).includes(this.me.id));
     const head = el(
@@ -167,19 +167,14 @@ export class MessageView {
     if (!message.deleted) parts.push(...this.featureExtras(message));
     if (!message.deleted) {
       parts.push(this.reactionBar(message));
-      parts.push(this.actionBar.build(message, Boolean(mine), li));
+      parts.push(this.actionBar.build(message, mine, li));
     }
     li.replaceChildren(...parts);
     restoreFocus();
   }
 
-  async react(messageId, emoji, add) {
-    try {
-      const updated = await api(add ? "PUT" : "DELETE", `/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`);
-      this.replace(updated);
-    } catch (err) {
-      byId("room-error").textContent = err.message;
-    }
+  react(messageId, emoji, add) {
+    return this.update(api(add ? "PUT" : "DELETE", `/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`));
   }
 
   star(messageId, on) {
@@ -203,10 +198,11 @@ export class MessageView {
     return name ? `${name} is editing…` : "";
   }
 
-  showEditor(messageId, name) {
+  // The indicators changed who edits a message: its label is redrawn from them.
+  showEditor(messageId) {
     const item = this.items.get(messageId);
     const node = item && item.li.querySelector("[data-testid=message-editing]");
-    if (node) node.textContent = name ? `${name} is editing…` : "";
+    if (node) node.textContent = this.editorLabel(messageId);
   }
 
   // Draws a message again (a feature's state about it changed).
@@ -320,7 +316,7 @@ export class MessageView {
     }
     const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     this.list.append(this.render(message));
-    if (atBottom || (message.author && message.author.id === this.me.id)) this.list.scrollTop = this.list.scrollHeight;
+    if (atBottom || this.isMine(message)) this.list.scrollTop = this.list.scrollHeight;
     this.ack();
   }
 
