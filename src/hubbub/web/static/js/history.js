@@ -170,47 +170,45 @@ export const history = {
     return null;
   },
 
-  async loadOlder() {
-    if (!this.room || !this.hasMore || this.loadingOlder) return;
-    const oldest = Math.min(...this.items.keys());
-    if (!Number.isFinite(oldest)) return;
-    this.loadingOlder = true;
+  // One page of messages next to those shown, `before` the oldest or `after` the newest;
+  // `draw(page)` puts it in the list unless another room was opened meanwhile.
+  async loadPage(direction, busy, draw) {
+    const ids = [...this.items.keys()];
+    const edge = direction === "before" ? Math.min(...ids) : Math.max(...ids);
+    if (!Number.isFinite(edge)) return;
+    this[busy] = true;
     const room = this.room;
     try {
-      const page = await api("GET", `/rooms/${room.id}/messages?before=${oldest}&limit=${PAGE}`);
+      const page = await api("GET", `/rooms/${room.id}/messages?${direction}=${edge}&limit=${PAGE}`);
       if (this.room !== room) return;
+      draw(page, (page.messages || []).filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
+    } catch (err) {
+      byId("room-error").textContent = err.message;
+    } finally {
+      this[busy] = false;
+    }
+  },
+
+  loadOlder() {
+    if (!this.room || !this.hasMore || this.loadingOlder) return;
+    return this.loadPage("before", "loadingOlder", (page, fresh) => {
       // Keep the reader's place: what was on screen stays where it was.
       const mark = this.anchor();
       const before = this.list.scrollHeight;
-      const fresh = page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m));
       this.list.prepend(...fresh);
       this.hasMore = page.has_more;
       if (mark && mark.li.isConnected) this.list.scrollTop += mark.li.getBoundingClientRect().top - mark.top;
       else this.list.scrollTop += this.list.scrollHeight - before;
-    } catch (err) {
-      byId("room-error").textContent = err.message;
-    } finally {
-      this.loadingOlder = false;
-    }
+    });
   },
 
   // Newer pages after a jump, as the reader scrolls down (GET ?after=).
-  async loadNewer() {
+  loadNewer() {
     if (!this.room || !this.hasMoreAfter || this.loadingNewer) return;
-    const newest = Math.max(...this.items.keys());
-    if (!Number.isFinite(newest)) return;
-    this.loadingNewer = true;
-    const room = this.room;
-    try {
-      const page = await api("GET", `/rooms/${room.id}/messages?after=${newest}&limit=${PAGE}`);
-      if (this.room !== room) return;
-      this.list.append(...page.messages.filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
+    return this.loadPage("after", "loadingNewer", (page, fresh) => {
+      this.list.append(...fresh);
       this.setHasMoreAfter(page.has_more);
       this.ack();
-    } catch (err) {
-      byId("room-error").textContent = err.message;
-    } finally {
-      this.loadingNewer = false;
-    }
+    });
   }
 };
