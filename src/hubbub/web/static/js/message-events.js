@@ -5,6 +5,7 @@
 export const liveEvents = {
   event(type, data) {
     if (type === "message.created") {
+      if (!data.message) return; // a malformed frame: nothing to draw
       this.indicators.stopTyping(data.message.author && data.message.author.id);
       this.append(data.message);
     } else if (type === "message.updated") {
