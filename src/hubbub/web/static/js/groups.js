@@ -124,7 +124,7 @@ async function openManage() {
 async function loadMembers(room, list, error) {
   let members;
   try {
-    members = (await state.ctx.api("GET", `/rooms/${room.id}/members`)).members;
+    members = ((await state.ctx.api("GET", `/rooms/${room.id}/members`)).members || []).filter((member) => member.user);
   } catch (err) {
     error.textContent = err.message;
     return;

@@ -40,12 +40,13 @@ export function bindSearch({ roomName, onOpen }) {
       list.replaceChildren(el("li", { className: "error", text: err.message }));
       return;
     }
-    if (!page.results.length) {
+    const results = (page && page.results) || [];
+    if (!results.length) {
       list.replaceChildren(el("li", { text: "No messages match." }));
       return;
     }
     list.replaceChildren(
-      ...page.results.map(({ message, highlight }) => {
+      ...results.map(({ message, highlight }) => {
         // Opens the room scrolled to this message, highlighted.
         const go = el("button", { type: "button", "data-testid": "search-open", text: "Go to message" });
         go.addEventListener("click", () => {

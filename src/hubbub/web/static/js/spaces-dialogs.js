@@ -286,7 +286,7 @@ export class SpaceDialogs {
   // Puts a room in a category (an existing one by id, or a new one): PATCH categories.
   async fileRoom(spaceId, roomId, choice, freshName) {
     const entry = this.feature.entries.get(spaceId);
-    const categories = (entry.space.categories || []).map((c) => ({ id: c.id, name: c.name, room_ids: c.room_ids.filter((id) => id !== roomId) }));
+    const categories = (entry.space.categories || []).map((c) => ({ id: c.id, name: c.name, room_ids: (c.room_ids || []).filter((id) => id !== roomId) }));
     if (choice === "new") {
       if (!freshName) return;
       categories.push({ name: freshName, room_ids: [roomId] });

@@ -29,7 +29,8 @@ export class JoinDialogs {
   // After a space is created or joined: show it, open its first room.
   async landIn(state) {
     this.feature.adoptState(state);
-    const target = state.space.system_room_id || (state.rooms[0] && state.rooms[0].id);
+    const rooms = state.rooms || [];
+    const target = (state.space && state.space.system_room_id) || (rooms[0] && rooms[0].id);
     if (target && this.ctx.rooms().has(target)) this.ctx.openRoom(target);
   }
 
@@ -102,12 +103,13 @@ export class JoinDialogs {
       return;
     }
     if (!after) list.replaceChildren();
-    const fresh = page.spaces.filter((s) => !this.feature.entries.has(s.id));
+    const spaces = page.spaces || [];
+    const fresh = spaces.filter((s) => !this.feature.entries.has(s.id));
     list.append(...fresh.map((space) => this.directoryItem(space)));
     if (!after && !fresh.length && !page.has_more) list.append(el("li", { className: "muted", text: "No open spaces to join." }));
-    if (page.has_more) {
+    if (page.has_more && spaces.length) {
       const more = el("button", { type: "button", "data-testid": "space-directory-more", text: "More spaces" });
-      const last = page.spaces[page.spaces.length - 1].id;
+      const last = spaces[spaces.length - 1].id;
       more.addEventListener("click", () => {
         more.parentElement.remove();
         this.loadDirectory(list, last);

@@ -58,7 +58,7 @@ export class MembersPanel {
     if (!this.feature.can(this.spaceId, PERM.BAN)) return;
     let bans;
     try {
-      bans = (await this.ctx.api("GET", `/spaces/${this.spaceId}/bans`)).bans;
+      bans = ((await this.ctx.api("GET", `/spaces/${this.spaceId}/bans`)).bans || []).filter((ban) => ban.user);
     } catch (err) {
       this.error.textContent = err.message;
       return;
@@ -102,7 +102,8 @@ export class MembersPanel {
       return;
     }
     if (!more) this.members.clear();
-    for (const member of page.members) {
+    for (const member of page.members || []) {
+      if (!member.user) continue;
       this.members.set(member.user.id, member);
       this.ctx.users.set(member.user.id, member.user);
     }
@@ -125,7 +126,8 @@ export class MembersPanel {
     const owner = user.id === entry.space.owner_id;
     const roles = new Map(entry.roles.map((r) => [r.id, r]));
     const manage = this.feature.can(this.spaceId, PERM.MANAGE_ROLES);
-    const held = member.roles.map((id) => roles.get(id)).filter(Boolean);
+    const memberRoles = member.roles || [];
+    const held = memberRoles.map((id) => roles.get(id)).filter(Boolean);
     const chips = held.map((role) => {
       const chip = el("li", { className: "space-role", "data-testid": "space-member-role", "data-role-id": role.id }, paint(el("span", { className: "space-role-swatch", "aria-hidden": "true" }), role.colour), el("span", { text: role.name }));
       if (manage) {
@@ -138,13 +140,13 @@ export class MembersPanel {
     const li = el(
       "li",
       { className: "space-member", "data-testid": "space-member", "data-user-id": user.id },
-      paint(el("span", { className: "space-member-name", text: member.nickname || displayName(user) }), topColour(member.roles, entry.roles)),
+      paint(el("span", { className: "space-member-name", text: member.nickname || displayName(user) }), topColour(memberRoles, entry.roles)),
       el("span", { className: "muted", text: ` @${user.handle}` }),
       owner ? el("span", { className: "space-owner", "data-testid": "space-member-owner", text: "owner" }) : null,
       chips.length ? el("ul", { className: "space-roles", "aria-label": "Roles" }, ...chips) : null,
     );
     const actions = el("span", { className: "spaces-row" });
-    const givable = entry.roles.filter((r) => !member.roles.includes(r.id));
+    const givable = entry.roles.filter((r) => !memberRoles.includes(r.id));
     if (manage && givable.length) {
       const select = el(
         "select",

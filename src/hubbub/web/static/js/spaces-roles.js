@@ -369,7 +369,7 @@ export class OverridesEditor {
     this.enable(false);
     try {
       const { overrides } = await this.ctx.api("GET", `/rooms/${this.room.id}/overrides`);
-      this.overrides = overrides;
+      this.overrides = overrides || [];
       this.error.textContent = "";
     } catch (err) {
       this.error.textContent = err.message;
@@ -409,7 +409,7 @@ export class OverridesEditor {
       const answer = allow || deny
         ? await this.ctx.api("PUT", `/rooms/${this.room.id}/overrides/${type}/${id}`, { allow, deny })
         : await this.ctx.api("DELETE", `/rooms/${this.room.id}/overrides/${type}/${id}`);
-      this.overrides = answer.overrides;
+      this.overrides = (answer && answer.overrides) || [];
       this.error.textContent = "";
       this.status.textContent = "Saved.";
     } catch (err) {

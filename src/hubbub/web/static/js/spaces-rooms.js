@@ -17,7 +17,7 @@ export class RoomsPanel {
     const space = feature.entries.get(spaceId).space;
     // A draft: [{id?, key, name}], and room id → category key ("" for none).
     this.serial = 0;
-    this.categories = (space.categories || []).map((c) => ({ id: c.id, key: this.key(), name: c.name, rooms: c.room_ids }));
+    this.categories = (space.categories || []).map((c) => ({ id: c.id, key: this.key(), name: c.name, rooms: c.room_ids || [] }));
     this.placement = new Map();
     for (const category of this.categories) for (const roomId of category.rooms) this.placement.set(roomId, category.key);
     this.error = errorLine("space-categories-error");
@@ -195,7 +195,7 @@ export class RoomsPanel {
       this.status.textContent = "Saved.";
       this.feature.patchSpace(this.spaceId, space);
       // New categories now have ids: keep them, so a second save does not duplicate.
-      space.categories.forEach((c, i) => {
+      (space.categories || []).forEach((c, i) => {
         if (this.categories[i]) this.categories[i].id = c.id;
       });
     } catch (err) {

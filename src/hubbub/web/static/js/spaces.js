@@ -202,7 +202,7 @@ class SpacesFeature {
     const placed = new Set();
     const groupsOut = [];
     for (const category of space.categories || []) {
-      const inside = rooms.filter((r) => category.room_ids.includes(r.id));
+      const inside = rooms.filter((r) => (category.room_ids || []).includes(r.id));
       inside.forEach((r) => placed.add(r.id));
       const titleId = `space-category-${space.id}-${category.id}`;
       groupsOut.push(
