@@ -34,7 +34,7 @@ from hubbub.errors import (
     bounded_text,
 )
 from hubbub.server.events import LogEvent, room_event
-from hubbub.server.services import notifications
+from hubbub.server.services import notifications, viewers
 from hubbub.server.services.access import RoomAccess, room_access, space_access
 from hubbub.server.services.core import Core, Ctx
 from hubbub.server.store import rooms as rooms_store
@@ -152,6 +152,14 @@ def _wire(conn: Connection, row: RowMapping, user_id: int | None) -> dict[str, A
     return store.wire(row, count, mine)
 
 
+def _wire_all(conn: Connection, rows: list[RowMapping], user_id: int) -> list[dict[str, Any]]:
+    """Several events as `user_id` sees them, with two queries for all of them."""
+    ids = [int(r["id"]) for r in rows]
+    counts = store.counts(conn, ids)
+    mine = store.interested_in(conn, user_id, ids)
+    return [store.wire(r, counts.get(int(r["id"]), 0), int(r["id"]) in mine) for r in rows]
+
+
 def _event(
     type_: str, room: RoomRow, actor: dict[str, Any] | None, data: dict[str, Any]
 ) -> LogEvent:
@@ -202,11 +210,7 @@ async def get(core: Core, ctx: Ctx, event_id: int) -> dict[str, Any]:
 async def list_events(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]]:
     def read(conn: Connection) -> list[dict[str, Any]]:
         room_access(conn, ctx.user, room_id)
-        rows = store.in_room(conn, room_id)
-        ids = [int(r["id"]) for r in rows]
-        counts = store.counts(conn, ids)
-        mine = store.interested_in(conn, ctx.user_id, ids)
-        return [store.wire(r, counts.get(int(r["id"]), 0), int(r["id"]) in mine) for r in rows]
+        return _wire_all(conn, store.in_room(conn, room_id), ctx.user_id)
 
     return await core.db.read(read)
 
@@ -217,19 +221,9 @@ async def list_space_events(core: Core, ctx: Ctx, space_id: int) -> list[dict[st
     now = core.clock.now_ms()
 
     def read(conn: Connection) -> list[dict[str, Any]]:
-        space_access(conn, ctx.user, space_id)
-        rows: list[RowMapping] = []
-        for room in rooms_store.space_rooms(conn, space_id):
-            try:
-                room_access(conn, ctx.user, room.id)
-            except HubbubError:  # not visible to them, or banned from it
-                continue
-            rows.extend(r for r in store.in_room(conn, room.id) if int(r["ends_at"]) > now)
-        rows.sort(key=lambda r: (int(r["starts_at"]), int(r["id"])))
-        ids = [int(r["id"]) for r in rows]
-        counts = store.counts(conn, ids)
-        mine = store.interested_in(conn, ctx.user_id, ids)
-        return [store.wire(r, counts.get(int(r["id"]), 0), int(r["id"]) in mine) for r in rows]
+        space = space_access(conn, ctx.user, space_id).space
+        visible = [int(r["id"]) for r in viewers.visible_rooms(conn, space, ctx.user_id)]
+        return _wire_all(conn, store.upcoming_in(conn, visible, now), ctx.user_id)
 
     return await core.db.read(read)
 

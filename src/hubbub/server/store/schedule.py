@@ -92,6 +92,19 @@ def in_room(conn: Connection, room_id: int) -> list[RowMapping]:
     return list(conn.execute(q).mappings())
 
 
+def upcoming_in(conn: Connection, room_ids: list[int], ends_after: int) -> list[RowMapping]:
+    """The events of these rooms not over by `ends_after` (ms), by start: an agenda."""
+    q = (
+        select(scheduled_events)
+        .where(
+            scheduled_events.c.room_id.in_(room_ids),
+            scheduled_events.c.ends_at > ends_after,
+        )
+        .order_by(scheduled_events.c.starts_at, scheduled_events.c.id)
+    )
+    return list(conn.execute(q).mappings())
+
+
 def update_txn(conn: Connection, event_id: int, values: dict[str, Any], now_ms: int) -> None:
     conn.execute(
         update(scheduled_events)
