@@ -58,7 +58,7 @@ export class Inbox {
   }
 
   setUnread(count) {
-    this.unread = Math.max(0, count);
+    this.unread = Math.max(0, Number(count) || 0); // a count missing from an answer: none
     const badge = byId("inbox-count");
     badge.textContent = this.unread ? String(this.unread) : "";
     badge.hidden = !this.unread;
@@ -94,7 +94,7 @@ export class Inbox {
     }
     this.rows.clear();
     this.setUnread(page.unread_count);
-    this.list.replaceChildren(...page.notifications.map((n) => this.item(n)));
+    this.list.replaceChildren(...(page.notifications || []).map((n) => this.item(n)));
     this.paged(page);
   }
 
@@ -107,7 +107,7 @@ export class Inbox {
     this.status.textContent = "Loading…";
     try {
       const page = await api("GET", `/notifications?before=${oldest}&limit=${PAGE}`);
-      this.list.append(...page.notifications.filter((n) => !this.rows.has(n.id)).map((n) => this.item(n)));
+      this.list.append(...(page.notifications || []).filter((n) => !this.rows.has(n.id)).map((n) => this.item(n)));
       this.setUnread(page.unread_count);
       this.paged(page);
     } catch (err) {
