@@ -5,7 +5,7 @@
 // window forward at the message. The choice is kept per browser (localStorage); the
 // browser's own permission is asked once, when the user turns it on.
 
-import { el } from "./dom.js";
+import { displayName, el } from "./dom.js";
 
 const KEY = "hubbub.desktop-notifications";
 
@@ -63,7 +63,7 @@ export class DesktopNotifier {
     if (!n || !this.wanted || !this.allowed) return;
     const looking = !document.hidden && document.hasFocus() && n.room_id != null && n.room_id === this.currentRoomId();
     if (looking) return;
-    const who = (n.actor && (n.actor.display_name || n.actor.handle)) || "hubbub";
+    const who = n.actor ? displayName(n.actor) : "hubbub"; // named as the inbox row names them
     const where = n.room_name ? ` in ${n.room_name}` : "";
     const shown = new window.Notification(`${this.kindLabel(n.kind)} · ${who}${where}`, {
       body: n.content_text || "",
