@@ -174,25 +174,21 @@ def settings_wire(row: dict[str, Any]) -> dict[str, Any]:
     return {"mode": row["mode"], "skip_downvote_ratio": _ratio(int(row["skip_downvote_permille"]))}
 
 
-def state_txn(
-    conn: Connection, room_id: int, user_id: int | None = None, now_ms: int | None = None
-) -> dict[str, Any]:
-    """`GET /rooms/{id}/music`: settings, what plays (with the caller's own vote), queue;
-    with `now_ms`, `server_time`: the server's clock as it answered, so a client measures
-    a track's progress (`started_at` + `duration_s`) on the server's time, not its own."""
+def state_txn(conn: Connection, room_id: int, user_id: int, now_ms: int) -> dict[str, Any]:
+    """`GET /rooms/{id}/music`: settings, what plays (with the caller's own vote), queue,
+    and `server_time`: the server's clock as it answered, so a client measures a track's
+    progress (`started_at` + `duration_s`) on the server's time, not its own."""
     row = store.room_row(conn, room_id)
     playing = now_playing_txn(conn, row)
-    if playing is not None and user_id is not None:
+    if playing is not None:
         playing["my_vote"] = store.get_vote(conn, playing["item_id"], user_id) or "none"
-    state: dict[str, Any] = {
+    return {
         "room_id": room_id,
         **settings_wire(row),
         "now_playing": playing,
         "queue": queue_wire_txn(conn, room_id),
+        "server_time": iso_ms(now_ms),
     }
-    if now_ms is not None:
-        state["server_time"] = iso_ms(now_ms)
-    return state
 
 
 async def state(core: Core, ctx: Ctx, room_id: int) -> dict[str, Any]:
