@@ -1,5 +1,5 @@
 // Shared by the music and voice panels (media.js): who is who in the room on screen and
-// what the signed-in user may do there, times as m:ss, avatars, the side column's
+// what the signed-in user may do there, times as m:ss, the side column's
 // visibility, and small dialogs (formDialog, used by schedule.js too). Text only through
 // textContent (el()).
 
@@ -21,20 +21,6 @@ export function parseDuration(text) {
   const match = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/.exec(value);
   if (!match) return Number.NaN;
   return Number(match[1] || 0) * 3600 + Number(match[2]) * 60 + Number(match[3]);
-}
-
-// The avatar: the server's public image when it is one of hubbub's own paths (no token
-// needed, CSP img-src 'self'), else the initial on a coloured disc.
-export function avatar(user) {
-  const name = displayName(user);
-  const url = user && user.avatar_url;
-  if (typeof url === "string" && url.startsWith("/api/v1/")) {
-    return el("img", { className: "media-avatar", src: url, alt: "", width: 28, height: 28 });
-  }
-  const hue = ((user && user.id) || 0) * 47 % 360;
-  const disc = el("span", { className: "media-avatar initial", "aria-hidden": "true", text: name.slice(0, 1).toUpperCase() });
-  disc.dataset.hue = String(Math.floor(hue / 30)); // 12 hues, picked by CSS (no inline style)
-  return disc;
 }
 
 // The room's members (names, avatars) and what the signed-in user may do there

@@ -23,6 +23,8 @@ const AVATAR_URL = /^\/api\/v1\/users\/-?\d+\/avatar\/[0-9a-f]{32}$/;
 // Fields of `user.updated`'s `cleared` and the value they take.
 const CLEARED = { about: "", status_text: null, avatar_url: null };
 
+// The group's one avatar (people list, profiles, voice): the server's public image, else
+// the initial on a disc.
 export function avatar(user, { size = "small", alt = "", testid } = {}) {
   const url = user && user.avatar_url;
   if (url && AVATAR_URL.test(url)) {

@@ -6,7 +6,8 @@
 // before it expires. voice.* events keep every viewer current.
 
 import { displayName, el, show } from "./dom.js";
-import { avatar, refreshAside } from "./mediakit.js";
+import { refreshAside } from "./mediakit.js";
+import { avatar } from "./presence.js";
 
 const EVENTS = new Set([
   "voice.member.joined",
