@@ -320,7 +320,7 @@ async function resolve(message, approve) {
   try {
     const updated = approve ? await state.ctx.api("POST", `/messages/${message.id}/approve`, {}) : await state.ctx.api("POST", `/messages/${message.id}/reject`, {});
     state.ctx.view.patch(message.id, { moderation_state: updated.moderation_state, active: updated.active });
-    state.panel.dropQueued(message.id);
+    state.panel.drop("queue", message.id);
   } catch (err) {
     state.ctx.error(err.message);
   }

@@ -133,9 +133,9 @@ export class ModPanel {
       if (this.room === room) this.error.textContent = err.message;
     }
     this.updateBadge();
-    // Only the lists this refreshed: a form being filled in elsewhere keeps its input.
-    if (this.dialog.open && this.section === "queue") this.renderQueue();
-    if (this.dialog.open && this.section === "reports") this.renderReports();
+    // Only the lists this refreshed.
+    this.redraw("queue");
+    this.redraw("reports");
   }
 
   updateBadge() {
@@ -216,13 +216,23 @@ export class ModPanel {
   async resolve(messageId, approve) {
     const request = approve ? this.ctx.api("POST", `/messages/${messageId}/approve`, {}) : this.ctx.api("POST", `/messages/${messageId}/reject`, {});
     const done = await this.act(request);
-    if (done) this.dropQueued(messageId);
+    if (done) this.drop("queue", messageId);
   }
 
-  dropQueued(messageId) {
-    if (!this.queue.delete(messageId)) return;
+  // Redraws the queue's or the reports' list when it is the section on screen (a form
+  // being filled in elsewhere keeps its input).
+  redraw(section) {
+    if (!this.dialog.open || this.section !== section) return;
+    if (section === "queue") this.renderQueue();
+    else if (section === "reports") this.renderReports();
+  }
+
+  // A held message or a report settled (here, from a message, or by another moderator).
+  drop(section, id) {
+    const items = section === "queue" ? this.queue : this.reports;
+    if (!items.delete(id)) return;
     this.updateBadge();
-    if (this.dialog.open && this.section === "queue") this.renderQueue();
+    this.redraw(section);
   }
 
   // -- reports --------------------------------------------------------------------------
@@ -283,13 +293,7 @@ export class ModPanel {
 
   async closeReport(reportId, resolve) {
     const request = resolve ? this.ctx.api("POST", `/reports/${reportId}/resolve`, {}) : this.ctx.api("POST", `/reports/${reportId}/reject`, {});
-    if (await this.act(request)) this.dropReport(reportId);
-  }
-
-  dropReport(reportId) {
-    if (!this.reports.delete(reportId)) return;
-    this.updateBadge();
-    if (this.dialog.open && this.section === "reports") this.renderReports();
+    if (await this.act(request)) this.drop("reports", reportId);
   }
 
   // -- bans -----------------------------------------------------------------------------
@@ -478,20 +482,20 @@ export class ModPanel {
     const roomId = frame.room_id ?? data.room_id ?? (data.report ? data.report.room_id : undefined);
     if (!room || roomId !== room.id) return;
     const type = frame.type;
-    if (type === "moderation.queued") {
+    if (type === "moderation.queued" && data.message) {
       this.queue.set(data.message.id, { message: data.message, reason: data.reason, report_count: data.report_count, queued_at: data.queued_at });
       this.updateBadge();
-      if (this.dialog.open && this.section === "queue") this.renderQueue();
+      this.redraw("queue");
     } else if (type === "moderation.resolved") {
-      this.dropQueued(data.message_id);
+      this.drop("queue", data.message_id);
     } else if (type === "report.created" && data.report && data.report.status === "created") {
       this.reports.set(data.report.id, data.report);
       this.updateBadge();
-      if (this.dialog.open && this.section === "reports") this.renderReports();
+      this.redraw("reports");
       // The event names the target by id; the moderators' list says what it is.
       this.refreshCounts();
     } else if (type === "report.updated" && data.report && data.report.status !== "created") {
-      this.dropReport(data.report.id);
+      this.drop("reports", data.report.id);
     } else if ((type === "room.ban.created" || type === "room.ban.removed") && this.dialog.open && this.section === "bans") {
       this.loadBans();
     } else if (["room.updated", "room.opened", "room.closed", "room.timeout.started", "room.timeout.ended"].includes(type) && this.dialog.open && this.section === "room") {
