@@ -121,6 +121,21 @@ export function refreshAside(aside) {
   aside.hidden = ![...aside.children].some((child) => !child.hidden);
 }
 
+// One request about the room a panel shows (music.js, voice.js): `errorLine` cleared,
+// `request(room)` sent; `then(result)` runs, and a failure is shown in `errorLine`, only
+// while the panel still shows that room.
+export async function roomRequest(panel, errorLine, request, then) {
+  const room = panel.room;
+  if (!room) return;
+  errorLine.textContent = "";
+  try {
+    const result = await request(room);
+    if (panel.room === room) then(result);
+  } catch (err) {
+    if (panel.room === room) errorLine.textContent = err.message;
+  }
+}
+
 let dialogCount = 0;
 
 // A modal dialog (appended to <body> once): heading, a form built by `fields`, an error

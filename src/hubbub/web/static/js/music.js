@@ -6,7 +6,7 @@
 // at once; queue.*, playback.* and music.settings.updated keep every viewer current.
 
 import { el, show } from "./dom.js";
-import { clock, formDialog, parseDuration, refreshAside } from "./mediakit.js";
+import { clock, formDialog, parseDuration, refreshAside, roomRequest } from "./mediakit.js";
 import { DjList } from "./musicstats.js";
 
 const MODES = { shared: "Shared queue", rotation: "DJ rotation" };
@@ -464,35 +464,24 @@ export class MusicPanel {
   // -- actions -------------------------------------------------------------------------
 
   async vote(kind) {
-    const room = this.room;
     const now = this.state && this.state.now_playing;
-    if (!room || !now) return;
+    if (!now) return;
     const vote = now.my_vote === kind ? "none" : kind; // pressing one's vote again withdraws it
-    this.error.textContent = "";
-    try {
-      const result = await this.ctx.api("POST", `/rooms/${room.id}/music/vote`, { item_id: now.item_id, vote });
-      if (this.room !== room || !this.state.now_playing || this.state.now_playing.item_id !== result.item_id) return;
+    await roomRequest(this, this.error, (room) => this.ctx.api("POST", `/rooms/${room.id}/music/vote`, { item_id: now.item_id, vote }), (result) => {
+      if (!this.state.now_playing || this.state.now_playing.item_id !== result.item_id) return;
       Object.assign(this.state.now_playing, { up_count: result.up_count, down_count: result.down_count, my_vote: result.vote });
       this.renderNow();
-    } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
-    }
+    });
   }
 
   async skipTrack() {
-    const room = this.room;
     const now = this.state && this.state.now_playing;
-    if (!room || !now) return;
-    this.error.textContent = "";
-    try {
-      const sent = Date.now();
-      const state = await this.ctx.api("POST", `/rooms/${room.id}/music/skip`, { item_id: now.item_id });
-      if (this.room !== room) return;
+    if (!now) return;
+    const sent = Date.now();
+    await roomRequest(this, this.error, (room) => this.ctx.api("POST", `/rooms/${room.id}/music/skip`, { item_id: now.item_id }), (state) => {
       this.syncClock(state, sent);
       this.apply(state);
-    } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
-    }
+    });
   }
 
   async addTrack() {
@@ -540,30 +529,20 @@ export class MusicPanel {
   }
 
   async remove(item) {
-    const room = this.room;
-    this.queueError.textContent = "";
-    try {
-      await this.ctx.api("DELETE", `/rooms/${room.id}/music/queue/${item.id}`);
-      if (this.room !== room || !this.state) return;
+    await roomRequest(this, this.queueError, (room) => this.ctx.api("DELETE", `/rooms/${room.id}/music/queue/${item.id}`), () => {
+      if (!this.state) return;
       this.state.queue = this.state.queue.filter((it) => it.id !== item.id);
       this.renderQueue();
-    } catch (err) {
-      if (this.room === room) this.queueError.textContent = err.message;
-    }
+    });
   }
 
   async move(item, position, testid) {
-    const room = this.room;
-    this.queueError.textContent = "";
-    try {
-      const { queue } = await this.ctx.api("PATCH", `/rooms/${room.id}/music/queue/${item.id}`, { position });
-      if (this.room !== room || !this.state) return;
+    await roomRequest(this, this.queueError, (room) => this.ctx.api("PATCH", `/rooms/${room.id}/music/queue/${item.id}`, { position }), ({ queue }) => {
+      if (!this.state) return;
       this.state.queue = queue;
       this.renderQueue();
       this.refocus({ id: String(item.id), testid });
-    } catch (err) {
-      if (this.room === room) this.queueError.textContent = err.message;
-    }
+    });
   }
 
   openSettings() {

@@ -6,7 +6,7 @@
 // before it expires. voice.* events keep every viewer current.
 
 import { displayName, el, show } from "./dom.js";
-import { refreshAside } from "./mediakit.js";
+import { refreshAside, roomRequest } from "./mediakit.js";
 import { avatar } from "./presence.js";
 
 const EVENTS = new Set([
@@ -395,19 +395,19 @@ export class VoicePanel {
 
   // -- actions ---------------------------------------------------------------------------
 
+  // A request about the room on screen; `then(result)` while its participants still show.
+  request(send, then) {
+    return roomRequest(this, this.error, send, (result) => {
+      if (this.participants) then(result);
+    });
+  }
+
   async move(userId, toRoomId) {
-    const room = this.room;
-    this.error.textContent = "";
-    try {
-      await this.ctx.api("POST", `/rooms/${room.id}/voice/members/${userId}/move`, { to_room_id: toRoomId });
-      if (this.room === room && this.participants) {
-        this.participants.delete(userId);
-        if (this.toolsFor === userId) this.toolsFor = null;
-        this.render();
-      }
-    } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
-    }
+    await this.request((room) => this.ctx.api("POST", `/rooms/${room.id}/voice/members/${userId}/move`, { to_room_id: toRoomId }), () => {
+      this.participants.delete(userId);
+      if (this.toolsFor === userId) this.toolsFor = null;
+      this.render();
+    });
   }
 
   async joinVoice() {
@@ -453,49 +453,28 @@ export class VoicePanel {
   }
 
   async toggleSelf(field) {
-    const room = this.room;
     const me = (this.ctx.me() || {}).id;
     const mine = this.participants && this.participants.get(me);
-    if (!room || !mine) return;
-    this.error.textContent = "";
-    try {
-      const state = await this.ctx.api("PATCH", `/rooms/${room.id}/voice/me`, { [field]: !mine[field] });
-      if (this.room === room && this.participants) {
-        this.participants.set(state.user_id, state);
-        this.render();
-      }
-    } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
-    }
+    if (!mine) return;
+    await this.request((room) => this.ctx.api("PATCH", `/rooms/${room.id}/voice/me`, { [field]: !mine[field] }), (state) => {
+      this.participants.set(state.user_id, state);
+      this.render();
+    });
   }
 
   async moderate(userId, changes, testid) {
-    const room = this.room;
-    this.error.textContent = "";
-    try {
-      const state = await this.ctx.api("PATCH", `/rooms/${room.id}/voice/members/${userId}`, changes);
-      if (this.room === room && this.participants) {
-        this.participants.set(state.user_id, state);
-        this.render();
-        this.refocus(userId, testid);
-      }
-    } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
-    }
+    await this.request((room) => this.ctx.api("PATCH", `/rooms/${room.id}/voice/members/${userId}`, changes), (state) => {
+      this.participants.set(state.user_id, state);
+      this.render();
+      this.refocus(userId, testid);
+    });
   }
 
   async disconnect(userId) {
-    const room = this.room;
-    this.error.textContent = "";
-    try {
-      await this.ctx.api("DELETE", `/rooms/${room.id}/voice/members/${userId}`);
-      if (this.room === room && this.participants) {
-        this.participants.delete(userId);
-        this.render();
-      }
-    } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
-    }
+    await this.request((room) => this.ctx.api("DELETE", `/rooms/${room.id}/voice/members/${userId}`), () => {
+      this.participants.delete(userId);
+      this.render();
+    });
   }
 
   // -- the media connection (node + token) -----------------------------------------------
