@@ -15,7 +15,18 @@ from playwright.async_api import expect
 
 from hubbub.testing import TestServer
 from tests.e2e.actions import open_actions
-from tests.e2e.conftest import OpenPage
+from tests.e2e.conftest import OpenPage, Person
+
+
+async def act_on_sent(sender: Person, viewer: Person, text: str, action: str) -> None:
+    """`sender` sends `text`; `viewer` picks `action` (a data-testid) from that message's
+    More menu."""
+    composer = sender.page.get_by_test_id("composer-input")
+    await composer.fill(text)
+    await composer.press("Enter")
+    message = viewer.page.get_by_test_id("message").filter(has_text=text)
+    await open_actions(message)
+    await message.get_by_test_id(action).click()
 
 
 async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
@@ -30,11 +41,7 @@ async def test_a_ban_from_a_message_reaches_the_banned_users_ui_live(
     # A member has no moderation tools; the owner does.
     await expect(a.page.get_by_test_id("moderation-button")).to_be_visible()
     await expect(b.page.get_by_test_id("moderation-button")).to_be_hidden()
-    await b.page.get_by_test_id("composer-input").fill("spam spam spam")
-    await b.page.get_by_test_id("composer-input").press("Enter")
-    theirs = a.page.get_by_test_id("message").filter(has_text="spam spam spam")
-    await open_actions(theirs)  # the action is in the More menu
-    await theirs.get_by_test_id("message-ban").click()
+    await act_on_sent(b, a, "spam spam spam", "message-ban")
     dialog = a.page.get_by_test_id("sanction-dialog")
     await expect(dialog).to_be_visible()
     await expect(dialog.get_by_test_id("sanction-kind")).to_be_focused()
@@ -146,11 +153,7 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     await expect(a.page.get_by_test_id("moderation-count")).to_be_hidden()
 
     # Another waits; Alice rejects it from the message itself.
-    await bob_input.fill("reject me")
-    await bob_input.press("Enter")
-    held = a.page.get_by_test_id("message").filter(has_text="reject me")
-    await open_actions(held)  # the action is in the More menu
-    await held.get_by_test_id("message-reject").click()
+    await act_on_sent(b, a, "reject me", "message-reject")
     rejected = b.page.get_by_test_id("message").filter(has_text="reject me")
     await expect(rejected.get_by_test_id("message-rejected")).to_be_visible()
 
@@ -189,11 +192,7 @@ async def test_queue_slow_mode_closed_room_and_reports_across_two_users(
     await expect(bob_input).to_be_enabled()
 
     # A report from Bob reaches Alice live; she resolves it.
-    await a.page.get_by_test_id("composer-input").fill("a rude remark")
-    await a.page.get_by_test_id("composer-input").press("Enter")
-    rude = b.page.get_by_test_id("message").filter(has_text="a rude remark")
-    await open_actions(rude)  # the action is in the More menu
-    await rude.get_by_test_id("message-report").click()
+    await act_on_sent(a, b, "a rude remark", "message-report")
     report = b.page.get_by_test_id("report-dialog")
     await report.get_by_test_id("report-reason").select_option("abuse")
     await report.get_by_test_id("report-detail").fill("not nice")
