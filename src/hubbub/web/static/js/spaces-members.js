@@ -157,35 +157,32 @@ export class MembersPanel {
       give.addEventListener("click", () => this.assign(user.id, Number(select.value), true));
       actions.append(select, give);
     }
-    if (!owner && me && user.id !== me.id && this.feature.can(this.spaceId, PERM.KICK)) {
-      actions.append(
-        confirmButton("Kick", "Click again to kick", { "data-testid": "space-member-kick", "aria-label": `Kick ${displayName(user)}` }, async () => {
-          try {
-            await this.ctx.api("DELETE", `/spaces/${this.spaceId}/members/${user.id}`);
-            this.members.delete(user.id);
-            this.render();
-          } catch (err) {
-            this.error.textContent = err.message;
-          }
-        }),
-      );
-    }
-    if (!owner && me && user.id !== me.id && this.feature.can(this.spaceId, PERM.BAN)) {
-      actions.append(
-        confirmButton("Ban", "Click again to ban", { "data-testid": "space-member-ban", "aria-label": `Ban ${displayName(user)}` }, async () => {
-          try {
-            await this.ctx.api("PUT", `/spaces/${this.spaceId}/bans/${user.id}`);
-            this.members.delete(user.id);
-            this.render();
-            this.loadBans();
-          } catch (err) {
-            this.error.textContent = err.message;
-          }
-        }),
-      );
+    if (!owner && me && user.id !== me.id) {
+      if (this.feature.can(this.spaceId, PERM.KICK)) {
+        actions.append(this.removal(user, "Kick", "space-member-kick", () => this.ctx.api("DELETE", `/spaces/${this.spaceId}/members/${user.id}`)));
+      }
+      if (this.feature.can(this.spaceId, PERM.BAN)) {
+        actions.append(this.removal(user, "Ban", "space-member-ban", () => this.ctx.api("PUT", `/spaces/${this.spaceId}/bans/${user.id}`)));
+      }
     }
     if (actions.childElementCount) li.append(actions);
     return li;
+  }
+
+  // "Kick" or "Ban" (asked twice): `request` removes the member; the list (and the bans,
+  // after a ban) follows.
+  removal(user, verb, testid, request) {
+    const label = `${verb} ${displayName(user)}`;
+    return confirmButton(verb, `Click again to ${verb.toLowerCase()}`, { "data-testid": testid, "aria-label": label }, async () => {
+      try {
+        await request();
+        this.members.delete(user.id);
+        this.render();
+        if (verb === "Ban") this.loadBans();
+      } catch (err) {
+        this.error.textContent = err.message;
+      }
+    });
   }
 
   async assign(userId, roleId, give) {
