@@ -14,7 +14,7 @@ import { MembersPanel } from "./spaces-members.js";
 import { RolesPanel } from "./spaces-roles.js";
 import { RoomsPanel } from "./spaces-rooms.js";
 import { JoinDialogs } from "./spaces-join.js";
-import { Modal, PERM, checkbox, confirmButton, errorLine, field } from "./spaces-ui.js";
+import { Modal, PERM, checkbox, confirmButton, errorLine, field, membersText } from "./spaces-ui.js";
 
 const MAX_USES = [
   ["", "No limit"],
@@ -98,7 +98,7 @@ export class SpaceDialogs {
     const space = entry.space;
     this.spaceModal.title(space.name);
     this.description.textContent = space.description || "";
-    this.count.textContent = space.member_count ? `${space.member_count} member${space.member_count === 1 ? "" : "s"}${space.open ? " · open to anyone" : ""}` : "";
+    this.count.textContent = space.member_count ? `${membersText(space.member_count)}${space.open ? " · open to anyone" : ""}` : "";
     const can = (bit) => this.feature.can(this.spaceId, bit);
     const tabs = [["members", "Members"]];
     if (can(PERM.INVITE)) tabs.push(["invite", "Invite people"]);

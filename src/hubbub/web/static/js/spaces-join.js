@@ -4,7 +4,7 @@
 // state is adopted at once and its first room opens.
 
 import { el } from "./dom.js";
-import { Modal, checkbox, errorLine, field } from "./spaces-ui.js";
+import { Modal, checkbox, errorLine, field, membersText } from "./spaces-ui.js";
 
 // "AbC123", "https://host/#/invite/AbC123" or "…/invites/AbC123" → "AbC123".
 function inviteCode(value) {
@@ -132,7 +132,7 @@ export class JoinDialogs {
         join.disabled = false;
       }
     });
-    const count = space.member_count ? ` · ${space.member_count} member${space.member_count === 1 ? "" : "s"}` : "";
+    const count = space.member_count ? ` · ${membersText(space.member_count)}` : "";
     return el(
       "li",
       { className: "space-directory-item", "data-testid": "space-directory-item", "data-space-id": space.id },
@@ -147,7 +147,7 @@ export class JoinDialogs {
     try {
       const invite = await this.ctx.api("GET", `/invites/${encodeURIComponent(code)}`);
       const space = invite.space;
-      if (space) node.textContent = `You are invited to ${space.name}${space.member_count ? ` (${space.member_count} members)` : ""}.`;
+      if (space) node.textContent = `You are invited to ${space.name}${space.member_count ? ` (${membersText(space.member_count)})` : ""}.`;
     } catch (err) {
       error.textContent = err.message;
     }

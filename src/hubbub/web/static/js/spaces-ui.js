@@ -22,6 +22,11 @@ export function roomsOfSpace(rooms, spaceId) {
     .sort((a, b) => (a.position || 0) - (b.position || 0) || (a.name || "").localeCompare(b.name || ""));
 }
 
+// "1 member", "12 members" (a space's member_count).
+export function membersText(count) {
+  return `${count} member${count === 1 ? "" : "s"}`;
+}
+
 let serial = 0;
 
 // A unique id for aria-labelledby / aria-controls between elements a module creates.
