@@ -164,7 +164,8 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
 
 async def test_upload_quote_mention_and_read_marker(lite: TestServer, open_page: OpenPage) -> None:
     alice, bob = await lite.user(), await lite.user()
-    room = await lite.room(alice, "e2e composer", members=[bob])
+    carol = await lite.user("zoecarol")  # a third member for the completion's list
+    room = await lite.room(alice, "e2e composer", members=[bob, carol])
     rid = room["id"]
     read = await seed(lite, alice, rid, ["seen one", "seen two"])
     await bob.request("POST", f"/rooms/{rid}/ack", json={"message_id": read[-1]})
@@ -239,19 +240,27 @@ async def test_upload_quote_mention_and_read_marker(lite: TestServer, open_page:
     await upload.get_by_test_id("upload-cancel").click()
     await expect(upload).to_have_count(0)
 
-    # Bob mentions Alice with the completion: "@" and the start of her handle.
+    # Bob mentions Alice with the completion: "@" offers the room's people but Bob
+    # himself, by handle; the arrows move and wrap.
     box = b.page.get_by_test_id("composer-input")
-    await box.press_sequentially(f"hey @{alice.handle[:5]}")
+    await box.press_sequentially("hey @")
     options = b.page.get_by_test_id("mention-option")
-    await expect(options.first).to_be_visible()
     await expect(b.page.get_by_test_id("mention-list")).to_have_attribute("role", "listbox")
-    assert await box.get_attribute("aria-activedescendant") == "mention-option-0"
-    # Only Alice matches (Bob is not offered to himself); the arrows move and wrap.
+    await expect(options).to_have_count(2)
+    await expect(options.nth(1)).to_have_attribute("data-handle", carol.handle)
+    await expect(box).to_have_attribute("aria-activedescendant", "mention-option-0")
+    await box.press("ArrowDown")
+    await expect(box).to_have_attribute("aria-activedescendant", "mention-option-1")
+    await expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    await box.press("ArrowDown")
+    await expect(box).to_have_attribute("aria-activedescendant", "mention-option-0")
+    await box.press("ArrowUp")
+    await expect(box).to_have_attribute("aria-activedescendant", "mention-option-1")
+    # The start of her handle leaves only Alice, selected.
+    await box.press_sequentially(alice.handle[:5])
     await expect(options).to_have_count(1)
     await expect(options.first).to_have_attribute("data-handle", alice.handle)
     await expect(options.first).to_have_attribute("aria-selected", "true")
-    await box.press("ArrowDown")
-    await box.press("ArrowUp")
     await expect(box).to_have_attribute("aria-activedescendant", "mention-option-0")
     # Enter takes the option (and does not send).
     await box.press("Enter")
