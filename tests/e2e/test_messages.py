@@ -79,6 +79,13 @@ async def top_of(page: Any, message_id: int) -> float:
     return float(box["y"])
 
 
+async def expect_jumped_to(page: Any, message_id: int) -> None:
+    """The view opened at `message_id`: highlighted as the jump's target, on screen."""
+    target = page.locator(f'[data-testid=message][data-message-id="{message_id}"]')
+    await expect(target).to_have_class(re.compile(r"\bjumped\b"))
+    await expect(target).to_be_in_viewport()
+
+
 async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_message(
     lite: TestServer, open_page: OpenPage
 ) -> None:
@@ -131,9 +138,7 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
     await expect(pinned).to_have_count(1)
     await pinned.get_by_test_id("panel-jump").click()
     await expect(page.get_by_test_id("panel-dialog")).to_be_hidden()
-    target = page.locator(f'[data-testid=message][data-message-id="{ids[60]}"]')
-    await expect(target).to_have_class(re.compile(r"\bjumped\b"))
-    await expect(target).to_be_in_viewport()
+    await expect_jumped_to(page, ids[60])
     await expect(page.locator(f'[data-message-id="{ids[3]}"]')).to_have_count(0)
     await page.get_by_test_id("search-input").fill("needle")
     await page.get_by_test_id("search-input").press("Enter")
@@ -141,9 +146,7 @@ async def test_scroll_keeps_the_readers_place_and_a_search_hit_jumps_to_its_mess
     await expect(hit).to_have_count(1)
     await hit.get_by_test_id("search-open").click()
     await expect(page.get_by_test_id("search-dialog")).to_be_hidden()
-    target = page.locator(f'[data-testid=message][data-message-id="{ids[3]}"]')
-    await expect(target).to_have_class(re.compile(r"\bjumped\b"))
-    await expect(target).to_be_in_viewport()
+    await expect_jumped_to(page, ids[3])
     assert await messages.count() < 100
     await expect(page.get_by_test_id("jump-latest")).to_be_visible()
     # Scrolling down from there brings the newer pages, up to the live one.
