@@ -10,6 +10,7 @@
 // shared with other features); `StatusControl` sets one's own status in #me-tools.
 
 import { displayName, el } from "./dom.js";
+import { refreshAside } from "./mediakit.js";
 
 export const GROUPS = ["online", "idle", "busy", "offline"];
 // Up to this many members, everyone's status is fetched; above, only the connected ones'.
@@ -239,11 +240,11 @@ export class PresenceList {
     this.toggle.hidden = true;
     this.groups.replaceChildren();
     // The aside is shared: hide it only when no other feature shows something in it.
-    if (this.aside) this.aside.hidden = ![...this.aside.children].some((node) => !node.hidden);
+    if (this.aside) refreshAside(this.aside);
   }
 
   joined(member) {
-    if (!this.room || this.members.has(member.user.id)) return;
+    if (!this.room || !member.user || this.members.has(member.user.id)) return;
     this.members.add(member.user.id);
     this.people.learn(member.user);
     this.people.fetch([member.user.id]).catch((err) => {
