@@ -379,13 +379,19 @@ export class SpaceDialogs {
 
   // -- live ---------------------------------------------------------------------------
 
+  // The panel on screen when the space dialog shows this space, else null.
+  openPanel(spaceId) {
+    return this.spaceModal.isOpen && this.spaceId === spaceId ? this.panel || {} : null;
+  }
+
   spaceChanged(spaceId) {
     this.showRoomSpace();
-    if (!this.spaceModal.isOpen || this.spaceId !== spaceId) return;
+    const panel = this.openPanel(spaceId);
+    if (!panel) return;
     this.header();
-    if (this.panel && this.panel.roles) this.panel.roles.render();
-    if (this.panel && this.panel.members) this.panel.members.render();
-    if (this.panel && this.panel.rooms) this.panel.rooms.rolesChanged();
+    if (panel.roles) panel.roles.render();
+    if (panel.members) panel.members.render();
+    if (panel.rooms) panel.rooms.rolesChanged();
   }
 
   // The room header names the space of the open room (a span before #room-name, made
@@ -409,12 +415,14 @@ export class SpaceDialogs {
   }
 
   membersChanged(spaceId) {
-    if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.members) this.panel.members.load();
-    if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.roles) this.panel.roles.loadCounts();
+    const panel = this.openPanel(spaceId);
+    if (panel && panel.members) panel.members.load();
+    if (panel && panel.roles) panel.roles.loadCounts();
   }
 
   roomsChanged(spaceId) {
-    if (this.spaceModal.isOpen && this.spaceId === spaceId && this.panel && this.panel.rooms) this.panel.rooms.renderRooms();
+    const panel = this.openPanel(spaceId);
+    if (panel && panel.rooms) panel.rooms.renderRooms();
   }
 
   refreshOpen() {
