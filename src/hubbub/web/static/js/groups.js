@@ -7,7 +7,7 @@
 // The core sidebar lists groups (room.created `added_to_group` reaches each member).
 
 import { byId, displayName, el } from "./dom.js";
-import { Modal, UserPicker, cleanHandle, confirmButton, errorLine, field, lookUp } from "./spaces-ui.js";
+import { Modal, UserPicker, cleanHandle, confirmButton, errorLine, field, lookUp, lookUpError } from "./spaces-ui.js";
 
 const state = { ctx: null, room: null, manage: null, tool: null, modals: [] };
 
@@ -29,7 +29,7 @@ function openDmDialog(modal) {
       modal.close();
       state.ctx.openRoom(room.id);
     } catch (err) {
-      error.textContent = err.code === "user_not_found" ? `No user @${wanted}.` : err.message;
+      error.textContent = lookUpError(err, wanted);
     } finally {
       submit.disabled = false;
     }
@@ -93,7 +93,7 @@ async function openManage() {
       addError.textContent = "";
       loadMembers(room, list, error);
     } catch (err) {
-      addError.textContent = err.code === "user_not_found" ? `No user @${wanted}.` : err.message;
+      addError.textContent = lookUpError(err, wanted);
     }
   };
   add.addEventListener("click", addNow);

@@ -146,6 +146,11 @@ export async function lookUp(api, handle) {
   return api("GET", `/users?handle=${encodeURIComponent(handle)}`);
 }
 
+// What to tell the user when looking up `handle` failed.
+export function lookUpError(err, handle) {
+  return err.code === "user_not_found" ? `No user @${handle}.` : err.message;
+}
+
 // Picks several users by handle: an input with "Add", the picked ones as a list with a
 // remove button each. `picked()` gives their ids.
 export class UserPicker {
@@ -201,7 +206,7 @@ export class UserPicker {
     try {
       user = await lookUp(this.api, handle);
     } catch (err) {
-      this.error.textContent = err.code === "user_not_found" ? `No user @${handle}.` : err.message;
+      this.error.textContent = lookUpError(err, handle);
       return false;
     }
     const me = this.me();
