@@ -99,7 +99,7 @@ export function emojiNode(key) {
   if (!isCustom(key)) return document.createTextNode(key);
   const id = Number(key);
   const known = state.byId.get(id);
-  const img = el("img", { className: "custom-emoji", src: `/api/v1/emojis/${id}/image`, alt: known ? `:${known.name}:` : ":emoji:", "data-emoji-id": id });
+  const img = el("img", { className: "custom-emoji", src: `/api/v1/emojis/${id}/image`, alt: emojiLabel(key), "data-emoji-id": id });
   if (!known) lookUp(id, img);
   return img;
 }
@@ -407,11 +407,15 @@ document.addEventListener(
   true,
 );
 
+// Whether reaction `r` (one of a message's `reactions`) includes user `meId`'s.
+export function reactedByMe(r, meId) {
+  return Boolean(r && (r.me === true || (r.user_ids || []).includes(meId)));
+}
+
 // Picking toggles: a reaction already mine is taken back.
 export function reactWith(view, messageId, key) {
   const item = view.items.get(messageId);
   const reactions = (item && item.message.reactions) || [];
-  const found = reactions.find((r) => r.emoji === key);
-  const mine = Boolean(found && (found.me === true || (found.user_ids || []).includes(view.me.id)));
+  const mine = reactedByMe(reactions.find((r) => r.emoji === key), view.me.id);
   return view.react(messageId, key, !mine);
 }

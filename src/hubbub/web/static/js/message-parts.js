@@ -3,7 +3,7 @@
 // reaction bar. Installed on MessageView's prototype (messages.js), so `this` is the view.
 
 import { displayName, el } from "./dom.js";
-import { emojiLabel, emojiNode, openPicker, reactWith } from "./emoji-picker.js";
+import { emojiLabel, emojiNode, openPicker, reactedByMe, reactWith } from "./emoji-picker.js";
 
 export const messageParts = {
   // The author's name: a button opening their profile (the people feature's dialog).
@@ -49,7 +49,7 @@ export const messageParts = {
   reactionBar(message) {
     const bar = el("div", { className: "reactions", "data-testid": "message-reactions" });
     for (const r of message.reactions || []) {
-      const mine = r.me === true || (r.user_ids || []).includes(this.me.id);
+      const mine = reactedByMe(r, this.me.id);
       const button = el("button", {
         type: "button",
         className: mine ? "reaction mine" : "reaction",
