@@ -32,7 +32,7 @@ export class Completion {
   async load(room) {
     try {
       const { members } = await api("GET", `/rooms/${room.id}/members`);
-      this.members.set(room.id, members.map((m) => m.user));
+      this.members.set(room.id, members.map((m) => m.user).filter(Boolean)); // a row without its user: skipped
     } catch (err) {
       // Completion then offers the users seen so far; the chat itself is unaffected.
       this.members.set(room.id, []);
