@@ -12,7 +12,7 @@
 //   server removes the membership) and leaves a notice with its expiry here; its end
 //   (lifted or expired) is announced live with a "Rejoin" button.
 
-import { byId, el } from "./dom.js";
+import { byId, displayName, el } from "./dom.js";
 import { ModPanel } from "./modpanel.js";
 import { ReportDialog, SanctionDialog } from "./sanctions.js";
 
@@ -329,7 +329,7 @@ async function resolve(message, approve) {
 function messageActions(message, mine) {
   if (message.deleted || !message.author) return [];
   const rights = rightsOf(message.room_id);
-  const who = message.author.display_name || message.author.handle || "the author";
+  const who = displayName(message.author);
   const out = [];
   if (rights.can("manage_messages") && message.moderation_state === "pending") {
     out.push(action("Approve", "message-approve", `Approve the message of ${who}`, () => resolve(message, true)));

@@ -10,7 +10,7 @@
 // - A banner in #room-banners while one of those events starts within the hour or is live.
 // Live from scheduled_event.created / updated / deleted; REST answers apply at once.
 
-import { byId, el, show } from "./dom.js";
+import { byId, el, roomTitle, show } from "./dom.js";
 import { formDialog } from "./mediakit.js";
 
 const SOON_MS = 60 * 60 * 1000;
@@ -80,7 +80,7 @@ function inScope(roomId) {
 
 function roomName(roomId) {
   const room = state.ctx.rooms().get(roomId) || (state.room && state.room.id === roomId ? state.room : null);
-  return room ? `# ${room.name}` : "another room";
+  return room ? roomTitle(room, (state.ctx.me() || {}).id) : "another room";
 }
 
 // The rooms of the scope where one could schedule, the room on screen first.
@@ -342,8 +342,8 @@ function openForm(event) {
   ui.form.dialog.querySelector("h2").textContent = event ? `Edit “${event.title}”` : "New event";
   // Where: the room on screen first; an event stays in its room (no move in the API).
   const mine = placeable().filter((r) => canManage(r.id));
-  const rooms = event ? [{ id: event.room_id, name: roomName(event.room_id).replace(/^# /, "") }] : mine.length ? mine : [state.room];
-  f.room.replaceChildren(...rooms.map((r) => el("option", { value: r.id, text: `# ${r.name}` })));
+  const rooms = event ? [{ id: event.room_id }] : mine.length ? mine : [state.room];
+  f.room.replaceChildren(...rooms.map((r) => el("option", { value: r.id, text: roomName(r.id) })));
   f.room.disabled = Boolean(event) || rooms.length < 2;
   if (event) {
     f.title.value = event.title;
