@@ -12,7 +12,7 @@ import { el } from "./dom.js";
 import { confirmButton, errorLine, field, uid } from "./spaces-ui.js";
 
 // hubbub.server.permissions.Perm, grouped as a settings screen shows them.
-export const PERMISSION_GROUPS = [
+const PERMISSION_GROUPS = [
   [
     "General",
     [
@@ -56,7 +56,13 @@ export const PERMISSION_GROUPS = [
 const SPACE_ONLY = new Set(["manage_space", "manage_emojis", "administrator", "manage_nicknames"]);
 const MEMBER_PAGES = 10; // role counts read at most 1000 members
 
-export const byRank = (a, b) => (a.rank || 0) - (b.rank || 0) || a.id - b.id;
+const byRank = (a, b) => (a.rank || 0) - (b.rank || 0) || a.id - b.id;
+
+// The roles of a space, highest first ([] once the space is gone).
+function rolesOf(feature, spaceId) {
+  const entry = feature.entries.get(spaceId);
+  return entry ? [...entry.roles].sort(byRank) : [];
+}
 
 // The colour of a member's highest role that has one (null when none has).
 export function topColour(roleIds, roles) {
@@ -88,8 +94,7 @@ export class RolesPanel {
   }
 
   roles() {
-    const entry = this.feature.entries.get(this.spaceId);
-    return entry ? [...entry.roles].sort(byRank) : [];
+    return rolesOf(this.feature, this.spaceId);
   }
 
   async loadCounts() {
@@ -351,8 +356,7 @@ export class OverridesEditor {
   }
 
   targets() {
-    const entry = this.feature.entries.get(this.spaceId);
-    const roles = entry ? [...entry.roles].sort(byRank) : [];
+    const roles = rolesOf(this.feature, this.spaceId);
     const current = this.target.value;
     this.target.replaceChildren(el("option", { value: "everyone:0", text: "@everyone" }), ...roles.map((r) => el("option", { value: `role:${r.id}`, text: r.name })));
     if ([...this.target.options].some((o) => o.value === current)) this.target.value = current;
