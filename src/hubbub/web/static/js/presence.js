@@ -35,6 +35,11 @@ export function avatar(user, { size = "small", alt = "", testid } = {}) {
   return el("span", { className: `avatar ${size} initial`, "aria-hidden": "true", text: initial, "data-testid": testid });
 }
 
+// A status as its coloured dot and its words (" Do not disturb").
+export function statusLabel(status) {
+  return [el("span", { className: `dot status-${status}`, "aria-hidden": "true" }), ` ${LABELS[status] || status}`];
+}
+
 // The group a status is listed under (one's own `invisible` shows with the offline).
 export function groupOf(status) {
   return GROUPS.includes(status) ? status : "offline";
@@ -394,7 +399,7 @@ export class StatusControl {
     const me = this.ctx.me();
     const status = this.people.myChoice;
     const text = me ? this.people.textOf(me.id) : null;
-    this.button.replaceChildren(el("span", { className: `dot status-${status}`, "aria-hidden": "true" }), ` ${LABELS[status] || status}`);
+    this.button.replaceChildren(...statusLabel(status));
     this.button.dataset.status = status;
     this.button.setAttribute("aria-label", `Your status: ${LABELS[status] || status}${text ? `, ${text}` : ""}. Change it`);
     this.button.title = text || "";

@@ -5,7 +5,7 @@
 
 import { upload } from "./api.js";
 import { displayName, el, formatTime } from "./dom.js";
-import { LABELS, avatar } from "./presence.js";
+import { avatar, statusLabel } from "./presence.js";
 
 const AVATAR_TYPES = ["image/png", "image/gif", "image/webp", "image/jpeg"];
 
@@ -92,7 +92,7 @@ export class ProfileDialog {
     this.title.textContent = displayName(user);
     this.avatarSlot.replaceChildren(avatar(user, { size: "large", alt: `Avatar of ${displayName(user)}`, testid: "profile-avatar" }));
     this.handle.textContent = user.handle ? `@${user.handle}` : "";
-    this.status.replaceChildren(el("span", { className: `dot status-${status}`, "aria-hidden": "true" }), ` ${LABELS[status] || status}`);
+    this.status.replaceChildren(...statusLabel(status));
     this.status.dataset.status = status;
     this.statusText.textContent = text || "";
     this.statusText.hidden = !text;
