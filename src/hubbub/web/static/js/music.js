@@ -287,7 +287,7 @@ export class MusicPanel {
     const me = (this.ctx.me() || {}).id;
     switch (frame.type) {
       case "queue.item.added": {
-        if (state.queue.some((item) => item.id === data.item.id)) break;
+        if (!data.item || state.queue.some((item) => item.id === data.item.id)) break;
         if (state.now_playing && state.now_playing.item_id === data.item.id) break;
         const at = Math.min(Math.max((data.item.position || state.queue.length + 1) - 1, 0), state.queue.length);
         state.queue.splice(at, 0, data.item);
@@ -299,8 +299,8 @@ export class MusicPanel {
         break;
       case "queue.item.reordered": {
         const byId = new Map(state.queue.map((item) => [item.id, item]));
-        if (!data.queue.every((id) => byId.has(id))) {
-          this.load(); // an item we never heard of: start over from the server's state
+        if (!Array.isArray(data.queue) || !data.queue.every((id) => byId.has(id))) {
+          this.load(); // an item we never heard of (or no order): start over from the server's state
           return;
         }
         state.queue = data.queue.map((id) => byId.get(id));

@@ -182,6 +182,7 @@ export class VoicePanel {
     if (frame.type === "room.updated" && (frame.room_id ?? (frame.data || {}).room_id) === this.inRoomId) this.renderIndicator();
     if (!EVENTS.has(frame.type)) return;
     const data = frame.data || {};
+    if (frame.type === "voice.member.joined" && !data.state) return; // says nothing usable
     const me = (this.ctx.me() || {}).id;
     // Where the signed-in user is in voice, whatever room is on screen.
     if (frame.type === "voice.member.joined" && data.state.user_id === me) this.setInRoom(data.room_id);
@@ -225,7 +226,7 @@ export class VoicePanel {
       case "voice.member.moved":
         if (data.from_room_id === id) this.participants.delete(data.user_id);
         if (data.to_room_id === id) {
-          this.participants.set(data.user_id, data.state);
+          this.participants.set(data.user_id, data.state || { user_id: data.user_id });
           this.learnNames([data.user_id]);
         }
         break;
