@@ -55,11 +55,9 @@ async function openFromHash() {
   state.sidebar.select(id);
   document.body.classList.remove("menu-open");
   if (!state.view.room || state.view.room.id !== id) {
+    showRoomHeader(room); // the header is app.js's: at once, before the history loads
     await state.view.open(room);
-    if (state.view.room === room) {
-      showRoomHeader(room);
-      each("onRoomOpened", room);
-    }
+    if (state.view.room === room) each("onRoomOpened", room);
   }
 }
 
@@ -143,7 +141,7 @@ async function onEvent(frame) {
   const actor = frame.actor;
   if (actor && actor.id !== undefined && !state.users.has(actor.id)) state.users.set(actor.id, actor);
   if (type === "message.created") {
-    const message = data.message;
+    const message = data.message || {};
     if (current) state.view.event(type, data);
     else if (message.author && message.author.id !== state.me.id && !state.gateway.replaying) {
       // (A replayed message is already counted in the resuming ready's read_states.)

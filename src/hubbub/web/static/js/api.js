@@ -14,6 +14,12 @@ export class ApiError extends Error {
   }
 }
 
+// A fresh idempotency key for a create (DESIGN.md: a retried create with the same
+// nonce answers the first one instead of making a second).
+export function nonce() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
 export function setToken(value) {
   token = value;
 }

@@ -6,7 +6,7 @@
 // bearer token), so previews and downloads are fetched with the token and shown through
 // blob: URLs (the page's CSP allows blob: images). Nothing here is parsed as HTML.
 
-import { fetchBlobUrl, upload } from "./api.js";
+import { fetchBlobUrl, nonce, upload } from "./api.js";
 import { byId, el } from "./dom.js";
 
 // The image types the server verifies by their first bytes (services/attachments.py);
@@ -17,10 +17,6 @@ export function formatSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function nonce() {
-  return crypto.randomUUID ? crypto.randomUUID() : String(Math.random());
 }
 
 // -- the composer side: pending uploads ----------------------------------------------

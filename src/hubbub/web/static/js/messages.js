@@ -8,8 +8,8 @@
 // Message bodies are the server's sanitised `content_html`, the only string this client
 // ever assigns to innerHTML; author names and everything else go through textContent.
 
-import { api } from "./api.js";
-import { byId, displayName, el, formatTime, roomTitle } from "./dom.js";
+import { api, nonce } from "./api.js";
+import { byId, displayName, el, formatTime } from "./dom.js";
 import { history, setCurrentView } from "./history.js";
 import { Indicators } from "./indicators.js";
 import { clearMentions, markMentions } from "./mentions.js";
@@ -109,8 +109,6 @@ export class MessageView {
     this.indicators.clear();
     this.setReply(null);
     this.list.replaceChildren();
-    byId("room-name").textContent = roomTitle(room, this.me.id); // as app.js titles it
-    byId("room-topic").textContent = room.topic || room.description || "";
     byId("room-error").textContent = "";
     byId("leave-button").hidden = room.kind === "dm";
     byId("room-tools").hidden = false;
@@ -276,7 +274,7 @@ export class MessageView {
       return;
     }
     if (!content.trim() && !Object.keys(extras).length) return;
-    const body = { content, nonce: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()), ...extras };
+    const body = { content, nonce: nonce(), ...extras };
     if (this.replyTo) body.reply_to = this.replyTo.id;
     this.input.value = "";
     byId("room-error").textContent = "";
