@@ -349,6 +349,31 @@ export class PresenceList {
   }
 }
 
+// A dialog of the people feature holding one form (appended to <body>): a heading, the
+// `parts`, an error line and Save/Cancel; Save calls `onSubmit()`. Its pieces are named
+// after `testid`: `${testid}-dialog`, `-form`, `-error`, `-save`, `-cancel`.
+export function peopleForm({ testid, titleId, title, className, parts, onSubmit }) {
+  const error = el("p", { className: "error", role: "alert", "data-testid": `${testid}-error` });
+  const save = el("button", { type: "submit", "data-testid": `${testid}-save`, text: "Save" });
+  const cancel = el("button", { type: "button", "data-testid": `${testid}-cancel`, text: "Cancel" });
+  const form = el(
+    "form",
+    { className: `card ${className}`, "data-testid": `${testid}-form` },
+    el("h2", { id: titleId, text: title }),
+    ...parts,
+    error,
+    el("div", { className: "people-buttons" }, save, cancel),
+  );
+  const dialog = el("dialog", { "aria-labelledby": titleId, "data-testid": `${testid}-dialog` }, form);
+  document.body.append(dialog);
+  cancel.addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    onSubmit();
+  });
+  return { dialog, error, save };
+}
+
 // One's own status in #me-tools: a button showing it, opening a small dialog to choose
 // the status and the status text.
 export class StatusControl {
@@ -362,28 +387,15 @@ export class StatusControl {
       ...["online", "idle", "busy", "invisible"].map((value) => el("option", { value, text: LABELS[value] })),
     );
     this.text = el("input", { id: "people-status-text", maxlength: "128", "data-testid": "my-status-text", placeholder: "What are you up to?" });
-    this.error = el("p", { className: "error", role: "alert", "data-testid": "my-status-error" });
-    this.save = el("button", { type: "submit", "data-testid": "my-status-save", text: "Save" });
-    const cancel = el("button", { type: "button", "data-testid": "my-status-cancel", text: "Cancel" });
-    this.form = el(
-      "form",
-      { className: "card people-status-form", "data-testid": "my-status-form" },
-      el("h2", { id: "people-status-title", text: "Your status" }),
-      el("label", { for: "people-status-select", text: "Status" }),
-      this.select,
-      el("label", { for: "people-status-text", text: "Status text" }),
-      this.text,
-      this.error,
-      el("div", { className: "people-buttons" }, this.save, cancel),
-    );
-    this.dialog = el("dialog", { "aria-labelledby": "people-status-title", "data-testid": "my-status-dialog" }, this.form);
-    document.body.append(this.dialog);
+    ({ dialog: this.dialog, error: this.error, save: this.save } = peopleForm({
+      testid: "my-status",
+      titleId: "people-status-title",
+      title: "Your status",
+      className: "people-status-form",
+      parts: [el("label", { for: "people-status-select", text: "Status" }), this.select, el("label", { for: "people-status-text", text: "Status text" }), this.text],
+      onSubmit: () => this.submit(),
+    }));
     this.button.addEventListener("click", () => this.open());
-    cancel.addEventListener("click", () => this.dialog.close());
-    this.form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      this.submit();
-    });
     people.listen((userId) => {
       if (people.isMe(userId)) this.draw();
     });

@@ -5,7 +5,7 @@
 
 import { upload } from "./api.js";
 import { displayName, el, formatTime } from "./dom.js";
-import { avatar, statusLabel } from "./presence.js";
+import { avatar, peopleForm, statusLabel } from "./presence.js";
 
 const AVATAR_TYPES = ["image/png", "image/gif", "image/webp", "image/jpeg"];
 
@@ -131,38 +131,30 @@ export class ProfileEditor {
     this.uploadButton = el("button", { type: "button", "data-testid": "profile-edit-avatar-upload", text: "Upload avatar", disabled: true });
     this.removeButton = el("button", { type: "button", "data-testid": "profile-edit-avatar-remove", text: "Remove avatar" });
     this.avatarError = el("p", { className: "error", role: "alert", "data-testid": "profile-edit-avatar-error" });
-    this.error = el("p", { className: "error", role: "alert", "data-testid": "profile-edit-error" });
-    this.save = el("button", { type: "submit", "data-testid": "profile-edit-save", text: "Save" });
-    const cancel = el("button", { type: "button", "data-testid": "profile-edit-cancel", text: "Cancel" });
-    this.form = el(
-      "form",
-      { className: "card profile-edit", "data-testid": "profile-edit-form" },
-      el("h2", { id: "people-edit-title", text: "Edit your profile" }),
-      ...field("people-edit-name", "Display name", this.displayName),
-      ...field("people-edit-handle", "Handle", this.handle),
-      ...field("people-edit-about", "About", this.about),
-      ...field("people-edit-status", "Status text", this.statusText),
-      el(
-        "fieldset",
-        { className: "profile-avatar-edit" },
-        el("legend", { text: "Avatar" }),
-        el("div", { className: "profile-avatar-row" }, this.current, this.preview),
-        el("label", { for: "people-edit-avatar", text: "Choose an image (PNG, GIF, WebP or JPEG)" }),
-        this.file,
-        el("div", { className: "people-buttons" }, this.uploadButton, this.removeButton),
-        this.avatarError,
-      ),
-      this.error,
-      el("div", { className: "people-buttons" }, this.save, cancel),
-    );
-    this.dialog = el("dialog", { "aria-labelledby": "people-edit-title", "data-testid": "profile-edit-dialog" }, this.form);
-    document.body.append(this.dialog);
-    cancel.addEventListener("click", () => this.dialog.close());
+    ({ dialog: this.dialog, error: this.error, save: this.save } = peopleForm({
+      testid: "profile-edit",
+      titleId: "people-edit-title",
+      title: "Edit your profile",
+      className: "profile-edit",
+      parts: [
+        ...field("people-edit-name", "Display name", this.displayName),
+        ...field("people-edit-handle", "Handle", this.handle),
+        ...field("people-edit-about", "About", this.about),
+        ...field("people-edit-status", "Status text", this.statusText),
+        el(
+          "fieldset",
+          { className: "profile-avatar-edit" },
+          el("legend", { text: "Avatar" }),
+          el("div", { className: "profile-avatar-row" }, this.current, this.preview),
+          el("label", { for: "people-edit-avatar", text: "Choose an image (PNG, GIF, WebP or JPEG)" }),
+          this.file,
+          el("div", { className: "people-buttons" }, this.uploadButton, this.removeButton),
+          this.avatarError,
+        ),
+      ],
+      onSubmit: () => this.submit(),
+    }));
     this.dialog.addEventListener("close", () => this.clearPreview());
-    this.form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      this.submit();
-    });
     this.file.addEventListener("change", () => this.choose());
     this.uploadButton.addEventListener("click", () => this.uploadAvatar());
     this.removeButton.addEventListener("click", () => this.removeAvatar());
