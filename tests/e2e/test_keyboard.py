@@ -67,6 +67,10 @@ async def test_rooms_and_dialogs_from_the_keyboard(lite: TestServer, open_page: 
     a = await open_page(alice, first)
     page = a.page
 
+    # The open room's composer has the focus, and keeps it while the history loads.
+    await expect(page.get_by_test_id("composer-input")).to_be_focused()
+    await expect(page.get_by_test_id("message-list")).to_have_attribute("aria-busy", "false")
+
     # The room list has one tab stop, the open room; arrows move, Enter opens.
     current = page.locator(f'[data-testid=room-link][data-room-id="{first["id"]}"]')
     await expect(current).to_have_attribute("tabindex", "0")

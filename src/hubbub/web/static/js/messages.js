@@ -115,8 +115,17 @@ export class MessageView {
     byId("settings-button").hidden = room.owner_id !== this.me.id;
     this.input.disabled = false;
     byId("composer-send").disabled = false;
-    await this.reload();
+    // The composer takes the focus now, not after the history loads: by then the user
+    // may have moved on (to the sidebar, a dialog) and must not have the focus taken.
     this.input.focus();
+    // A log that is being filled says so: screen readers wait rather than read a page
+    // of history out as if it were new messages.
+    this.list.setAttribute("aria-busy", "true");
+    try {
+      await this.reload();
+    } finally {
+      if (this.room === room) this.list.setAttribute("aria-busy", "false");
+    }
   }
 
   isMine(message) {
