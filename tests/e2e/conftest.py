@@ -54,16 +54,17 @@ _WATCH = """
 
 @dataclass
 class Person:
-    """One user in their own browser context, with the page open on the client."""
+    """One user in their own browser context, with the page open on the client (no user:
+    a signed-out page, at the sign-in form)."""
 
-    user: TestUser
+    user: TestUser | None
     context: Any
     page: Any
     incidents: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
-        return self.user.handle
+        return self.user.handle if self.user else ""
 
     def scripts_ran(self) -> list[dict[str, str]]:
         """What a hostile payload would have caused; [] when nothing ran or was blocked."""
@@ -102,10 +103,11 @@ OpenPage = Callable[..., Awaitable[Person]]
 @pytest_asyncio.fixture
 async def open_page(browser: Any, lite: TestServer) -> AsyncIterator[OpenPage]:
     """`await open_page(user, room=None)`: a new context signed in as `user`, its page
-    at the client (the room's route when given), shown once the gateway is ready."""
+    at the client (the room's route when given), shown once the gateway is ready.
+    `await open_page(None)`: a new context with no token, its page at the sign-in form."""
     contexts: list[Any] = []
 
-    async def open_(user: TestUser, room: dict[str, Any] | int | None = None) -> Person:
+    async def open_(user: TestUser | None, room: dict[str, Any] | int | None = None) -> Person:
         context = await browser.new_context()
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
@@ -116,8 +118,9 @@ async def open_page(browser: Any, lite: TestServer) -> AsyncIterator[OpenPage]:
 
         await context.expose_binding("__hubbubReport", record)
         await context.add_init_script(_WATCH)
-        token = json.dumps(user.token)
-        await context.add_init_script(f"localStorage.setItem('hubbub.token', {token});")
+        if user is not None:
+            token = json.dumps(user.token)
+            await context.add_init_script(f"localStorage.setItem('hubbub.token', {token});")
         page = await context.new_page()
         person.page = page
         page.on(
@@ -135,6 +138,9 @@ async def open_page(browser: Any, lite: TestServer) -> AsyncIterator[OpenPage]:
         await page.goto(f"{lite.url}/{route}")
         from playwright.async_api import expect
 
+        if user is None:
+            await expect(page.get_by_test_id("login-form")).to_be_visible()
+            return person
         await expect(page.get_by_test_id("me-name")).not_to_have_text("")
         if room is not None:
             await expect(page.get_by_test_id("composer-input")).to_be_enabled()

@@ -1,0 +1,144 @@
+"""An account's life in the web client: register through the form (refusals shown with
+the input kept), log out for good (the token forgotten, a reload stays signed out), log
+in (a wrong password refused), and the sessions dialog, where revoking another login
+signs that page out live and revoking this one logs out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from playwright.async_api import expect
+
+from hubbub.testing import TestServer, TestUser
+from tests.e2e.conftest import OpenPage
+
+PASSWORD = "a long enough secret"
+
+
+async def stored_token(page: Any) -> str | None:
+    token: str | None = await page.evaluate("() => localStorage.getItem('hubbub.token')")
+    return token
+
+
+async def login_over_rest(lite: TestServer, handle: str) -> TestUser:
+    """A second login of `handle`, as another device would make it."""
+    async with httpx.AsyncClient(base_url=lite.url, timeout=30.0) as http:
+        resp = await http.post(
+            "/api/v1/auth/login", json={"username": handle, "password": PASSWORD}
+        )
+        resp.raise_for_status()
+        body = resp.json()
+    user = body["user"]
+    return TestUser(lite.url, int(user["id"]), str(user["handle"]), body["token"], user)
+
+
+async def test_register_log_out_and_log_in_through_the_forms(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    taken = await lite.user()
+    s = await open_page(None)
+    page = s.page
+    await expect(page.get_by_test_id("app-view")).to_be_hidden()
+    error = page.get_by_test_id("auth-error")
+    handle = page.get_by_test_id("register-username")
+    password = page.get_by_test_id("register-password")
+
+    # A handle someone has: the server's message, the input kept.
+    await handle.fill(taken.handle)
+    await password.fill(PASSWORD)
+    await page.get_by_test_id("register-submit").click()
+    await expect(error).to_have_text(f"username '{taken.handle}' is taken")
+    await expect(handle).to_have_value(taken.handle)
+    await expect(page.get_by_test_id("register-submit")).to_be_enabled()
+
+    # A password too short for the server (the form itself has no rule for it).
+    await handle.fill("newcomer")
+    await password.fill("short")
+    await page.get_by_test_id("register-submit").click()
+    await expect(error).to_have_text("password must be 8–256 characters")
+    await expect(handle).to_have_value("newcomer")
+    await expect(password).to_have_value("short")
+    assert await stored_token(page) is None
+
+    # Accepted: into the app under the new name, the session kept for a reload.
+    await password.fill(PASSWORD)
+    await page.get_by_test_id("register-submit").click()
+    await expect(page.get_by_test_id("me-name")).to_have_text("newcomer")
+    await expect(page.get_by_test_id("auth-view")).to_be_hidden()
+    await expect(error).to_have_text("")
+    assert await stored_token(page)
+    await page.reload()
+    await expect(page.get_by_test_id("me-name")).to_have_text("newcomer")
+
+    # Log out: the sign-in form, the token gone, and a reload stays signed out.
+    await page.get_by_test_id("logout-button").click()
+    await expect(page.get_by_test_id("login-form")).to_be_visible()
+    await expect(page.get_by_test_id("app-view")).to_be_hidden()
+    await expect(page.get_by_test_id("login-username")).to_be_focused()
+    assert await stored_token(page) is None
+    await page.reload()
+    await expect(page.get_by_test_id("login-form")).to_be_visible()
+    await expect(page.get_by_test_id("app-view")).to_be_hidden()
+    assert await stored_token(page) is None
+
+    # A wrong password is refused with the server's words; the right one gets in.
+    await page.get_by_test_id("login-username").fill("newcomer")
+    await page.get_by_test_id("login-password").fill("not the password")
+    await page.get_by_test_id("login-submit").click()
+    await expect(error).to_have_text("wrong username or password")
+    await expect(page.get_by_test_id("login-username")).to_have_value("newcomer")
+    await expect(page.get_by_test_id("app-view")).to_be_hidden()
+    await page.get_by_test_id("login-password").fill(PASSWORD)
+    await page.get_by_test_id("login-submit").click()
+    await expect(page.get_by_test_id("me-name")).to_have_text("newcomer")
+    await expect(error).to_have_text("")
+    assert await stored_token(page)
+
+    assert s.scripts_ran() == [], s.incidents
+
+
+async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    s = await open_page(None)
+    page = s.page
+    await page.get_by_test_id("register-username").fill("roamer")
+    await page.get_by_test_id("register-password").fill(PASSWORD)
+    await page.get_by_test_id("register-submit").click()
+    await expect(page.get_by_test_id("me-name")).to_have_text("roamer")
+    # The same account signed in elsewhere: another browser context, its own token.
+    other = await open_page(await login_over_rest(lite, "roamer"))
+    await expect(other.page.get_by_test_id("me-name")).to_have_text("roamer")
+
+    # Both logins are listed; this page's is marked.
+    await page.get_by_test_id("sessions-button").click()
+    dialog = page.get_by_test_id("sessions-dialog")
+    await expect(dialog).to_be_visible()
+    sessions = dialog.get_by_test_id("session")
+    await expect(sessions).to_have_count(2)
+    this_one = sessions.filter(has_text="(this one)")
+    await expect(this_one).to_have_count(1)
+    elsewhere = sessions.filter(has_not_text="(this one)")
+    await expect(elsewhere).to_have_count(1)
+
+    # Revoking the other one: its page is signed out live, this one stays in.
+    await elsewhere.get_by_test_id("session-revoke").click()
+    await expect(other.page.get_by_test_id("login-form")).to_be_visible()
+    await expect(other.page.get_by_test_id("app-view")).to_be_hidden()
+    assert await stored_token(other.page) is None
+    await expect(sessions).to_have_count(1)
+    await expect(sessions).to_contain_text("(this one)")
+    await expect(page.get_by_test_id("app-view")).to_be_visible()
+
+    # Revoking this one is a logout.
+    await sessions.get_by_test_id("session-revoke").click()
+    await expect(dialog).to_be_hidden()
+    await expect(page.get_by_test_id("login-form")).to_be_visible()
+    assert await stored_token(page) is None
+    await page.reload()
+    await expect(page.get_by_test_id("login-form")).to_be_visible()
+    await expect(page.get_by_test_id("app-view")).to_be_hidden()
+
+    for person in (s, other):
+        assert person.scripts_ran() == [], person.incidents
