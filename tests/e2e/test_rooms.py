@@ -1,0 +1,156 @@
+"""A room's life in the web client: created from the sidebar, found and joined from the
+room directory, renamed and given a topic by its owner (a refused name shown in the
+dialog) with every viewer's sidebar and header following live, its pinned and starred
+messages in the room panels with a jump to each, and left by a member."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.async_api import expect
+
+from hubbub.testing import TestServer
+from tests.e2e.conftest import OpenPage
+from tests.e2e.test_messages import seed
+
+
+def room_label(page: Any, room_id: int) -> Any:
+    """The room's name as the sidebar shows it."""
+    return page.locator(f'[data-testid=room-link][data-room-id="{room_id}"] .room-label')
+
+
+async def expect_jumped_to(page: Any, message_id: int) -> None:
+    target = page.locator(f'[data-testid=message][data-message-id="{message_id}"]')
+    await expect(target).to_have_class(re.compile(r"\bjumped\b"))
+    await expect(target).to_be_in_viewport()
+
+
+async def test_create_join_configure_panels_and_leave_a_room(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    a = await open_page(alice)
+    b = await open_page(bob)
+
+    # Alice creates a room from the sidebar: it is listed and opens, ready to write in.
+    await a.page.get_by_test_id("create-room-name").fill("Launch pad")
+    await a.page.get_by_test_id("create-room-submit").click()
+    await expect(a.page.get_by_test_id("room-name")).to_have_text("# Launch pad")
+    await expect(a.page).to_have_url(re.compile(r"#/rooms/\d+$"))
+    room_id = int(a.page.url.rsplit("/", 1)[1])
+    await expect(room_label(a.page, room_id)).to_have_text("# Launch pad")
+    await expect(
+        a.page.locator(f'[data-testid=room-link][data-room-id="{room_id}"]')
+    ).to_have_attribute("aria-current", "page")
+    await expect(a.page.get_by_test_id("composer-input")).to_be_enabled()
+    await expect(a.page.get_by_test_id("create-room-name")).to_have_value("")
+    await expect(a.page.get_by_test_id("settings-button")).to_be_visible()
+
+    # Bob, not a member, does not have it in his sidebar; he finds it under "Browse rooms".
+    await expect(room_label(b.page, room_id)).to_have_count(0)
+    await b.page.get_by_test_id("directory-button").click()
+    directory = b.page.get_by_test_id("directory-dialog")
+    await expect(directory).to_be_visible()
+    entry = directory.locator(f'[data-testid=directory-room][data-room-id="{room_id}"]')
+    await expect(entry).to_contain_text("Launch pad")
+    await entry.get_by_test_id("directory-join").click()
+    await expect(directory).to_be_hidden()
+    await expect(b.page.get_by_test_id("room-name")).to_have_text("# Launch pad")
+    await expect(room_label(b.page, room_id)).to_have_text("# Launch pad")
+    await expect(b.page.get_by_test_id("composer-input")).to_be_enabled()
+    await expect(b.page.get_by_test_id("settings-button")).to_be_hidden()
+    await expect(b.page.get_by_test_id("leave-button")).to_be_visible()
+
+    # Alice's settings: a blank name is refused by the server, shown in the dialog, which
+    # stays open with what she typed.
+    await a.page.get_by_test_id("settings-button").click()
+    settings = a.page.get_by_test_id("settings-dialog")
+    await expect(settings).to_be_visible()
+    name = a.page.get_by_test_id("settings-name")
+    await expect(name).to_have_value("Launch pad")
+    await name.fill("   ")
+    await a.page.get_by_test_id("settings-topic").fill("T-minus ten")
+    await a.page.get_by_test_id("settings-save").click()
+    await expect(a.page.get_by_test_id("settings-error")).to_have_text(
+        "room name must not be empty"
+    )
+    await expect(settings).to_be_visible()
+    await expect(name).to_have_value("   ")
+    await expect(a.page.get_by_test_id("settings-topic")).to_have_value("T-minus ten")
+
+    # A real name and the topic: both sidebars and headers follow, Bob's live.
+    await name.fill("Mission control")
+    await a.page.get_by_test_id("settings-save").click()
+    await expect(settings).to_be_hidden()
+    for person in (a, b):
+        await expect(person.page.get_by_test_id("room-name")).to_have_text("# Mission control")
+        await expect(person.page.get_by_test_id("room-topic")).to_have_text("T-minus ten")
+        await expect(room_label(person.page, room_id)).to_have_text("# Mission control")
+    # Opened again, the dialog shows the saved values and no old error.
+    await a.page.get_by_test_id("settings-button").click()
+    await expect(name).to_have_value("Mission control")
+    await expect(a.page.get_by_test_id("settings-error")).to_have_text("")
+    await a.page.get_by_test_id("settings-cancel").click()
+    await expect(settings).to_be_hidden()
+
+    # A starred and a pinned message of Bob's, each far from the other and from the end
+    # of the room, so that each jump has to load the page around its message.
+    starred = await bob.send(room_id, "star me")
+    await seed(lite, alice, room_id, [f"filler {i}" for i in range(60)])
+    pinned = await bob.send(room_id, "pin me")
+    await seed(lite, alice, room_id, [f"more filler {i}" for i in range(60)])
+    await alice.request("PUT", f"/messages/{starred['id']}/star")
+    await alice.request("PUT", f"/messages/{pinned['id']}/pin")
+    await b.page.reload()
+    await expect(b.page.get_by_test_id("message").last).to_contain_text("more filler 59")
+    await expect(b.page.locator(f'[data-message-id="{pinned["id"]}"]')).to_have_count(0)
+
+    panel = b.page.get_by_test_id("panel-dialog")
+    await b.page.get_by_test_id("pins-button").click()
+    await expect(panel).to_have_attribute("data-panel", "pins")
+    entries = panel.get_by_test_id("panel-message")
+    await expect(entries).to_have_count(1)
+    await expect(entries).to_have_attribute("data-message-id", str(pinned["id"]))
+    await expect(entries).to_contain_text("pin me")
+    await entries.get_by_test_id("panel-jump").click()
+    await expect(panel).to_be_hidden()
+    await expect_jumped_to(b.page, pinned["id"])
+    await expect(b.page.locator(f'[data-message-id="{starred["id"]}"]')).to_have_count(0)
+
+    await b.page.get_by_test_id("starboard-button").click()
+    await expect(panel).to_have_attribute("data-panel", "starboard")
+    await expect(entries).to_have_count(1)
+    await expect(entries).to_have_attribute("data-message-id", str(starred["id"]))
+    await expect(entries).to_contain_text("star me")
+    await expect(entries).to_contain_text("★ 1")
+    await entries.get_by_test_id("panel-jump").click()
+    await expect(panel).to_be_hidden()
+    await expect_jumped_to(b.page, starred["id"])
+
+    # Alice's members panel lists both of them.
+    members = a.page.get_by_test_id("panel-dialog").get_by_test_id("panel-member")
+    await a.page.get_by_test_id("members-button").click()
+    await expect(members).to_have_count(2)
+    await expect(members.and_(a.page.locator(f'[data-user-id="{bob.id}"]'))).to_have_count(1)
+    await a.page.get_by_test_id("panel-close").click()
+
+    # Bob leaves: the room leaves his sidebar and his screen, and is in his directory again.
+    await b.page.get_by_test_id("leave-button").click()
+    await expect(room_label(b.page, room_id)).to_have_count(0)
+    await expect(b.page.get_by_test_id("room-name")).to_have_text("Pick a room")
+    await expect(b.page.get_by_test_id("leave-button")).to_be_hidden()
+    await expect(b.page.get_by_test_id("composer-input")).to_be_disabled()
+    await b.page.get_by_test_id("directory-button").click()
+    await expect(
+        b.page.locator(f'[data-testid=directory-room][data-room-id="{room_id}"]')
+    ).to_contain_text("Mission control")
+    await b.page.get_by_test_id("directory-close").click()
+
+    # Alice's members panel no longer lists him.
+    await a.page.get_by_test_id("members-button").click()
+    await expect(members).to_have_count(1)
+    await expect(members).to_have_attribute("data-user-id", str(alice.id))
+
+    for person in (a, b):
+        assert person.scripts_ran() == [], person.incidents
