@@ -51,15 +51,18 @@ from hubbub.protocol.models import (
     RoomKind,
     SearchPage,
     User,
+    WireModel,
 )
 from hubbub.protocol.models_rooms import AccessRequest, AccessState
 
-__all__ = ["API_PREFIX", "HTTPClient", "RoomPage"]
+__all__ = ["API_PREFIX", "MEMBER_PAGE_MAX", "HTTPClient", "MemberPage", "RoomPage"]
 
 _log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 _UNSET: Any = object()
+# The most members one GET /rooms/{id}/members answers with.
+MEMBER_PAGE_MAX = 1000
 # Answers after which a send carrying a nonce is tried again: the server failed or a proxy
 # in front of it did, and the nonce makes a second attempt harmless.
 _RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
@@ -70,6 +73,11 @@ def default_tls() -> ssl.SSLContext:
     """One verifying TLS context per process, shared by every client: building one loads
     the CA bundle (~30 ms), which would otherwise be paid per `Client`."""
     return httpx.create_ssl_context()
+
+
+class MemberPage(WireModel):
+    members: list[Member]
+    has_more: bool = False
 
 
 class RoomPage:
@@ -380,8 +388,33 @@ class HTTPClient(
         await self.request("POST", f"/rooms/{room_id}/leave")
 
     async def list_members(self, room_id: int) -> list[Member]:
-        data = await self.request("GET", f"/rooms/{room_id}/members")
-        return [Member.model_validate(m) for m in data["members"]]
+        """Every member by user id, a page of 1000 at a time."""
+        out: list[Member] = []
+        after: int | None = None
+        while True:
+            page = await self.list_room_members(room_id, after=after, limit=MEMBER_PAGE_MAX)
+            out += page.members
+            if not page.has_more or not page.members:
+                return out
+            after = page.members[-1].user.id
+
+    async def list_room_members(
+        self,
+        room_id: int,
+        *,
+        after: int | None = None,
+        limit: int | None = None,
+        q: str | None = None,
+    ) -> MemberPage:
+        """One page of members by user id (`after` a user id to page on); `q` keeps those
+        whose handle, or a word of whose display name, starts with it."""
+        params = {"after": after, "limit": limit, "q": q}
+        data = await self.request("GET", f"/rooms/{room_id}/members", params=params)
+        return MemberPage.model_validate(data)
+
+    async def get_member(self, room_id: int, user_id: int) -> Member:
+        data = await self.request("GET", f"/rooms/{room_id}/members/{user_id}")
+        return Member.model_validate(data)
 
     # -- room access levels (standalone rooms) -----------------------------------------
 

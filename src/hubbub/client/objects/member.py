@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hubbub.client.objects.base import InRoom, _Entity
-from hubbub.errors import NotFound
 from hubbub.protocol import models
 from hubbub.protocol.models_rooms import AccessState
 from hubbub.protocol.models_sanctions import RoomBan
@@ -71,12 +70,8 @@ class Member(_Entity[models.Member], InRoom):
 
     async def fetch(self) -> Member:
         """The membership as it is now (NotFound once they left)."""
-        for found in await self._client.http.list_members(self.room_id):
-            if found.user.id == self.id:
-                return self._client.cache.store_member(found)
-        raise NotFound(
-            f"user {self.id} is not a member of room {self.room_id}", code="member_not_found"
-        )
+        found = await self._client.http.get_member(self.room_id, self.id)
+        return self._client.cache.store_member(found)
 
     async def set_access(self, level: models.AccessLevel) -> AccessState:
         """Owners: `read_only` / `read_write`, `owner`, or remove (`none`)."""

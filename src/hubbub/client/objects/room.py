@@ -277,12 +277,29 @@ class Room(MusicActions, VoiceActions, _Entity[models.Room]):
         created = await self._client.http.create_webhook(self.id, name, avatar_url)
         return self._client.cache.store_webhook(created)
 
-    async def members(self) -> list[Member]:
-        """The room's members, fetched now (one live `Member` per room and user)."""
-        return [
-            self._client.cache.store_member(m)
-            for m in await self._client.http.list_members(self.id)
-        ]
+    async def members(
+        self, *, limit: int | None = None, query: str | None = None, page_size: int = 100
+    ) -> list[Member]:
+        """The room's members by user id, fetched now, paging as needed: all of them, or
+        the first `limit`; `query` keeps those whose handle, or a word of whose display
+        name, starts with it (one live `Member` per room and user)."""
+        out: list[Member] = []
+        after: int | None = None
+        while limit is None or len(out) < limit:
+            size = page_size if limit is None else min(page_size, limit - len(out))
+            page = await self._client.http.list_room_members(
+                self.id, after=after, limit=size, q=query
+            )
+            out += [self._client.cache.store_member(m) for m in page.members]
+            if not page.has_more or not page.members:
+                break
+            after = page.members[-1].user.id
+        return out
+
+    async def member(self, user: int | User) -> Member:
+        """One member, fetched now; NotFound (`member_not_found`) if they are not in."""
+        user_id = user.id if isinstance(user, User) else user
+        return self._client.cache.store_member(await self._client.http.get_member(self.id, user_id))
 
     # -- access levels (standalone rooms; AC-01, AC-02, AC-04) -----------------------
 

@@ -25,6 +25,7 @@ class RoomPage(BaseModel):
 
 class MemberList(BaseModel):
     members: list[Member]
+    has_more: bool
 
 
 class OwnerList(BaseModel):
@@ -101,8 +102,25 @@ async def leave_room(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> Response:
 
 
 @router.get("/{room_id}/members", response_model=MemberList)
-async def room_members(core: CoreDep, ctx: CtxDep, room_id: RoomId) -> dict[str, Any]:
-    return {"members": await rooms.members(core, ctx, room_id)}
+async def room_members(
+    core: CoreDep,
+    ctx: CtxDep,
+    room_id: RoomId,
+    after: int | None = Query(default=None, ge=0, le=2**63 - 1),
+    limit: int = Query(default=100, ge=1, le=1000),
+    # No length limit here: the service answers a blank or over-long q with invalid_query.
+    q: str | None = Query(default=None, description="handle or display-name word prefix"),
+) -> dict[str, Any]:
+    """The members by user id, a page at a time (`after` the last user id seen)."""
+    page, more = await rooms.members(core, ctx, room_id, after=after, limit=limit, q=q)
+    return {"members": page, "has_more": more}
+
+
+@router.get("/{room_id}/members/{user_id}", response_model=Member)
+async def room_member(
+    core: CoreDep, ctx: CtxDep, room_id: RoomId, user_id: RoomId
+) -> dict[str, Any]:
+    return await rooms.member(core, ctx, room_id, user_id)
 
 
 class RoleChange(Body):

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError
+from hubbub.errors import Conflict, Forbidden, NotFound, ValidationError, reject_nul
 from hubbub.server.events import Audience, LogEvent, room_event
 from hubbub.server.permissions import Perm
 from hubbub.server.services import audit, dms, viewers
@@ -398,10 +398,10 @@ def _last_owner_with_company(conn: Connection, room_id: int, user_id: int) -> bo
 
 
 def member_of(conn: Connection, room_id: int, user_id: int) -> dict[str, Any]:
-    for m in store.list_members(conn, room_id):
-        if m["user"]["id"] == user_id:
-            return m
-    raise NotFound("not a member of this room", code="not_a_member")
+    found = store.get_member(conn, room_id, user_id)
+    if found is None:
+        raise NotFound("not a member of this room", code="not_a_member")
+    return found
 
 
 async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
@@ -445,10 +445,41 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
     await core.log.run(job)
 
 
-async def members(core: Core, ctx: Ctx, room_id: int) -> list[dict[str, Any]]:
-    def read(conn: Connection) -> list[dict[str, Any]]:
+MEMBER_QUERY_MAX = 64
+
+
+def _member_text(q: str | None) -> str | None:
+    """The member search text, lower-cased; None for no search."""
+    if q is None:
+        return None
+    text = reject_nul(q, "q").strip()
+    if not text or len(text) > MEMBER_QUERY_MAX:
+        raise ValidationError(f"q must be 1 to {MEMBER_QUERY_MAX} characters", code="invalid_query")
+    return text.lower()
+
+
+async def members(
+    core: Core, ctx: Ctx, room_id: int, *, after: int | None, limit: int, q: str | None = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """A page of the room's members by user id, and whether more follow; `q` narrows
+    them to handles starting with it and display names with a word starting with it."""
+    text = _member_text(q)
+
+    def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
         room_role(conn, ctx, room_id)
-        return store.list_members(conn, room_id)
+        rows = store.page_members(conn, room_id, after=after, limit=limit + 1, text=text)
+        return rows[:limit], len(rows) > limit
+
+    return await core.db.read(read)
+
+
+async def member(core: Core, ctx: Ctx, room_id: int, user_id: int) -> dict[str, Any]:
+    def read(conn: Connection) -> dict[str, Any]:
+        room_role(conn, ctx, room_id)
+        found = store.get_member(conn, room_id, user_id)
+        if found is None:
+            raise NotFound(f"user {user_id} is not a member of this room", code="member_not_found")
+        return found
 
     return await core.db.read(read)
 

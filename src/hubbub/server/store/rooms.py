@@ -6,7 +6,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import RowMapping
 
 from hubbub.server.clock import iso_ms
@@ -353,8 +364,8 @@ def remove_member_txn(conn: Connection, room_id: int, user_id: int) -> None:
     )
 
 
-def list_members(conn: Connection, room_id: int) -> list[dict[str, Any]]:
-    q = (
+def _members_query(room_id: int) -> Select[Any]:
+    return (
         select(
             room_members.c.role,
             room_members.c.level,
@@ -366,9 +377,43 @@ def list_members(conn: Connection, room_id: int) -> list[dict[str, Any]]:
         )
         .join(users, users.c.id == room_members.c.user_id)
         .where(room_members.c.room_id == room_id)
-        .order_by(room_members.c.joined_at, users.c.id)
     )
+
+
+def list_members(conn: Connection, room_id: int) -> list[dict[str, Any]]:
+    """Every member, in joining order: for the server's own use (a DM's recipients, the
+    owners); clients page with `page_members`."""
+    q = _members_query(room_id).order_by(room_members.c.joined_at, users.c.id)
     return [member_wire(room_id, r) for r in (conn.execute(q)).mappings()]
+
+
+def page_members(
+    conn: Connection, room_id: int, *, after: int | None, limit: int, text: str | None = None
+) -> list[dict[str, Any]]:
+    """Up to `limit` members by user id after `after` (the primary key's order, so a page
+    is an index range). `text` (lower case) keeps those whose handle starts with it or
+    whose display name has a word starting with it."""
+    q = _members_query(room_id)
+    if after is not None:
+        q = q.where(room_members.c.user_id > after)
+    if text is not None:
+        # autoescape: a typed % or _ is a character, not a wildcard, on either dialect.
+        name = func.lower(users.c.display_name)
+        q = q.where(
+            or_(
+                users.c.handle_key.startswith(text, autoescape=True),
+                name.startswith(text, autoescape=True),
+                name.contains(" " + text, autoescape=True),
+            )
+        )
+    q = q.order_by(room_members.c.user_id).limit(limit)
+    return [member_wire(room_id, r) for r in (conn.execute(q)).mappings()]
+
+
+def get_member(conn: Connection, room_id: int, user_id: int) -> dict[str, Any] | None:
+    q = _members_query(room_id).where(room_members.c.user_id == user_id)
+    found = conn.execute(q).mappings().first()
+    return None if found is None else member_wire(room_id, found)
 
 
 def member_wire(room_id: int, r: RowMapping | dict[str, Any]) -> dict[str, Any]:
