@@ -43,8 +43,9 @@ import people from "./people.js";
 import schedule from "./schedule.js";
 import spaces from "./spaces.js";
 import tabTitle from "./tab-title.js";
+import theme from "./theme.js";
 
-export const FEATURES = [spaces, people, composer, moderation, media, schedule, tabTitle];
+export const FEATURES = [spaces, people, composer, moderation, media, schedule, tabTitle, theme];
 
 // Runs `hook` of every feature that has it; one feature's failure is logged and does not
 // stop the others (nor the core).
