@@ -71,11 +71,13 @@ async def test_register_log_out_and_log_in_through_the_forms(
     await page.reload()
     await expect(page.get_by_test_id("me-name")).to_have_text("newcomer")
 
-    # Log out: the sign-in form, the token gone, and a reload stays signed out.
+    # Log out: the sign-in form (no reason to give), the token gone, and a reload stays
+    # signed out.
     await page.get_by_test_id("logout-button").click()
     await expect(page.get_by_test_id("login-form")).to_be_visible()
     await expect(page.get_by_test_id("app-view")).to_be_hidden()
     await expect(page.get_by_test_id("login-username")).to_be_focused()
+    await expect(error).to_have_text("")
     assert await stored_token(page) is None
     await page.reload()
     await expect(page.get_by_test_id("login-form")).to_be_visible()
@@ -110,6 +112,14 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
     # The same account signed in elsewhere: another browser context, its own token.
     other = await open_page(await login_over_rest(lite, "roamer"))
     await expect(other.page.get_by_test_id("me-name")).to_have_text("roamer")
+    # A third login, logged out with its own token from somewhere else: its page says so.
+    third_user = await login_over_rest(lite, "roamer")
+    third = await open_page(third_user)
+    await third_user.request("POST", "/auth/logout")
+    await expect(third.page.get_by_test_id("login-form")).to_be_visible()
+    await expect(third.page.get_by_test_id("auth-error")).to_have_text(
+        "You were logged out from another window."
+    )
 
     # Both logins are listed; this page's is marked.
     await page.get_by_test_id("sessions-button").click()
@@ -122,9 +132,12 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
     elsewhere = sessions.filter(has_not_text="(this one)")
     await expect(elsewhere).to_have_count(1)
 
-    # Revoking the other one: its page is signed out live, this one stays in.
+    # Revoking the other one: its page is signed out live and says why; this one stays.
     await elsewhere.get_by_test_id("session-revoke").click()
     await expect(other.page.get_by_test_id("login-form")).to_be_visible()
+    await expect(other.page.get_by_test_id("auth-error")).to_have_text(
+        "You were signed out: this session was revoked."
+    )
     await expect(other.page.get_by_test_id("app-view")).to_be_hidden()
     assert await stored_token(other.page) is None
     await expect(sessions).to_have_count(1)
@@ -135,10 +148,13 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
     await sessions.get_by_test_id("session-revoke").click()
     await expect(dialog).to_be_hidden()
     await expect(page.get_by_test_id("login-form")).to_be_visible()
+    await expect(page.get_by_test_id("auth-error")).to_have_text(
+        "You were signed out: this session was revoked."
+    )
     assert await stored_token(page) is None
     await page.reload()
     await expect(page.get_by_test_id("login-form")).to_be_visible()
     await expect(page.get_by_test_id("app-view")).to_be_hidden()
 
-    for person in (s, other):
+    for person in (s, other, third):
         assert person.scripts_ran() == [], person.incidents

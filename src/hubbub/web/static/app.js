@@ -29,6 +29,15 @@ const ROOM_EVENTS = new Set([
   "typing.stopped",
 ]);
 
+// Said on the sign-in form when the server ends this session (session.logged_out's
+// `reason`, or a 4001 / 401 without one), so a page signed out from elsewhere says why.
+const ENDED = {
+  logout: "You were logged out from another window.",
+  revoked: "You were signed out: this session was revoked.",
+  wiped: "You were signed out: this account was closed.",
+};
+const SESSION_ENDED = "Your session has ended. Log in again.";
+
 const state = { gateway: null, me: null, sidebar: null, view: null, users: new Map(), ackTimer: null, readyCount: 0 };
 
 function banner(kind, seconds) {
@@ -166,6 +175,9 @@ async function onEvent(frame) {
     } catch (err) {
       // Not visible after all: nothing to show.
     }
+  } else if (type === "session.logged_out") {
+    signedOut(ENDED[data.reason] || SESSION_ENDED);
+    return;
   } else if (type === "notification.created") {
     if (!state.gateway.replaying) state.inbox.created(data.notification);
   } else if (type === "notification.read") {
@@ -209,7 +221,7 @@ function featureContext() {
   };
 }
 
-function signedOut() {
+function signedOut(reason = "") {
   if (state.gateway) state.gateway.stop();
   state.gateway = null;
   forget();
@@ -217,6 +229,7 @@ function signedOut() {
   banner("idle");
   show(byId("app-view"), false);
   show(byId("auth-view"), true);
+  byId("auth-error").textContent = reason;
   byId("login-username").focus();
 }
 
@@ -231,7 +244,7 @@ function start(token) {
     onEvent: (frame) => onEvent(frame),
     onState: banner,
     onFatal: (code) => {
-      if (code === 4001) signedOut();
+      if (code === 4001) signedOut(SESSION_ENDED);
     },
   });
   state.gateway = gateway;
@@ -251,9 +264,9 @@ function init() {
     messageActions: (message, mine) => each("messageActions", message, mine),
     messageExtras: (message) => each("messageExtras", message),
   });
-  setUnauthorizedHandler(() => signedOut());
+  setUnauthorizedHandler(() => signedOut(SESSION_ENDED));
   bindAuthForms(start);
-  bindSessions(signedOut);
+  bindSessions(() => signedOut(ENDED.revoked));
   bindPanels(() => state.view.room);
   bindRoomSettings(
     () => state.view.room,
@@ -270,6 +283,8 @@ function init() {
     onOpen: openRoom,
   });
   byId("logout-button").addEventListener("click", async () => {
+    // Deaf first to our own logout's session.logged_out ("…from another window").
+    if (state.gateway) state.gateway.stop();
     await logout();
     signedOut();
   });
