@@ -57,13 +57,19 @@ function adopt(choice) {
   select.value = choice;
 }
 
-async function pick(choice) {
+// One save at a time, in the order picked: two requests in flight could land the wrong
+// way round and leave the server (and, through its event, this page) on the older pick.
+let saving = Promise.resolve();
+
+function pick(choice) {
   adopt(choice);
-  try {
-    await ctx.api("PATCH", "/users/me/settings", { [SETTING]: choice });
-  } catch (err) {
-    ctx.error(`The theme is kept on this device only: ${err.message}`);
-  }
+  saving = saving.then(async () => {
+    try {
+      await ctx.api("PATCH", "/users/me/settings", { [SETTING]: choice });
+    } catch (err) {
+      ctx.error(`The theme is kept on this device only: ${err.message}`);
+    }
+  });
 }
 
 export default {
