@@ -112,27 +112,38 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
     # The same account signed in elsewhere: another browser context, its own token.
     other = await open_page(await login_over_rest(lite, "roamer"))
     await expect(other.page.get_by_test_id("me-name")).to_have_text("roamer")
-    # A third login, logged out with its own token from somewhere else: its page says so.
     third_user = await login_over_rest(lite, "roamer")
     third = await open_page(third_user)
+    listed = await third_user.request("GET", "/sessions")
+    third_id = next(x["id"] for x in listed["sessions"] if x["current"])
+
+    # The three logins are listed; this page's is marked.
+    await page.get_by_test_id("sessions-button").click()
+    dialog = page.get_by_test_id("sessions-dialog")
+    await expect(dialog).to_be_visible()
+    sessions = dialog.get_by_test_id("session")
+    await expect(sessions).to_have_count(3)
+    this_one = sessions.filter(has_text="(this one)")
+    await expect(this_one).to_have_count(1)
+    await expect(sessions.filter(has_not_text="(this one)")).to_have_count(2)
+
+    # The third logs out with its own token from somewhere else: its page says so. Its
+    # row, still listed here, cannot be revoked any more, and says why.
     await third_user.request("POST", "/auth/logout")
     await expect(third.page.get_by_test_id("login-form")).to_be_visible()
     await expect(third.page.get_by_test_id("auth-error")).to_have_text(
         "You were logged out from another window."
     )
+    gone = dialog.locator(f'[data-testid=session][data-session-id="{third_id}"]')
+    await gone.get_by_test_id("session-revoke").click()
+    await expect(gone.get_by_role("alert")).to_have_text(f"session {third_id} not found")
+    await expect(gone.get_by_test_id("session-revoke")).to_be_enabled()
 
-    # Both logins are listed; this page's is marked.
-    await page.get_by_test_id("sessions-button").click()
-    dialog = page.get_by_test_id("sessions-dialog")
-    await expect(dialog).to_be_visible()
-    sessions = dialog.get_by_test_id("session")
-    await expect(sessions).to_have_count(2)
-    this_one = sessions.filter(has_text="(this one)")
-    await expect(this_one).to_have_count(1)
-    elsewhere = sessions.filter(has_not_text="(this one)")
+    # Revoking the second one: its page is signed out live and says why; this one stays.
+    elsewhere = sessions.filter(has_not_text="(this one)").and_(
+        dialog.locator(f':not([data-session-id="{third_id}"])')
+    )
     await expect(elsewhere).to_have_count(1)
-
-    # Revoking the other one: its page is signed out live and says why; this one stays.
     await elsewhere.get_by_test_id("session-revoke").click()
     await expect(other.page.get_by_test_id("login-form")).to_be_visible()
     await expect(other.page.get_by_test_id("auth-error")).to_have_text(

@@ -20,12 +20,16 @@ export function bindSessions(onCurrentRevoked) {
       ...sessions.map((s) => {
         const label = `${s.name || s.client || s.kind}${s.current ? " (this one)" : ""}`;
         const revoke = el("button", { type: "button", "data-testid": "session-revoke", text: "Revoke", "aria-label": `Revoke ${label}` });
+        const error = el("span", { className: "error", role: "alert" });
         revoke.addEventListener("click", async () => {
           revoke.disabled = true;
+          error.textContent = "";
           try {
             await api("DELETE", `/sessions/${s.id}`);
           } catch (err) {
+            // Already gone (ended elsewhere since the list loaded) or offline: say so.
             revoke.disabled = false;
+            error.textContent = ` ${err.message}`;
             return;
           }
           if (s.current) {
@@ -41,6 +45,7 @@ export function bindSessions(onCurrentRevoked) {
           el("span", { text: label }),
           el("span", { className: "muted", text: ` ${s.ip || ""} last seen ${formatTime(s.last_seen_at)} ` }),
           revoke,
+          error,
         );
       }),
     );
