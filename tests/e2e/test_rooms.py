@@ -33,7 +33,13 @@ async def test_create_join_configure_panels_and_leave_a_room(
     a = await open_page(alice)
     b = await open_page(bob)
 
-    # Alice creates a room from the sidebar: it is listed and opens, ready to write in.
+    # A blank name is refused by the server, with its message; a real one is created,
+    # listed and opened, ready to write in, and the refusal is gone.
+    await a.page.get_by_test_id("create-room-name").fill("   ")
+    await a.page.get_by_test_id("create-room-submit").click()
+    await expect(a.page.get_by_test_id("room-error")).to_have_text("room name must not be empty")
+    await expect(a.page.get_by_test_id("room-error")).to_be_visible()
+    await expect(a.page.get_by_test_id("room-link")).to_have_count(0)
     await a.page.get_by_test_id("create-room-name").fill("Launch pad")
     await a.page.get_by_test_id("create-room-submit").click()
     await expect(a.page.get_by_test_id("room-name")).to_have_text("# Launch pad")
@@ -45,16 +51,43 @@ async def test_create_join_configure_panels_and_leave_a_room(
     ).to_have_attribute("aria-current", "page")
     await expect(a.page.get_by_test_id("composer-input")).to_be_enabled()
     await expect(a.page.get_by_test_id("create-room-name")).to_have_value("")
+    await expect(a.page.get_by_test_id("room-error")).to_have_text("")
     await expect(a.page.get_by_test_id("settings-button")).to_be_visible()
 
-    # Bob, not a member, does not have it in his sidebar; he finds it under "Browse rooms".
+    # Alice closes it to new members from her settings (the access fields).
+    await a.page.get_by_test_id("settings-button").click()
+    settings = a.page.get_by_test_id("settings-dialog")
+    entry_open = a.page.get_by_test_id("settings-allow-entry")
+    await expect(entry_open).to_be_checked()
+    await expect(a.page.get_by_test_id("settings-access")).to_have_value("public")
+    await entry_open.uncheck()
+    await a.page.get_by_test_id("settings-save").click()
+    await expect(settings).to_be_hidden()
+
+    # Bob, not a member, does not have it in his sidebar; he finds it under "Browse rooms",
+    # where joining is refused with the server's reason (once, however often he tries).
     await expect(room_label(b.page, room_id)).to_have_count(0)
     await b.page.get_by_test_id("directory-button").click()
     directory = b.page.get_by_test_id("directory-dialog")
     await expect(directory).to_be_visible()
     entry = directory.locator(f'[data-testid=directory-room][data-room-id="{room_id}"]')
     await expect(entry).to_contain_text("Launch pad")
-    await entry.get_by_test_id("directory-join").click()
+    join = entry.get_by_test_id("directory-join")
+    refusal = entry.locator(".error")
+    for _ in range(2):
+        await join.click()
+        await expect(refusal).to_have_text("this room is not accepting new members")
+        await expect(join).to_be_enabled()
+    await expect(refusal).to_have_count(1)
+    await expect(directory).to_be_visible()
+
+    # Alice opens it again; Bob's next try gets him in.
+    await a.page.get_by_test_id("settings-button").click()
+    await expect(entry_open).not_to_be_checked()
+    await entry_open.check()
+    await a.page.get_by_test_id("settings-save").click()
+    await expect(settings).to_be_hidden()
+    await join.click()
     await expect(directory).to_be_hidden()
     await expect(b.page.get_by_test_id("room-name")).to_have_text("# Launch pad")
     await expect(room_label(b.page, room_id)).to_have_text("# Launch pad")
@@ -65,7 +98,6 @@ async def test_create_join_configure_panels_and_leave_a_room(
     # Alice's settings: a blank name is refused by the server, shown in the dialog, which
     # stays open with what she typed.
     await a.page.get_by_test_id("settings-button").click()
-    settings = a.page.get_by_test_id("settings-dialog")
     await expect(settings).to_be_visible()
     name = a.page.get_by_test_id("settings-name")
     await expect(name).to_have_value("Launch pad")

@@ -178,13 +178,15 @@ export class Sidebar {
         list.replaceChildren(
           ...open.map((room) => {
             const join = el("button", { type: "button", "data-testid": "directory-join", text: "Join", "aria-label": `Join ${room.name}` });
+            const error = el("span", { className: "error", role: "alert" }); // one per room, however often refused
             join.addEventListener("click", async () => {
               join.disabled = true;
+              error.textContent = "";
               try {
                 await api("POST", `/rooms/${room.id}/join`);
               } catch (err) {
                 join.disabled = false;
-                join.after(el("span", { className: "error", text: ` ${err.message}` }));
+                error.textContent = ` ${err.message}`;
                 return;
               }
               this.upsert(room);
@@ -197,6 +199,7 @@ export class Sidebar {
               el("strong", { text: room.name }),
               el("span", { className: "muted", text: ` ${room.topic || room.description || ""} (${room.member_count} members) ` }),
               join,
+              error,
             );
           }),
         );
