@@ -1,6 +1,7 @@
 """The presence list of a big room: statuses are asked for the connected members only
-(one room presence request, not one per hundred members), and a long group draws its
-first hundred people with a button for the rest."""
+(one room presence request, not one per hundred members), the members come a page of
+200 at a time ("Show more people"), and a long group draws its first hundred people with
+a button for the rest."""
 
 from __future__ import annotations
 
@@ -37,16 +38,31 @@ async def test_a_big_room_asks_for_the_connected_and_folds_long_groups(
         online = a.page.locator("[data-testid=presence-group][data-status=online]")
         await expect(online.get_by_test_id("presence-member")).to_have_count(2)
         await expect(online.locator(f'[data-user-id="{bob.id}"]')).to_have_count(1)
+        # The first page: 200 members, alice and bob among them (the lowest user ids).
         offline = a.page.locator("[data-testid=presence-group][data-status=offline]")
-        await expect(offline.get_by_test_id("presence-count")).to_have_text(str(MEMBERS))
+        await expect(offline.get_by_test_id("presence-count")).to_have_text("198+")
         await expect(offline.get_by_test_id("presence-member")).to_have_count(100)
-        more = offline.get_by_test_id("presence-more")
-        await expect(more).to_have_text(f"Show all {MEMBERS}")
+        show_all = offline.get_by_test_id("presence-show-all")
+        await expect(show_all).to_have_text("Show all 198")
+        more = a.page.get_by_test_id("presence-more")
         await more.click()
+        await expect(offline.get_by_test_id("presence-count")).to_have_text(str(MEMBERS))
+        await expect(more).to_be_hidden()
+        await expect(show_all).to_have_text(f"Show all {MEMBERS}")
+        await show_all.click()
         await expect(offline.get_by_test_id("presence-member")).to_have_count(MEMBERS)
+        shown = await offline.get_by_test_id("presence-member").evaluate_all(
+            "rows => rows.map(r => r.dataset.userId)"
+        )
+        assert len(set(shown)) == MEMBERS
+        await expect(online.get_by_test_id("presence-member")).to_have_count(2)
 
         # Statuses were asked for the connected ones, not for the whole crowd.
         status_reads: list[Any] = [u for u in requests if "/api/v1/presence?" in u]
         assert len(status_reads) <= 2, status_reads
         assert sum(u.count(",") + 1 for u in status_reads) <= 10
+        # The members were asked a page at a time, never all at once.
+        member_reads = [u for u in requests if f"/rooms/{room['id']}/members" in u]
+        assert member_reads and all("limit=200" in u for u in member_reads)
+        assert any("after=" in u for u in member_reads)
         assert a.scripts_ran() == []

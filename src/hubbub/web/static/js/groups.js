@@ -124,7 +124,8 @@ async function openManage() {
 async function loadMembers(room, list, error) {
   let members;
   try {
-    members = ((await state.ctx.api("GET", `/rooms/${room.id}/members`)).members || []).filter((member) => member.user);
+    // A group is small (group_max_recipients, 50 by default): one page holds it.
+    members = ((await state.ctx.api("GET", `/rooms/${room.id}/members?limit=1000`)).members || []).filter((member) => member.user);
   } catch (err) {
     error.textContent = err.message;
     return;

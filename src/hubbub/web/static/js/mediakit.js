@@ -5,6 +5,9 @@
 
 import { displayName, el } from "./dom.js";
 
+// Members whose names a music or voice room loads up front (one page; the server's most).
+const MEMBERS_KNOWN = 1000;
+
 export function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600);
@@ -25,7 +28,7 @@ export function parseDuration(text) {
 
 // The room's members (names, avatars) and what the signed-in user may do there
 // (`GET /rooms/{id}/permissions`: `moderator` and the permission names, such as
-// `mute_members`), loaded per room; names again when someone unknown shows up, rights
+// `mute_members`), loaded per room; the name of someone unknown who shows up, rights
 // again when one's role changes.
 export class Roster {
   constructor(ctx) {
@@ -34,7 +37,7 @@ export class Roster {
     this.rights = null; // {moderator, perms: Set} once known
     this.role = "member"; // the fallback when the rights cannot be read
     this.loading = null;
-    this.refreshing = null;
+    this.asking = new Map(); // user id → the request learning their name
   }
 
   async load(room) {
@@ -45,9 +48,11 @@ export class Roster {
     return this.loading;
   }
 
+  // The names of a room's first MEMBERS_KNOWN members, and one's own role; anyone else
+  // heard of is asked for alone (`learn`).
   async fetch(roomId) {
     try {
-      const { members } = await this.ctx.api("GET", `/rooms/${roomId}/members`);
+      const { members } = await this.ctx.api("GET", `/rooms/${roomId}/members?limit=${MEMBERS_KNOWN}`);
       if (this.roomId !== roomId) return;
       const me = this.ctx.me() || {};
       for (const member of members) {
@@ -88,11 +93,24 @@ export class Roster {
     return displayName(this.ctx.users.get(id) || { id });
   }
 
-  // Someone not seen yet (joined after the load): fetch the members again, once at a time.
+  // Someone not seen yet (joined after the load, or past the first page): that member
+  // alone is asked for, once however many ask at the same time.
   async learn(id) {
     if (this.ctx.users.has(id) || this.roomId === null) return false;
-    if (!this.refreshing) this.refreshing = this.fetch(this.roomId).finally(() => (this.refreshing = null));
-    await this.refreshing;
+    const roomId = this.roomId;
+    if (!this.asking.has(id)) {
+      const asked = this.ctx
+        .api("GET", `/rooms/${roomId}/members/${id}`)
+        .then((member) => {
+          if (member.user) this.ctx.users.set(id, { ...(this.ctx.users.get(id) || {}), ...member.user });
+        })
+        .catch(() => {
+          // Not a member (any more): the name falls back to "user N".
+        })
+        .finally(() => this.asking.delete(id));
+      this.asking.set(id, asked);
+    }
+    await this.asking.get(id);
     return this.ctx.users.has(id);
   }
 

@@ -358,7 +358,8 @@ export class ModPanel {
 
   async loadMembers() {
     const room = this.room;
-    const found = await this.act(this.ctx.api("GET", `/rooms/${room.id}/members`));
+    // One page, the server's most: a select longer than that would be no use anyway.
+    const found = await this.act(this.ctx.api("GET", `/rooms/${room.id}/members?limit=1000`));
     if (!found || this.room !== room) return;
     const chosen = this.purgeUser.value;
     this.purgeUser.replaceChildren(...found.members.map((m) => el("option", { value: String(m.user.id), text: `${displayName(m.user)} (@${m.user.handle})` })));

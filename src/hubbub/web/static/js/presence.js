@@ -13,8 +13,10 @@ import { displayName, el } from "./dom.js";
 import { refreshAside } from "./mediakit.js";
 
 export const GROUPS = ["online", "idle", "busy", "offline"];
-// Up to this many members, everyone's status is fetched; above, only the connected ones'.
-const FETCH_ALL_MAX = 200;
+// Members asked per page (`GET /rooms/{id}/members?limit=`, "Show more" for the next).
+// A room whose first page is all of it has everyone's status fetched; a bigger one only
+// the connected members' (who are listed at once, whichever page they fall on).
+const PAGE = 200;
 // Rows drawn per group before a "Show all" button.
 const GROUP_SHOWN = 100;
 export const LABELS = { online: "Online", idle: "Idle", busy: "Do not disturb", offline: "Offline", invisible: "Invisible" };
@@ -156,18 +158,25 @@ export class PresenceList {
     this.people = people;
     this.onShowProfile = onShowProfile;
     this.room = null;
-    this.members = new Set(); // user ids of the room's members
+    this.members = new Set(); // user ids of the room's members loaded so far
+    this.after = null; // the last user id of the pages loaded, null before the first
+    this.hasMore = false; // more pages of members follow
+    this.loading = false; // a "Show more" page is on its way
+    this.loads = 0; // which load the pages on their way belong to
     this.unfolded = new Set(); // groups shown in full although longer than GROUP_SHOWN
     this.scheduled = false;
     this.title = el("h2", { id: "people-presence-title", className: "people-title", text: "People" });
     this.groups = el("div", { className: "people-groups", id: "people-presence-groups" });
     this.error = el("p", { className: "error", role: "alert", "data-testid": "presence-error" });
+    this.more = el("button", { type: "button", className: "people-more", "data-testid": "presence-more", text: "Show more people", hidden: true });
+    this.more.addEventListener("click", () => this.loadMore());
     this.root = el(
       "section",
       { className: "people-presence", "aria-labelledby": "people-presence-title", "data-testid": "presence-list", hidden: true },
       this.title,
       this.error,
       this.groups,
+      this.more,
     );
     this.toggle = el("button", {
       type: "button",
@@ -215,32 +224,84 @@ export class PresenceList {
     await this.load();
   }
 
+  // The first page of members and their statuses, again from the start (a fresh or
+  // resumed session); pages of an earlier load arriving late are dropped.
   async load() {
     const room = this.room;
     if (!room) return;
+    const loading = ++this.loads;
+    this.after = null;
+    this.hasMore = false;
     try {
-      const { members } = await this.people.ctx.api("GET", `/rooms/${room.id}/members`);
-      if (this.room !== room) return;
-      this.members = new Set(members.map((m) => m.user.id));
-      for (const m of members) this.people.learn(m.user);
-      if (members.length <= FETCH_ALL_MAX) await this.people.fetch([...this.members]);
+      const ids = await this.page(room, loading);
+      if (ids === null) return;
+      if (!this.hasMore) await this.people.fetch(ids);
       else {
         // A big room: one request says who is connected; only their statuses (idle, do
         // not disturb, status texts) are fetched, everyone else shows offline.
         const here = await this.people.ctx.api("GET", `/rooms/${room.id}/presence`);
-        if (this.room !== room) return;
+        if (loading !== this.loads) return;
+        for (const user of here.current_users) {
+          this.members.add(user.id);
+          this.people.learn(user);
+        }
         const connected = here.current_users.map((u) => u.id);
         if (connected.length) await this.people.fetch(connected);
       }
     } catch (err) {
-      if (this.room === room) this.error.textContent = err.message;
+      if (loading === this.loads) this.error.textContent = err.message;
     }
-    if (this.room === room) this.render();
+    if (loading === this.loads) this.render();
+  }
+
+  // The next page of the room's members, added to the list; their ids, or null when
+  // the list was closed or loaded again meanwhile.
+  async page(room, loading) {
+    const first = this.after === null;
+    const query = first ? `limit=${PAGE}` : `limit=${PAGE}&after=${this.after}`;
+    const { members, has_more: hasMore } = await this.people.ctx.api("GET", `/rooms/${room.id}/members?${query}`);
+    if (loading !== this.loads) return null;
+    if (first) this.members = new Set(); // the list drawn until now stays until this answer
+    const users = members.map((m) => m.user).filter(Boolean);
+    for (const user of users) {
+      this.members.add(user.id);
+      this.people.learn(user);
+    }
+    if (members.length) this.after = members[members.length - 1].user.id;
+    this.hasMore = hasMore && members.length > 0;
+    return users.map((user) => user.id);
+  }
+
+  // "Show more people": the next page. Its members show offline (the connected ones were
+  // listed with the first page), and the focus stays on the button while more follow.
+  async loadMore() {
+    const room = this.room;
+    // Not disabled while it loads: a disabled button would drop the keyboard's focus.
+    if (!room || this.loading) return;
+    this.loading = true;
+    const loading = this.loads;
+    this.error.textContent = "";
+    try {
+      const ids = await this.page(room, loading);
+      if (ids === null) return;
+      const hadFocus = document.activeElement === this.more;
+      this.render();
+      // The last page hides the button: the keyboard goes on to the first person it added.
+      const next = ids.length && this.more.hidden && hadFocus ? this.groups.querySelector(`[data-user-id="${ids[0]}"] button`) : null;
+      if (next) next.focus();
+    } catch (err) {
+      if (loading === this.loads) this.error.textContent = err.message;
+    } finally {
+      this.loading = false;
+    }
   }
 
   close() {
     this.room = null;
+    this.loads++;
     this.members = new Set();
+    this.hasMore = false;
+    this.more.hidden = true;
     this.root.hidden = true;
     this.toggle.hidden = true;
     this.groups.replaceChildren();
@@ -293,13 +354,15 @@ export class PresenceList {
             { id: headingId },
             el("span", { text: LABELS[group] }),
             " — ",
-            el("span", { "data-testid": "presence-count", text: String(users.length) }),
+            // While pages remain, the offline count is of those loaded so far.
+            el("span", { "data-testid": "presence-count", text: `${users.length}${this.hasMore && group === "offline" ? "+" : ""}` }),
           ),
           el("ul", { role: "list" }, ...this.rows(group, users)),
         ),
       );
     }
     this.groups.replaceChildren(...sections);
+    this.more.hidden = !this.hasMore;
     if (focused) {
       const again = this.groups.querySelector(`[data-user-id="${focused.dataset.userId}"] button`);
       if (again) again.focus();
@@ -313,7 +376,7 @@ export class PresenceList {
     const more = el("button", {
       type: "button",
       className: "people-more",
-      "data-testid": "presence-more",
+      "data-testid": "presence-show-all",
       text: `Show all ${users.length}`,
       "aria-label": `Show all ${users.length} ${LABELS[group]} people`,
     });
