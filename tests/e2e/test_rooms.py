@@ -167,6 +167,14 @@ async def test_create_join_configure_panels_and_leave_a_room(
     await expect(members.and_(a.page.locator(f'[data-user-id="{bob.id}"]'))).to_have_count(1)
     await a.page.get_by_test_id("panel-close").click()
 
+    # Alice, its only owner, may not leave Bob behind without one: refused, she stays.
+    await a.page.get_by_test_id("leave-button").click()
+    await expect(a.page.get_by_test_id("room-error")).to_have_text(
+        "you are the room's last owner: make someone else an owner before leaving"
+    )
+    await expect(room_label(a.page, room_id)).to_have_text("# Mission control")
+    await expect(a.page.get_by_test_id("room-name")).to_have_text("# Mission control")
+
     # Bob leaves: the room leaves his sidebar and his screen, and is in his directory again.
     await b.page.get_by_test_id("leave-button").click()
     await expect(room_label(b.page, room_id)).to_have_count(0)
