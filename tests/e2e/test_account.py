@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 from playwright.async_api import expect
 
-from hubbub.testing import TestServer, TestUser
+from hubbub.testing import PASSWORD, TestServer, TestUser
 from tests.e2e.conftest import OpenPage
 
-PASSWORD = "a long enough secret"
+SECRET = "a long enough secret"  # the accounts this file registers through the form
 
 
 async def stored_token(page: Any) -> str | None:
@@ -24,9 +24,7 @@ async def stored_token(page: Any) -> str | None:
 async def login_over_rest(lite: TestServer, handle: str) -> TestUser:
     """A second login of `handle`, as another device would make it."""
     async with httpx.AsyncClient(base_url=lite.url, timeout=30.0) as http:
-        resp = await http.post(
-            "/api/v1/auth/login", json={"username": handle, "password": PASSWORD}
-        )
+        resp = await http.post("/api/v1/auth/login", json={"username": handle, "password": SECRET})
         resp.raise_for_status()
         body = resp.json()
     user = body["user"]
@@ -46,7 +44,7 @@ async def test_register_log_out_and_log_in_through_the_forms(
 
     # A handle someone has: the server's message, the input kept.
     await handle.fill(taken.handle)
-    await password.fill(PASSWORD)
+    await password.fill(SECRET)
     await page.get_by_test_id("register-submit").click()
     await expect(error).to_have_text(f"username '{taken.handle}' is taken")
     await expect(handle).to_have_value(taken.handle)
@@ -62,7 +60,7 @@ async def test_register_log_out_and_log_in_through_the_forms(
     assert await stored_token(page) is None
 
     # Accepted: into the app under the new name, the session kept for a reload.
-    await password.fill(PASSWORD)
+    await password.fill(SECRET)
     await page.get_by_test_id("register-submit").click()
     await expect(page.get_by_test_id("me-name")).to_have_text("newcomer")
     await expect(page.get_by_test_id("auth-view")).to_be_hidden()
@@ -91,7 +89,7 @@ async def test_register_log_out_and_log_in_through_the_forms(
     await expect(error).to_have_text("wrong username or password")
     await expect(page.get_by_test_id("login-username")).to_have_value("newcomer")
     await expect(page.get_by_test_id("app-view")).to_be_hidden()
-    await page.get_by_test_id("login-password").fill(PASSWORD)
+    await page.get_by_test_id("login-password").fill(SECRET)
     await page.get_by_test_id("login-submit").click()
     await expect(page.get_by_test_id("me-name")).to_have_text("newcomer")
     await expect(error).to_have_text("")
@@ -106,7 +104,7 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
     s = await open_page(None)
     page = s.page
     await page.get_by_test_id("register-username").fill("roamer")
-    await page.get_by_test_id("register-password").fill(PASSWORD)
+    await page.get_by_test_id("register-password").fill(SECRET)
     await page.get_by_test_id("register-submit").click()
     await expect(page.get_by_test_id("me-name")).to_have_text("roamer")
     # The same account signed in elsewhere: another browser context, its own token.
@@ -169,3 +167,45 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
 
     for person in (s, other, third):
         assert person.scripts_ran() == [], person.incidents
+
+
+async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "shared desk", members=[bob])
+    await alice.send(room, "written by alice")
+    s = await open_page(None)
+    page = s.page
+    messages = page.get_by_test_id("message")
+    hers = messages.filter(has_text="written by alice")
+    link = page.locator(f'[data-testid=room-link][data-room-id="{room["id"]}"]')
+
+    async def log_in(handle: str) -> None:
+        await page.get_by_test_id("login-username").fill(handle)
+        await page.get_by_test_id("login-password").fill(PASSWORD)
+        await page.get_by_test_id("login-submit").click()
+        await expect(page.get_by_test_id("me-name")).to_have_text(handle)
+
+    # Alice, in the room, may edit her message.
+    await log_in(alice.handle)
+    await link.click()
+    await hers.hover()
+    await expect(hers.get_by_test_id("message-edit")).to_be_visible()
+
+    # Signed out, the page holds none of her rooms or messages.
+    await page.get_by_test_id("logout-button").click()
+    await expect(page.get_by_test_id("login-form")).to_be_visible()
+    await expect(messages).to_have_count(0)
+    await expect(page.get_by_test_id("room-link")).to_have_count(0)
+    await expect(page.get_by_test_id("room-name")).to_have_text("Pick a room")
+
+    # Bob signs in on the same page: the room is his view of it, not hers.
+    await log_in(bob.handle)
+    await link.click()
+    await expect(hers).to_have_count(1)
+    await hers.hover()
+    await expect(hers.get_by_test_id("message-reply")).to_be_visible()
+    await expect(hers.get_by_test_id("message-edit")).to_have_count(0)
+
+    assert s.scripts_ran() == [], s.incidents

@@ -225,6 +225,10 @@ function signedOut(reason = "") {
   if (state.gateway) state.gateway.stop();
   state.gateway = null;
   forget();
+  // Nothing drawn for this user stays in the page for whoever signs in next on it (their
+  // own room would otherwise keep this user's Edit buttons, reactions and stars).
+  if (state.view.room) closeRoom();
+  state.sidebar.load([], []);
   each("onSignedOut");
   banner("idle");
   show(byId("app-view"), false);
