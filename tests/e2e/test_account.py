@@ -175,6 +175,7 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     alice, bob = await lite.user(), await lite.user()
     room = await lite.room(alice, "shared desk", members=[bob])
     await alice.send(room, "written by alice")
+    await bob.send(room, f"hello @{alice.handle}")  # a notification for Alice only
     s = await open_page(None)
     page = s.page
     messages = page.get_by_test_id("message")
@@ -189,6 +190,7 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
 
     # Alice, in the room, may edit her message.
     await log_in(alice.handle)
+    await expect(page.get_by_test_id("inbox-count")).to_have_text("1")
     await link.click()
     await hers.hover()
     await expect(hers.get_by_test_id("message-edit")).to_be_visible()
@@ -199,6 +201,7 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     await expect(messages).to_have_count(0)
     await expect(page.get_by_test_id("room-link")).to_have_count(0)
     await expect(page.get_by_test_id("room-name")).to_have_text("Pick a room")
+    await expect(page.get_by_test_id("inbox-count")).to_be_hidden()
 
     # Bob signs in on the same page: the room is his view of it, not hers.
     await log_in(bob.handle)
