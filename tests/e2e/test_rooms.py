@@ -119,6 +119,13 @@ async def test_create_join_configure_panels_and_leave_a_room(
         await expect(person.page.get_by_test_id("room-name")).to_have_text("# Mission control")
         await expect(person.page.get_by_test_id("room-topic")).to_have_text("T-minus ten")
         await expect(room_label(person.page, room_id)).to_have_text("# Mission control")
+    # The topic cleared elsewhere (the API's null, as the SDK sends it): both headers follow.
+    await alice.request("PATCH", f"/rooms/{room_id}", json={"topic": None})
+    for person in (a, b):
+        await expect(person.page.get_by_test_id("room-topic")).to_have_text("")
+    await alice.request("PATCH", f"/rooms/{room_id}", json={"topic": "T-minus ten"})
+    for person in (a, b):
+        await expect(person.page.get_by_test_id("room-topic")).to_have_text("T-minus ten")
     # Opened again, the dialog shows the saved values and no old error.
     await a.page.get_by_test_id("settings-button").click()
     await expect(name).to_have_value("Mission control")

@@ -164,7 +164,9 @@ async function onEvent(frame) {
     const mine = data.reason === "dm_opened" || data.reason === "added_to_group" || data.room.owner_id === state.me.id;
     if (mine) state.sidebar.upsert(data.room);
   } else if (type === "room.updated" && state.sidebar.rooms.has(roomId)) {
-    state.sidebar.upsert({ id: roomId, ...(data.changes || {}) });
+    // A field reset to its default (the API's null: a topic removed) comes in `cleared`.
+    const cleared = Object.fromEntries((data.cleared || []).map((key) => [key, null]));
+    state.sidebar.upsert({ id: roomId, ...(data.changes || {}), ...cleared });
     if (current) showRoomHeader(state.sidebar.rooms.get(roomId));
   } else if (type === "room.deleted" || (type === "room.member.left" && data.user_id === state.me.id)) {
     state.sidebar.remove(roomId);
