@@ -1,7 +1,8 @@
 """An account's life in the web client: register through the form (refusals shown with
 the input kept), log out for good (the token forgotten, a reload stays signed out), log
 in (a wrong password refused), and the sessions dialog, where revoking another login
-signs that page out live and revoking this one logs out."""
+signs that page out live with the reason and revoking this one logs out. A page signed
+out keeps nothing of its user for the next person who signs in on it."""
 
 from __future__ import annotations
 
@@ -148,6 +149,14 @@ async def test_sessions_dialog_revokes_another_login_live_and_this_one_logs_out(
         "You were signed out: this session was revoked."
     )
     await expect(other.page.get_by_test_id("app-view")).to_be_hidden()
+    assert await stored_token(other.page) is None
+    # Its context puts the revoked token back before every load, as a tab reopened after
+    # a revocation would hold it: the page starts, is refused, and signs out again.
+    await other.page.reload()
+    await expect(other.page.get_by_test_id("login-form")).to_be_visible()
+    await expect(other.page.get_by_test_id("auth-error")).to_have_text(
+        "Your session has ended. Log in again."
+    )
     assert await stored_token(other.page) is None
     await expect(sessions).to_have_count(1)
     await expect(sessions).to_contain_text("(this one)")
