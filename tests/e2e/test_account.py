@@ -200,6 +200,10 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     # Alice, in the room, may edit her message.
     await log_in(alice.handle)
     await expect(page.get_by_test_id("inbox-count")).to_have_text("1")
+    await page.get_by_test_id("inbox-button").click()
+    await expect(page.get_by_test_id("notification")).to_have_count(1)
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_test_id("inbox-dialog")).to_be_hidden()
     await link.click()
     await hers.hover()
     await expect(hers.get_by_test_id("message-edit")).to_be_visible()
@@ -211,6 +215,7 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     await expect(page.get_by_test_id("room-link")).to_have_count(0)
     await expect(page.get_by_test_id("room-name")).to_have_text("Pick a room")
     await expect(page.get_by_test_id("inbox-count")).to_be_hidden()
+    await expect(page.get_by_test_id("notification")).to_have_count(0)
 
     # Bob signs in on the same page: the room is his view of it, not hers.
     await log_in(bob.handle)

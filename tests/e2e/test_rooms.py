@@ -37,8 +37,9 @@ async def test_create_join_configure_panels_and_leave_a_room(
     # listed and opened, ready to write in, and the refusal is gone.
     await a.page.get_by_test_id("create-room-name").fill("   ")
     await a.page.get_by_test_id("create-room-submit").click()
-    await expect(a.page.get_by_test_id("room-error")).to_have_text("room name must not be empty")
-    await expect(a.page.get_by_test_id("room-error")).to_be_visible()
+    refused = a.page.get_by_test_id("create-room-error")
+    await expect(refused).to_have_text("room name must not be empty")
+    await expect(refused).to_be_visible()
     await expect(a.page.get_by_test_id("room-link")).to_have_count(0)
     await a.page.get_by_test_id("create-room-name").fill("Launch pad")
     await a.page.get_by_test_id("create-room-submit").click()
@@ -51,7 +52,7 @@ async def test_create_join_configure_panels_and_leave_a_room(
     ).to_have_attribute("aria-current", "page")
     await expect(a.page.get_by_test_id("composer-input")).to_be_enabled()
     await expect(a.page.get_by_test_id("create-room-name")).to_have_value("")
-    await expect(a.page.get_by_test_id("room-error")).to_have_text("")
+    await expect(refused).to_have_text("")
     await expect(a.page.get_by_test_id("settings-button")).to_be_visible()
 
     # Alice closes it to new members from her settings (the access fields).

@@ -231,7 +231,7 @@ function signedOut(reason = "") {
   // own room would otherwise keep this user's Edit buttons, reactions and stars).
   if (state.view.room) closeRoom();
   state.sidebar.load([], []);
-  state.inbox.setUnread(0);
+  state.inbox.reset();
   each("onSignedOut");
   banner("idle");
   show(byId("app-view"), false);

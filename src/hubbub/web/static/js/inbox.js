@@ -65,6 +65,17 @@ export class Inbox {
     byId("inbox-button").setAttribute("aria-label", `Notifications, ${this.unread} unread`);
   }
 
+  // Signed out: nothing of this user's inbox stays for whoever signs in next on the page.
+  reset() {
+    if (this.dialog.open) this.dialog.close();
+    this.rows.clear();
+    this.list.replaceChildren();
+    this.hasMore = false;
+    this.more.hidden = true;
+    this.status.textContent = "";
+    this.setUnread(0);
+  }
+
   // A notification heard live (app.js leaves out the ones replayed on a resume).
   created(n) {
     this.setUnread(this.unread + 1);

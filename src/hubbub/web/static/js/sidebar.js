@@ -148,14 +148,21 @@ export class Sidebar {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const input = byId("create-room-name");
+      // The refusal shows under the form itself: at phone width the room view (and its
+      // error line) is behind the sidebar drawer.
+      const error = byId("create-room-error");
+      error.textContent = "";
       try {
         const room = await api("POST", "/rooms", { name: input.value.trim() });
         form.reset();
         this.upsert(room);
         this.onOpen(room.id);
       } catch (err) {
-        byId("room-error").textContent = err.message;
+        error.textContent = err.message;
       }
+    });
+    byId("create-room-name").addEventListener("input", () => {
+      byId("create-room-error").textContent = "";
     });
   }
 
