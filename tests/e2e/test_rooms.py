@@ -12,18 +12,12 @@ from playwright.async_api import expect
 
 from hubbub.testing import TestServer
 from tests.e2e.conftest import OpenPage
-from tests.e2e.test_messages import seed
+from tests.e2e.test_messages import expect_jumped_to, seed
 
 
 def room_label(page: Any, room_id: int) -> Any:
     """The room's name as the sidebar shows it."""
     return page.locator(f'[data-testid=room-link][data-room-id="{room_id}"] .room-label')
-
-
-async def expect_jumped_to(page: Any, message_id: int) -> None:
-    target = page.locator(f'[data-testid=message][data-message-id="{message_id}"]')
-    await expect(target).to_have_class(re.compile(r"\bjumped\b"))
-    await expect(target).to_be_in_viewport()
 
 
 async def test_create_join_configure_panels_and_leave_a_room(
