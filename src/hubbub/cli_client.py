@@ -123,8 +123,13 @@ async def _resolve_room(http: httpx.AsyncClient, room: str) -> int:
     if room.isdigit():
         return int(room)
     after = None
+    # The server narrows the listing to names starting with the name's first 64
+    # characters (its longest query); the exact name is picked here.
+    prefix = room[:64].strip()
     while True:
         params: dict[str, Any] = {"limit": 100}
+        if prefix and "\x00" not in prefix:
+            params["q"] = prefix
         if after is not None:
             params["after"] = after
         page = _check(await http.get("/api/v1/rooms", params=params))

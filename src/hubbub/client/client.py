@@ -254,13 +254,27 @@ class Client(HandlersMixin):
             cursor = page.cursor
 
     async def fetch_rooms(
-        self, *, joined: bool | None = None, tag: str | None = None, page_size: int = 100
+        self,
+        *,
+        joined: bool | None = None,
+        tag: str | None = None,
+        query: str | None = None,
+        not_joined: bool | None = None,
+        page_size: int = 100,
     ) -> AsyncIterator[Room]:
-        """Every room visible to this user (or only joined ones; or those with a tag),
-        paging by id."""
+        """Every room visible to this user (or only joined ones, or only the directory's
+        rooms they are not in; those with a tag; those with a word of the name or topic
+        starting with `query`), paging by id."""
         after: int | None = None
         while True:
-            page = await self.http.list_rooms(joined=joined, limit=page_size, after=after, tag=tag)
+            page = await self.http.list_rooms(
+                joined=joined,
+                not_joined=not_joined,
+                limit=page_size,
+                after=after,
+                tag=tag,
+                q=query,
+            )
             for data in page.rooms:
                 yield self.cache.store_room(data)
             if not page.has_more or not page.rooms:

@@ -325,8 +325,20 @@ class HTTPClient(
         limit: int | None = None,
         after: int | None = None,
         tag: str | None = None,
+        q: str | None = None,
+        not_joined: bool | None = None,
     ) -> RoomPage:
-        params = {"joined": joined, "limit": limit, "after": after, "tag": tag}
+        """One page of rooms by id (`after` a room id to page on); `q` keeps those whose
+        name starts with it or has a word starting with it, or whose topic has such a
+        word; `not_joined` the directory's rooms this user is not in."""
+        params = {
+            "joined": joined,
+            "not_joined": not_joined,
+            "limit": limit,
+            "after": after,
+            "tag": tag,
+            "q": q,
+        }
         data = await self.request("GET", "/rooms", params=params)
         rooms = [Room.model_validate(r) for r in data["rooms"]]
         return RoomPage(rooms, bool(data.get("has_more", False)))

@@ -19,6 +19,8 @@ CustomId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 class RoomPage(BaseModel):
+    """Rooms by id; `has_more`: another page follows (ask with `after` = the last id)."""
+
     rooms: list[Room]
     has_more: bool
 
@@ -50,13 +52,38 @@ async def create_room(body: RoomCreate, core: CoreDep, ctx: CtxDep) -> dict[str,
 async def list_rooms(
     core: CoreDep,
     ctx: ReaderDep,
-    joined: bool = False,
-    tag: str | None = Query(default=None, max_length=100),
-    after: int | None = Query(default=None, ge=0, le=2**63 - 1),
+    joined: bool = Query(default=False, description="only the rooms the caller is in"),
+    not_joined: bool = Query(
+        default=False,
+        description="only the directory's rooms the caller is not in (those open to join,"
+        " a room closed to new members included); not with joined=true",
+    ),
+    tag: str | None = Query(default=None, max_length=100, description="rooms with this tag"),
+    # No length limit here: the service answers a blank or over-long q with invalid_query.
+    q: str | None = Query(
+        default=None,
+        description="1 to 64 characters, any case: rooms whose name starts with it or has a"
+        " word starting with it, or whose topic has such a word (words split at spaces,"
+        " -, _ and /; % and _ are plain characters)",
+    ),
+    after: int | None = Query(
+        default=None, ge=0, le=2**63 - 1, description="the last room id of the previous page"
+    ),
     limit: int = Query(default=50, ge=1, le=100),
 ) -> dict[str, Any]:
+    """The rooms the caller sees, by id, a page at a time (`after` the last id seen):
+    the directory's public and gallery rooms and the caller's own, never one they are
+    banned from; an anonymous reader sees the directory. 422 `invalid_room_filter` for
+    joined=true with not_joined=true, `invalid_query` for a blank or too long `q`."""
     page, more = await rooms.list_rooms(
-        core, ctx, joined_only=joined, after=after, limit=limit, tag=tag
+        core,
+        ctx,
+        joined_only=joined,
+        not_joined=not_joined,
+        after=after,
+        limit=limit,
+        tag=tag,
+        q=q,
     )
     return {"rooms": page, "has_more": more}
 

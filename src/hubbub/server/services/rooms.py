@@ -233,16 +233,30 @@ async def list_rooms(
     after: int | None,
     limit: int,
     tag: str | None = None,
+    q: str | None = None,
+    not_joined: bool = False,
 ) -> tuple[list[dict[str, Any]], bool]:
+    """A page of the rooms the caller sees, by id, and whether more follow: all of them,
+    only their own (`joined_only`) or only the directory's rooms they are not in
+    (`not_joined`: what they may join, a room closed to new members included, since its
+    owner may open it again); `tag` and `q` (a word of the name or topic starting with
+    it, any case) narrow them."""
+    if joined_only and not_joined:
+        raise ValidationError(
+            "joined and not_joined cannot both be true", code="invalid_room_filter"
+        )
     wanted = None if tag is None else settings.tags([tag])[0]
+    text = _query_text(q)
     rows = await core.db.read(
         lambda c: store.list_rooms(
             c,
             user_id=ctx.user_id,
             joined_only=joined_only,
+            not_joined=not_joined,
             after=after,
             limit=limit + 1,
             tag=wanted,
+            text=text,
         )
     )
     return [r.wire() for r in rows[:limit]], len(rows) > limit
@@ -448,14 +462,20 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
 MEMBER_QUERY_MAX = 64
 
 
-def _member_text(q: str | None) -> str | None:
-    """The member search text, lower-cased; None for no search."""
+def _query_text(q: str | None) -> str | None:
+    """A search text (members, the room directory), stripped; None for no search."""
     if q is None:
         return None
     text = reject_nul(q, "q").strip()
     if not text or len(text) > MEMBER_QUERY_MAX:
         raise ValidationError(f"q must be 1 to {MEMBER_QUERY_MAX} characters", code="invalid_query")
-    return text.lower()
+    return text
+
+
+def _member_text(q: str | None) -> str | None:
+    """The member search text, lower-cased; None for no search."""
+    text = _query_text(q)
+    return None if text is None else text.lower()
 
 
 async def members(

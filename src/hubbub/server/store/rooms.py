@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Select,
     and_,
@@ -147,6 +148,26 @@ def get_room(conn: Connection, room_id: int) -> RoomRow | None:
     return None if row is None else RoomRow.of(row, row["member_count"])
 
 
+# Where a word of a room's name or topic may begin besides the start: "dev-ops" and
+# "team_chat" are words apart as much as "dev ops".
+WORD_BREAKS = (" ", "-", "_", "/")
+
+
+def _like_escaped(text: str) -> str:
+    """`text` for a LIKE pattern with "/" as its escape: `%` and `_` typed are characters."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _has_word_starting(column: Any, text: str) -> Any:
+    """`column` starts with `text` or has a word that does, any case: lower() on both
+    sides in SQL, so the two are folded alike (all of Unicode on PostgreSQL, ASCII only
+    on SQLite, where an exact-case non-ASCII word still matches)."""
+    escaped = _like_escaped(text)
+    patterns = [f"{escaped}%", *(f"%{_like_escaped(sep)}{escaped}%" for sep in WORD_BREAKS)]
+    folded = func.lower(column)
+    return or_(*(folded.like(func.lower(p), escape="/") for p in patterns))
+
+
 def list_rooms(
     conn: Connection,
     *,
@@ -155,17 +176,27 @@ def list_rooms(
     after: int | None,
     limit: int,
     tag: str | None = None,
+    text: str | None = None,
+    not_joined: bool = False,
 ) -> list[RoomRow]:
     """Rooms a user can see (the directory's public and gallery rooms, and their own, but
     not those they are banned from), ordered by id, one page; `tag` keeps the rooms
-    carrying that tag."""
+    carrying that tag; `text` those whose name starts with it or has a word starting with
+    it, or whose topic has such a word; `not_joined` the directory's rooms the user is
+    not in (the caller does not combine it with `joined_only`)."""
     mine = select(room_members.c.room_id).where(room_members.c.user_id == user_id)
     listed = and_(
         rooms.c.space_id.is_(None),
         rooms.c.access_mode.in_(("public", "gallery")),
         rooms.c.kind.not_in(("dm", "group")),
     )
-    visible = rooms.c.id.in_(mine) if joined_only else or_(listed, rooms.c.id.in_(mine))
+    visible: ColumnElement[bool]
+    if joined_only:
+        visible = rooms.c.id.in_(mine)
+    elif not_joined:
+        visible = and_(listed, rooms.c.id.not_in(mine))
+    else:
+        visible = or_(listed, rooms.c.id.in_(mine))
     # A room the user is banned from (services.room_bans) is not theirs to browse.
     banned = select(room_bans.c.room_id).where(
         room_bans.c.user_id == user_id, room_bans.c.lifted_at.is_(None)
@@ -177,6 +208,13 @@ def list_rooms(
         # Tags are stored as a JSON list of normalised words, so the quoted word matches
         # exactly one element.
         q = q.where(rooms.c.tags.contains(f'"{tag}"', autoescape=True))
+    if text is not None:
+        q = q.where(
+            or_(
+                _has_word_starting(rooms.c.name, text),
+                _has_word_starting(rooms.c.topic, text),
+            )
+        )
     if after is not None:
         q = q.where(rooms.c.id > after)
     q = q.order_by(rooms.c.id).limit(limit)
