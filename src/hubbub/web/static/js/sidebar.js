@@ -7,6 +7,8 @@ import { api } from "./api.js";
 import { byId, el, roomTitle } from "./dom.js";
 
 const PRIVATE_KINDS = new Set(["dm", "group"]);
+const DIRECTORY_PAGE = 50;
+const SEARCH_DEBOUNCE_MS = 200;
 
 export class Sidebar {
   constructor({ onOpen, getMe }) {
@@ -166,50 +168,128 @@ export class Sidebar {
     });
   }
 
+  // "Browse rooms": the directory's rooms one is not in (GET /rooms?not_joined=true), a
+  // page at a time with "Show more", narrowed by a search the server answers (q: a word
+  // of the name or topic). Only the answer to the latest question is shown.
   bindDirectory() {
     const dialog = byId("directory-dialog");
     const list = byId("directory-list");
-    byId("directory-button").addEventListener("click", async () => {
-      dialog.showModal();
-      list.replaceChildren(el("li", { text: "Loading…" }));
-      let rooms;
+    const search = byId("directory-search");
+    const more = el("button", { type: "button", "data-testid": "directory-more", text: "Show more" });
+    const moreItem = el("li", {}, more);
+    let asked = 0; // which question a late answer belongs to
+    let timer = null;
+    let after = null; // the last room id listed, for the next page
+    let text = ""; // what the listed rooms were searched with
+    const shown = new Set();
+
+    const item = (room) => {
+      const join = el("button", { type: "button", "data-testid": "directory-join", text: "Join", "aria-label": `Join ${room.name}` });
+      const error = el("span", { className: "error", role: "alert" }); // one per room, however often refused
+      join.addEventListener("click", async () => {
+        join.disabled = true;
+        error.textContent = "";
+        try {
+          await api("POST", `/rooms/${room.id}/join`);
+        } catch (err) {
+          join.disabled = false;
+          error.textContent = ` ${err.message}`;
+          return;
+        }
+        this.upsert(room);
+        dialog.close();
+        this.onOpen(room.id);
+      });
+      const about = room.topic || room.description || "";
+      const count = `${room.member_count} member${room.member_count === 1 ? "" : "s"}`;
+      const closed = room.allow_entry === false ? ", closed to new members" : "";
+      return el(
+        "li",
+        { "data-testid": "directory-room", "data-room-id": room.id },
+        el("strong", { text: room.name }),
+        el("span", { className: "muted", text: ` ${about} (${count}${closed}) ` }),
+        join,
+        error,
+      );
+    };
+
+    // The first page for `wanted` (the search text, "" for none), a new question, or the
+    // next page of the current one.
+    const load = async (first, wanted) => {
+      const mine = first ? ++asked : asked;
+      const params = new URLSearchParams({ not_joined: "true", limit: String(DIRECTORY_PAGE) });
+      if (wanted) params.set("q", wanted);
+      if (!first) params.set("after", String(after));
+      list.setAttribute("aria-busy", "true");
+      let page;
       try {
-        rooms = (await api("GET", "/rooms?limit=100")).rooms;
+        page = await api("GET", `/rooms?${params}`);
       } catch (err) {
-        list.replaceChildren(el("li", { className: "error", text: err.message }));
+        if (mine !== asked || !dialog.open) return;
+        list.removeAttribute("aria-busy");
+        if (first) list.replaceChildren();
+        list.append(el("li", { className: "error", role: "alert", text: err.message }));
         return;
       }
-      const open = rooms.filter((r) => !this.rooms.has(r.id));
-      if (!open.length) list.replaceChildren(el("li", { text: "No other rooms to join." }));
-      else
-        list.replaceChildren(
-          ...open.map((room) => {
-            const join = el("button", { type: "button", "data-testid": "directory-join", text: "Join", "aria-label": `Join ${room.name}` });
-            const error = el("span", { className: "error", role: "alert" }); // one per room, however often refused
-            join.addEventListener("click", async () => {
-              join.disabled = true;
-              error.textContent = "";
-              try {
-                await api("POST", `/rooms/${room.id}/join`);
-              } catch (err) {
-                join.disabled = false;
-                error.textContent = ` ${err.message}`;
-                return;
-              }
-              this.upsert(room);
-              dialog.close();
-              this.onOpen(room.id);
-            });
-            return el(
-              "li",
-              { "data-testid": "directory-room", "data-room-id": room.id },
-              el("strong", { text: room.name }),
-              el("span", { className: "muted", text: ` ${room.topic || room.description || ""} (${room.member_count} members) ` }),
-              join,
-              error,
-            );
-          }),
-        );
+      if (mine !== asked || !dialog.open) return; // a newer search, or the dialog closed
+      list.removeAttribute("aria-busy");
+      if (first) {
+        list.replaceChildren();
+        shown.clear();
+        text = wanted;
+      }
+      moreItem.remove();
+      // A room joined meanwhile (another tab) is already in the sidebar: not offered.
+      const fresh = page.rooms.filter((r) => !shown.has(r.id) && !this.rooms.has(r.id));
+      for (const r of fresh) shown.add(r.id);
+      if (page.rooms.length) after = page.rooms[page.rooms.length - 1].id;
+      list.append(...fresh.map(item));
+      if (page.has_more && page.rooms.length) list.append(moreItem);
+      else if (!shown.size) list.append(el("li", { text: text ? `No rooms match “${text}”.` : "No other rooms to join." }));
+    };
+
+    // Each keystroke is a new question, asked once the typing pauses: the answers to older
+    // ones are dropped from now on, and the old list's next page is no longer offered.
+    const ask = (delay) => {
+      clearTimeout(timer);
+      asked++;
+      moreItem.remove();
+      const wanted = search.value.trim();
+      timer = setTimeout(() => load(true, wanted), delay);
+    };
+    search.addEventListener("input", () => ask(SEARCH_DEBOUNCE_MS));
+    search.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter") ask(0);
+    });
+
+    let loading = false; // not `disabled` while a page loads: that would drop the focus
+    more.addEventListener("click", async () => {
+      if (loading) return;
+      loading = true;
+      const hadFocus = document.activeElement === more;
+      try {
+        await load(false, text);
+        // The focus stays in the list (the button is moved to the end, which drops it): on
+        // the button, or on the list once all show; not when it moved on (a search).
+        if (hadFocus && dialog.open && !dialog.contains(document.activeElement)) {
+          if (moreItem.isConnected) more.focus();
+          else list.focus();
+        }
+      } finally {
+        loading = false;
+      }
+    });
+
+    byId("directory-button").addEventListener("click", () => {
+      search.value = "";
+      list.replaceChildren(el("li", { text: "Loading…" }));
+      dialog.showModal();
+      search.focus();
+      ask(0);
+    });
+    dialog.addEventListener("close", () => {
+      clearTimeout(timer);
+      asked++; // whatever is still on its way is for a closed dialog
     });
   }
 }
