@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test browser lint typecheck unit integration bench clean docs screenshots
+.PHONY: serve test browser lint typecheck unit integration bench bench-web clean docs screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ screenshots: $(VENV)/.browser
 
 bench: $(VENV)/.server
 	$(BIN)/python bench/fanout.py
+
+# The web client in headless Chromium: load, infinite scroll and live messages.
+bench-web: $(VENV)/.browser
+	$(BIN)/python bench/web_client.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
