@@ -154,8 +154,12 @@ async def server_process(timeout: float) -> AsyncIterator[tuple[str, str, str]]:
     proc.start()
     try:
         loop = asyncio.get_running_loop()
-        if not await loop.run_in_executor(None, parent.poll, timeout):
-            raise BenchError(f"server: not started within {timeout:.0f} s")
+        deadline = time.monotonic() + timeout
+        while not await loop.run_in_executor(None, parent.poll, 0.5):
+            if not proc.is_alive():
+                raise BenchError(f"server: the process exited with {proc.exitcode}")
+            if time.monotonic() > deadline:
+                raise BenchError(f"server: not started within {timeout:.0f} s")
         yield parent.recv()
     finally:
         with contextlib.suppress(OSError):
@@ -371,7 +375,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await call(http, alice, "POST", f"/rooms/{big['id']}/ack", {"message_id": max(history)})
 
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            except Exception as exc:
+                raise BenchError(f"Chromium did not start: {exc}") from exc
             try:
                 context = await browser.new_context()
                 context.set_default_timeout(CHROMIUM_TIMEOUT_MS)
@@ -453,6 +460,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     "post_conns": args.post_conns,
                     "posted_ms": round(posted_s * 1000, 1),
                     "last_shown_ms": round(last_seen - start * 1000, 1),
+                    # Below zero: the gateway brought the last one before its POST returned.
                     "after_last_post_ms": round(last_seen - (start + posted_s) * 1000, 1),
                     "shown": shown["wanted_shown"],
                     "duplicates": shown["wanted_elements"] - shown["wanted_shown"],
@@ -517,13 +525,13 @@ def main() -> int:
     p.add_argument("-N", "--messages", type=int, default=2000, help="history messages [2000]")
     p.add_argument("-M", "--live", type=int, default=500, help="live messages [500]")
     p.add_argument(
-        "--post-conns", type=int, default=4, help="concurrent REST posts while seeding [4]"
+        "--post-conns", type=int, default=4, help="concurrent REST posts, for history and live [4]"
     )
     p.add_argument("--timeout", type=float, default=180.0, help="seconds each phase may take [180]")
     p.add_argument("--json", action="store_true", help="print only the JSON line")
     args = p.parse_args()
-    if args.messages < 1 or args.live < 1:
-        p.error("--messages and --live must be at least 1")
+    if min(args.messages, args.live, args.post_conns) < 1:
+        p.error("--messages, --live and --post-conns must be at least 1")
     try:
         result = asyncio.run(run(args))
     except BenchError as exc:
