@@ -5,6 +5,7 @@ does is seen live by the other user."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.async_api import expect
@@ -155,3 +156,102 @@ async def test_toolbar_and_more_menu_by_mouse_keyboard_and_on_a_phone(
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents
+
+
+async def test_toolbars_are_built_when_needed_and_message_parts_answer_from_the_list(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    """A message's toolbar and menu exist only once the pointer, the keyboard or a tap
+    reaches it, and a redraw keeps them (an open menu too); the author's name, the reaction
+    chips and a quote answer one listener on the list, not one of their own."""
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "e2e lazy actions", members=[bob])
+    first = await bob.send(room, "message 0")
+    sent = [first] + [await bob.send(room, f"message {i}") for i in range(1, 59)]
+    quoting = await bob.send(room, "quoting the first", quote_of={"id": first["id"]})
+    await bob.request("PUT", f"/messages/{quoting['id']}/reactions/🎉")
+    a = await open_page(alice, room)
+    page = a.page
+    messages = page.get_by_test_id("message")
+    toolbars = page.get_by_test_id("message-toolbar")
+
+    def by_id(message: dict[str, Any]) -> Any:
+        return page.locator(f'[data-testid=message][data-message-id="{message["id"]}"]')
+
+    last = by_id(quoting)
+    await expect(last.get_by_test_id("reaction")).to_have_text("🎉 1")
+    await expect(messages).to_have_count(50)  # a page of history
+    # Nothing touched yet: no message has a toolbar.
+    assert await toolbars.count() == 0
+
+    # The pointer on a message builds its toolbar, which works.
+    middle = by_id(sent[30])
+    await middle.hover()
+    await expect(middle.get_by_test_id("message-toolbar")).to_be_visible()
+    await expect(toolbars).to_have_count(1)
+    await middle.get_by_test_id("message-react").filter(has_text="👍").click()
+    chip = middle.get_by_test_id("reaction")
+    await expect(chip).to_have_text("👍 1")
+    await expect(chip).to_have_attribute("aria-pressed", "true")
+    await expect(middle.get_by_test_id("message-toolbar")).to_have_count(1)  # redrawn with it
+
+    # A reaction chip (one listener on the list) takes the reaction back.
+    await chip.click()
+    await expect(middle.get_by_test_id("reaction")).to_have_count(0)
+
+    # The author's name opens the profile.
+    await middle.get_by_test_id("message-author").click()
+    card = page.get_by_test_id("profile-dialog")
+    await expect(card).to_be_visible()
+    await expect(card.get_by_test_id("profile-handle")).to_have_text(f"@{bob.handle}")
+    await page.keyboard.press("Escape")
+    await expect(card).to_be_hidden()
+
+    # A deleted message gets no toolbar.
+    await bob.request("DELETE", f"/messages/{sent[40]['id']}")
+    gone = by_id(sent[40])
+    await expect(gone.get_by_test_id("message-body")).to_have_text("message deleted")
+    await gone.hover()
+    await expect(gone).to_have_class(re.compile(r"\bdeleted\b"))
+    assert await gone.get_by_test_id("message-toolbar").count() == 0
+
+    # The keyboard: the focus on a message builds its toolbar before Tab reaches it.
+    await page.get_by_test_id("composer-input").hover()  # the mouse leaves the messages
+    assert await last.get_by_test_id("message-toolbar").count() == 0
+    await page.get_by_test_id("message-list").focus()
+    await page.keyboard.press("End")
+    await expect(last).to_be_focused()
+    await expect(last.get_by_test_id("message-toolbar")).to_be_visible()
+    more = last.get_by_test_id("message-more")
+    for _ in range(12):
+        if await focused_testid(page) == "message-more":
+            break
+        await page.keyboard.press("Tab")
+    await expect(more).to_be_focused()
+
+    # Its menu, open by keyboard, stays open across a redraw (Bob's reaction), with the
+    # keyboard on the same item; a feature's item (Quote) is in it.
+    menu = last.get_by_test_id("message-menu")
+    await page.keyboard.press("Enter")
+    await expect(menu).to_be_visible()
+    await expect(menu.get_by_test_id("message-quote")).to_have_count(1)
+    await expect(menu.get_by_test_id("message-star")).to_be_focused()
+    await bob.request("PUT", f"/messages/{quoting['id']}/reactions/👀")
+    await expect(last.locator('[data-testid=reaction][data-emoji="👀"]')).to_have_text("👀 1")
+    await expect(menu).to_be_visible()
+    await expect(more).to_have_attribute("aria-expanded", "true")
+    await expect(menu.get_by_test_id("message-star")).to_be_focused()
+    await page.keyboard.press("ArrowDown")
+    await expect(menu.get_by_test_id("message-pin")).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(menu).to_be_hidden()
+    await expect(more).to_be_focused()
+
+    # Still far fewer toolbars than messages.
+    assert await toolbars.count() <= 3
+
+    # The quote (one listener on the list) jumps to the quoted message, loading it.
+    await last.get_by_test_id("message-quote-ref").click()
+    await expect(by_id(first)).to_have_class(re.compile(r"\bjumped\b"))
+
+    assert a.scripts_ran() == [], a.incidents

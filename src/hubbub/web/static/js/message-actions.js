@@ -9,6 +9,12 @@
 // the message. The menu opens with Enter/Space/Down (Up: at its last item), moves with
 // the arrow keys, Home and End, and closes with Escape (focus back on ⋯), Tab, a click
 // on one of its items or anywhere outside it.
+//
+// Built lazily: a message gets its toolbar (and menu) the first time it is needed — the
+// pointer enters it, it or something in it takes the keyboard focus (so the toolbar is
+// there before a Tab lands on it), a tap selects it — and a message that had one gets a
+// new one when it is drawn again. Most messages of a long history are never touched,
+// and nodes and listeners for them would be spent for nothing.
 
 import { displayName, el } from "./dom.js";
 import { openPicker, reactWith } from "./emoji-picker.js";
@@ -31,6 +37,8 @@ export class MessageActions {
 
   bind() {
     this.list.addEventListener("keydown", (ev) => this.moveBetweenMessages(ev));
+    // The pointer entering a message (a mouse, or a finger about to tap) builds its toolbar.
+    this.list.addEventListener("pointerover", (ev) => this.ensure(ev.target.closest ? ev.target.closest("li.message") : null));
     const pick = (ev) => this.select(ev.target.closest ? ev.target.closest("li.message") : null);
     this.list.addEventListener("focusin", pick);
     this.list.addEventListener("click", pick);
@@ -57,10 +65,30 @@ export class MessageActions {
     if (this.selected === li) return;
     if (this.selected) this.selected.classList.remove("is-selected");
     this.selected = li || null;
-    if (li) li.classList.add("is-selected");
+    if (li) {
+      this.ensure(li);
+      li.classList.add("is-selected");
+    }
   }
 
   // -- building ---------------------------------------------------------------------------
+
+  // Called by every drawing of `message` in `li` (messages.js fill(), before it replaces
+  // li's children): the toolbar when li had one or its menu is open, else null (built
+  // later by ensure()). A deleted message has none.
+  attach(message, mine, li) {
+    if (message.deleted) return null;
+    const had = li.querySelector(":scope > [data-testid=message-toolbar]") !== null;
+    if (had || (this.open && this.open.messageId === message.id)) return this.build(message, mine, li);
+    return null;
+  }
+
+  // Builds the toolbar of the message drawn in `li` (the view's `drawn`) if it has none.
+  ensure(li) {
+    const message = li && this.view.drawn.get(li);
+    if (!message || message.deleted || li.querySelector(":scope > [data-testid=message-toolbar]")) return;
+    li.append(this.build(message, this.view.isMine(message), li));
+  }
 
   // The toolbar of `message` (drawn in `li`), its menu inside; a menu open on this
   // message stays open across the redraw.

@@ -34,6 +34,7 @@ export class MessageView {
     this.onAck = onAck;
     this.room = null;
     this.items = new Map(); // message id → {message, li}
+    this.drawn = new WeakMap(); // li → the message drawn in it (its parts' clicks use it)
     this.hasMore = false; // older messages exist beyond the first shown
     this.hasMoreAfter = false; // newer ones exist beyond the last shown (after a jump)
     this.loadingOlder = false;
@@ -94,6 +95,7 @@ export class MessageView {
       this.send();
     });
     byId("reply-cancel").addEventListener("click", () => this.setReply(null));
+    this.bindParts(); // message-parts.js
   }
 
   async open(room) {
@@ -143,6 +145,7 @@ export class MessageView {
   fill(message, li) {
     const restoreFocus = this.actionBar.keepFocus(li); // a redraw keeps the keyboard's place
     const mine = this.isMine(message);
+    this.drawn.set(li, message);
     li.classList.toggle("mine", mine);
     li.classList.toggle("deleted", Boolean(message.deleted));
     li.classList.toggle("mentioned", (message.mentions || []).includes(this.me.id));
@@ -172,10 +175,10 @@ export class MessageView {
     if (!editor) markMentions(message.id, body, this.me.handle);
     parts.push(body);
     if (!message.deleted) parts.push(...this.featureExtras(message));
-    if (!message.deleted) {
-      parts.push(this.reactionBar(message));
-      parts.push(this.actionBar.build(message, mine, li));
-    }
+    if (!message.deleted) parts.push(this.reactionBar(message));
+    // The toolbar only when the message had one (message-actions.js builds it on need).
+    const toolbar = this.actionBar.attach(message, mine, li);
+    if (toolbar) parts.push(toolbar);
     li.replaceChildren(...parts);
     restoreFocus();
   }
