@@ -7,8 +7,9 @@ keeps a session, its token in `localStorage`). Three phases, one JSON line of fi
 
 1. ``cold``/``reload``: Alice opens a room with N messages of history on an empty cache,
    then reloads. Per visit: requests and bytes of the page's own assets (HTML, JS
-   modules, CSS, fonts, images; not /api or /gateway) from CDP's Network domain, the
-   304s of the reload (assets carry an ETag with ``no-cache``), and the milliseconds
+   modules, CSS, fonts, images; not /api or /gateway) from CDP's Network domain, how
+   many the reload took from the browser's cache (the page names its assets under an
+   immutable release prefix) or revalidated (304), and the milliseconds
    from navigation start to the gateway's ``ready`` (the connection banner's
    ``data-state`` turning ``connected``) and to the room's first message in the DOM.
 2. ``scroll``: on the reloaded page the message list is scrolled to its top again and
@@ -230,6 +231,7 @@ class Fetched:
     status: int = 0
     wire_bytes: int = 0
     resource_bytes: int = 0  # decoded, a 304's cached copy included
+    from_cache: bool = False  # answered by the browser's cache, no request on the wire
     done: bool = False
 
 
@@ -242,6 +244,7 @@ class NetworkLog:
     def attach(self, cdp: Any) -> None:
         cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.requestServedFromCache", self._cached)
         cdp.on("Network.dataReceived", self._data)
         cdp.on("Network.loadingFinished", self._finished)
         cdp.on("Network.loadingFailed", self._failed)
@@ -254,7 +257,14 @@ class NetworkLog:
 
     def _response(self, ev: dict[str, Any]) -> None:
         if (req := self.requests.get(ev["requestId"])) is not None:
-            req.status = int(ev["response"]["status"])
+            response = ev["response"]
+            req.status = int(response["status"])
+            if response.get("fromDiskCache") or response.get("fromMemoryCache"):
+                req.from_cache = True
+
+    def _cached(self, ev: dict[str, Any]) -> None:
+        if (req := self.requests.get(ev["requestId"])) is not None:
+            req.from_cache = True
 
     def _data(self, ev: dict[str, Any]) -> None:
         if (req := self.requests.get(ev["requestId"])) is not None:
@@ -286,6 +296,7 @@ class NetworkLog:
             "by_type": dict(sorted(by_kind.items())),
             "status_200": sum(r.status == 200 for r in own),
             "status_304": sum(r.status == 304 for r in own),
+            "from_cache": sum(r.from_cache for r in own),
             "wire_bytes": sum(r.wire_bytes for r in own),
             "resource_bytes": sum(r.resource_bytes for r in own),
         }
@@ -392,7 +403,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 await cdp.send("Network.enable")
                 await cdp.send("Performance.enable")
 
-                # 1. First visit on an empty cache, then a reload (revalidation).
+                # 1. First visit on an empty cache, then a reload (the cache at work).
                 await page.goto(f"{url}/#/rooms/{big['id']}", wait_until="commit")
                 cold = await open_visit(page, log, url, limit)
                 log.mark()
@@ -506,7 +517,8 @@ def summary(r: dict[str, Any]) -> str:
             f"{r['chromium']}, {r['cores']} cores, {r['backend']}",
             f"cold:   {c['requests']} requests, {c['wire_bytes'] / 1024:.0f} KiB;"
             f" ready {c['ready_ms']} ms, first message {c['first_message_ms']} ms",
-            f"reload: {w['requests']} requests ({w['status_304']} x 304),"
+            f"reload: {w['requests']} requests ({w['from_cache']} from the cache,"
+            f" {w['status_304']} x 304),"
             f" {w['wire_bytes'] / 1024:.0f} KiB; ready {w['ready_ms']} ms,"
             f" first message {w['first_message_ms']} ms",
             f"scroll: {s['messages']} messages in {s['total_ms']} ms,"

@@ -1,6 +1,14 @@
 """The web client (issue 9): `/` serves `hubbub/web/static/index.html`, `/static/...` its
 ES modules, stylesheet and images, all from the package (no CDN, no build step).
 
+The page names its assets under a release prefix, `/static/r-<release>/...`, where the
+release is a digest of every asset: those URLs never change content, so the browser keeps
+them for a year without asking again (a reload costs one request, the page's), and a new
+release is new URLs. The modules import each other by relative paths, so they all
+resolve under the prefix with no build step rewriting them. The page also lists every
+module as a `modulepreload`, so a first visit fetches them in parallel instead of one
+level of imports at a time. The plain `/static/<path>` stays served, revalidated by ETag.
+
 Every response carries a strict Content-Security-Policy: the page runs only scripts and
 styles served from here, so even a sanitiser miss in a message's `content_html` cannot
 execute script. Routing in the client is by URL hash (`/#/rooms/12`), so `/` is the only
@@ -11,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -68,6 +77,41 @@ def _asset(relative: str) -> tuple[bytes, str, str] | None:
     return _assets().get(relative)
 
 
+# `r-` and 16 hex digits: no real folder of the client is named like that.
+_RELEASED = re.compile(r"r-([0-9a-f]{16})/(.+)")
+_IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@functools.cache
+def release() -> str:
+    """A digest of every asset (path and content): the same on every process serving the
+    same files, so a load balancer may send each request anywhere."""
+    digest = hashlib.sha256()
+    for relative, (_body, _media, etag) in sorted(_assets().items()):
+        digest.update(f"{relative}\0{etag}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _page() -> bytes | None:
+    """index.html with its assets under the release prefix and every module preloaded."""
+    found = _asset("index.html")
+    if found is None:
+        return None
+    prefix = f"/static/r-{release()}/"
+    html = found[0].decode().replace('"/static/', f'"{prefix}')
+    # Classic scripts (theme-boot.js runs before the stylesheets) are not modules.
+    classic = set(re.findall(r'<script src="' + re.escape(prefix) + r'([^"]+)"', html))
+    modules = sorted(
+        r for r in _assets() if r.endswith(".js") and r not in classic and r != "app.js"
+    )
+    preload = "".join(f'<link rel="modulepreload" href="{prefix}{r}">\n' for r in modules)
+    entry = f'<script type="module" src="{prefix}app.js"></script>'
+    if entry in html:
+        html = html.replace(entry, preload + entry, 1)
+    return html.encode()
+
+
 def _not_found(relative: str) -> Response:
     response = error_response(404, "asset_not_found", f"no static asset {relative!r}")
     response.headers.update(SECURITY_HEADERS)
@@ -75,16 +119,20 @@ def _not_found(relative: str) -> Response:
 
 
 async def index(request: Request) -> Response:
-    found = _asset("index.html")
-    if found is None:  # a broken install: say so as a typed error, not a 500
+    body = _page()
+    if body is None:  # a broken install: say so as a typed error, not a 500
         return _not_found("index.html")
-    body, media, _etag = found
-    # no-cache: the page names the modules, so a new release must be seen at once.
+    # no-cache: the page names the release, so a new release must be seen at once.
     headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
-    return Response(body, media_type=media, headers=headers)
+    return Response(body, media_type=CONTENT_TYPES[".html"], headers=headers)
 
 
 async def asset(request: Request, path: str) -> Response:
+    released = _RELEASED.fullmatch(path)
+    if released is not None:
+        return _released(
+            released.group(1), released.group(2), request.headers.get("if-none-match", "")
+        )
     found = _asset(path)
     if found is None:
         return _not_found(path)
@@ -97,12 +145,33 @@ async def asset(request: Request, path: str) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
+def _released(wanted: str, path: str, request_etags: str) -> Response:
+    found = _asset(path)
+    if found is None:
+        return _not_found(path)
+    if wanted != release():
+        # A page of another release (an upgrade happened since it loaded): this server
+        # has only its own files, and serving them under that name would mix versions.
+        response = error_response(
+            404,
+            "asset_not_found",
+            f"release {wanted} is not this server's ({release()}): reload the page",
+        )
+        response.headers.update(SECURITY_HEADERS)
+        return response
+    body, media, etag = found
+    headers = {**SECURITY_HEADERS, "Cache-Control": _IMMUTABLE, "ETag": etag}
+    if etag in request_etags:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media, headers=headers)
+
+
 @functools.cache
 def routes() -> tuple[BaseRoute, ...]:
     """Built once per process like the REST routes (app._api_routes): they hold no
     per-app state. The assets are read here, while the app is being built, so that no
     request handler ever waits on the disk inside the event loop."""
-    _assets()
+    _page()
     router = APIRouter()
     router.add_api_route("/", index, methods=["GET"], include_in_schema=False)
     router.add_api_route("/static/{path:path}", asset, methods=["GET"], include_in_schema=False)

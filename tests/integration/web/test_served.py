@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hubbub.server.web import CSP, STATIC_DIR
+from hubbub.server.web import CSP, STATIC_DIR, release
 from hubbub.testing import TestServer
 
 HEADERS = {
@@ -34,6 +34,7 @@ class _Page(HTMLParser):
         self.inline: list[str] = []
         self.handlers: list[str] = []
         self.refs: list[str] = []
+        self.preloads: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -46,6 +47,8 @@ class _Page(HTMLParser):
             value = found.get(name)
             if value and value.startswith("/"):
                 self.refs.append(value)
+        if tag == "link" and found.get("rel") == "modulepreload" and found.get("href"):
+            self.preloads.append(str(found["href"]))
         if tag == "style" or "style" in found:
             self.inline.append(f"<{tag} style>")
 
@@ -87,7 +90,10 @@ async def test_every_asset_the_page_and_its_modules_reference_is_served(lite: Te
         page = await http.get("/")
         parsed = _Page()
         parsed.feed(page.text)
+        prefix = f"/static/r-{release()}/"
         pending = list(parsed.refs)
+        # Every asset the page names is under the release prefix, kept for a year.
+        assert all(ref.startswith(prefix) for ref in pending if ref.startswith("/static/"))
         seen: set[str] = set()
         while pending:
             url = pending.pop()
@@ -96,6 +102,7 @@ async def test_every_asset_the_page_and_its_modules_reference_is_served(lite: Te
             seen.add(url)
             got = await http.get(url)
             assert got.status_code == 200, url
+            assert got.headers["cache-control"] == "public, max-age=31536000, immutable", url
             for name, value in HEADERS.items():
                 assert got.headers[name] == value, (url, name)
             if url.endswith(".js"):
@@ -109,11 +116,37 @@ async def test_every_asset_the_page_and_its_modules_reference_is_served(lite: Te
             elif url.endswith(".css"):
                 assert got.headers["content-type"].startswith("text/css")
     # The page, its stylesheet, the entry module and the modules it imports.
-    assert "/static/app.css" in seen and "/static/app.js" in seen
+    assert f"{prefix}app.css" in seen and f"{prefix}app.js" in seen
     modules = ("api", "gateway", "messages", "sidebar", "indicators")
-    assert {f"/static/js/{name}.js" for name in modules} <= seen
-    served = {f"/static/{p.relative_to(STATIC_DIR).as_posix()}" for p in _static_files()}
-    assert served - {"/static/index.html"} <= seen, "a static file nothing references"
+    assert {f"{prefix}js/{name}.js" for name in modules} <= seen
+    served = {f"{prefix}{p.relative_to(STATIC_DIR).as_posix()}" for p in _static_files()}
+    assert served - {f"{prefix}index.html"} <= seen, "a static file nothing references"
+    # Every module the entry imports, however deep, is preloaded by the page itself.
+    imported = {url for url in seen if url.endswith(".js")} - {f"{prefix}app.js"}
+    classic = {str(s["src"]) for s in parsed.scripts if s.get("type") != "module"}
+    assert set(parsed.preloads) == imported - classic
+
+
+async def test_released_assets_are_immutable_and_another_release_is_a_typed_404(
+    lite: TestServer,
+) -> None:
+    prefix = f"/static/r-{release()}/"
+    async with httpx.AsyncClient(base_url=lite.url) as http:
+        first = await http.get(f"{prefix}app.js")
+        again = await http.get(f"{prefix}app.js", headers={"If-None-Match": first.headers["etag"]})
+        plain = await http.get("/static/app.js")
+        stale = await http.get("/static/r-0123456789abcdef/app.js")
+        missing = await http.get(f"{prefix}nope.js")
+        escaping = await http.get(f"{prefix}../web.py")
+    assert first.status_code == 200 and first.content == plain.content
+    assert again.status_code == 304 and again.content == b""
+    assert stale.status_code == 404
+    assert stale.json()["error"]["code"] == "asset_not_found"
+    assert "reload the page" in stale.json()["error"]["message"]
+    assert stale.headers["content-security-policy"] == CSP
+    for got in (missing, escaping):
+        assert got.status_code == 404
+        assert got.json()["error"]["code"] in ("asset_not_found", "route_not_found")
 
 
 async def test_assets_revalidate_with_an_etag(lite: TestServer) -> None:
