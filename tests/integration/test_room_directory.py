@@ -48,6 +48,7 @@ async def test_q_finds_a_word_of_the_name_or_topic(server: TestServer) -> None:
     assert await found("launch pad") == [ids["Launch Pad"]]
     assert await found("review") == [ids["Misc"]]
     assert await found("Émile") == [ids["Émile Zola"]]
+    assert await found("éMILE") == [ids["Émile Zola"]]  # all of Unicode, either database
     assert await found("zola") == [ids["Émile Zola"]]
     # Words break at spaces, hyphens, underscores and slashes; not inside a word.
     assert await found("ops") == [ids["dev-ops corner"]]

@@ -103,6 +103,9 @@ async def test_q_finds_handles_and_display_name_words(server: TestServer) -> Non
     assert await found("_") == []
     # Space around the text does not count; one too many characters is refused below.
     assert await found("  zola ") == [by_name["Émile Zola"]]
+    # Any case of all of Unicode, on SQLite as on PostgreSQL.
+    assert await found("émile") == [by_name["Émile Zola"]]
+    assert await found("ÉMILE") == [by_name["Émile Zola"]]
 
     # A handle's prefix, any case (handles are ASCII).
     handle = members[4].user["handle"]

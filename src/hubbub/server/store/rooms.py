@@ -24,6 +24,7 @@ from sqlalchemy.engine import RowMapping
 from hubbub.server.clock import iso_ms
 from hubbub.server.store.schema import room_members, rooms, users
 from hubbub.server.store.schema_moderation import room_bans
+from hubbub.server.store.textfold import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +160,12 @@ def _like_escaped(text: str) -> str:
 
 
 def _has_word_starting(column: Any, text: str) -> Any:
-    """`column` starts with `text` or has a word that does, any case: lower() on both
-    sides in SQL, so the two are folded alike (all of Unicode on PostgreSQL, ASCII only
-    on SQLite, where an exact-case non-ASCII word still matches)."""
+    """`column` starts with `text` or has a word that does, any case: both sides folded
+    in SQL by `fold` (all of Unicode, on either database)."""
     escaped = _like_escaped(text)
     patterns = [f"{escaped}%", *(f"%{_like_escaped(sep)}{escaped}%" for sep in WORD_BREAKS)]
-    folded = func.lower(column)
-    return or_(*(folded.like(func.lower(p), escape="/") for p in patterns))
+    folded = fold(column)
+    return or_(*(folded.like(fold(p), escape="/") for p in patterns))
 
 
 def list_rooms(
@@ -436,7 +436,7 @@ def page_members(
         q = q.where(room_members.c.user_id > after)
     if text is not None:
         # autoescape: a typed % or _ is a character, not a wildcard, on either dialect.
-        name = func.lower(users.c.display_name)
+        name = fold(users.c.display_name)
         q = q.where(
             or_(
                 users.c.handle_key.startswith(text, autoescape=True),
