@@ -62,13 +62,11 @@ export class MessageActions {
   }
 
   select(li) {
+    if (li) this.ensure(li); // a phone shows the selected message's toolbar: it must exist
     if (this.selected === li) return;
     if (this.selected) this.selected.classList.remove("is-selected");
     this.selected = li || null;
-    if (li) {
-      this.ensure(li);
-      li.classList.add("is-selected");
-    }
+    if (li) li.classList.add("is-selected");
   }
 
   // -- building ---------------------------------------------------------------------------
