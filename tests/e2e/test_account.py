@@ -6,6 +6,7 @@ out keeps nothing of its user for the next person who signs in on it."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -225,4 +226,52 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     await expect(hers.get_by_test_id("message-reply")).to_be_visible()
     await expect(hers.get_by_test_id("message-edit")).to_have_count(0)
 
+    assert s.scripts_ran() == [], s.incidents
+
+
+async def test_a_late_401_of_the_last_user_does_not_sign_the_next_one_out(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    s = await open_page(None)
+    page = s.page
+
+    async def log_in(handle: str) -> None:
+        await page.get_by_test_id("login-username").fill(handle)
+        await page.get_by_test_id("login-password").fill(PASSWORD)
+        await page.get_by_test_id("login-submit").click()
+        await expect(page.get_by_test_id("me-name")).to_have_text(handle)
+
+    # A request of Alice's is held on the way (a slow network) while she logs out and
+    # Bob logs in; when it arrives, her revoked token gets a 401.
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        held.set()
+        await release.wait()
+        await route.continue_()
+
+    def inbox_page(url: str) -> bool:
+        return "/api/v1/notifications?" in url
+
+    await log_in(alice.handle)
+    await page.route(inbox_page, hold)
+    await page.get_by_test_id("inbox-button").click()
+    await asyncio.wait_for(held.wait(), 15)
+    await page.keyboard.press("Escape")
+    await page.get_by_test_id("logout-button").click()
+    await expect(page.get_by_test_id("login-form")).to_be_visible()
+    await log_in(bob.handle)
+    async with page.expect_response(lambda r: inbox_page(r.url)) as answered:
+        release.set()
+    assert (await answered.value).status == 401
+    await page.unroute(inbox_page)
+
+    # Bob is still signed in, and his page still works.
+    await expect(page.get_by_test_id("auth-error")).to_have_text("")
+    await expect(page.get_by_test_id("login-form")).to_be_hidden()
+    await expect(page.get_by_test_id("me-name")).to_have_text(bob.handle)
+    assert await stored_token(page) is not None
+    await page.get_by_test_id("inbox-button").click()
+    await expect(page.get_by_test_id("inbox-status")).to_have_text("No notifications.")
     assert s.scripts_ran() == [], s.incidents

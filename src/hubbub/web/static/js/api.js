@@ -28,9 +28,17 @@ export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
 }
 
+// A 401 ends the session only when it answers a request made with the token still in
+// use: a request of a user who has since logged out (and been followed by another on the
+// same page) must not sign the next one out.
+function unauthorized(sentWith, failure) {
+  if (sentWith && sentWith === token) onUnauthorized(failure);
+}
+
 export async function api(method, path, body) {
   const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const sentWith = token;
+  if (sentWith) headers.Authorization = `Bearer ${sentWith}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -54,7 +62,7 @@ export async function api(method, path, body) {
   if (!response.ok) {
     const error = (payload && payload.error) || {};
     const failure = new ApiError(response.status, error.code || "http_error", error.message || response.statusText, error.details);
-    if (response.status === 401 && token) onUnauthorized(failure);
+    if (response.status === 401) unauthorized(sentWith, failure);
     throw failure;
   }
   return payload;
@@ -66,9 +74,10 @@ export async function api(method, path, body) {
 // code "aborted".
 export function upload(method, path, form, onProgress) {
   const xhr = new XMLHttpRequest();
+  const sentWith = token;
   const promise = new Promise((resolve, reject) => {
     xhr.open(method, new URL(BASE + path, location.href));
-    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    if (sentWith) xhr.setRequestHeader("Authorization", `Bearer ${sentWith}`);
     xhr.responseType = "text";
     xhr.upload.addEventListener("progress", (ev) => {
       if (onProgress && ev.lengthComputable) onProgress(ev.loaded, ev.total);
@@ -86,7 +95,7 @@ export function upload(method, path, form, onProgress) {
       }
       const error = (payload && payload.error) || {};
       const failure = new ApiError(xhr.status, error.code || "http_error", error.message || xhr.statusText || "upload failed", error.details);
-      if (xhr.status === 401 && token) onUnauthorized(failure);
+      if (xhr.status === 401) unauthorized(sentWith, failure);
       reject(failure);
     });
     xhr.addEventListener("error", () => reject(new ApiError(0, "network_error", "the server cannot be reached")));
