@@ -100,6 +100,7 @@ function scheduleAck(roomId, messageId) {
 function onReady(frame) {
   state.me = frame.me || frame.user;
   state.users.set(state.me.id, state.me);
+  state.view.useDrafts(state.me.id);
   byId("me-name").textContent = displayName(state.me);
   state.sidebar.load(frame.rooms || [], frame.read_states);
   state.inbox.refresh();
@@ -135,6 +136,7 @@ function closeRoom() {
   toggleTools(false);
   byId("leave-button").hidden = true;
   byId("room-tools").hidden = true;
+  state.view.swapDraft(null);
   byId("composer-input").disabled = true;
   byId("composer-send").disabled = true;
   if (routeRoomId() !== null) history.replaceState(null, "", "#/");
@@ -230,6 +232,7 @@ function signedOut(reason = "") {
   // Nothing drawn for this user stays in the page for whoever signs in next on it (their
   // own room would otherwise keep this user's Edit buttons, reactions and stars).
   if (state.view.room) closeRoom();
+  state.view.useDrafts(null);
   state.sidebar.load([], []);
   state.inbox.reset();
   each("onSignedOut");

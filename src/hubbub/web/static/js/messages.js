@@ -10,6 +10,7 @@
 
 import { api, nonce } from "./api.js";
 import { byId, displayName, el, formatTime } from "./dom.js";
+import { Drafts } from "./drafts.js";
 import { history, setCurrentView } from "./history.js";
 import { Indicators } from "./indicators.js";
 import { clearMentions, markMentions } from "./mentions.js";
@@ -55,6 +56,8 @@ export class MessageView {
       onEditing: (messageId) => this.showEditor(messageId),
     });
     this.lastTypingSent = 0;
+    this.drafts = new Drafts();
+    this.draftRoomId = null; // the room whose unsent text the composer holds
     this.list = byId("message-list");
     this.input = byId("composer-input");
     this.actionBar = new MessageActions(this);
@@ -89,7 +92,10 @@ export class MessageView {
         this.send();
       }
     });
-    this.input.addEventListener("input", () => this.typing());
+    this.input.addEventListener("input", () => {
+      this.drafts.set(this.draftRoomId, this.input.value);
+      this.typing();
+    });
     byId("composer").addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.send();
@@ -117,6 +123,7 @@ export class MessageView {
     byId("settings-button").hidden = room.owner_id !== this.me.id;
     this.input.disabled = false;
     byId("composer-send").disabled = false;
+    this.swapDraft(room.id);
     // The composer takes the focus now, not after the history loads: by then the user
     // may have moved on (to the sidebar, a dialog) and must not have the focus taken.
     this.input.focus();
@@ -128,6 +135,24 @@ export class MessageView {
     } finally {
       if (this.room === room) this.list.setAttribute("aria-busy", "false");
     }
+  }
+
+  // The composer's text stays with its room: kept for that room, the next room's (if
+  // any) put in its place. `roomId` null: no room, an empty composer.
+  swapDraft(roomId) {
+    if (this.draftRoomId === roomId) return;
+    this.drafts.set(this.draftRoomId, this.input.value);
+    this.draftRoomId = roomId;
+    this.input.value = roomId === null ? "" : this.drafts.get(roomId);
+  }
+
+  // The signed-in user (from `ready`): their drafts. Signing out (null) forgets them.
+  useDrafts(userId) {
+    if (userId === null) {
+      this.draftRoomId = null;
+      this.input.value = "";
+      this.drafts.forget();
+    } else this.drafts.load(userId);
   }
 
   isMine(message) {
@@ -286,14 +311,15 @@ export class MessageView {
       return;
     }
     if (!content.trim() && !Object.keys(extras).length) return;
+    const room = this.room;
     const body = { content, nonce: nonce(), ...extras };
     if (this.replyTo) body.reply_to = this.replyTo.id;
     this.input.value = "";
+    this.drafts.set(room.id, "");
     byId("room-error").textContent = "";
     // The message ends this typing indicator for everyone: the next keystroke, even
     // within the 3 s throttle, must announce typing anew.
     this.lastTypingSent = 0;
-    const room = this.room;
     try {
       const message = await api("POST", `/rooms/${room.id}/messages`, body);
       this.setReply(null);
@@ -302,8 +328,13 @@ export class MessageView {
       if (this.hasMoreAfter) await this.reload(); // far up after a jump: back to the end
       else this.append(message);
     } catch (err) {
-      this.input.value = content; // nothing lost: the text comes back to retry
-      byId("room-error").textContent = err.message;
+      // Nothing lost: the text comes back to retry, in its own room's composer (before
+      // whatever was typed there since).
+      const since = this.draftRoomId === room.id ? this.input.value : this.drafts.get(room.id);
+      const back = since ? `${content}\n${since}` : content;
+      if (this.draftRoomId === room.id) this.input.value = back;
+      this.drafts.set(room.id, back);
+      if (this.room === room) byId("room-error").textContent = err.message;
     }
   }
 
