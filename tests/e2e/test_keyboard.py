@@ -156,3 +156,42 @@ async def test_every_control_field_and_dialog_of_the_main_views_has_a_name(
     await page.get_by_test_id("menu-button").click()
     assert await unnamed(page) == []
     assert a.scripts_ran() == []
+
+
+async def test_up_in_the_empty_composer_edits_ones_last_message(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "edits", members=[bob])
+    await alice.send(room, "my first")
+    mine = await alice.send(room, "my second")
+    await bob.send(room, "bob's after")
+    a = await open_page(alice, room)
+    page = a.page
+    composer = page.get_by_test_id("composer-input")
+    last = page.locator(f'[data-testid=message][data-message-id="{mine["id"]}"]')
+    editor = last.get_by_test_id("message-edit-input")
+
+    # With text in the composer, Up stays a caret key.
+    await composer.fill("not empty")
+    await composer.press("ArrowUp")
+    await expect(page.get_by_test_id("message-edit-input")).to_have_count(0)
+    await composer.fill("")
+
+    # Empty, Up edits her newest message (not Bob's after it); Escape comes back.
+    await composer.press("ArrowUp")
+    await expect(editor).to_be_focused()
+    await expect(editor).to_have_value("my second")
+    await page.keyboard.press("Escape")
+    await expect(editor).to_have_count(0)
+    await expect(composer).to_be_focused()
+
+    # Up again, a change saved with Enter: shown edited, the composer has the focus.
+    await composer.press("ArrowUp")
+    await expect(editor).to_be_focused()
+    await editor.fill("my second, edited")
+    await editor.press("Enter")
+    await expect(last.get_by_test_id("message-body")).to_have_text("my second, edited")
+    await expect(last.get_by_test_id("message-edited")).to_be_visible()
+    await expect(composer).to_be_focused()
+    assert a.scripts_ran() == [], a.incidents

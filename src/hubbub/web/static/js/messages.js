@@ -58,6 +58,7 @@ export class MessageView {
     this.lastTypingSent = 0;
     this.drafts = new Drafts();
     this.draftRoomId = null; // the room whose unsent text the composer holds
+    this.editFromComposer = null; // the message an Up in the empty composer began editing
     this.list = byId("message-list");
     this.input = byId("composer-input");
     this.actionBar = new MessageActions(this);
@@ -90,6 +91,15 @@ export class MessageView {
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
         ev.preventDefault();
         this.send();
+      } else if (ev.key === "ArrowUp" && !this.input.value && !ev.shiftKey && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+        // Up in an empty composer edits one's last message (as in Slack and Discord);
+        // the edit's Enter or Escape brings the focus back here.
+        const last = this.lastOwnMessage();
+        if (!last) return;
+        ev.preventDefault();
+        this.editFromComposer = last.id;
+        this.items.get(last.id).li.scrollIntoView({ block: "nearest" });
+        this.startEdit(last.id);
       }
     });
     this.input.addEventListener("input", () => {
@@ -251,6 +261,22 @@ export class MessageView {
     if (item) this.replace({ ...item.message, ...fields });
   }
 
+  // The newest message on screen that one may edit: one's own, not deleted.
+  lastOwnMessage() {
+    for (let li = this.list.lastElementChild; li; li = li.previousElementSibling) {
+      const message = this.drawn.get(li);
+      if (message && !message.deleted && this.isMine(message)) return message;
+    }
+    return null;
+  }
+
+  // An edit ended (saved or cancelled): one started from the composer gives it the focus.
+  editEnded(messageId) {
+    if (this.editFromComposer !== messageId) return;
+    this.editFromComposer = null;
+    if (!this.input.disabled) this.input.focus();
+  }
+
   startEdit(messageId) {
     const item = this.items.get(messageId);
     if (!item) return;
@@ -270,12 +296,14 @@ export class MessageView {
         this.gateway.send({ op: "editing", message_id: messageId, stop: true });
         this.editors.delete(messageId);
         this.rerender(messageId);
+        this.editEnded(messageId);
       } else if (ev.key === "Enter" && !ev.shiftKey) {
         ev.preventDefault();
         try {
           const updated = await api("PATCH", `/messages/${messageId}`, { content: box.value });
           this.editors.delete(messageId);
           this.replace(updated);
+          this.editEnded(messageId);
         } catch (err) {
           byId("room-error").textContent = err.message;
         }
