@@ -37,6 +37,7 @@
 // never looked up with byId (a test checks every byId name is in index.html).
 
 import composer from "./composer.js";
+import embeds from "./embeds.js";
 import media from "./media.js";
 import moderation from "./moderation.js";
 import people from "./people.js";
@@ -45,7 +46,7 @@ import spaces from "./spaces.js";
 import tabTitle from "./tab-title.js";
 import theme from "./theme.js";
 
-export const FEATURES = [spaces, people, composer, moderation, media, schedule, tabTitle, theme];
+export const FEATURES = [spaces, people, composer, embeds, moderation, media, schedule, tabTitle, theme];
 
 // Runs `hook` of every feature that has it; one feature's failure is logged and does not
 // stop the others (nor the core).
