@@ -14,6 +14,7 @@ from playwright.async_api import expect
 from hubbub.errors import HubbubError
 from hubbub.testing import TestServer
 from tests.e2e.conftest import OpenPage, Person
+from tests.e2e.test_keyboard import unnamed
 
 EXTERNAL_REL = "noopener noreferrer nofollow"
 BUILD = {
@@ -112,6 +113,18 @@ async def test_appended_embeds_show_live_and_after_a_reload(
     await a.page.reload()
     await expect(a.page.get_by_test_id("composer-input")).to_be_enabled()
     await _check_build_and_note(a, sent["id"])
+    assert await unnamed(a.page) == []  # every link of the cards has a name
+
+    # At phone width the cards stay within the screen, inline fields still side by side.
+    await a.page.set_viewport_size({"width": 360, "height": 740})
+    cards = message.get_by_test_id("message-embed")
+    for i in range(2):
+        await expect(cards.nth(i)).to_be_visible()
+        box = await cards.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    fields = cards.nth(0).get_by_test_id("embed-field")
+    first, second = await fields.nth(0).bounding_box(), await fields.nth(1).bounding_box()
+    assert first and second and first["y"] == second["y"]
 
     # A deleted message shows no embeds.
     await bob.request("DELETE", f"/messages/{sent['id']}")
