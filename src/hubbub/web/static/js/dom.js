@@ -34,6 +34,12 @@ export function formatTime(iso) {
   return Number.isNaN(when.getTime()) ? "" : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+// The full date and time (a message time's tooltip).
+export function formatDateTime(iso) {
+  const when = new Date(iso);
+  return Number.isNaN(when.getTime()) ? "" : when.toLocaleString([], { dateStyle: "full", timeStyle: "short" });
+}
+
 // How a room is titled: `# name` for rooms; a DM after the other person (its own name is
 // empty), one's notes when it is a DM with oneself; a group by its name, else its people.
 export function roomTitle(room, meId) {

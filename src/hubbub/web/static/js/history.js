@@ -62,6 +62,7 @@ export const history = {
     this.list.replaceChildren(...page.messages.map((m) => this.render(m)));
     this.hasMore = page.has_more;
     this.placeDivider(marker);
+    this.placeDays();
     this.list.scrollTop = this.list.scrollHeight;
     this.ack();
     // A page that does not fill the list gives no scroll to react to: fetch on.
@@ -96,6 +97,7 @@ export const history = {
       this.setHasMoreAfter(page.has_more_after);
       if (this.latestButton) this.latestButton.textContent = LATEST;
       this.placeDivider(marker);
+      this.placeDays();
     }
     for (const item of this.items.values()) item.li.classList.remove("jumped");
     const item = this.items.get(messageId);
@@ -164,6 +166,7 @@ export const history = {
   anchor() {
     const top = this.list.getBoundingClientRect().top;
     for (const li of this.list.children) {
+      if (!this.drawn.has(li)) continue; // a divider may be placed again: not an anchor
       const rect = li.getBoundingClientRect();
       if (rect.bottom > top) return { li, top: rect.top };
     }
@@ -196,6 +199,7 @@ export const history = {
       const mark = this.anchor();
       const before = this.list.scrollHeight;
       this.list.prepend(...fresh);
+      this.placeDays();
       this.hasMore = page.has_more;
       if (mark && mark.li.isConnected) this.list.scrollTop += mark.li.getBoundingClientRect().top - mark.top;
       else this.list.scrollTop += this.list.scrollHeight - before;
@@ -207,6 +211,7 @@ export const history = {
     if (!this.room || !this.hasMoreAfter || this.loadingNewer) return;
     return this.loadPage("after", "loadingNewer", (page, fresh) => {
       this.list.append(...fresh);
+      this.placeDays();
       this.setHasMoreAfter(page.has_more);
       this.ack();
     });

@@ -9,7 +9,8 @@
 // ever assigns to innerHTML; author names and everything else go through textContent.
 
 import { api, nonce } from "./api.js";
-import { byId, displayName, el, formatTime } from "./dom.js";
+import { placeDays } from "./days.js";
+import { byId, displayName, el, formatDateTime, formatTime } from "./dom.js";
 import { Drafts } from "./drafts.js";
 import { history, setCurrentView } from "./history.js";
 import { Indicators } from "./indicators.js";
@@ -188,7 +189,7 @@ export class MessageView {
       "div",
       { className: "message-head" },
       this.authorNode(message.author),
-      el("time", { datetime: message.created_at, text: formatTime(message.created_at) }),
+      el("time", { datetime: message.created_at, title: formatDateTime(message.created_at), text: formatTime(message.created_at) }),
       message.edited_at ? el("span", { className: "muted", "data-testid": "message-edited", text: "(edited)" }) : null,
       message.pinned ? el("span", { className: "pin", "data-testid": "message-pinned", text: "📌 pinned" }) : null,
       message.stars ? el("span", { className: "stars", "data-testid": "message-stars", text: `★ ${message.stars}` }) : null,
@@ -259,6 +260,11 @@ export class MessageView {
   patch(messageId, fields) {
     const item = this.items.get(messageId);
     if (item) this.replace({ ...item.message, ...fields });
+  }
+
+  // The day dividers, after any change of the list (days.js).
+  placeDays() {
+    placeDays(this.list, (li) => this.drawn.get(li));
   }
 
   // The newest message on screen that one may edit: one's own, not deleted.
@@ -385,6 +391,7 @@ export class MessageView {
     }
     const atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     this.list.append(this.render(message));
+    this.placeDays();
     if (atBottom || this.isMine(message)) this.list.scrollTop = this.list.scrollHeight;
     this.ack();
   }
