@@ -221,8 +221,13 @@ class Cache(SpaceCache, PresenceCache, MemberCache, VoiceCache):
             if message is not None:
                 event.before = message.data
                 embeds = list(message.data.embeds)
-                # The REST answer to our own append may have been folded in already.
-                if embeds[len(embeds) - len(event.embeds) :] != event.embeds:
+                if event.position is not None and event.position <= len(embeds):
+                    # Placed where the server put them: the REST answer to our own
+                    # append, folded in already, is replaced, not repeated.
+                    embeds = embeds[: event.position] + event.embeds
+                elif embeds[len(embeds) - len(event.embeds) :] != event.embeds:
+                    # An older server gives no position; the REST answer to our own
+                    # append may have been folded in already.
                     embeds += event.embeds
                 event.after = message.data.model_copy(update={"embeds": embeds})
                 message._update(event.after)

@@ -98,6 +98,7 @@ class MessageAppended(MessageEvent):
 
     type_name = "message.appended"
     embeds: list[Embed]
+    position: int | None = None  # index of the first in the message's embeds (newer servers)
     before: Message | None = None
     after: Message | None = None
 
@@ -108,4 +109,5 @@ class MessageAppended(MessageEvent):
             **super()._parse_data(envelope),
             "message_id": int(d["message_id"]),
             "embeds": [Embed.model_validate(e) for e in d["embeds"]],
+            "position": d["position"] if isinstance(d.get("position"), int) else None,
         }

@@ -205,7 +205,7 @@ async def test_embeds_by_the_author_or_a_bot_in_the_room(srv: TestServer) -> Non
     after = await alice.ok("POST", path, json={"embeds": [card]})
     assert after["embeds"] == [card]
     ev = await gw.event("message.appended")
-    assert ev["data"] == {"room_id": rid, "message_id": msg["id"], "embeds": [card]}
+    assert ev["data"] == {"room_id": rid, "message_id": msg["id"], "embeds": [card], "position": 0}
     assert (await bob.ok("GET", f"/messages/{msg['id']}"))["embeds"] == [card]
     assert (await _history(bob, rid))[-1]["embeds"] == [card]
     assert [e["seq"] for e in await _polled(bob, cursor, "message.appended")] == [ev["seq"]]
@@ -219,7 +219,7 @@ async def test_embeds_by_the_author_or_a_bot_in_the_room(srv: TestServer) -> Non
     # A retry with the same nonce appends nothing and logs no second event.
     assert len((await bot.ok("POST", path, json=once))["embeds"]) == 2
     appended = await _polled(bob, cursor, "message.appended")
-    assert len(appended) == 2
+    assert [e["data"]["position"] for e in appended] == [0, 1]
 
     bad = [
         ({"url": "javascript:alert(1)"}, "invalid_embed"),

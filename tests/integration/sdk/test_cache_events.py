@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hubbub.protocol.events import MemberUpdated, MessageDeleted, MessageUpdated, RoomUpdated
 from hubbub.protocol.events_extras import WebhookUpdated
-from hubbub.protocol.events_lifecycle import MessagesBulkDeleted
+from hubbub.protocol.events_lifecycle import MessageAppended, MessagesBulkDeleted
 from hubbub.protocol.events_profiles import UserMerged, UserUpdated, UserWiped
 from hubbub.protocol.events_reactions import ReadStateUpdated
 from hubbub.protocol.events_relations import RelationshipUpdated
@@ -174,3 +174,21 @@ async def test_wipe_purges_the_users_data_and_merge_repoints(hubbub_server: Test
         await expect(client, UserMerged, merge)
         assert client.user_ref(carol.id) is client.user_ref(dave.id) is not old
         assert (await client.user_ref(carol.id).load()).handle == dave.handle
+
+
+async def test_identical_embeds_appended_twice_stay_two(hubbub_server: TestServer) -> None:
+    alice = await hubbub_server.user()
+    rid = (await hubbub_server.room(alice))["id"]
+    sent = await alice.send(rid, "a link")
+    card = {"title": "Preview", "url": "https://example.org/"}
+    path = f"/messages/{sent['id']}/embeds"
+    async with alice.client() as client:
+        [message] = [m for m in await client.room(rid).messages() if m.id == sent["id"]]
+        for count in (1, 2):
+            _, appended = await expect(
+                client, MessageAppended, alice.request("POST", path, json={"embeds": [card]})
+            )
+            # Placed by the event's position, not guessed from the tail: the second
+            # identical card is a second card.
+            assert appended.position == count - 1
+            assert len(message.embeds) == count

@@ -157,7 +157,9 @@ async def append(
                 "message.appended",
                 row["room_id"],
                 ctx.user.snapshot(),
-                {"message_id": message_id, "embeds": items},
+                # `position`: the index of the first of them in the message's embeds,
+                # so a client places them exactly (two identical appends stay two).
+                {"message_id": message_id, "embeds": items, "position": existing},
             )
         )
         message = store_messages.get_message(tx.conn, message_id, ctx.user_id)

@@ -81,10 +81,9 @@ export function embedCard(embed) {
   return card;
 }
 
-// Whether `tail` is already the end of `embeds`: the room's history, fetched while the
-// append was on its way, may already hold what the live event brings. (Two identical
-// appends in a row would then show once until the room is opened again; the event has no
-// position to tell them apart.)
+// Whether `tail` is already the end of `embeds`, for a server whose event carries no
+// `position`: the room's history, fetched while the append was on its way, may already
+// hold what the live event brings.
 function endsWith(embeds, tail) {
   if (tail.length > embeds.length) return false;
   const start = embeds.length - tail.length;
@@ -114,7 +113,13 @@ export default {
     const item = context.view.items.get(data.message_id);
     if (!item || !Array.isArray(data.embeds) || !data.embeds.length) return; // not on screen
     const old = item.message.embeds || [];
-    if (endsWith(old, data.embeds)) return;
+    const at = data.position;
+    if (Number.isInteger(at) && at >= 0 && at <= old.length) {
+      // Where the server put them: history fetched meanwhile may hold them already.
+      context.view.patch(data.message_id, { embeds: [...old.slice(0, at), ...data.embeds] });
+      return;
+    }
+    if (endsWith(old, data.embeds)) return; // a server that gives no position
     context.view.patch(data.message_id, { embeds: [...old, ...data.embeds] });
   },
 };
