@@ -3,9 +3,11 @@ edited, avatar included) followed live by another user, and the inbox paged past
 
 from __future__ import annotations
 
+import asyncio
 import re
 import struct
 import zlib
+from typing import Any
 
 import httpx
 from playwright.async_api import expect
@@ -236,4 +238,47 @@ async def test_inbox_pages_past_50_and_follows_live(lite: TestServer, open_page:
     await expect(items).to_have_count(54)
     await expect(a.page.locator("[data-testid=notification].unread")).to_have_count(0)
 
+    assert a.scripts_ran() == [], a.incidents
+
+
+async def test_a_stale_unread_count_does_not_undo_a_live_notification(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "counted", members=[bob])
+    a = await open_page(alice, room)
+    page = a.page
+    count = page.get_by_test_id("inbox-count")
+
+    # The count asked for on a (re)connection is held on the network: its answer (0)
+    # is computed before Bob's mention and arrives after it.
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        if held.is_set():
+            await route.continue_()
+            return
+        response = await route.fetch()  # the server's count now: before the mention
+        held.set()
+        await release.wait()
+        await route.fulfill(response=response)
+
+    def unread_count(url: str) -> bool:
+        return url.endswith("/api/v1/notifications/unread_count")
+
+    await page.route(unread_count, hold)
+    assert lite.drop_connections() >= 1  # the page reconnects: a `ready`, a recount
+    await asyncio.wait_for(held.wait(), 15)
+    await bob.send(room, f"@{alice.handle} while you were counting")
+    await expect(count).to_have_text("1")
+    async with page.expect_event("requestfinished", lambda r: unread_count(r.url)):
+        release.set()
+
+    # The stale 0 was dropped: the next mention makes 2, and the server agrees.
+    await bob.send(room, f"@{alice.handle} and again")
+    await expect(count).to_have_text("2")
+    await expect(page.get_by_test_id("inbox-button")).to_have_attribute(
+        "aria-label", "Notifications, 2 unread"
+    )
+    await page.unroute(unread_count)
     assert a.scripts_ran() == [], a.incidents

@@ -36,6 +36,11 @@ export class Inbox {
     this.dialog = byId("inbox-dialog");
     this.list = byId("inbox-list");
     this.rows = new Map(); // notification id → {n, li}
+    // The count is the server's: each live change bumps `countGen` and asks again, and
+    // only the answer to the newest question is applied (an older one, overtaken by a
+    // notification meanwhile, would set a count that misses it).
+    this.countGen = 0;
+    this.countTimer = null;
     this.hasMore = false;
     this.loading = false;
     this.more = el("button", { type: "button", className: "inbox-more", "data-testid": "inbox-more", text: "Load more", hidden: true });
@@ -50,11 +55,22 @@ export class Inbox {
   }
 
   async refresh() {
+    clearTimeout(this.countTimer);
+    const gen = ++this.countGen;
     try {
-      this.setUnread((await api("GET", "/notifications/unread_count")).unread_count);
+      const { unread_count: count } = await api("GET", "/notifications/unread_count");
+      if (gen === this.countGen) this.setUnread(count);
     } catch (err) {
       // The count is a convenience: the list shows the truth when opened.
     }
+  }
+
+  // A live change of the count: any answer already on its way is stale; ask again once
+  // the changes pause.
+  recount() {
+    this.countGen += 1;
+    clearTimeout(this.countTimer);
+    this.countTimer = setTimeout(() => this.refresh(), 250);
   }
 
   setUnread(count) {
@@ -68,6 +84,8 @@ export class Inbox {
   // Signed out: nothing of this user's inbox stays for whoever signs in next on the page.
   reset() {
     if (this.dialog.open) this.dialog.close();
+    clearTimeout(this.countTimer);
+    this.countGen += 1; // an answer still on its way was for the last user
     this.rows.clear();
     this.list.replaceChildren();
     this.hasMore = false;
@@ -78,7 +96,8 @@ export class Inbox {
 
   // A notification heard live (app.js leaves out the ones replayed on a resume).
   created(n) {
-    this.setUnread(this.unread + 1);
+    this.setUnread(this.unread + 1); // at once; the server's count follows
+    this.recount();
     this.desktop.show(n);
     // An open list gets the new one from `event` (through the people feature).
   }
@@ -93,6 +112,7 @@ export class Inbox {
   async load() {
     this.loading = true;
     this.status.textContent = "";
+    const gen = this.countGen;
     let page;
     try {
       page = await api("GET", `/notifications?limit=${PAGE}`);
@@ -104,7 +124,7 @@ export class Inbox {
       this.loading = false;
     }
     this.rows.clear();
-    this.setUnread(page.unread_count);
+    if (gen === this.countGen) this.setUnread(page.unread_count);
     this.list.replaceChildren(...(page.notifications || []).map((n) => this.item(n)));
     this.paged(page);
   }
@@ -116,10 +136,11 @@ export class Inbox {
     this.loading = true;
     this.more.disabled = true;
     this.status.textContent = "Loading…";
+    const gen = this.countGen;
     try {
       const page = await api("GET", `/notifications?before=${oldest}&limit=${PAGE}`);
       this.list.append(...(page.notifications || []).filter((n) => !this.rows.has(n.id)).map((n) => this.item(n)));
-      this.setUnread(page.unread_count);
+      if (gen === this.countGen) this.setUnread(page.unread_count);
       this.paged(page);
     } catch (err) {
       this.status.textContent = err.message;
