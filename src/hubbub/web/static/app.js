@@ -3,7 +3,7 @@
 
 import { api, setUnauthorizedHandler } from "./js/api.js";
 import { adopt, bindAuthForms, forget, logout, storedToken } from "./js/auth.js";
-import { byId, displayName, roomTitle, show } from "./js/dom.js";
+import { byId, displayName, el, roomTitle, show } from "./js/dom.js";
 import { each } from "./js/features.js";
 import { Gateway } from "./js/gateway.js";
 import { Inbox } from "./js/inbox.js";
@@ -48,8 +48,20 @@ function banner(kind, seconds) {
     reconnecting: seconds ? `Connection lost. Reconnecting in ${seconds} s…` : "Reconnecting…",
     disconnected: "Disconnected.",
   }[kind];
-  node.textContent = text || "";
+  node.replaceChildren(text || "");
+  if (kind === "reconnecting" && seconds) {
+    // Waiting out the backoff: the user need not.
+    const retry = el("button", { type: "button", className: "banner-retry", "data-testid": "connection-retry", text: "Retry now" });
+    retry.addEventListener("click", () => state.gateway && state.gateway.retryNow());
+    node.append(" ", retry);
+  }
   show(node, Boolean(text));
+}
+
+// The network is back, or the page is looked at again (a laptop waking up): a gateway
+// waiting out its backoff reconnects at once.
+function retryGatewayNow() {
+  if (state.gateway) state.gateway.retryNow();
 }
 
 function routeRoomId() {
@@ -317,7 +329,11 @@ function init() {
     if (ev.target.closest("button")) toggleTools(false);
   });
   window.addEventListener("hashchange", openFromHash);
-  document.addEventListener("visibilitychange", () => state.view.ack());
+  document.addEventListener("visibilitychange", () => {
+    state.view.ack();
+    if (document.visibilityState === "visible") retryGatewayNow();
+  });
+  window.addEventListener("online", retryGatewayNow);
   each("init", featureContext());
   const token = storedToken();
   if (token) start(token);

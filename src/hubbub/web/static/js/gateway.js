@@ -37,9 +37,20 @@ export class Gateway {
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     clearInterval(this.heartbeat);
     if (this.socket) this.socket.close(1000, "bye");
     this.socket = null;
+  }
+
+  // Waiting out a backoff: try now instead (the network came back, the page was shown
+  // again, or the user asked). A connection open or being opened is left alone.
+  retryNow() {
+    if (this.stopped || this.socket || this.retryTimer === null) return false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connect();
+    return true;
   }
 
   send(frame) {
@@ -115,6 +126,9 @@ export class Gateway {
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.attempt, 10));
     const delay = ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter"
     this.onState("reconnecting", Math.round(delay / 1000));
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
   }
 }
