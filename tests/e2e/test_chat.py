@@ -4,6 +4,7 @@ reactions, edits, deletions and typing, live over the gateway."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from playwright.async_api import expect
 
@@ -89,3 +90,41 @@ async def test_two_users_chat_react_edit_delete_and_see_typing(
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents
+
+
+async def test_links_to_other_sites_open_apart_and_this_servers_stay(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "links", members=[bob])
+    here = f"{lite.url}/#/rooms/{room['id']}"
+    await bob.send(
+        room,
+        f"[the docs](https://docs.example.org/guide), [this room]({here}) "
+        "and [mail](mailto:team@example.org)",
+    )
+    a = await open_page(alice, room)
+    body = a.page.get_by_test_id("message").get_by_test_id("message-body")
+    away = body.get_by_role("link", name="the docs")
+    await expect(away).to_have_attribute("target", "_blank")
+    await expect(away).to_have_attribute("rel", "noopener noreferrer nofollow")
+    for name in ("this room", "mail"):
+        link = body.get_by_role("link", name=name)
+        await expect(link).to_be_visible()
+        assert await link.get_attribute("target") is None
+
+    # Followed, the other site (answered here: the machine is offline) opens in a new
+    # tab without a handle on this one; the chat stays where it was.
+    async def docs(route: Any) -> None:
+        await route.fulfill(body="the guide", content_type="text/plain")
+
+    await a.context.route("https://docs.example.org/**", docs)
+    async with a.context.expect_page() as opened:
+        await away.click()
+    tab = await opened.value
+    await tab.wait_for_load_state()
+    assert tab.url == "https://docs.example.org/guide"
+    assert await tab.evaluate("() => window.opener") is None
+    await tab.close()
+    await expect(a.page).to_have_url(here)
+    assert a.scripts_ran() == [], a.incidents

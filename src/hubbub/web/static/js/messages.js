@@ -24,6 +24,22 @@ export { jumpToMessage } from "./history.js";
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
 const EDGE_PX = 80; // this close to the top (bottom) of the list, older (newer) pages load
 
+// A link in a message to another site opens in a new tab, so following it never
+// leaves the chat; one to this server (a room's address) stays in the page.
+function openLinksApart(body) {
+  for (const link of body.querySelectorAll("a[href]")) {
+    let url;
+    try {
+      url = new URL(link.getAttribute("href"), location.href);
+    } catch (err) {
+      continue;
+    }
+    if (url.origin === location.origin || (url.protocol !== "http:" && url.protocol !== "https:")) continue;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer nofollow";
+  }
+}
+
 export class MessageView {
   constructor({ gateway, getMe, users, onAck, onOpenDm, messageActions, messageExtras }) {
     this.onOpenDm = onOpenDm;
@@ -207,7 +223,10 @@ export class MessageView {
     if (message.deleted) this.editors.delete(message.id);
     if (message.deleted) body.textContent = "message deleted";
     else if (editor) body.append(editor); // being edited: a redraw (a reaction …) keeps it
-    else body.innerHTML = message.content_html; // sanitised by the server (render.py)
+    else {
+      body.innerHTML = message.content_html; // sanitised by the server (render.py)
+      openLinksApart(body);
+    }
     if (!editor) markMentions(message.id, body, this.me.handle);
     parts.push(body);
     if (!message.deleted) parts.push(...this.featureExtras(message));
