@@ -28,7 +28,8 @@ _BODIES_CLEAN = """
 els => {
   const tags = new Set(["P","BR","STRONG","EM","DEL","S","CODE","PRE","BLOCKQUOTE","A",
     "UL","OL","LI","H1","H2","H3","H4","H5","H6","HR"]);
-  const attrs = {A: ["href", "title", "rel"], CODE: ["class"], OL: ["start"]};
+  // A's target is the client's own (links to other sites open apart): "_blank" only.
+  const attrs = {A: ["href", "title", "rel", "target"], CODE: ["class"], OL: ["start"]};
   const bad = [];
   for (const body of els) {
     for (const node of body.querySelectorAll("*")) {
@@ -39,6 +40,8 @@ els => {
       if (node.tagName === "A" && !/^(https?:|mailto:)/i.test(node.getAttribute("href") || "")) {
         bad.push(node.outerHTML);
       }
+      const target = node.getAttribute("target");
+      if (target !== null && target !== "_blank") bad.push(node.outerHTML);
     }
   }
   return bad;
