@@ -43,10 +43,11 @@ import moderation from "./moderation.js";
 import people from "./people.js";
 import schedule from "./schedule.js";
 import spaces from "./spaces.js";
+import switcher from "./switcher.js";
 import tabTitle from "./tab-title.js";
 import theme from "./theme.js";
 
-export const FEATURES = [spaces, people, composer, embeds, moderation, media, schedule, tabTitle, theme];
+export const FEATURES = [spaces, people, composer, embeds, moderation, media, schedule, tabTitle, theme, switcher];
 
 // Runs `hook` of every feature that has it; one feature's failure is logged and does not
 // stop the others (nor the core).
