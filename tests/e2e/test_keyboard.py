@@ -140,6 +140,13 @@ async def test_every_control_field_and_dialog_of_the_main_views_has_a_name(
         assert await unnamed(page) == [], opener
         await page.keyboard.press("Escape")
         await expect(shown).to_be_hidden()
+    # The quick switcher, opened from the keyboard.
+    await page.keyboard.press("Control+k")
+    switcher = page.get_by_test_id("switcher-dialog")
+    await expect(switcher).to_be_visible()
+    assert await unnamed(page) == [], "switcher"
+    await page.keyboard.press("Escape")
+    await expect(switcher).to_be_hidden()
     for other in (music, voice):
         await page.goto(f"{lite.url}/#/rooms/{other['id']}")
         await expect(page.get_by_test_id("room-name")).to_have_text(f"# {other['name']}")
