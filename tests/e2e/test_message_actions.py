@@ -11,7 +11,9 @@ from typing import Any
 from playwright.async_api import expect
 
 from hubbub.testing import TestServer
+from tests.e2e.actions import open_actions
 from tests.e2e.conftest import OpenPage
+from tests.e2e.test_messages import seed
 
 
 async def focused_testid(page: Any) -> str | None:
@@ -255,3 +257,37 @@ async def test_toolbars_are_built_when_needed_and_message_parts_answer_from_the_
     await expect(by_id(first)).to_have_class(re.compile(r"\bjumped\b"))
 
     assert a.scripts_ran() == [], a.incidents
+
+
+async def test_copy_link_gives_a_link_that_opens_the_message(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    room = await lite.room(alice, "permalinks", members=[bob])
+    target = await bob.send(room, "the decision we took")
+    await seed(lite, bob, room["id"], [f"later chatter {i}" for i in range(80)])
+    a = await open_page(alice, room)
+    await a.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lite.url)
+    page = a.page
+
+    # Alice jumps to the message (far up the history) and copies its link.
+    await page.goto(f"{lite.url}/#/rooms/{room['id']}/messages/{target['id']}")
+    message = page.locator(f'[data-testid=message][data-message-id="{target["id"]}"]')
+    await expect(message).to_have_class(re.compile(r"\bjumped\b"))
+    await expect(message).to_be_in_viewport()
+    # The address is the room's again: the same link followed later jumps anew.
+    await expect(page).to_have_url(f"{lite.url}/#/rooms/{room['id']}")
+    menu = await open_actions(message)
+    await menu.get_by_test_id("message-copy-link").click()
+    await expect(page.get_by_test_id("toast")).to_have_text("Link copied.")
+    link = await page.evaluate("() => navigator.clipboard.readText()")
+    assert link == f"{lite.url}/#/rooms/{room['id']}/messages/{target['id']}"
+
+    # Bob, at the end of the room, follows it: the room opens at that message.
+    b = await open_page(bob, room)
+    await expect(b.page.get_by_test_id("message").last).to_contain_text("later chatter 79")
+    await b.page.goto(link)
+    theirs = b.page.locator(f'[data-testid=message][data-message-id="{target["id"]}"]')
+    await expect(theirs).to_have_class(re.compile(r"\bjumped\b"))
+    await expect(theirs).to_be_in_viewport()
+    assert a.scripts_ran() == [] and b.scripts_ran() == [], (a.incidents, b.incidents)

@@ -7,7 +7,7 @@ import { byId, displayName, el, roomTitle, show } from "./js/dom.js";
 import { each } from "./js/features.js";
 import { Gateway } from "./js/gateway.js";
 import { Inbox } from "./js/inbox.js";
-import { MessageView } from "./js/messages.js";
+import { jumpToMessage, MessageView } from "./js/messages.js";
 import { bindPanels } from "./js/panels.js";
 import { bindSearch } from "./js/search.js";
 import { bindSessions } from "./js/sessions.js";
@@ -64,15 +64,29 @@ function retryGatewayNow() {
   if (state.gateway) state.gateway.retryNow();
 }
 
+// `#/rooms/12`, or a message's link `#/rooms/12/messages/345` ("Copy link").
+function route() {
+  const match = /^#\/rooms\/(\d+)(?:\/messages\/(\d+))?$/.exec(location.hash);
+  return match ? { roomId: Number(match[1]), messageId: match[2] ? Number(match[2]) : null } : null;
+}
+
 function routeRoomId() {
-  const match = /^#\/rooms\/(\d+)$/.exec(location.hash);
-  return match ? Number(match[1]) : null;
+  const target = route();
+  return target ? target.roomId : null;
 }
 
 async function openFromHash() {
-  const id = routeRoomId();
+  const target = route();
+  const id = target ? target.roomId : null;
   const room = id === null ? null : state.sidebar.rooms.get(id);
   if (!room) return;
+  if (target.messageId !== null) {
+    // A message's link: its room, opened at it. The address becomes the room's, so the
+    // same link followed again is a new jump.
+    history.replaceState(null, "", `#/rooms/${id}`);
+    jumpToMessage(id, target.messageId, openRoom);
+    return;
+  }
   state.sidebar.select(id);
   document.body.classList.remove("menu-open");
   if (!state.view.room || state.view.room.id !== id) {

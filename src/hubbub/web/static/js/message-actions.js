@@ -116,6 +116,7 @@ export class MessageActions {
     // One's own messages cannot be starred (the server refuses): no item for them.
     if (!mine) item(starred ? "Unstar" : "Star", "message-star", `${starred ? "Unstar" : "Star"} this message`, () => view.star(message.id, !starred));
     item(message.pinned ? "Unpin" : "Pin", "message-pin", `${message.pinned ? "Unpin" : "Pin"} this message`, () => view.pin(message.id, !message.pinned));
+    item("Copy link", "message-copy-link", "Copy a link to this message", () => view.copyLink(message));
     if (message.author && !mine) item("Message", "message-dm", `Message ${displayName(message.author)} directly`, () => view.onOpenDm(message.author.id));
     if (mine) item("Delete", "message-delete", "Delete this message", () => view.remove(message.id));
     items.push(...view.featureActions(message, mine));

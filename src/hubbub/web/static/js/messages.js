@@ -24,6 +24,13 @@ export { jumpToMessage } from "./history.js";
 const TYPING_REFRESH_MS = 3000; // D.51: clients refresh at most every 3 s
 const EDGE_PX = 80; // this close to the top (bottom) of the list, older (newer) pages load
 
+// A short notice at the bottom of the screen ("Link copied."), read out politely.
+function toast(text) {
+  const node = el("p", { className: "toast", role: "status", "data-testid": "toast", text });
+  document.body.append(node);
+  setTimeout(() => node.remove(), 4000);
+}
+
 // A link in a message to another site opens in a new tab, so following it never
 // leaves the chat; one to this server (a room's address) stays in the page.
 function openLinksApart(body) {
@@ -334,6 +341,29 @@ export class MessageView {
         }
       }
     });
+  }
+
+  // A link to the message (`#/rooms/{room}/messages/{id}`) on the clipboard; anyone who
+  // may read the room opens it there.
+  async copyLink(message) {
+    const url = `${location.origin}${location.pathname}#/rooms/${message.room_id}/messages/${message.id}`;
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch (err) {
+      // No clipboard API (a page not served over https, a refused permission): the
+      // older way, through a selected field.
+      const field = el("textarea", { className: "offscreen", "aria-hidden": "true", readonly: "" });
+      field.value = url;
+      document.body.append(field);
+      field.select();
+      const copied = document.execCommand("copy");
+      field.remove();
+      if (!copied) {
+        toast(`Copy this link: ${url}`);
+        return;
+      }
+    }
+    toast("Link copied.");
   }
 
   async remove(messageId) {
