@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 from playwright.async_api import expect
 
-from hubbub.testing import PASSWORD, TestServer, TestUser
+from hubbub.testing import TestServer, TestUser
+from tests.e2e.actions import log_in
 from tests.e2e.conftest import OpenPage
 
 SECRET = "a long enough secret"  # the accounts this file registers through the form
@@ -192,14 +193,8 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     hers = messages.filter(has_text="written by alice")
     link = page.locator(f'[data-testid=room-link][data-room-id="{room["id"]}"]')
 
-    async def log_in(handle: str) -> None:
-        await page.get_by_test_id("login-username").fill(handle)
-        await page.get_by_test_id("login-password").fill(PASSWORD)
-        await page.get_by_test_id("login-submit").click()
-        await expect(page.get_by_test_id("me-name")).to_have_text(handle)
-
     # Alice, in the room, may edit her message.
-    await log_in(alice.handle)
+    await log_in(page, alice.handle)
     await expect(page.get_by_test_id("inbox-count")).to_have_text("1")
     await page.get_by_test_id("inbox-button").click()
     await expect(page.get_by_test_id("notification")).to_have_count(1)
@@ -219,7 +214,7 @@ async def test_the_next_person_on_the_same_page_sees_nothing_of_the_last(
     await expect(page.get_by_test_id("notification")).to_have_count(0)
 
     # Bob signs in on the same page: the room is his view of it, not hers.
-    await log_in(bob.handle)
+    await log_in(page, bob.handle)
     await link.click()
     await expect(hers).to_have_count(1)
     await hers.hover()
@@ -236,12 +231,6 @@ async def test_a_late_401_of_the_last_user_does_not_sign_the_next_one_out(
     s = await open_page(None)
     page = s.page
 
-    async def log_in(handle: str) -> None:
-        await page.get_by_test_id("login-username").fill(handle)
-        await page.get_by_test_id("login-password").fill(PASSWORD)
-        await page.get_by_test_id("login-submit").click()
-        await expect(page.get_by_test_id("me-name")).to_have_text(handle)
-
     # A request of Alice's is held on the way (a slow network) while she logs out and
     # Bob logs in; when it arrives, her revoked token gets a 401.
     held, release = asyncio.Event(), asyncio.Event()
@@ -254,14 +243,14 @@ async def test_a_late_401_of_the_last_user_does_not_sign_the_next_one_out(
     def inbox_page(url: str) -> bool:
         return "/api/v1/notifications?" in url
 
-    await log_in(alice.handle)
+    await log_in(page, alice.handle)
     await page.route(inbox_page, hold)
     await page.get_by_test_id("inbox-button").click()
     await asyncio.wait_for(held.wait(), 15)
     await page.keyboard.press("Escape")
     await page.get_by_test_id("logout-button").click()
     await expect(page.get_by_test_id("login-form")).to_be_visible()
-    await log_in(bob.handle)
+    await log_in(page, bob.handle)
     async with page.expect_response(lambda r: inbox_page(r.url)) as answered:
         release.set()
     assert (await answered.value).status == 401

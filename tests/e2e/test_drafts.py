@@ -10,8 +10,9 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from hubbub.testing import PASSWORD, TestServer
-from tests.e2e.conftest import OpenPage
+from hubbub.testing import TestServer
+from tests.e2e.actions import log_in
+from tests.e2e.conftest import OpenPage, Person
 
 
 async def open_room(page: Any, room_id: int) -> None:
@@ -31,13 +32,18 @@ async def stored_drafts(page: Any, user_id: int) -> str | None:
     return found
 
 
-async def test_a_draft_stays_with_its_room_across_switches_and_reloads(
-    lite: TestServer, open_page: OpenPage
-) -> None:
+async def in_two_rooms(lite: TestServer, open_page: OpenPage) -> tuple[Person, Any, Any]:
+    """Alice in two rooms of her own, her page on the first."""
     alice = await lite.user()
     first = await lite.room(alice, "first")
     second = await lite.room(alice, "second")
-    a = await open_page(alice, first)
+    return await open_page(alice, first), first, second
+
+
+async def test_a_draft_stays_with_its_room_across_switches_and_reloads(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    a, first, second = await in_two_rooms(lite, open_page)
     page = a.page
     composer = page.get_by_test_id("composer-input")
 
@@ -49,7 +55,8 @@ async def test_a_draft_stays_with_its_room_across_switches_and_reloads(
     await expect(composer).to_have_value("half a thought\nwith a second line")
 
     # A reload keeps both (written to storage once the typing pauses).
-    await page.wait_for_function(STORED, arg=alice.id)
+    assert a.user is not None
+    await page.wait_for_function(STORED, arg=a.user.id)
     await page.reload()
     await expect(composer).to_be_enabled()
     await expect(composer).to_have_value("half a thought\nwith a second line")
@@ -72,10 +79,7 @@ async def test_a_draft_stays_with_its_room_across_switches_and_reloads(
 async def test_a_failed_send_goes_back_to_its_own_room(
     lite: TestServer, open_page: OpenPage
 ) -> None:
-    alice = await lite.user()
-    first = await lite.room(alice, "first")
-    second = await lite.room(alice, "second")
-    a = await open_page(alice, first)
+    a, first, second = await in_two_rooms(lite, open_page)
     page = a.page
     composer = page.get_by_test_id("composer-input")
 
@@ -117,13 +121,7 @@ async def test_signing_out_removes_the_drafts(lite: TestServer, open_page: OpenP
     page = s.page
     composer = page.get_by_test_id("composer-input")
 
-    async def log_in(handle: str) -> None:
-        await page.get_by_test_id("login-username").fill(handle)
-        await page.get_by_test_id("login-password").fill(PASSWORD)
-        await page.get_by_test_id("login-submit").click()
-        await expect(page.get_by_test_id("me-name")).to_have_text(handle)
-
-    await log_in(alice.handle)
+    await log_in(page, alice.handle)
     await open_room(page, room["id"])
     await composer.fill("alice's private words")
     await page.wait_for_function(STORED, arg=alice.id)
@@ -132,7 +130,7 @@ async def test_signing_out_removes_the_drafts(lite: TestServer, open_page: OpenP
     assert await stored_drafts(page, alice.id) is None
     await expect(composer).to_have_value("")
 
-    await log_in(bob.handle)
+    await log_in(page, bob.handle)
     await open_room(page, room["id"])
     await expect(composer).to_have_value("")
     assert s.scripts_ran() == [], s.incidents
