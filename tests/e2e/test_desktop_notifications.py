@@ -90,6 +90,8 @@ async def test_a_mention_elsewhere_reaches_the_desktop_and_opens_its_message(
 
     # The choice survives a reload; turned off, nothing more shows.
     await page.reload()
+    # The app is up (the room open) before its buttons are used.
+    await expect(page.get_by_test_id("composer-input")).to_be_enabled()
     await page.get_by_test_id("inbox-button").click()
     await expect(toggle).to_have_attribute("aria-pressed", "true")
     await toggle.click()
