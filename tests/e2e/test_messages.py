@@ -5,6 +5,7 @@ room scrolled to the message; uploads with progress, image previews both users s
 
 from __future__ import annotations
 
+import asyncio
 import re
 import struct
 import zlib
@@ -295,3 +296,48 @@ async def test_upload_quote_mention_and_read_marker(lite: TestServer, open_page:
 
     for person in (a, b):
         assert person.scripts_ran() == [], person.incidents
+
+
+async def test_live_changes_heard_while_a_page_of_history_loads_are_kept(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    lobby = await lite.room(alice, "lobby", members=[bob])
+    busy = await lite.room(alice, "busy", members=[bob])
+    earlier = await bob.send(busy, "the plan, first draft")
+    a = await open_page(alice, lobby)
+    page = a.page
+
+    # Opening "busy": its history is read now but reaches the page only after Bob has
+    # edited the message, reacted to it, given it an embed and written a new one.
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        response = await route.fetch()
+        held.set()
+        await release.wait()
+        await route.fulfill(response=response)
+
+    def history(url: str) -> bool:
+        return f"/api/v1/rooms/{busy['id']}/messages?limit=" in url
+
+    await page.route(history, hold)
+    await page.locator(f'[data-testid=room-link][data-room-id="{busy["id"]}"]').click()
+    await asyncio.wait_for(held.wait(), 15)
+    path = f"/messages/{earlier['id']}"
+    await bob.request("PATCH", path, json={"content": "the plan, final"})
+    await bob.request("PUT", f"{path}/reactions/👍")
+    card = {"title": "The plan", "url": "https://example.org/plan"}
+    await bob.request("POST", f"{path}/embeds", json={"embeds": [card]})
+    await bob.send(busy, "and a new message")
+    release.set()
+
+    message = page.locator(f'[data-testid=message][data-message-id="{earlier["id"]}"]')
+    await expect(message.get_by_test_id("message-body")).to_have_text("the plan, final")
+    await expect(message.get_by_test_id("reaction")).to_have_text(re.compile(r"👍\s*1"))
+    await expect(message.get_by_test_id("message-embed")).to_have_count(1)
+    messages = page.get_by_test_id("message")
+    await expect(messages.filter(has_text="and a new message")).to_have_count(1)
+    await expect(messages).to_have_count(2)
+    await page.unroute(history)
+    assert a.scripts_ran() == [], a.incidents

@@ -23,6 +23,7 @@ const ROOM_EVENTS = new Set([
   "message.stars.updated",
   "message.pinned",
   "message.unpinned",
+  "message.appended",
   "message.editing.started",
   "message.editing.stopped",
   "typing.started",

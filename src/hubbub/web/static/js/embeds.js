@@ -1,7 +1,7 @@
 // Feature "embeds" (see features.js for the hooks and ctx): the cards that a message's
 // author or a bot in the room appends after sending (`POST /messages/{id}/embeds`):
-// link previews, bot results. A message's `embeds[]` is drawn under its body, and the
-// live `message.appended` adds the new ones to the message on screen.
+// link previews, bot results. A message's `embeds[]` is drawn under its body (the live
+// `message.appended` changes the message: the view's, in message-events.js).
 //
 // Embeds are plain data (the server's services/embeds.py validates them): every text
 // goes in with textContent, the colour through the CSSOM (the CSP forbids style
@@ -12,8 +12,6 @@
 import { el } from "./dom.js";
 
 const EXTERNAL = { target: "_blank", rel: "noopener noreferrer nofollow" };
-
-let context = null;
 
 // The server admits only http(s) URLs; checked again here so that a URL of any other
 // scheme (javascript:, data: …) can never become a link, whatever the server let by.
@@ -81,45 +79,13 @@ export function embedCard(embed) {
   return card;
 }
 
-// Whether `tail` is already the end of `embeds`, for a server whose event carries no
-// `position`: the room's history, fetched while the append was on its way, may already
-// hold what the live event brings.
-function endsWith(embeds, tail) {
-  if (tail.length > embeds.length) return false;
-  const start = embeds.length - tail.length;
-  return tail.every((embed, i) => canonical(embed) === canonical(embeds[start + i]));
-}
-
-// JSON with every object's keys sorted: a store may hand the keys back in its own order.
-function canonical(value) {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
-}
-
 export default {
   name: "embeds",
-  init(ctx) {
-    context = ctx;
-  },
   messageExtras(message) {
     const embeds = message.deleted ? [] : message.embeds || [];
     if (!embeds.length) return [];
     return [el("div", { className: "embeds", "data-testid": "message-embeds" }, ...embeds.map(embedCard))];
   },
-  onEvent(frame) {
-    if (frame.type !== "message.appended") return;
-    const data = frame.data || {};
-    const item = context.view.items.get(data.message_id);
-    if (!item || !Array.isArray(data.embeds) || !data.embeds.length) return; // not on screen
-    const old = item.message.embeds || [];
-    const at = data.position;
-    if (Number.isInteger(at) && at >= 0 && at <= old.length) {
-      // Where the server put them: history fetched meanwhile may hold them already.
-      context.view.patch(data.message_id, { embeds: [...old.slice(0, at), ...data.embeds] });
-      return;
-    }
-    if (endsWith(old, data.embeds)) return; // a server that gives no position
-    context.view.patch(data.message_id, { embeds: [...old, ...data.embeds] });
-  },
+  // The live `message.appended` is the message view's (message-events.js): it changes
+  // the message, which is then drawn again with its cards.
 };

@@ -42,7 +42,7 @@ export const history = {
     }
     let page;
     try {
-      page = await api("GET", `/rooms/${room.id}/messages?limit=${PAGE}`);
+      page = await this.fetchPage(`/rooms/${room.id}/messages?limit=${PAGE}`);
     } catch (err) {
       byId("room-error").textContent = err.message;
       return;
@@ -63,6 +63,7 @@ export const history = {
     this.hasMore = page.has_more;
     this.placeDivider(marker);
     this.placeDays();
+    this.replayHeld();
     this.list.scrollTop = this.list.scrollHeight;
     this.ack();
     // A page that does not fill the list gives no scroll to react to: fetch on.
@@ -82,7 +83,7 @@ export const history = {
     if (!this.items.has(messageId)) {
       let page;
       try {
-        page = await api("GET", `/rooms/${room.id}/messages?around=${messageId}&limit=${PAGE}`);
+        page = await this.fetchPage(`/rooms/${room.id}/messages?around=${messageId}&limit=${PAGE}`);
       } catch (err) {
         byId("room-error").textContent = err.message;
         return;
@@ -98,6 +99,7 @@ export const history = {
       if (this.latestButton) this.latestButton.textContent = LATEST;
       this.placeDivider(marker);
       this.placeDays();
+      this.replayHeld();
     }
     for (const item of this.items.values()) item.li.classList.remove("jumped");
     const item = this.items.get(messageId);
@@ -173,6 +175,17 @@ export const history = {
     return null;
   },
 
+  // A page of history. Live events heard while it is on its way are held by the view
+  // (message-events.js) and applied again once the page is drawn (`replayHeld`).
+  async fetchPage(path) {
+    this.pagesInFlight += 1;
+    try {
+      return await api("GET", path);
+    } finally {
+      this.pagesInFlight -= 1;
+    }
+  },
+
   // One page of messages next to those shown, `before` the oldest or `after` the newest;
   // `draw(page)` puts it in the list unless another room was opened meanwhile.
   async loadPage(direction, busy, draw) {
@@ -182,9 +195,10 @@ export const history = {
     this[busy] = true;
     const room = this.room;
     try {
-      const page = await api("GET", `/rooms/${room.id}/messages?${direction}=${edge}&limit=${PAGE}`);
+      const page = await this.fetchPage(`/rooms/${room.id}/messages?${direction}=${edge}&limit=${PAGE}`);
       if (this.room !== room) return;
       draw(page, (page.messages || []).filter((m) => !this.items.has(m.id)).map((m) => this.render(m)));
+      this.replayHeld();
     } catch (err) {
       byId("room-error").textContent = err.message;
     } finally {

@@ -65,6 +65,8 @@ export class MessageView {
     this.loadingOlder = false;
     this.loadingNewer = false;
     this.pendingJump = null; // {roomId, messageId}: where the next open of that room goes
+    this.pagesInFlight = 0; // history requests on their way (message-events.js holds events)
+    this.heldEvents = []; // [type, data] heard while they were
     // Set by features (composer.js): the last read message id of a room (read marker),
     // a click on an author's name, and hooks that add fields to a sent message.
     this.lastReadOf = () => null;
@@ -141,6 +143,7 @@ export class MessageView {
   async open(room) {
     this.room = room;
     this.items.clear();
+    this.heldEvents = [];
     this.editors.clear();
     this.actionBar.reset();
     clearMentions();
