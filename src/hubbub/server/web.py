@@ -112,8 +112,8 @@ def _page() -> bytes | None:
     return html.encode()
 
 
-def _not_found(relative: str) -> Response:
-    response = error_response(404, "asset_not_found", f"no static asset {relative!r}")
+def _not_found(message: str) -> Response:
+    response = error_response(404, "asset_not_found", message)
     response.headers.update(SECURITY_HEADERS)
     return response
 
@@ -121,7 +121,7 @@ def _not_found(relative: str) -> Response:
 async def index(request: Request) -> Response:
     body = _page()
     if body is None:  # a broken install: say so as a typed error, not a 500
-        return _not_found("index.html")
+        return _not_found("no static asset 'index.html'")
     # no-cache: the page names the release, so a new release must be seen at once.
     headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
     return Response(body, media_type=CONTENT_TYPES[".html"], headers=headers)
@@ -129,39 +129,20 @@ async def index(request: Request) -> Response:
 
 async def asset(request: Request, path: str) -> Response:
     released = _RELEASED.fullmatch(path)
-    if released is not None:
-        return _released(
-            released.group(1), released.group(2), request.headers.get("if-none-match", "")
-        )
-    found = _asset(path)
+    wanted, relative = (released.group(1), released.group(2)) if released else (None, path)
+    found = _asset(relative)
     if found is None:
-        return _not_found(path)
-    body, media, etag = found
-    # Revalidated on every use (no-cache + ETag): the module URLs carry no version, so
-    # a long max-age would keep stale modules after an upgrade.
-    headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "ETag": etag}
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media, headers=headers)
-
-
-def _released(wanted: str, path: str, request_etags: str) -> Response:
-    found = _asset(path)
-    if found is None:
-        return _not_found(path)
-    if wanted != release():
+        return _not_found(f"no static asset {relative!r}")
+    if wanted is not None and wanted != release():
         # A page of another release (an upgrade happened since it loaded): this server
         # has only its own files, and serving them under that name would mix versions.
-        response = error_response(
-            404,
-            "asset_not_found",
-            f"release {wanted} is not this server's ({release()}): reload the page",
-        )
-        response.headers.update(SECURITY_HEADERS)
-        return response
+        return _not_found(f"release {wanted} is not this server's ({release()}): reload the page")
     body, media, etag = found
-    headers = {**SECURITY_HEADERS, "Cache-Control": _IMMUTABLE, "ETag": etag}
-    if etag in request_etags:
+    # A release URL never changes content: kept for a year. The plain path carries no
+    # version, so it is revalidated on every use (no-cache + ETag).
+    cache = _IMMUTABLE if wanted is not None else "no-cache"
+    headers = {**SECURITY_HEADERS, "Cache-Control": cache, "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media, headers=headers)
 
