@@ -42,6 +42,16 @@ async def shown(page: Any) -> list[dict[str, Any]]:
     return found
 
 
+async def flip_desktop(page: Any, was: bool) -> None:
+    """Turns desktop notifications over in the inbox, from `was` to the other state."""
+    await page.get_by_test_id("inbox-button").click()
+    toggle = page.get_by_test_id("inbox-desktop")
+    await expect(toggle).to_have_attribute("aria-pressed", str(was).lower())
+    await toggle.click()
+    await expect(toggle).to_have_attribute("aria-pressed", str(not was).lower())
+    await page.keyboard.press("Escape")
+
+
 async def test_a_mention_elsewhere_reaches_the_desktop_and_opens_its_message(
     lite: TestServer, open_page: OpenPage
 ) -> None:
@@ -60,12 +70,7 @@ async def test_a_mention_elsewhere_reaches_the_desktop_and_opens_its_message(
     assert await shown(page) == []
 
     # Turned on in the inbox: the browser's permission is asked, the choice kept.
-    await page.get_by_test_id("inbox-button").click()
-    toggle = page.get_by_test_id("inbox-desktop")
-    await expect(toggle).to_have_attribute("aria-pressed", "false")
-    await toggle.click()
-    await expect(toggle).to_have_attribute("aria-pressed", "true")
-    await page.keyboard.press("Escape")
+    await flip_desktop(page, was=False)
 
     # A mention in the room on screen, window focused: no desktop notification needed.
     await bob.send(lobby, f"@{alice.handle} right here")
@@ -92,11 +97,7 @@ async def test_a_mention_elsewhere_reaches_the_desktop_and_opens_its_message(
     await page.reload()
     # The app is up (the room open) before its buttons are used.
     await expect(page.get_by_test_id("composer-input")).to_be_enabled()
-    await page.get_by_test_id("inbox-button").click()
-    await expect(toggle).to_have_attribute("aria-pressed", "true")
-    await toggle.click()
-    await expect(toggle).to_have_attribute("aria-pressed", "false")
-    await page.keyboard.press("Escape")
+    await flip_desktop(page, was=True)
     await bob.send(lobby, f"@{alice.handle} after switching off")
     await expect(page.get_by_test_id("inbox-count")).to_have_text("3")
     assert await shown(page) == []
