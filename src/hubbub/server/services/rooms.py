@@ -459,7 +459,8 @@ async def leave(core: Core, ctx: Ctx, room_id: int) -> None:
     await core.log.run(job)
 
 
-MEMBER_QUERY_MAX = 64
+# The longest search text, for the members and the room directory alike.
+QUERY_MAX = 64
 
 
 def _query_text(q: str | None) -> str | None:
@@ -467,15 +468,9 @@ def _query_text(q: str | None) -> str | None:
     if q is None:
         return None
     text = reject_nul(q, "q").strip()
-    if not text or len(text) > MEMBER_QUERY_MAX:
-        raise ValidationError(f"q must be 1 to {MEMBER_QUERY_MAX} characters", code="invalid_query")
+    if not text or len(text) > QUERY_MAX:
+        raise ValidationError(f"q must be 1 to {QUERY_MAX} characters", code="invalid_query")
     return text
-
-
-def _member_text(q: str | None) -> str | None:
-    """The member search text, lower-cased; None for no search."""
-    text = _query_text(q)
-    return None if text is None else text.lower()
 
 
 async def members(
@@ -483,7 +478,9 @@ async def members(
 ) -> tuple[list[dict[str, Any]], bool]:
     """A page of the room's members by user id, and whether more follow; `q` narrows
     them to handles starting with it and display names with a word starting with it."""
-    text = _member_text(q)
+    text = _query_text(q)
+    if text is not None:
+        text = text.lower()  # store.page_members compares with handle_key, lower case
 
     def read(conn: Connection) -> tuple[list[dict[str, Any]], bool]:
         room_role(conn, ctx, room_id)
