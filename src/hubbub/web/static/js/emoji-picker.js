@@ -30,7 +30,7 @@ const state = {
   seq: 0,
 };
 
-export function isCustom(key) {
+function isCustom(key) {
   return CUSTOM_KEY.test(String(key));
 }
 

@@ -19,7 +19,7 @@ export const GROUPS = ["online", "idle", "busy", "offline"];
 const PAGE = 200;
 // Rows drawn per group before a "Show all" button.
 const GROUP_SHOWN = 100;
-export const LABELS = { online: "Online", idle: "Idle", busy: "Do not disturb", offline: "Offline", invisible: "Invisible" };
+const LABELS = { online: "Online", idle: "Idle", busy: "Do not disturb", offline: "Offline", invisible: "Invisible" };
 const BATCH = 100; // GET /presence takes at most 100 ids
 // The only avatar URLs this server hands out (public, no token needed).
 const AVATAR_URL = /^\/api\/v1\/users\/-?\d+\/avatar\/[0-9a-f]{32}$/;
@@ -43,7 +43,7 @@ export function statusLabel(status) {
 }
 
 // The group a status is listed under (one's own `invisible` shows with the offline).
-export function groupOf(status) {
+function groupOf(status) {
   return GROUPS.includes(status) ? status : "offline";
 }
 

@@ -13,7 +13,7 @@ let ui = null; // {dialog, input, list, options: [{room, node}], active, opener}
 
 // The rank of `title` for `query` (lower case): 0 its start, 1 a word's start, 2 inside;
 // null when it does not match.
-export function matchRank(title, query) {
+function matchRank(title, query) {
   const text = title.toLowerCase().replace(/^#\s*/, "");
   if (!query) return 0;
   if (text.startsWith(query)) return 0;
@@ -124,7 +124,7 @@ function go(roomId) {
   context.openRoom(roomId);
 }
 
-export function openSwitcher() {
+function openSwitcher() {
   if (!context || !context.me()) return;
   if (!ui) build();
   if (ui.dialog.open) return;

@@ -8,7 +8,7 @@
 const BASE = "hubbub";
 const PRIVATE_KINDS = new Set(["dm", "group"]);
 
-export function unreadTitle(rooms, read) {
+function unreadTitle(rooms, read) {
   let count = 0;
   let unread = false;
   for (const room of rooms.values()) {
@@ -21,7 +21,7 @@ export function unreadTitle(rooms, read) {
   return unread ? `• ${BASE}` : BASE;
 }
 
-export function updateTitle(ctx) {
+function updateTitle(ctx) {
   const title = ctx ? unreadTitle(ctx.rooms(), (id) => ctx.sidebar.read(id)) : BASE;
   if (document.title !== title) document.title = title;
 }

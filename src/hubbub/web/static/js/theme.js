@@ -17,11 +17,11 @@ const CHOICES = [
   ["dark", "Dark"],
 ];
 
-export function isChoice(value) {
+function isChoice(value) {
   return CHOICES.some(([choice]) => choice === value);
 }
 
-export function applyTheme(choice) {
+function applyTheme(choice) {
   const root = document.documentElement;
   if (choice === "light" || choice === "dark") root.dataset.theme = choice;
   else delete root.dataset.theme;
