@@ -12,7 +12,7 @@ function dayKey(date) {
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 }
 
-export function dayLabel(date, now = new Date()) {
+function dayLabel(date, now = new Date()) {
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
   if (dayKey(date) === dayKey(now)) return "Today";
   if (dayKey(date) === dayKey(yesterday)) return "Yesterday";

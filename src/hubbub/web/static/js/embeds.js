@@ -15,7 +15,7 @@ const EXTERNAL = { target: "_blank", rel: "noopener noreferrer nofollow" };
 
 // The server admits only http(s) URLs; checked again here so that a URL of any other
 // scheme (javascript:, data: …) can never become a link, whatever the server let by.
-export function safeUrl(value) {
+function safeUrl(value) {
   if (typeof value !== "string") return null;
   let url;
   try {
