@@ -107,7 +107,7 @@ export class Completion {
       if (!this.members.has(room.id)) this.members.set(room.id, new Map());
       if (!this.answered.has(room.id)) this.answered.set(room.id, new Set());
       this.answered.get(room.id).add(key);
-      for (const { user } of members) if (user) this.members.get(room.id).set(user.id, user); // a row without its user: skipped
+      for (const { user } of members || []) if (user) this.members.get(room.id).set(user.id, user); // a row without its user: skipped
       if (document.activeElement === this.input) this.update({ keep: true });
     }, DEBOUNCE_MS);
   }

@@ -61,9 +61,11 @@ async function showMembers(list, roomId, isCurrent) {
   const page = async () => {
     const first = after === null;
     const query = first ? `limit=${MEMBERS_PAGE}` : `limit=${MEMBERS_PAGE}&after=${after}`;
-    const { members, has_more: hasMore } = await api("GET", `/rooms/${roomId}/members?${query}`);
+    const answer = await api("GET", `/rooms/${roomId}/members?${query}`);
     if (!isCurrent()) return;
-    const fresh = members.filter((m) => m.user && !shown.has(m.user.id));
+    const members = (answer.members || []).filter((m) => m.user); // a row without its user: skipped
+    const hasMore = Boolean(answer.has_more);
+    const fresh = members.filter((m) => !shown.has(m.user.id));
     for (const m of fresh) shown.add(m.user.id);
     if (members.length) after = members[members.length - 1].user.id;
     if (first) list.replaceChildren(); // "Loading…"
