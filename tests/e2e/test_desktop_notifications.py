@@ -102,3 +102,48 @@ async def test_a_mention_elsewhere_reaches_the_desktop_and_opens_its_message(
     await expect(page.get_by_test_id("inbox-count")).to_have_text("3")
     assert await shown(page) == []
     assert a.scripts_ran() == []
+
+
+# Run before the page: Chrome on Android's Notification, which exists and is granted but
+# may not be constructed outside a service worker; and a browser refusing storage.
+_ANDROID_NO_STORAGE = """
+(() => {
+  class ServiceWorkerOnly {
+    static get permission() { return "granted"; }
+    static async requestPermission() { return "granted"; }
+    constructor() { throw new TypeError("Illegal constructor"); }
+  }
+  window.Notification = ServiceWorkerOnly;
+  const refuse = () => { throw new DOMException("storage refused", "SecurityError"); };
+  const { getItem, setItem } = Storage.prototype;
+  Storage.prototype.getItem = function (key) {
+    return key === "hubbub.desktop-notifications" ? refuse() : getItem.call(this, key);
+  };
+  Storage.prototype.setItem = function (key, value) {
+    return key === "hubbub.desktop-notifications" ? refuse() : setItem.call(this, key, value);
+  };
+})();
+"""
+
+
+async def test_a_browser_that_refuses_the_notification_or_storage_keeps_the_inbox(
+    lite: TestServer, open_page: OpenPage
+) -> None:
+    alice, bob = await lite.user(), await lite.user()
+    lobby = await lite.room(alice, "lobby", members=[bob])
+    other = await lite.room(bob, "elsewhere", members=[alice])
+    a = await open_page(alice, lobby)
+    await a.context.add_init_script(_ANDROID_NO_STORAGE)
+    await a.page.reload()
+    page = a.page
+    await expect(page.get_by_test_id("composer-input")).to_be_enabled()
+
+    # The choice holds for the page without storage; a notification that cannot be shown
+    # on the desktop is still counted and listed, and nothing breaks.
+    await flip_desktop(page, was=False)
+    await bob.send(other, f"@{alice.handle} can you see this?")
+    await expect(page.get_by_test_id("inbox-count")).to_have_text("1")
+    await page.get_by_test_id("inbox-button").click()
+    await expect(page.get_by_test_id("notification")).to_have_count(1)
+    await expect(page.get_by_test_id("inbox-desktop")).to_have_attribute("aria-pressed", "true")
+    assert a.scripts_ran() == [], a.incidents

@@ -13,6 +13,26 @@ function supported() {
   return typeof window.Notification === "function";
 }
 
+// The choice, kept per browser; a browser that refuses storage keeps it for the page.
+let unstored = null;
+
+function storedChoice() {
+  try {
+    return localStorage.getItem(KEY);
+  } catch (err) {
+    return unstored;
+  }
+}
+
+function storeChoice(value) {
+  unstored = value;
+  try {
+    localStorage.setItem(KEY, value);
+  } catch (err) {
+    // Storage refused: the choice lasts as long as the page.
+  }
+}
+
 export class DesktopNotifier {
   constructor({ kindLabel, onOpen, currentRoomId }) {
     this.kindLabel = kindLabel; // notification kind → its label ("Mention"…)
@@ -30,7 +50,7 @@ export class DesktopNotifier {
   }
 
   get wanted() {
-    return localStorage.getItem(KEY) === "on";
+    return storedChoice() === "on";
   }
 
   get allowed() {
@@ -49,11 +69,11 @@ export class DesktopNotifier {
 
   async toggle() {
     if (this.wanted && this.allowed) {
-      localStorage.setItem(KEY, "off");
+      storeChoice("off");
     } else {
       let permission = window.Notification.permission;
       if (permission === "default") permission = await window.Notification.requestPermission();
-      localStorage.setItem(KEY, permission === "granted" ? "on" : "off");
+      storeChoice(permission === "granted" ? "on" : "off");
     }
     this.sync();
   }
@@ -65,10 +85,17 @@ export class DesktopNotifier {
     if (looking) return;
     const who = n.actor ? displayName(n.actor) : "hubbub"; // named as the inbox row names them
     const where = n.room_name ? ` in ${n.room_name}` : "";
-    const shown = new window.Notification(`${this.kindLabel(n.kind)} · ${who}${where}`, {
-      body: n.content_text || "",
-      tag: `hubbub-notification-${n.id}`,
-    });
+    let shown;
+    try {
+      shown = new window.Notification(`${this.kindLabel(n.kind)} · ${who}${where}`, {
+        body: n.content_text || "",
+        tag: `hubbub-notification-${n.id}`,
+      });
+    } catch (err) {
+      // Chrome on Android has the constructor but allows it only from a service worker:
+      // the inbox still has the notification.
+      return;
+    }
     shown.onclick = () => {
       window.focus();
       shown.close();
