@@ -54,9 +54,11 @@ def test_web_client_bench_prints_its_figures() -> None:
 
     scroll = figures["scroll"]
     assert scroll["messages"] == HISTORY
-    assert scroll["history_requests"] >= 1
+    # 120 messages, pages of 50: the newest page, then at least two older ones.
+    assert scroll["history_requests"] >= 2
     assert scroll["message_elements"] > 0  # a virtualised list may keep fewer than all
-    assert isinstance(scroll["keeps_every_message"], bool)
+    # The flag says what the count shows (all 120 drawn, or fewer kept).
+    assert scroll["keeps_every_message"] == (scroll["message_elements"] == HISTORY)
     assert scroll["after"]["dom_nodes"] > 0
     assert scroll["after"]["js_heap_mb"] > 0
 
