@@ -16,6 +16,27 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+let framed = 0;
+
+// The frame of a modal form, as every form dialog of the client has it: a dialog
+// labelled by its heading, a form (class "card …") with an error line and a submit and a
+// Cancel button (Cancel closes; Escape too, natively), appended to the page. The caller
+// puts `heading`, its fields, `error` and `buttons` into `form` in its own order.
+export function dialogForm({ title, testid, dialogTestid = testid, formTestid, titleId, formClass, dialogClass, buttonsClass, submitText = "Save", submitTestid = `${testid}-save` }) {
+  framed += 1;
+  const labelId = titleId || `dialog-title-${framed}`;
+  const heading = el("h2", { id: labelId, text: title });
+  const error = el("p", { className: "error", role: "alert", "data-testid": `${testid}-error` });
+  const submit = el("button", { type: "submit", "data-testid": submitTestid, text: submitText });
+  const cancel = el("button", { type: "button", "data-testid": `${testid}-cancel`, text: "Cancel" });
+  const buttons = el("div", { className: buttonsClass }, submit, cancel);
+  const form = el("form", { className: `card ${formClass}`, "data-testid": formTestid });
+  const dialog = el("dialog", { "aria-labelledby": labelId, "data-testid": dialogTestid, className: dialogClass }, form);
+  cancel.addEventListener("click", () => dialog.close());
+  document.body.append(dialog);
+  return { dialog, form, heading, error, submit, cancel, buttons };
+}
+
 export function byId(id) {
   return document.getElementById(id);
 }

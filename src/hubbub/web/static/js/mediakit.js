@@ -3,7 +3,7 @@
 // visibility, and small dialogs (formDialog, used by schedule.js too). Text only through
 // textContent (el()).
 
-import { displayName, el } from "./dom.js";
+import { dialogForm, displayName, el } from "./dom.js";
 
 // Members whose names a music or voice room loads up front (one page; the server's most).
 const MEMBERS_KNOWN = 1000;
@@ -154,23 +154,15 @@ export async function roomRequest(panel, errorLine, request, then) {
   }
 }
 
-let dialogCount = 0;
-
 // A modal dialog (appended to <body> once): heading, a form built by `fields`, an error
 // line and Save/Cancel. `onSubmit(form)` may throw an ApiError, shown in the dialog with
 // the input kept.
 export function formDialog({ title, testid, build, onSubmit }) {
-  dialogCount += 1;
-  const titleId = `media-dialog-title-${dialogCount}`;
-  const error = el("p", { className: "error", role: "alert", "data-testid": `${testid}-error` });
-  const save = el("button", { type: "submit", text: "Save", "data-testid": `${testid}-save` });
-  const cancel = el("button", { type: "button", text: "Cancel", "data-testid": `${testid}-cancel` });
-  const form = el("form", { className: "card media-form" }, el("h2", { id: titleId, text: title }));
+  const frame = dialogForm({ title, testid, formClass: "media-form", buttonsClass: "media-buttons" });
+  const { dialog, form, error, submit: save } = frame;
+  form.append(frame.heading);
   const fields = build(form);
-  form.append(error, el("div", { className: "media-buttons" }, save, cancel));
-  const dialog = el("dialog", { "aria-labelledby": titleId, "data-testid": testid }, form);
-  document.body.append(dialog);
-  cancel.addEventListener("click", () => dialog.close());
+  form.append(error, frame.buttons);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     error.textContent = "";

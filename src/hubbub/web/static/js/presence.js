@@ -9,7 +9,7 @@
 // `PresenceList` is the room's list in #room-aside (its own container: the aside is
 // shared with other features); `StatusControl` sets one's own status in #me-tools.
 
-import { displayName, el } from "./dom.js";
+import { dialogForm, displayName, el } from "./dom.js";
 import { refreshAside } from "./mediakit.js";
 
 export const GROUPS = ["online", "idle", "busy", "offline"];
@@ -416,20 +416,9 @@ export class PresenceList {
 // `parts`, an error line and Save/Cancel; Save calls `onSubmit()`. Its pieces are named
 // after `testid`: `${testid}-dialog`, `-form`, `-error`, `-save`, `-cancel`.
 export function peopleForm({ testid, titleId, title, className, parts, onSubmit }) {
-  const error = el("p", { className: "error", role: "alert", "data-testid": `${testid}-error` });
-  const save = el("button", { type: "submit", "data-testid": `${testid}-save`, text: "Save" });
-  const cancel = el("button", { type: "button", "data-testid": `${testid}-cancel`, text: "Cancel" });
-  const form = el(
-    "form",
-    { className: `card ${className}`, "data-testid": `${testid}-form` },
-    el("h2", { id: titleId, text: title }),
-    ...parts,
-    error,
-    el("div", { className: "people-buttons" }, save, cancel),
-  );
-  const dialog = el("dialog", { "aria-labelledby": titleId, "data-testid": `${testid}-dialog` }, form);
-  document.body.append(dialog);
-  cancel.addEventListener("click", () => dialog.close());
+  const frame = dialogForm({ title, testid, titleId, dialogTestid: `${testid}-dialog`, formTestid: `${testid}-form`, formClass: className, buttonsClass: "people-buttons" });
+  const { dialog, form, error, submit: save } = frame;
+  form.append(frame.heading, ...parts, error, frame.buttons);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     onSubmit();

@@ -3,7 +3,7 @@
 // (POST /reports, for everyone). Each dialog is built once, kept by reference, and
 // shows the server's refusal in place without losing what was typed.
 
-import { displayName, el } from "./dom.js";
+import { dialogForm, displayName, el } from "./dom.js";
 
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -38,18 +38,9 @@ function options(select, pairs) {
   for (const [value, label] of pairs) select.append(el("option", { value: value === null ? "" : String(value), text: label }));
 }
 
-// A modal dialog with a form; `build(form)` adds the fields; Escape closes (native).
+// A moderator's modal form (dom.js's frame, with a "Confirm" button in a .mod-row).
 function formDialog(testid, title) {
-  const titleId = nextId("mod-dialog-title");
-  const heading = el("h2", { id: titleId, text: title });
-  const error = el("p", { className: "error", role: "alert", "data-testid": `${testid}-error` });
-  const submit = el("button", { type: "submit", "data-testid": `${testid}-submit`, text: "Confirm" });
-  const cancel = el("button", { type: "button", "data-testid": `${testid}-cancel`, text: "Cancel" });
-  const form = el("form", { className: "card mod-form" });
-  const dialog = el("dialog", { "aria-labelledby": titleId, "data-testid": testid, className: "mod-dialog" }, form);
-  cancel.addEventListener("click", () => dialog.close());
-  document.body.append(dialog);
-  return { dialog, form, heading, error, submit, cancel };
+  return dialogForm({ title, testid, formClass: "mod-form", dialogClass: "mod-dialog", buttonsClass: "mod-row", submitText: "Confirm", submitTestid: `${testid}-submit` });
 }
 
 export class SanctionDialog {
@@ -68,7 +59,7 @@ export class SanctionDialog {
     options(this.duration, DURATIONS);
     this.reason = el("input", { maxlength: "512", "data-testid": "sanction-reason", placeholder: "Seen by moderators only" });
     this.kind.addEventListener("change", () => this.syncDurations());
-    this.form.append(this.heading, this.who, ...field("Action", this.kind), ...field("Duration", this.duration), ...field("Reason", this.reason), this.error, el("div", { className: "mod-row" }, this.submit, this.cancel));
+    this.form.append(this.heading, this.who, ...field("Action", this.kind), ...field("Duration", this.duration), ...field("Reason", this.reason), this.error, this.buttons);
     this.form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.apply();
@@ -126,7 +117,7 @@ export class ReportDialog {
     options(this.reason, REASONS);
     this.detail = el("textarea", { rows: "3", maxlength: "2000", "data-testid": "report-detail" });
     this.done = el("p", { role: "status", "data-testid": "report-done" });
-    this.form.append(this.heading, this.excerpt, ...field("Reason", this.reason), ...field("Details (optional)", this.detail), this.error, this.done, el("div", { className: "mod-row" }, this.submit, this.cancel));
+    this.form.append(this.heading, this.excerpt, ...field("Reason", this.reason), ...field("Details (optional)", this.detail), this.error, this.done, this.buttons);
     this.form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.send();
